@@ -1,0 +1,51 @@
+"""Every table, importable as `from db import models` then `models.Mission`."""
+
+from db.models.actor import Organization, Person, Position
+from db.models.country import Country
+from db.models.enums import EventKind, MissionKind, OrganizationKind
+from db.models.event import (
+    Event,
+    EventCountryDeclared,
+    Figure,
+    Participation,
+    Quote,
+    event_country,
+    event_source,
+)
+from db.models.mission import (
+    Accreditation,
+    HeadOfMission,
+    Mission,
+    MissionAddress,
+    head_of_mission_source,
+    mission_source,
+)
+from db.models.relation import Relation, relation_organization, relation_source
+from db.models.source import Source
+
+__all__ = [
+    "Accreditation",
+    "Country",
+    "Event",
+    "EventCountryDeclared",
+    "EventKind",
+    "Figure",
+    "HeadOfMission",
+    "Mission",
+    "MissionAddress",
+    "MissionKind",
+    "Organization",
+    "OrganizationKind",
+    "Participation",
+    "Person",
+    "Position",
+    "Quote",
+    "Relation",
+    "Source",
+    "event_country",
+    "event_source",
+    "head_of_mission_source",
+    "mission_source",
+    "relation_organization",
+    "relation_source",
+]

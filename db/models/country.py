@@ -1,0 +1,17 @@
+"""Countries, one row per ISO 3166-1 entry."""
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base
+
+
+class Country(Base):
+    """A sovereign state as ISO 3166-1 lists it."""
+
+    __tablename__ = "country"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)  # alpha-2, upper case
+    alpha3: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,137 @@
+"""The selections connections page through, and their orders; shared by resolvers and loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, select
+from sqlalchemy.orm import aliased
+
+from db import models
+from db.models import EventKind, MissionKind
+from db.pages import Key
+from db.partial_date import PartialDate, overlaps
+from db.search import matching_ids
+
+ec = models.event_country
+
+
+@dataclass(frozen=True)
+class EventCriteria:
+    """What an event must satisfy to be listed; hashable, so it can key a DataLoader."""
+
+    country_ids: tuple[int, ...] = ()
+    kinds: tuple[EventKind, ...] = ()
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    # (kind, id): kind is one of country, person, organization, mission.
+    participant: tuple[str, int] | None = None
+    text_query: str | None = None  # an FTS query built by db.search.match_query
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """The WHERE conditions on models.Event these criteria stand for."""
+        E = models.Event
+        found: list[ColumnElement[bool]] = [
+            exists().where(ec.c.event_id == E.id, ec.c.country_id == country_id)
+            for country_id in self.country_ids
+        ]
+        if self.kinds:
+            found.append(E.kind.in_(self.kinds))
+        if self.start is not None or self.end is not None:
+            found.append(overlaps(E.date, self.start, self.end))
+        if self.participant is not None:
+            kind, pk = self.participant
+            P = models.Participation
+            found.append(
+                exists().where(P.event_id == E.id, getattr(P, f"{kind}_id") == pk)
+            )
+        if self.text_query is not None:
+            found.append(E.id.in_(matching_ids(self.text_query, "event")))
+        return found
+
+
+def event_keys(descending: bool) -> list[Key]:
+    """Events by date (each period by its first day, coarser first), then by id."""
+    return [Key(models.Event.date, descending), Key(models.Event.id, descending)]
+
+
+def event_ids(criteria: EventCriteria) -> Select[Any]:
+    """Ids of the events that meet the criteria."""
+    return select(models.Event.id).where(*criteria.conditions())
+
+
+def country_event_ids(criteria: EventCriteria) -> tuple[Select[Any], ColumnElement[int]]:
+    """Event ids per involved country (the second value is the parent column)."""
+    statement = (
+        select(models.Event.id).join(ec, ec.c.event_id == models.Event.id).where(*criteria.conditions())
+    )
+    return statement, ec.c.country_id
+
+
+def relation_event_ids(criteria: EventCriteria) -> tuple[Select[Any], ColumnElement[int]]:
+    """Event ids per relation: the events that involve both of its countries."""
+    first, second = aliased(ec), aliased(ec)
+    R = models.Relation
+    statement = (
+        select(models.Event.id)
+        .join(first, first.c.event_id == models.Event.id)
+        .join(R, R.country_a_id == first.c.country_id)
+        .join(second, and_(second.c.event_id == models.Event.id, second.c.country_id == R.country_b_id))
+        .where(*criteria.conditions())
+    )
+    return statement, R.id
+
+
+def participation_keys() -> list[Key]:
+    """Participations in the order of their events' dates, then their own ids."""
+    return [Key(models.Event.date), Key(models.Participation.id)]
+
+
+def participation_ids(kind: str) -> tuple[Select[Any], ColumnElement[int]]:
+    """Participation ids per participant of one kind (person or organization)."""
+    P = models.Participation
+    statement = select(P.id).join(models.Event, models.Event.id == P.event_id)
+    return statement, getattr(P, f"{kind}_id")
+
+
+def by_name_keys(model: type[models.Person] | type[models.Organization]) -> list[Key]:
+    """People or organizations by name, then id."""
+    return [Key(model.name), Key(model.id)]
+
+
+def named_ids(
+    model: type[models.Person] | type[models.Organization], kind: str, search: str | None
+) -> Select[Any]:
+    """Ids of every person or organization, or of those matching an FTS query."""
+    statement = select(model.id)
+    if search is not None:
+        statement = statement.where(model.id.in_(matching_ids(search, kind)))
+    return statement
+
+
+def country_ids(search: str | None) -> Select[Any]:
+    """Ids of every country, or of those matching an FTS query."""
+    statement = select(models.Country.id)
+    if search is not None:
+        statement = statement.where(models.Country.id.in_(matching_ids(search, "country")))
+    return statement
+
+
+COUNTRY_KEYS = [Key(models.Country.code)]
+MISSION_KEYS = [Key(models.Mission.name), Key(models.Mission.id)]
+
+
+def mission_ids(
+    kinds: tuple[MissionKind, ...], country_id: int | None, host_country_id: int | None
+) -> Select[Any]:
+    """Ids of the missions of some kinds, kept by one country, in another."""
+    M = models.Mission
+    statement = select(M.id)
+    if kinds:
+        statement = statement.where(M.kind.in_(kinds))
+    if country_id is not None:
+        statement = statement.where(M.country_id == country_id)
+    if host_country_id is not None:
+        statement = statement.where(M.host_country_id == host_country_id)
+    return statement

@@ -1,0 +1,103 @@
+"""Full-text search: an FTS5 index of every searchable object, ranked by BM25.
+
+Each object is one document with three weighted columns: `name` (names and titles),
+`body` (summaries) and `extra` (quotes, cities, addresses, places, positions).
+User text never reaches FTS5's query syntax: it is cut into words, each quoted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import DDL, ColumnElement, Select, column, event, func, literal_column, select, table, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.base import Base
+
+MAX_WORDS = 32
+
+search_index = table("search_index", column("kind"), column("ref_id"))
+_index = literal_column("search_index")
+
+event.listen(
+    Base.metadata,
+    "after_create",
+    DDL(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+        "kind UNINDEXED, ref_id UNINDEXED, name, body, extra,"
+        " tokenize = 'unicode61 remove_diacritics 2')"
+    ).execute_if(dialect="sqlite"),
+)
+event.listen(
+    Base.metadata,
+    "before_drop",
+    DDL("DROP TABLE IF EXISTS search_index").execute_if(dialect="sqlite"),
+)
+
+
+class SearchTextError(ValueError):
+    """The search text cannot be searched for: no words, or too many."""
+
+
+def match_query(words_text: str, *, prefix: bool, columns: tuple[str, ...] = ()) -> str:
+    """An FTS5 query requiring every word of the text (as a word prefix when `prefix`)."""
+    words = re.findall(r"\w+", words_text)
+    if not words:
+        raise SearchTextError("must contain at least one letter or digit")
+    if len(words) > MAX_WORDS:
+        raise SearchTextError(f"has {len(words)} words; at most {MAX_WORDS} are searched")
+    star = "*" if prefix else ""
+    terms = " ".join(f'"{word}"{star}' for word in words)
+    return f"{{{' '.join(columns)}}} : ({terms})" if columns else terms
+
+
+def score() -> ColumnElement[float]:
+    """BM25 relevance of the current match, lower is better; names weigh most."""
+    return func.bm25(_index, 0.0, 0.0, 10.0, 4.0, 1.0)
+
+
+def matches(query: str, kinds: tuple[str, ...] = ()) -> Select[tuple[str, int, float]]:
+    """(kind, ref_id, score) of every document matching an FTS5 query built by match_query."""
+    statement = select(search_index.c.kind, search_index.c.ref_id, score().label("score")).where(
+        _index.op("MATCH")(query)
+    )
+    if kinds:
+        statement = statement.where(search_index.c.kind.in_(kinds))
+    return statement
+
+
+def matching_ids(query: str, kind: str) -> Select[tuple[int]]:
+    """Ids of the objects of one kind whose documents match the query."""
+    return select(search_index.c.ref_id).where(
+        _index.op("MATCH")(query), search_index.c.kind == kind
+    )
+
+
+_DOCUMENTS = [
+    """INSERT INTO search_index (kind, ref_id, name, body, extra)
+       SELECT 'country', id, name, code || ' ' || alpha3, '' FROM country""",
+    """INSERT INTO search_index (kind, ref_id, name, body, extra)
+       SELECT 'mission', m.id, m.name, m.city,
+              coalesce((SELECT group_concat(a.address || ' ' || a.city, ' ')
+                        FROM mission_address a WHERE a.mission_id = m.id), '')
+       FROM mission m""",
+    """INSERT INTO search_index (kind, ref_id, name, body, extra)
+       SELECT 'person', p.id, p.name,
+              coalesce((SELECT group_concat(title, ' ') FROM position WHERE person_id = p.id), ''),
+              coalesce((SELECT group_concat(text, ' ') FROM quote WHERE speaker_id = p.id), '')
+       FROM person p""",
+    """INSERT INTO search_index (kind, ref_id, name, body, extra)
+       SELECT 'organization', id, name, '', '' FROM organization""",
+    """INSERT INTO search_index (kind, ref_id, name, body, extra)
+       SELECT 'event', e.id, e.title, e.summary,
+              coalesce(e.place_name, '') || ' ' ||
+              coalesce((SELECT group_concat(text, ' ') FROM quote WHERE event_id = e.id), '')
+       FROM event e""",
+]
+
+
+async def rebuild_search_index(session: AsyncSession) -> None:
+    """Index every searchable object afresh."""
+    await session.execute(text("DELETE FROM search_index"))
+    for statement in _DOCUMENTS:
+        await session.execute(text(statement))

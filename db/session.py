@@ -1,0 +1,66 @@
+"""Engines and sessions: one engine per process, one session per request."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Executable, Result, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+T = TypeVar("T")
+
+
+def make_engine(url: str) -> AsyncEngine:
+    """An async engine for the URL, with SQLite set up to enforce foreign keys."""
+    engine = create_async_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine.sync_engine, "connect", _configure_sqlite)
+    return engine
+
+
+def _configure_sqlite(connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")  # readers never wait for the one writer
+    cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.close()
+
+
+def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """The session factory the app, the seed loader and the tests share."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class Reader:
+    """One request's read access: a single session whose statements run one at a time.
+
+    DataLoaders dispatch their batches as concurrent tasks, but a session must not be
+    used concurrently, so statements queue on a lock. One session also gives the
+    whole request one consistent view of the data.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._session: AsyncSession | None = None
+        self._lock = asyncio.Lock()
+
+    async def execute(self, statement: Executable) -> Result[Any]:
+        """Run one statement and return its buffered result."""
+        async with self._lock:
+            if self._session is None:
+                self._session = self._sessions()
+            return await self._session.execute(statement)
+
+    async def scalars(self, statement: Executable) -> Sequence[Any]:
+        """Run one statement and return the first column of every row."""
+        return (await self.execute(statement)).scalars().all()
+
+    async def close(self) -> None:
+        """End the request's session, if one was opened."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None

@@ -1,0 +1,112 @@
+"""Relay connections: pages of objects with opaque cursors, page info and a total count."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from db.pages import CursorValue, Page
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+def page_size(first: int | None) -> int:
+    """The page size asked for, checked: an error outside 0 to 100, not a silent cap."""
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise GraphQLError(
+            f"Argument 'first' must be between 0 and {MAX_PAGE_SIZE}; got {first}."
+        )
+    return first
+
+
+def encode_cursor(connection: str, key: Sequence[CursorValue]) -> str:
+    """An opaque cursor for the row with this sort key in this connection."""
+    raw = json.dumps([connection, *key], separators=(",", ":"), ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(
+    connection: str, cursor: str | None, size: int
+) -> tuple[CursorValue, ...] | None:
+    """The sort key a cursor stands for; a GraphQL error if it is not one of this connection's."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode("ascii"))
+        values = json.loads(raw)
+    except (UnicodeError, binascii.Error, ValueError):
+        values = None
+    if (
+        isinstance(values, list)
+        and len(values) == size + 1
+        and values[0] == connection
+        and all(isinstance(value, str | int | float) or value is None for value in values[1:])
+    ):
+        return tuple(values[1:])
+    raise GraphQLError(f"Argument 'after' is not a cursor of this connection: {cursor[:100]!r}.")
+
+
+@strawberry.type(description="Where a page sits in a connection.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="True when more items follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="True when items come before this page (it was asked for `after` a cursor)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the page's first item; null on an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the page's last item; pass it as `after` for the next page."
+    )
+
+
+@strawberry.type(description="One item of a connection with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="The opaque cursor of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of items, in a stable order, with the means to fetch the next.")
+class Connection(Generic[T]):
+    page: strawberry.Private[Page]
+    name: strawberry.Private[str]
+    has_previous: strawberry.Private[bool]
+    load_nodes: strawberry.Private[Callable[[Sequence[int]], Awaitable[list[T]]]]
+    load_total: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="The items of this page, each with its cursor.")
+    async def edges(self) -> list[Edge[T]]:
+        nodes = await self.load_nodes(self.page.ids)
+        return [
+            Edge(cursor=encode_cursor(self.name, key), node=node)
+            for key, node in zip(self.page.keys, nodes, strict=True)
+        ]
+
+    @strawberry.field(description="The items of this page, without cursors.")
+    async def nodes(self) -> list[T]:
+        return await self.load_nodes(self.page.ids)
+
+    @strawberry.field(description="Where this page sits in the connection.")
+    def page_info(self) -> PageInfo:
+        keys = self.page.keys
+        return PageInfo(
+            has_next_page=self.page.has_next,
+            has_previous_page=self.has_previous,
+            start_cursor=encode_cursor(self.name, keys[0]) if keys else None,
+            end_cursor=encode_cursor(self.name, keys[-1]) if keys else None,
+        )
+
+    @strawberry.field(description="How many items the whole connection holds, over all pages.")
+    async def total_count(self) -> int:
+        return await self.load_total()

@@ -1,0 +1,74 @@
+"""The GraphQL enums: the models' vocabularies, each value described."""
+
+from enum import Enum
+from typing import TypeVar
+
+import strawberry
+from strawberry.types.enum import StrawberryEnumDefinition
+
+from db.models import EventKind, MissionKind, OrganizationKind
+
+E = TypeVar("E", bound=type[Enum])
+
+
+def describe_enum(enum: E, description: str, values: dict[str, str]) -> E:
+    """Expose a model enum to GraphQL with a description for the type and every value."""
+    strawberry.enum(enum, description=description)
+    definition: StrawberryEnumDefinition = enum.__strawberry_definition__  # type: ignore[attr-defined]
+    for value in definition.values:
+        value.description = values[value.name]  # a KeyError here is a value left undescribed
+    return enum
+
+
+describe_enum(
+    MissionKind,
+    "The kind of a diplomatic or consular post.",
+    {
+        "EMBASSY": "An embassy, headed by an ambassador.",
+        "HIGH_COMMISSION": "A high commission, the embassy of one Commonwealth country in another.",
+        "CONSULATE_GENERAL": "A consulate general, headed by a consul general.",
+        "CONSULATE": "A consulate, headed by a consul.",
+        "HONORARY_CONSULATE": "An honorary consulate, kept by an honorary consul.",
+        "PERMANENT_MISSION": "A permanent mission to an international organization.",
+    },
+)
+
+describe_enum(
+    OrganizationKind,
+    "The kind of an organization.",
+    {
+        "GOVERNMENT_BODY": "A ministry, agency or other body of a national government.",
+        "REGIONAL_GOVERNMENT": "The government of a region or state within a country.",
+        "MILITARY": "An armed force or one of its units and schools.",
+        "INTERNATIONAL_ORGANIZATION": "An organization of several states, such as the EU.",
+        "COMPANY": "A business.",
+        "UNIVERSITY": "A university or other place of higher learning.",
+        "ASSOCIATION": "An association, council or club.",
+        "NGO": "A non-governmental organization.",
+        "OTHER": "Any other kind of organization.",
+    },
+)
+
+describe_enum(
+    EventKind,
+    "The field an event belongs to.",
+    {
+        "DIPLOMATIC": "Diplomacy: relations, posts, envoys.",
+        "POLITICAL": "Politics: visits and statements by political leaders.",
+        "MILITARY": "Defence: military visits, exercises and agreements.",
+        "ECONOMIC": "Trade and investment.",
+        "CULTURAL": "Culture, education and community life.",
+        "OTHER": "Anything else.",
+    },
+)
+
+
+@strawberry.enum(description="A field events can be ordered by.")
+class EventOrderField(Enum):
+    DATE = strawberry.enum_value("DATE", description="The event's date, then its ID.")
+
+
+@strawberry.enum(description="The direction of an ordering.")
+class OrderDirection(Enum):
+    ASC = strawberry.enum_value("ASC", description="Smallest or earliest first.")
+    DESC = strawberry.enum_value("DESC", description="Largest or latest first.")

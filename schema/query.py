@@ -1,0 +1,318 @@
+"""The root Query: entry points into the graph."""
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy import Select, literal, select, type_coerce, String
+
+from db import models, pages, queries
+from db.countries import find_iso_country
+from db.pages import Key
+from db.search import SearchTextError, match_query, matches, score, search_index
+from schema.connection import Connection, decode_cursor, page_size
+from schema.context import Info
+from schema.enums import MissionKind
+from schema.nodes import load_node, load_nodes, load_refs
+from schema.types.country import Country
+from schema.types.event import (
+    Event,
+    EventConnection,
+    EventFilter,
+    EventOrder,
+    event_criteria,
+    is_descending,
+    load_events,
+)
+from schema.types.mission import Mission
+from schema.types.node import Node
+from schema.types.organization import Organization
+from schema.types.person import Person
+from schema.types.relation import Relation
+
+T = TypeVar("T")
+C = TypeVar("C", bound=Connection[Any])
+
+SearchResult = Annotated[
+    Country | Mission | Person | Organization | Event,
+    strawberry.union("SearchResult", description="Anything full-text search can find."),
+]
+
+@strawberry.type(description="A page of countries.")
+class CountryConnection(Connection[Country]):
+    pass
+
+
+@strawberry.type(description="A page of posts.")
+class MissionConnection(Connection[Mission]):
+    pass
+
+
+@strawberry.type(description="A page of people.")
+class PersonConnection(Connection[Person]):
+    pass
+
+
+@strawberry.type(description="A page of organizations.")
+class OrganizationConnection(Connection[Organization]):
+    pass
+
+
+@strawberry.type(description="A page of search results, best match first.")
+class SearchResultConnection(Connection[SearchResult]):
+    pass
+
+
+_SEARCH_TYPES = {
+    "country": "Country",
+    "mission": "Mission",
+    "person": "Person",
+    "organization": "Organization",
+    "event": "Event",
+}
+
+
+async def _connection(
+    info: Info,
+    name: str,
+    ids: Select[Any],
+    keys: Sequence[Key],
+    first: int | None,
+    after: str | None,
+    load: Callable[[Sequence[Any]], Awaitable[list[T]]],
+    kind: type[C],
+) -> C:
+    """A top-level connection: one page of what `ids` selects, in the order of `keys`."""
+    size = page_size(first)
+    cursor = decode_cursor(name, after, len(keys))
+    reader = info.context.reader
+    page = await pages.read_page(reader, ids, keys, size, cursor)
+
+    async def total() -> int:
+        return await pages.count(reader, ids)
+
+    return kind(
+        page=page, name=name, has_previous=cursor is not None, load_nodes=load, load_total=total
+    )
+
+
+def _search_query(text: str | None, argument: str) -> str | None:
+    """An FTS query for a `search` argument; blank text means no search."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return match_query(text, prefix=True)
+    except SearchTextError as error:
+        raise GraphQLError(f"Argument '{argument}' {error}.") from None
+
+
+def _country_code(code: str | None, argument: str) -> str | None:
+    if code is None:
+        return None
+    country = find_iso_country(code)
+    if country is None:
+        raise GraphQLError(f"Argument '{argument}' is not an ISO 3166-1 country code: {code[:20]!r}.")
+    return country.code
+
+
+async def _country_pk(info: Info, code: str | None, argument: str) -> int | None:
+    found = _country_code(code, argument)
+    if found is None:
+        return None
+    row = await info.context.loaders.country_by_code.load(found)
+    assert row is not None
+    return row.id
+
+
+FIRST = strawberry.argument(description="How many items to return, 0 to 100 (default 20).")
+AFTER = strawberry.argument(description="Return the items after this cursor.")
+
+
+@strawberry.type(description="The entry points into Bilateral's graph of countries, posts, people and events.")
+class Query:
+    @strawberry.field(
+        description="The object with this global ID; null when no object has it (a deleted one, say)."
+    )
+    async def node(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
+    ) -> Node | None:
+        return await load_node(info, id, "id")
+
+    @strawberry.field(
+        description="The objects with these global IDs, in the order given; null in place of each ID that names no object."
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs, at most 100.")],
+    ) -> list[Node | None]:
+        return await load_nodes(info, ids, "ids")
+
+    @strawberry.field(description="A country by ISO 3166-1 alpha-2 or alpha-3 code, any case.")
+    async def country(
+        self,
+        info: Info,
+        code: Annotated[str, strawberry.argument(description="An alpha-2 or alpha-3 code: MY, mys.")],
+    ) -> Country | None:
+        found = find_iso_country(code)
+        row = None if found is None else await info.context.loaders.country_by_code.load(found.code)
+        return None if row is None else Country.from_row(row)
+
+    @strawberry.field(description="Every country, by alpha-2 code, optionally only those matching a search.")
+    async def countries(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="Words the country's name or codes must start with.")
+        ] = None,
+    ) -> CountryConnection:
+        ids = queries.country_ids(_search_query(search, "search"))
+
+        async def load(pks: Sequence[Any]) -> list[Country]:
+            rows = await info.context.loaders.country.load_many(pks)
+            return [Country.from_row(row) for row in rows if row is not None]
+
+        return await _connection(info, "countries", ids, queries.COUNTRY_KEYS, first, after, load, CountryConnection)
+
+    @strawberry.field(description="Every post, by name, optionally of some kinds, senders and hosts only.")
+    async def missions(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        kind: Annotated[
+            list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
+        ] = None,
+        country: Annotated[
+            str | None, strawberry.argument(description="Only posts kept by the country with this ISO code.")
+        ] = None,
+        host_country: Annotated[
+            str | None, strawberry.argument(description="Only posts in the country with this ISO code.")
+        ] = None,
+    ) -> MissionConnection:
+        ids = queries.mission_ids(
+            tuple(kind or ()),
+            await _country_pk(info, country, "country"),
+            await _country_pk(info, host_country, "hostCountry"),
+        )
+
+        async def load(pks: Sequence[Any]) -> list[Mission]:
+            rows = await info.context.loaders.mission.load_many(pks)
+            return [Mission.from_row(row) for row in rows if row is not None]
+
+        return await _connection(info, "missions", ids, queries.MISSION_KEYS, first, after, load, MissionConnection)
+
+    @strawberry.field(description="Every person, by name, optionally only those matching a search.")
+    async def people(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="Words the person's name must contain, as word starts.")
+        ] = None,
+    ) -> PersonConnection:
+        ids = queries.named_ids(models.Person, "person", _search_query(search, "search"))
+
+        async def load(pks: Sequence[Any]) -> list[Person]:
+            rows = await info.context.loaders.person.load_many(pks)
+            return [Person.from_row(row) for row in rows if row is not None]
+
+        keys = queries.by_name_keys(models.Person)
+        return await _connection(info, "people", ids, keys, first, after, load, PersonConnection)
+
+    @strawberry.field(description="Every organization, by name, optionally only those matching a search.")
+    async def organizations(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description="Words the organization's name must contain, as word starts."),
+        ] = None,
+    ) -> OrganizationConnection:
+        ids = queries.named_ids(models.Organization, "organization", _search_query(search, "search"))
+
+        async def load(pks: Sequence[Any]) -> list[Organization]:
+            rows = await info.context.loaders.organization.load_many(pks)
+            return [Organization.from_row(row) for row in rows if row is not None]
+
+        keys = queries.by_name_keys(models.Organization)
+        return await _connection(info, "organizations", ids, keys, first, after, load, OrganizationConnection)
+
+    @strawberry.field(description="Every event, oldest first unless ordered otherwise, optionally filtered.")
+    async def events(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        filter: Annotated[
+            EventFilter | None, strawberry.argument(description="Only the events that match this filter.")
+        ] = None,
+        order_by: Annotated[
+            EventOrder | None,
+            strawberry.argument(description="The order of the events (default: by date, oldest first)."),
+        ] = None,
+    ) -> EventConnection:
+        descending = is_descending(order_by)
+        name = "events-desc" if descending else "events"
+        ids = queries.event_ids(await event_criteria(info, filter))
+
+        async def load(pks: Sequence[Any]) -> list[Event]:
+            return await load_events(info, pks)
+
+        keys = queries.event_keys(descending)
+        return await _connection(info, name, ids, keys, first, after, load, EventConnection)
+
+    @strawberry.field(
+        description="The relations of two countries, given by ISO code in either order; null if none are recorded."
+    )
+    async def relation(
+        self,
+        info: Info,
+        between: Annotated[
+            list[str], strawberry.argument(description="The ISO codes of the two countries, in either order.")
+        ],
+    ) -> Relation | None:
+        if len(between) != 2:
+            raise GraphQLError(
+                f"Argument 'between' must hold exactly two country codes; got {len(between)}."
+            )
+        first_pk = await _country_pk(info, between[0], "between")
+        second_pk = await _country_pk(info, between[1], "between")
+        if first_pk == second_pk:
+            raise GraphQLError("Argument 'between' must name two different countries.")
+        assert first_pk is not None and second_pk is not None
+        low, high = sorted((first_pk, second_pk))
+        rows = await info.context.loaders.relations_by_country.load(low)
+        found = next((row for row in rows if row.country_b_id == high), None)
+        return None if found is None else Relation.from_row(found)
+
+    @strawberry.field(
+        description="Full-text search over names, titles, summaries, quotes, cities and addresses, best match first."
+    )
+    async def search(
+        self,
+        info: Info,
+        text: Annotated[str, strawberry.argument(description="The words to look for; each must match the start of a word.")],
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> SearchResultConnection:
+        query = _search_query(text, "text")
+        if query is None:
+            raise GraphQLError("Argument 'text' must contain at least one letter or digit.")
+        ranked = matches(query).subquery()
+        ids = select(
+            (ranked.c.kind + literal(":") + type_coerce(ranked.c.ref_id, String)).label("key")
+        )
+        keys = [Key(ranked.c.score), Key(ranked.c.kind), Key(ranked.c.ref_id)]
+
+        async def load(found: Sequence[Any]) -> list[SearchResult]:
+            refs = [(_SEARCH_TYPES[kind], int(pk)) for kind, _, pk in (key.partition(":") for key in found)]
+            return [node for node in await load_refs(info, refs) if node is not None]  # type: ignore[misc]
+
+        return await _connection(info, "search", ids.select_from(ranked), keys, first, after, load, SearchResultConnection)

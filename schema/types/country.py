@@ -1,0 +1,106 @@
+"""The Country type."""
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db import models
+from schema.context import Info
+from schema.enums import MissionKind
+from schema.ids import encode_id
+from schema.types.node import Node
+
+if TYPE_CHECKING:
+    from schema.types.event import EventConnection, EventFilter, EventOrder
+    from schema.types.mission import Mission
+    from schema.types.relation import Relation
+
+MissionRef = Annotated["Mission", strawberry.lazy("schema.types.mission")]
+RelationRef = Annotated["Relation", strawberry.lazy("schema.types.relation")]
+EventConnectionRef = Annotated["EventConnection", strawberry.lazy("schema.types.event")]
+EventFilterRef = Annotated["EventFilter", strawberry.lazy("schema.types.event")]
+EventOrderRef = Annotated["EventOrder", strawberry.lazy("schema.types.event")]
+
+
+@strawberry.type(description="A sovereign state, identified by its ISO 3166-1 code.")
+class Country(Node):
+    pk: strawberry.Private[int]
+    code: str = strawberry.field(description="ISO 3166-1 alpha-2 code, upper case: BE, MY.")
+    alpha3: str = strawberry.field(description="ISO 3166-1 alpha-3 code: BEL, MYS.")
+    name: str = strawberry.field(description="Common English name.")
+
+    @classmethod
+    def from_row(cls, row: models.Country) -> "Country":
+        return cls(
+            id=strawberry.ID(encode_id("Country", row.id)),
+            pk=row.id,
+            code=row.code,
+            alpha3=row.alpha3,
+            name=row.name,
+        )
+
+    @strawberry.field(description="Embassies this country keeps abroad.")
+    async def embassies(self, info: Info) -> list[MissionRef]:
+        return await self.missions(info, [MissionKind.EMBASSY])
+
+    @strawberry.field(
+        description="Every post this country keeps abroad, optionally of some kinds only."
+    )
+    async def missions(
+        self,
+        info: Info,
+        kind: Annotated[
+            list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
+        ] = None,
+    ) -> list[MissionRef]:
+        from schema.types.mission import Mission
+
+        rows = await info.context.loaders.missions_by_country.load(self.pk)
+        return [Mission.from_row(row) for row in rows if not kind or row.kind in kind]
+
+    @strawberry.field(description="Posts other countries keep in this country.")
+    async def hosted_missions(
+        self,
+        info: Info,
+        kind: Annotated[
+            list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
+        ] = None,
+    ) -> list[MissionRef]:
+        from schema.types.mission import Mission
+
+        rows = await info.context.loaders.missions_by_host.load(self.pk)
+        return [Mission.from_row(row) for row in rows if not kind or row.kind in kind]
+
+    @strawberry.field(description="This country's bilateral relations, one per partner country.")
+    async def relations(self, info: Info) -> list[RelationRef]:
+        from schema.types.relation import Relation
+
+        rows = await info.context.loaders.relations_by_country.load(self.pk)
+        return [Relation.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Events this country is involved in, oldest first unless ordered otherwise."
+    )
+    async def events(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many events to return, 0 to 100 (default 20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Return the events after this cursor.")
+        ] = None,
+        filter: Annotated[
+            EventFilterRef | None, strawberry.argument(description="Only the events that match this filter.")
+        ] = None,
+        order_by: Annotated[
+            EventOrderRef | None, strawberry.argument(description="The order of the events (default: by date, oldest first).")
+        ] = None,
+    ) -> EventConnectionRef:
+        from schema.types.event import nested_event_connection
+
+        loaders = info.context.loaders
+        return await nested_event_connection(
+            info, self.pk, loaders.country_events, loaders.country_event_counts,
+            first, after, filter, order_by,
+        )

@@ -1,0 +1,214 @@
+"""Posts: the Mission type, its addresses and accreditations, and the heads of mission."""
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Union
+
+import strawberry
+
+from db import models
+from db.partial_date import PartialDate
+from db.tenures import address_on, head_on
+from schema.context import Info
+from schema.enums import MissionKind
+from schema.ids import encode_id
+from schema.types.country import Country
+from schema.types.node import Node, Source
+
+if TYPE_CHECKING:
+    from schema.types.organization import Organization
+    from schema.types.person import Person
+
+PersonRef = Annotated["Person", strawberry.lazy("schema.types.person")]
+OrganizationRef = Annotated["Organization", strawberry.lazy("schema.types.organization")]
+
+
+def _today() -> PartialDate:
+    return PartialDate.of(dt.date.today())
+
+
+async def load_country(info: Info, pk: int) -> Country:
+    """The country with this primary key, which a foreign key guarantees exists."""
+    row = await info.context.loaders.country.load(pk)
+    assert row is not None
+    return Country.from_row(row)
+
+
+@strawberry.type(description="Where a post was, from one date to another.")
+class MissionAddress:
+    address: str = strawberry.field(description="The street address.")
+    city: str = strawberry.field(description="The city of the address.")
+    from_: PartialDate | None = strawberry.field(
+        name="from", description="When the post moved here; null when unknown."
+    )
+    to: PartialDate | None = strawberry.field(
+        description="When the post moved away; null while it is still here or when unknown."
+    )
+
+    @classmethod
+    def from_row(cls, row: models.MissionAddress) -> "MissionAddress":
+        return cls(address=row.address, city=row.city, from_=row.start, to=row.end)
+
+
+Accreditee = Annotated[
+    Union[Country, OrganizationRef],  # noqa: UP007  (a lazy member needs Union)
+    strawberry.union("Accreditee", description="A country or an organization a post is accredited to."),
+]
+
+
+@strawberry.type(description="A country or organization a post is accredited to, and since when.")
+class Accreditation:
+    row: strawberry.Private[models.Accreditation]
+    from_: PartialDate | None = strawberry.field(
+        name="from", description="When the accreditation began; null when unknown."
+    )
+    to: PartialDate | None = strawberry.field(
+        description="When the accreditation ended; null while it lasts or when unknown."
+    )
+
+    @strawberry.field(description="The country or organization the post is accredited to.")
+    async def target(self, info: Info) -> Accreditee:
+        from schema.types.organization import Organization
+
+        if self.row.country_id is not None:
+            return await load_country(info, self.row.country_id)
+        assert self.row.organization_id is not None
+        organization = await info.context.loaders.organization.load(self.row.organization_id)
+        assert organization is not None
+        return Organization.from_row(organization)
+
+
+@strawberry.type(
+    description="One person's tenure at the head of one post: an ambassador of an embassy, the consul of a consulate."
+)
+class HeadOfMission(Node):
+    row: strawberry.Private[models.HeadOfMission]
+    title: str = strawberry.field(
+        description="Ambassador, Chargé d'affaires, Consul General, Honorary Consul, ..."
+    )
+    ordinal: int | None = strawberry.field(description="1 for the post's first head, where known.")
+    start: PartialDate | None = strawberry.field(description="When the tenure began, where known.")
+    end: PartialDate | None = strawberry.field(
+        description="Null while the tenure is ongoing or when its end is unknown; `ongoing` tells which."
+    )
+    ongoing: bool = strawberry.field(
+        description="True when the sources say the tenure continues; false when it ended or its end is unknown."
+    )
+    in_office_on: PartialDate | None = strawberry.field(
+        description="A date the sources show this head in office, when they do not say when the tenure began."
+    )
+
+    @classmethod
+    def from_row(cls, row: models.HeadOfMission) -> "HeadOfMission":
+        return cls(
+            id=strawberry.ID(encode_id("HeadOfMission", row.id)),
+            row=row,
+            title=row.title,
+            ordinal=row.ordinal,
+            start=row.start,
+            end=row.end,
+            ongoing=row.ongoing,
+            in_office_on=row.held_on,
+        )
+
+    @strawberry.field(description="The person who headed the post.")
+    async def person(self, info: Info) -> PersonRef:
+        from schema.types.person import Person
+
+        row = await info.context.loaders.person.load(self.row.person_id)
+        assert row is not None
+        return Person.from_row(row)
+
+    @strawberry.field(description="The post this person headed.")
+    async def mission(self, info: Info) -> "Mission":
+        row = await info.context.loaders.mission.load(self.row.mission_id)
+        assert row is not None
+        return Mission.from_row(row)
+
+    @strawberry.field(description="The sources that state this tenure.")
+    async def sources(self, info: Info) -> list[Source]:
+        return Source.from_rows(await info.context.loaders.sources_of_head.load(self.row.id))
+
+
+@strawberry.type(
+    description="A diplomatic or consular post that one country keeps in another: an embassy, a consulate, an honorary consulate."
+)
+class Mission(Node):
+    row: strawberry.Private[models.Mission]
+    kind: MissionKind = strawberry.field(description="What sort of post this is.")
+    name: str = strawberry.field(description="Display name, e.g. 'Embassy of Malaysia, Brussels'.")
+    city: str = strawberry.field(description="The city the post is in.")
+    opened: PartialDate | None = strawberry.field(description="When the post opened, where known.")
+    closed: PartialDate | None = strawberry.field(
+        description="When the post closed; null while it is open or when unknown."
+    )
+
+    @classmethod
+    def from_row(cls, row: models.Mission) -> "Mission":
+        return cls(
+            id=strawberry.ID(encode_id("Mission", row.id)),
+            row=row,
+            kind=row.kind,
+            name=row.name,
+            city=row.city,
+            opened=row.opened,
+            closed=row.closed,
+        )
+
+    @strawberry.field(description="The country that keeps the post.")
+    async def country(self, info: Info) -> Country:
+        return await load_country(info, self.row.country_id)
+
+    @strawberry.field(description="The country the post is in.")
+    async def host_country(self, info: Info) -> Country:
+        return await load_country(info, self.row.host_country_id)
+
+    @strawberry.field(
+        description="Street address on the given date (default: today); null where unknown."
+    )
+    async def address(
+        self,
+        info: Info,
+        as_of: Annotated[
+            PartialDate | None, strawberry.argument(description="The date to answer for (default: today).")
+        ] = None,
+    ) -> str | None:
+        rows = await info.context.loaders.addresses.load(self.row.id)
+        found = address_on(rows, as_of or _today())
+        return found.address if found is not None else None
+
+    @strawberry.field(description="Every known address of the post, oldest first.")
+    async def addresses(self, info: Info) -> list[MissionAddress]:
+        rows = await info.context.loaders.addresses.load(self.row.id)
+        return [MissionAddress.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Countries and organizations the post is accredited to, the host country included."
+    )
+    async def accreditations(self, info: Info) -> list[Accreditation]:
+        rows = await info.context.loaders.accreditations.load(self.row.id)
+        return [Accreditation(row=row, from_=row.start, to=row.end) for row in rows]
+
+    @strawberry.field(
+        description="Everyone known to have headed the post, in order of tenure. The heads of an embassy are its ambassadors."
+    )
+    async def heads(self, info: Info) -> list[HeadOfMission]:
+        rows = await info.context.loaders.heads.load(self.row.id)
+        return [HeadOfMission.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Who headed the post on the given date (default: today); null where the data does not say."
+    )
+    async def head(
+        self,
+        info: Info,
+        as_of: Annotated[
+            PartialDate | None, strawberry.argument(description="The date to answer for (default: today).")
+        ] = None,
+    ) -> HeadOfMission | None:
+        rows = await info.context.loaders.heads.load(self.row.id)
+        found = head_on(rows, as_of or _today())
+        return HeadOfMission.from_row(found) if found is not None else None
+
+    @strawberry.field(description="The sources that state this post's existence and details.")
+    async def sources(self, info: Info) -> list[Source]:
+        return Source.from_rows(await info.context.loaders.sources_of_mission.load(self.row.id))

@@ -1,0 +1,81 @@
+"""The Relation type: two countries' relations."""
+
+from typing import Annotated
+
+import strawberry
+
+from db import models
+from db.partial_date import PartialDate
+from schema.context import Info
+from schema.ids import encode_id
+from schema.types.country import Country
+from schema.types.event import EventConnection, EventFilter, EventOrder, nested_event_connection
+from schema.types.mission import Mission, load_country
+from schema.types.node import Node, Source
+from schema.types.organization import Organization
+
+
+@strawberry.type(description="The relations between two countries.")
+class Relation(Node):
+    row: strawberry.Private[models.Relation]
+    established: PartialDate | None = strawberry.field(
+        description="When diplomatic relations were established."
+    )
+
+    @classmethod
+    def from_row(cls, row: models.Relation) -> "Relation":
+        return cls(
+            id=strawberry.ID(encode_id("Relation", row.id)), row=row, established=row.established
+        )
+
+    @strawberry.field(description="The two countries, in alphabetical order of code.")
+    async def countries(self, info: Info) -> list[Country]:
+        pair = [
+            await load_country(info, self.row.country_a_id),
+            await load_country(info, self.row.country_b_id),
+        ]
+        return sorted(pair, key=lambda country: country.code)
+
+    @strawberry.field(description="Posts either country keeps in the other.")
+    async def missions(self, info: Info) -> list[Mission]:
+        a, b = self.row.country_a_id, self.row.country_b_id
+        loader = info.context.loaders.missions_by_country
+        rows = [row for row in await loader.load(a) if row.host_country_id == b]
+        rows += [row for row in await loader.load(b) if row.host_country_id == a]
+        return [Mission.from_row(row) for row in sorted(rows, key=lambda row: (row.name, row.id))]
+
+    @strawberry.field(
+        description="Bodies that exist for this relation: business councils, friendship associations."
+    )
+    async def organizations(self, info: Info) -> list[Organization]:
+        rows = await info.context.loaders.organizations_of_relation.load(self.row.id)
+        return [Organization.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="Events that involve both countries, oldest first unless ordered otherwise."
+    )
+    async def events(
+        self,
+        info: Info,
+        first: Annotated[
+            int | None, strawberry.argument(description="How many events to return, 0 to 100 (default 20).")
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Return the events after this cursor.")
+        ] = None,
+        filter: Annotated[
+            EventFilter | None, strawberry.argument(description="Only the events that match this filter.")
+        ] = None,
+        order_by: Annotated[
+            EventOrder | None, strawberry.argument(description="The order of the events (default: by date, oldest first).")
+        ] = None,
+    ) -> EventConnection:
+        loaders = info.context.loaders
+        return await nested_event_connection(
+            info, self.row.id, loaders.relation_events, loaders.relation_event_counts,
+            first, after, filter, order_by,
+        )
+
+    @strawberry.field(description="The sources that state the relation and its founding date.")
+    async def sources(self, info: Info) -> list[Source]:
+        return Source.from_rows(await info.context.loaders.sources_of_relation.load(self.row.id))

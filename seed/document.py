@@ -1,0 +1,590 @@
+"""The seed file format: reading a YAML document into checked, typed entries.
+
+Every problem found is reported with the entry and field at fault, and the whole
+file is read before anything is written, so a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from db.countries import find_iso_country
+from db.models.enums import EventKind, MissionKind, OrganizationKind
+from db.partial_date import PartialDate
+
+E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
+
+
+class SeedError(Exception):
+    """The seed file is malformed; the message lists every fault with its place."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """The document the file's facts come from."""
+
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class RelationEntry:
+    countries: tuple[str, str]
+    established: PartialDate | None
+    section: str | None
+    organizations: list[str]
+
+
+@dataclass(frozen=True)
+class OrganizationEntry:
+    name: str
+    kind: OrganizationKind
+    country: str | None
+    founded: PartialDate | None
+    section: str | None
+
+
+@dataclass(frozen=True)
+class PositionEntry:
+    title: str
+    country: str | None
+    organization: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+    held_on: PartialDate | None
+    section: str | None
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    name: str
+    country: str | None
+    section: str | None
+    positions: list[PositionEntry]
+
+
+@dataclass(frozen=True)
+class AddressEntry:
+    address: str
+    city: str
+    start: PartialDate | None
+    end: PartialDate | None
+    section: str | None
+
+
+@dataclass(frozen=True)
+class AccreditationEntry:
+    country: str | None
+    organization: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+    section: str | None
+
+
+@dataclass(frozen=True)
+class HeadEntry:
+    person: str
+    title: str
+    ordinal: int | None
+    start: PartialDate | None
+    end: PartialDate | None
+    ongoing: bool
+    held_on: PartialDate | None
+    section: str | None
+
+
+@dataclass(frozen=True)
+class MissionEntry:
+    name: str
+    kind: MissionKind
+    country: str
+    host: str
+    city: str
+    opened: PartialDate | None
+    closed: PartialDate | None
+    section: str | None
+    addresses: list[AddressEntry]
+    accreditations: list[AccreditationEntry]
+    heads: list[HeadEntry]
+
+
+@dataclass(frozen=True)
+class ParticipantEntry:
+    """One participant: `kind` says which of the file's lists `ref` names an entry of."""
+
+    kind: str  # country, person, organization or mission
+    ref: str
+    role: str | None
+
+
+@dataclass(frozen=True)
+class QuoteEntry:
+    speaker: str
+    text: str
+    date: PartialDate | None
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    label: str
+    value: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    title: str
+    kind: EventKind
+    date: PartialDate
+    end_date: PartialDate | None
+    place_name: str | None
+    place_country: str | None
+    summary: str
+    section: str | None
+    countries: list[str]
+    participants: list[ParticipantEntry]
+    quotes: list[QuoteEntry]
+    figures: list[FigureEntry]
+
+
+@dataclass
+class SeedDocument:
+    """A whole seed file, checked."""
+
+    source: DocumentSource
+    relations: list[RelationEntry] = field(default_factory=list)
+    organizations: list[OrganizationEntry] = field(default_factory=list)
+    people: list[PersonEntry] = field(default_factory=list)
+    missions: list[MissionEntry] = field(default_factory=list)
+    events: list[EventEntry] = field(default_factory=list)
+
+
+PARTICIPANT_KINDS = ("country", "person", "organization", "mission")
+
+
+class _Problem(Exception):
+    """One fault, raised where it is found and collected by the entry being read."""
+
+
+class _Entry:
+    """One mapping of the file, read field by field; faults carry its path."""
+
+    def __init__(self, value: Any, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        self.data: dict[str, Any] = value if isinstance(value, dict) else {}
+        self.read: set[str] = set()
+        if not isinstance(value, dict):
+            self.fail(None, f"must be a mapping, not {_kind_of(value)}")
+
+    def fail(self, key: str | None, message: str) -> None:
+        place = f"{self.path}.{key}" if key else self.path
+        self.problems.append(f"{place}: {message}")
+
+    def _get(self, key: str, required: bool) -> Any:
+        self.read.add(key)
+        value = self.data.get(key)
+        if value is None and required:
+            raise _Problem("is required")
+        return value
+
+    def _field(self, key: str, read: Callable[[Any], T], required: bool, default: T) -> T:
+        try:
+            value = self._get(key, required)
+            return default if value is None else read(value)
+        except _Problem as problem:
+            self.fail(key, str(problem))
+            return default
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        return self._field(key, _text, required, None)
+
+    def required_text(self, key: str) -> str:
+        return self._field(key, _text, True, "")
+
+    def date(self, key: str, *, required: bool = False) -> PartialDate | None:
+        return self._field(key, _date, required, None)
+
+    def country(self, key: str, *, required: bool = False) -> str | None:
+        return self._field(key, _country, required, None)
+
+    def enum(self, key: str, kind: type[E]) -> E | None:
+        return self._field(key, lambda value: _enum(value, kind), True, None)
+
+    def integer(self, key: str) -> int | None:
+        return self._field(key, _integer, False, None)
+
+    def number(self, key: str) -> float:
+        return self._field(key, _number, True, 0.0)
+
+    def flag(self, key: str) -> bool:
+        return self._field(key, _flag, False, False)
+
+    def texts(self, key: str) -> list[str]:
+        return self._field(key, lambda value: [_text(item) for item in _list(value)], False, [])
+
+    def countries(self, key: str) -> list[str]:
+        return self._field(key, lambda value: [_country(item) for item in _list(value)], False, [])
+
+    def entries(self, key: str) -> Iterator[_Entry]:
+        """The sub-entries of a list field, each with its own path."""
+        items = self._field(key, _list, False, [])
+        for index, item in enumerate(items):
+            yield _Entry(item, f"{self.path}.{key}[{index}]", self.problems)
+
+    def finish(self) -> None:
+        """Report fields this format does not know (a typo would silently drop a fact)."""
+        for key in sorted(set(self.data) - self.read):
+            self.fail(key, "is not a field of this entry")
+
+    def named(self, key: str) -> _Entry:
+        """Make the entry's path show its name, so that a message finds it in the file."""
+        name = self.data.get(key)
+        if isinstance(name, str):
+            self.path = f'{self.path} "{name}"'
+        return self
+
+
+def _kind_of(value: Any) -> str:
+    return "nothing" if value is None else f"a {type(value).__name__}"
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Problem(f"must be non-empty text, not {_kind_of(value)}")
+    return " ".join(value.split())
+
+
+def _date(value: Any) -> PartialDate:
+    if not isinstance(value, str):  # YAML reads an unquoted 1957 as a number
+        raise _Problem(f'must be a quoted date such as "1957", not {_kind_of(value)}')
+    try:
+        return PartialDate.parse(value)
+    except ValueError as error:
+        raise _Problem(f"malformed date: {error}") from None
+
+
+def _country(value: Any) -> str:
+    country = find_iso_country(value) if isinstance(value, str) else None
+    if country is None:
+        raise _Problem(f"unknown country code {value!r}")
+    return country.code
+
+
+def _enum(value: Any, kind: type[E]) -> E:
+    try:
+        return kind[value]
+    except (KeyError, TypeError):
+        names = ", ".join(member.name for member in kind)
+        raise _Problem(f"unknown value {value!r}; expected one of {names}") from None
+
+
+def _integer(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _Problem(f"must be a whole number, not {_kind_of(value)}")
+    return value
+
+
+def _number(value: Any) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise _Problem(f"must be a number, not {_kind_of(value)}")
+    return float(value)
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Problem(f"must be true or false, not {_kind_of(value)}")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        raise _Problem(f"must be a list, not {_kind_of(value)}")
+    return value
+
+
+def _check_period(entry: _Entry, start: PartialDate | None, end: PartialDate | None) -> None:
+    if start is not None and end is not None and end.last_day < start.first_day:
+        entry.fail("end" if "end" in entry.data else "to", f"{end} is before the start {start}")
+
+
+def read_document(path: Path) -> SeedDocument:
+    """Read and check a seed file; raise SeedError listing every fault."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise SeedError([f"{path}: cannot be read as YAML: {error}"]) from None
+    return parse_document(raw)
+
+
+def parse_document(raw: Any) -> SeedDocument:
+    """Check a parsed seed file; raise SeedError listing every fault."""
+    problems: list[str] = []
+    root = _Entry(raw, "file", problems)
+    source = _read_source(_Entry(root._get("source", False), "source", problems))
+    document = SeedDocument(source=source)
+    for entry in root.entries("organizations"):
+        document.organizations.append(_read_organization(entry.named("name")))
+    for entry in root.entries("people"):
+        document.people.append(_read_person(entry.named("name")))
+    for entry in root.entries("missions"):
+        document.missions.append(_read_mission(entry.named("name")))
+    for entry in root.entries("relations"):
+        document.relations.append(_read_relation(entry))
+    for entry in root.entries("events"):
+        document.events.append(_read_event(entry.named("title")))
+    root.finish()
+    if not problems:
+        _check_references(document, problems)
+    if problems:
+        raise SeedError(problems)
+    return document
+
+
+def _read_source(entry: _Entry) -> DocumentSource:
+    source = DocumentSource(title=entry.required_text("title"), url=entry.text("url"))
+    entry.finish()
+    return source
+
+
+def _read_relation(entry: _Entry) -> RelationEntry:
+    countries = entry.countries("countries")
+    if len(set(countries)) != 2:
+        entry.fail("countries", "must name two different countries")
+        countries = ["", ""]
+    relation = RelationEntry(
+        countries=(countries[0], countries[1]),
+        established=entry.date("established"),
+        section=entry.text("section"),
+        organizations=entry.texts("organizations"),
+    )
+    entry.finish()
+    return relation
+
+
+def _read_organization(entry: _Entry) -> OrganizationEntry:
+    organization = OrganizationEntry(
+        name=entry.required_text("name"),
+        kind=entry.enum("kind", OrganizationKind) or OrganizationKind.OTHER,
+        country=entry.country("country"),
+        founded=entry.date("founded"),
+        section=entry.text("section"),
+    )
+    entry.finish()
+    return organization
+
+
+def _read_person(entry: _Entry) -> PersonEntry:
+    section = entry.text("section")
+    person = PersonEntry(
+        name=entry.required_text("name"),
+        country=entry.country("country"),
+        section=section,
+        positions=[_read_position(item, section) for item in entry.entries("positions")],
+    )
+    entry.finish()
+    return person
+
+
+def _read_position(entry: _Entry, section: str | None) -> PositionEntry:
+    position = PositionEntry(
+        title=entry.required_text("title"),
+        country=entry.country("country"),
+        organization=entry.text("organization"),
+        start=entry.date("start"),
+        end=entry.date("end"),
+        held_on=entry.date("held_on"),
+        section=entry.text("section") or section,
+    )
+    _check_period(entry, position.start, position.end)
+    entry.finish()
+    return position
+
+
+def _read_mission(entry: _Entry) -> MissionEntry:
+    section = entry.text("section")
+    mission = MissionEntry(
+        name=entry.required_text("name"),
+        kind=entry.enum("kind", MissionKind) or MissionKind.EMBASSY,
+        country=entry.country("country", required=True) or "",
+        host=entry.country("host", required=True) or "",
+        city=entry.required_text("city"),
+        opened=entry.date("opened"),
+        closed=entry.date("closed"),
+        section=section,
+        addresses=[_read_address(item, section) for item in entry.entries("addresses")],
+        accreditations=[
+            _read_accreditation(item, section) for item in entry.entries("accreditations")
+        ],
+        heads=[_read_head(item, section) for item in entry.entries("heads")],
+    )
+    if mission.country and mission.country == mission.host:
+        entry.fail("host", "must differ from the sending country")
+    open_heads = [head.person for head in mission.heads if head.ongoing]
+    if len(open_heads) > 1:
+        entry.fail("heads", f"more than one tenure is ongoing: {', '.join(open_heads)}")
+    entry.finish()
+    return mission
+
+
+def _read_address(entry: _Entry, section: str | None) -> AddressEntry:
+    address = AddressEntry(
+        address=entry.required_text("address"),
+        city=entry.required_text("city"),
+        start=entry.date("from"),
+        end=entry.date("to"),
+        section=entry.text("section") or section,
+    )
+    _check_period(entry, address.start, address.end)
+    entry.finish()
+    return address
+
+
+def _read_accreditation(entry: _Entry, section: str | None) -> AccreditationEntry:
+    accreditation = AccreditationEntry(
+        country=entry.country("country"),
+        organization=entry.text("organization"),
+        start=entry.date("from"),
+        end=entry.date("to"),
+        section=entry.text("section") or section,
+    )
+    if (accreditation.country is None) == (accreditation.organization is None):
+        entry.fail(None, "must name exactly one of country and organization")
+    _check_period(entry, accreditation.start, accreditation.end)
+    entry.finish()
+    return accreditation
+
+
+def _read_head(entry: _Entry, section: str | None) -> HeadEntry:
+    head = HeadEntry(
+        person=entry.required_text("person"),
+        title=entry.required_text("title"),
+        ordinal=entry.integer("ordinal"),
+        start=entry.date("start"),
+        end=entry.date("end"),
+        ongoing=entry.flag("ongoing"),
+        held_on=entry.date("held_on"),
+        section=entry.text("section") or section,
+    )
+    if head.ongoing and head.end is not None:
+        entry.fail("ongoing", "cannot be true for a tenure with an end")
+    if head.ordinal is not None and head.ordinal < 1:
+        entry.fail("ordinal", "must be 1 or more")
+    _check_period(entry, head.start, head.end)
+    entry.finish()
+    return head
+
+
+def _read_event(entry: _Entry) -> EventEntry:
+    place = _Entry(entry._get("place", False) or {}, f"{entry.path}.place", entry.problems)
+    event = EventEntry(
+        title=entry.required_text("title"),
+        kind=entry.enum("kind", EventKind) or EventKind.OTHER,
+        date=entry.date("date", required=True) or PartialDate("0001"),
+        end_date=entry.date("end_date"),
+        place_name=place.text("name", required=bool(place.data)),
+        place_country=place.country("country"),
+        summary=entry.required_text("summary"),
+        section=entry.text("section"),
+        countries=entry.countries("countries"),
+        participants=[_read_participant(item) for item in entry.entries("participants")],
+        quotes=[_read_quote(item) for item in entry.entries("quotes")],
+        figures=[_read_figure(item) for item in entry.entries("figures")],
+    )
+    if event.end_date is not None and event.end_date.last_day < event.date.first_day:
+        entry.fail("end_date", f"{event.end_date} is before the date {event.date}")
+    place.finish()
+    entry.finish()
+    return event
+
+
+def _read_participant(entry: _Entry) -> ParticipantEntry:
+    kinds = [kind for kind in PARTICIPANT_KINDS if kind in entry.data]
+    if len(kinds) != 1:
+        entry.fail(None, f"must name exactly one of {', '.join(PARTICIPANT_KINDS)}")
+        kinds = kinds[:1] or ["country"]
+    kind = kinds[0]
+    ref = entry.country(kind, required=True) if kind == "country" else entry.text(kind)
+    participant = ParticipantEntry(kind=kind, ref=ref or "", role=entry.text("role"))
+    entry.finish()
+    return participant
+
+
+def _read_quote(entry: _Entry) -> QuoteEntry:
+    # Quotes are data: kept exactly as written apart from YAML's line folding.
+    quote = QuoteEntry(
+        speaker=entry.required_text("speaker"),
+        text=entry.required_text("text"),
+        date=entry.date("date"),
+    )
+    entry.finish()
+    return quote
+
+
+def _read_figure(entry: _Entry) -> FigureEntry:
+    figure = FigureEntry(
+        label=entry.required_text("label"),
+        value=entry.number("value"),
+        unit=entry.required_text("unit"),
+    )
+    entry.finish()
+    return figure
+
+
+def _check_references(document: SeedDocument, problems: list[str]) -> None:
+    """Every name an entry refers to must be an entry of the file, defined once."""
+    names: dict[str, set[str]] = {}
+    for kind, entries in (
+        ("organization", [item.name for item in document.organizations]),
+        ("person", [item.name for item in document.people]),
+        ("mission", [item.name for item in document.missions]),
+    ):
+        seen: set[str] = set()
+        for name in entries:
+            if name in seen:
+                problems.append(f'{kind} "{name}": is defined twice')
+            seen.add(name)
+        names[kind] = seen
+
+    def check(path: str, kind: str, name: str | None) -> None:
+        if name is not None and name not in names[kind]:
+            problems.append(f'{path}: refers to {kind} "{name}", which the file does not define')
+
+    for person in document.people:
+        for index, position in enumerate(person.positions):
+            check(f'people "{person.name}".positions[{index}].organization', "organization",
+                  position.organization)
+    for mission in document.missions:
+        for index, accreditation in enumerate(mission.accreditations):
+            check(f'missions "{mission.name}".accreditations[{index}].organization',
+                  "organization", accreditation.organization)
+        for index, head in enumerate(mission.heads):
+            check(f'missions "{mission.name}".heads[{index}].person', "person", head.person)
+    for index, relation in enumerate(document.relations):
+        for name in relation.organizations:
+            check(f"relations[{index}].organizations", "organization", name)
+    pairs = [frozenset(relation.countries) for relation in document.relations]
+    for pair in {pair for pair in pairs if pairs.count(pair) > 1}:
+        problems.append(f"relations: the pair {'–'.join(sorted(pair))} is defined twice")
+    keys = [(event.date, event.title) for event in document.events]
+    for date, title in sorted({key for key in keys if keys.count(key) > 1}):
+        problems.append(f'events "{title}": is defined twice for the date {date}')
+    for event in document.events:
+        path = f'events "{event.title}"'
+        for index, participant in enumerate(event.participants):
+            if participant.kind != "country":
+                check(f"{path}.participants[{index}].{participant.kind}", participant.kind,
+                      participant.ref)
+        for index, quote in enumerate(event.quotes):
+            check(f"{path}.quotes[{index}].speaker", "person", quote.speaker)

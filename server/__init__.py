@@ -1,0 +1,1 @@
+"""The HTTP server: the Starlette app, its settings and the `bilateral` command."""
