@@ -13,22 +13,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import QueryableAttribute
 
 from db.partial_date import PartialDate
 from db.session import Reader
 
 CursorValue = str | int | float | None
+# A column to order or group by: a mapped attribute such as Event.date, or any SQL expression.
+Column = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True)
 class Key:
     """One column of a connection's order."""
 
-    expression: ColumnElement[Any]
+    expression: Column
     descending: bool = False
 
     @property
-    def ordering(self) -> ColumnElement[Any]:
+    def ordering(self) -> Column:
         return self.expression.desc() if self.descending else self.expression.asc()
 
 
@@ -47,7 +50,9 @@ def after(keys: Sequence[Key], values: Sequence[CursorValue]) -> ColumnElement[b
     for index, key in enumerate(keys):
         bound = literal(values[index], key.expression.type)
         beyond = key.expression < bound if key.descending else key.expression > bound
-        equal = [keys[i].expression == literal(values[i], keys[i].expression.type) for i in range(index)]
+        equal = [
+            keys[i].expression == literal(values[i], keys[i].expression.type) for i in range(index)
+        ]
         clauses.append(and_(*equal, beyond))
     return or_(*clauses)
 
@@ -71,7 +76,7 @@ async def read_page(
     rows = (await reader.execute(statement)).all()
     return Page(
         ids=[row[0] for row in rows[:first]],
-        keys=[tuple(_plain(value) for value in row[1:]) for row in rows[:first]],
+        keys=[tuple(_plain(row[i]) for i in range(1, len(row))) for row in rows[:first]],
         has_next=len(rows) > first,
     )
 
@@ -79,7 +84,7 @@ async def read_page(
 async def read_pages(
     reader: Reader,
     ids: Select[Any],
-    parent: ColumnElement[int],
+    parent: Column,
     parents: Sequence[int],
     keys: Sequence[Key],
     first: int,
@@ -123,16 +128,18 @@ async def read_pages(
 
 async def count(reader: Reader, ids: Select[Any]) -> int:
     """How many rows a selection has."""
-    return int((await reader.execute(select(func.count()).select_from(ids.subquery()))).scalar_one())
+    return int(
+        (await reader.execute(select(func.count()).select_from(ids.subquery()))).scalar_one()
+    )
 
 
 async def counts(
-    reader: Reader, ids: Select[Any], parent: ColumnElement[int], parents: Sequence[int]
+    reader: Reader, ids: Select[Any], parent: Column, parents: Sequence[int]
 ) -> dict[int, int]:
     """How many rows each parent has, in one statement."""
     grouped = ids.add_columns(parent.label("parent")).where(parent.in_(parents)).subquery()
     rows = await reader.execute(
-        select(grouped.c.parent, func.count()).group_by(grouped.c.parent)
+        select(grouped.c.parent, func.count().label("total")).group_by(grouped.c.parent)
     )
-    found = {parent_id: int(total) for parent_id, total in rows.tuples()}
+    found = {row.parent: int(row.total) for row in rows}
     return {parent_id: found.get(parent_id, 0) for parent_id in parents}

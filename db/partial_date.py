@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, literal, type_coerce
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.types import TypeDecorator
 
 _SHAPE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -67,8 +68,8 @@ class PartialDate:
     @property
     def first_day(self) -> dt.date:
         """The first day of the period this date names."""
-        year, month, day = (self.text.split("-") + ["1", "1"])[:3]
-        return dt.date(int(year), int(month), int(day))
+        parts = [int(part) for part in self.text.split("-")]
+        return dt.date(*parts, *[1] * (3 - len(parts)))
 
     @property
     def last_day(self) -> dt.date:
@@ -101,7 +102,7 @@ class PartialDateType(TypeDecorator[PartialDate]):
 
 
 def overlaps(
-    column: ColumnElement[PartialDate], start: PartialDate | None, end: PartialDate | None
+    column: ColumnElement[PartialDate] | QueryableAttribute[PartialDate], start: PartialDate | None, end: PartialDate | None
 ) -> ColumnElement[bool]:
     """True where the column's period shares at least one day with [start, end].
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from db import models
 from db.models import EventKind, MissionKind
-from db.pages import Key
+from db.pages import Column, Key
 from db.partial_date import PartialDate, overlaps
 from db.search import matching_ids
 
@@ -43,9 +43,7 @@ class EventCriteria:
         if self.participant is not None:
             kind, pk = self.participant
             P = models.Participation
-            found.append(
-                exists().where(P.event_id == E.id, getattr(P, f"{kind}_id") == pk)
-            )
+            found.append(exists().where(P.event_id == E.id, getattr(P, f"{kind}_id") == pk))
         if self.text_query is not None:
             found.append(E.id.in_(matching_ids(self.text_query, "event")))
         return found
@@ -61,15 +59,17 @@ def event_ids(criteria: EventCriteria) -> Select[Any]:
     return select(models.Event.id).where(*criteria.conditions())
 
 
-def country_event_ids(criteria: EventCriteria) -> tuple[Select[Any], ColumnElement[int]]:
+def country_event_ids(criteria: EventCriteria) -> tuple[Select[Any], Column]:
     """Event ids per involved country (the second value is the parent column)."""
     statement = (
-        select(models.Event.id).join(ec, ec.c.event_id == models.Event.id).where(*criteria.conditions())
+        select(models.Event.id)
+        .join(ec, ec.c.event_id == models.Event.id)
+        .where(*criteria.conditions())
     )
     return statement, ec.c.country_id
 
 
-def relation_event_ids(criteria: EventCriteria) -> tuple[Select[Any], ColumnElement[int]]:
+def relation_event_ids(criteria: EventCriteria) -> tuple[Select[Any], Column]:
     """Event ids per relation: the events that involve both of its countries."""
     first, second = aliased(ec), aliased(ec)
     R = models.Relation
@@ -77,7 +77,10 @@ def relation_event_ids(criteria: EventCriteria) -> tuple[Select[Any], ColumnElem
         select(models.Event.id)
         .join(first, first.c.event_id == models.Event.id)
         .join(R, R.country_a_id == first.c.country_id)
-        .join(second, and_(second.c.event_id == models.Event.id, second.c.country_id == R.country_b_id))
+        .join(
+            second,
+            and_(second.c.event_id == models.Event.id, second.c.country_id == R.country_b_id),
+        )
         .where(*criteria.conditions())
     )
     return statement, R.id
@@ -88,7 +91,7 @@ def participation_keys() -> list[Key]:
     return [Key(models.Event.date), Key(models.Participation.id)]
 
 
-def participation_ids(kind: str) -> tuple[Select[Any], ColumnElement[int]]:
+def participation_ids(kind: str) -> tuple[Select[Any], Column]:
     """Participation ids per participant of one kind (person or organization)."""
     P = models.Participation
     statement = select(P.id).join(models.Event, models.Event.id == P.event_id)

@@ -8,8 +8,21 @@ User text never reaches FTS5's query syntax: it is cut into words, each quoted.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from sqlalchemy import DDL, ColumnElement, Select, column, event, func, literal_column, select, table, text
+from sqlalchemy import (
+    DDL,
+    ColumnElement,
+    Select,
+    column,
+    event,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.base import Base
@@ -17,12 +30,12 @@ from db.base import Base
 MAX_WORDS = 32
 
 search_index = table("search_index", column("kind"), column("ref_id"))
-_index = literal_column("search_index")
+_index: ColumnElement[Any] = literal_column("search_index")
 
 event.listen(
     Base.metadata,
     "after_create",
-    DDL(
+    DDL(  # type: ignore[no-untyped-call]
         "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
         "kind UNINDEXED, ref_id UNINDEXED, name, body, extra,"
         " tokenize = 'unicode61 remove_diacritics 2')"
@@ -31,7 +44,9 @@ event.listen(
 event.listen(
     Base.metadata,
     "before_drop",
-    DDL("DROP TABLE IF EXISTS search_index").execute_if(dialect="sqlite"),
+    DDL("DROP TABLE IF EXISTS search_index").execute_if(  # type: ignore[no-untyped-call]
+        dialect="sqlite"
+    ),
 )
 
 
@@ -40,10 +55,13 @@ class SearchTextError(ValueError):
 
 
 def match_query(words_text: str, *, prefix: bool, columns: tuple[str, ...] = ()) -> str:
-    """An FTS5 query requiring every word of the text (as a word prefix when `prefix`)."""
+    """An FTS5 query requiring every word of the text (as a word prefix when `prefix`).
+
+    Text with no words at all (punctuation, say) gives the empty query, which matches nothing.
+    """
     words = re.findall(r"\w+", words_text)
     if not words:
-        raise SearchTextError("must contain at least one letter or digit")
+        return ""
     if len(words) > MAX_WORDS:
         raise SearchTextError(f"has {len(words)} words; at most {MAX_WORDS} are searched")
     star = "*" if prefix else ""
@@ -59,7 +77,7 @@ def score() -> ColumnElement[float]:
 def matches(query: str, kinds: tuple[str, ...] = ()) -> Select[tuple[str, int, float]]:
     """(kind, ref_id, score) of every document matching an FTS5 query built by match_query."""
     statement = select(search_index.c.kind, search_index.c.ref_id, score().label("score")).where(
-        _index.op("MATCH")(query)
+        _match(query)
     )
     if kinds:
         statement = statement.where(search_index.c.kind.in_(kinds))
@@ -68,9 +86,11 @@ def matches(query: str, kinds: tuple[str, ...] = ()) -> Select[tuple[str, int, f
 
 def matching_ids(query: str, kind: str) -> Select[tuple[int]]:
     """Ids of the objects of one kind whose documents match the query."""
-    return select(search_index.c.ref_id).where(
-        _index.op("MATCH")(query), search_index.c.kind == kind
-    )
+    return select(search_index.c.ref_id).where(_match(query), search_index.c.kind == kind)
+
+
+def _match(query: str) -> ColumnElement[bool]:
+    return _index.op("MATCH")(query) if query else false()
 
 
 _DOCUMENTS = [

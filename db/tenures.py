@@ -57,7 +57,7 @@ def tenure_span(head: models.HeadOfMission, successor: PartialDate | None) -> Sp
 
 def head_on(heads: Sequence[models.HeadOfMission], on: PartialDate) -> models.HeadOfMission | None:
     """The head in office during `on`, or None where the data does not say."""
-    placed = sorted((head for head in heads if _began(head)), key=lambda head: _began(head))
+    placed = [head for head in in_tenure_order(heads) if _began(head) is not None]
     spans = [
         (tenure_span(head, _began(placed[i + 1]) if i + 1 < len(placed) else None), head)
         for i, head in enumerate(placed)
@@ -83,3 +83,20 @@ def address_on(
         successor = placed[i + 1].start if i + 1 < len(placed) else None
         spans.append((_cut(began(item), last, successor), item))
     return _latest_during(spans, on)
+
+
+def in_tenure_order(heads: Sequence[models.HeadOfMission]) -> list[models.HeadOfMission]:
+    """Heads by when their tenure began (as far as known), those never placed last."""
+    return sorted(heads, key=lambda head: (_began(head) is None, str(_began(head) or ""), head.id))
+
+
+def in_office_order(positions: Sequence[models.Position]) -> list[models.Position]:
+    """Positions by the earliest date known of each, those never dated last."""
+
+    def began(position: models.Position) -> PartialDate | None:
+        known = [date for date in (position.start, position.held_on) if date is not None]
+        return min(known) if known else None
+
+    return sorted(
+        positions, key=lambda item: (began(item) is None, str(began(item) or ""), item.id)
+    )

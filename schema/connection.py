@@ -24,9 +24,7 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE_SIZE
     if not 0 <= first <= MAX_PAGE_SIZE:
-        raise GraphQLError(
-            f"Argument 'first' must be between 0 and {MAX_PAGE_SIZE}; got {first}."
-        )
+        raise GraphQLError(f"Argument 'first' must be between 0 and {MAX_PAGE_SIZE}; got {first}.")
     return first
 
 
@@ -36,9 +34,7 @@ def encode_cursor(connection: str, key: Sequence[CursorValue]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(
-    connection: str, cursor: str | None, size: int
-) -> tuple[CursorValue, ...] | None:
+def decode_cursor(connection: str, cursor: str | None, size: int) -> tuple[CursorValue, ...] | None:
     """The sort key a cursor stands for; a GraphQL error if it is not one of this connection's."""
     if cursor is None:
         return None
@@ -77,7 +73,9 @@ class Edge(Generic[T]):
     node: T = strawberry.field(description="The item.")
 
 
-@strawberry.type(description="A page of items, in a stable order, with the means to fetch the next.")
+@strawberry.type(
+    description="A page of items, in a stable order, with the means to fetch the next."
+)
 class Connection(Generic[T]):
     page: strawberry.Private[Page]
     name: strawberry.Private[str]

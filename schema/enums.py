@@ -8,6 +8,8 @@ from strawberry.types.enum import StrawberryEnumDefinition
 
 from db.models import EventKind, MissionKind, OrganizationKind
 
+__all__ = ["EventKind", "EventOrderField", "MissionKind", "OrderDirection", "OrganizationKind"]
+
 E = TypeVar("E", bound=type[Enum])
 
 

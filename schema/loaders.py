@@ -11,82 +11,83 @@ from sqlalchemy import ColumnElement, Select, Table, select
 from strawberry.dataloader import DataLoader
 
 from db import models, pages, queries
-from db.pages import Key, Page
+from db.pages import Column, Page
 from db.session import Reader
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 M = TypeVar("M")
-A = TypeVar("A", bound=Hashable)
+
+
+def batched(fetch: Callable[[list[K]], Awaitable[dict[K, V]]], absent: V) -> DataLoader[K, V]:
+    """A loader whose batches fetch only keys not seen before in this request.
+
+    Strawberry's own cache answers a repeated key at once, so a resolver whose
+    data happens to be cached runs ahead of its siblings and their next loads
+    split into extra batches: the statement count would depend on the data. Here
+    every load waits for its batch, cached or not, and the memo saves the query.
+    """
+    memo: dict[K, V] = {}
+
+    async def load(keys: list[K]) -> list[V]:
+        missing = [key for key in dict.fromkeys(keys) if key not in memo]
+        if missing:
+            found = await fetch(missing)
+            memo.update({key: found.get(key, absent) for key in missing})
+        return [memo[key] for key in keys]
+
+    return DataLoader(load_fn=load, cache=False)
+
+
+def _grouped(rows: Any) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for key, row in rows:
+        grouped[key].append(row)
+    return grouped
 
 
 def _by_id(reader: Reader, model: type[M]) -> DataLoader[int, M | None]:
-    async def load(ids: Sequence[int]) -> list[M | None]:
+    async def fetch(ids: list[int]) -> dict[int, M | None]:
         rows = await reader.scalars(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
-        found = {row.id: row for row in rows}
-        return [found.get(pk) for pk in ids]
+        return {row.id: row for row in rows}
 
-    return DataLoader(load_fn=load)
+    return batched(fetch, None)
 
 
 def _rows_by(
-    reader: Reader, model: type[M], column: ColumnElement[Any], *order: ColumnElement[Any]
+    reader: Reader, model: type[M], column: Column, *order: Column
 ) -> DataLoader[int, list[M]]:
     """Rows of `model` grouped by the value of `column`, each group in `order`."""
 
-    async def load(keys: Sequence[int]) -> list[list[M]]:
-        rows = await reader.execute(
-            select(column, model).where(column.in_(keys)).order_by(*order)
-        )
-        grouped: dict[int, list[M]] = defaultdict(list)
-        for key, row in rows.tuples():
-            grouped[key].append(row)
-        return [grouped[key] for key in keys]
+    async def fetch(keys: list[int]) -> dict[int, list[M]]:
+        rows = await reader.execute(select(column, model).where(column.in_(keys)).order_by(*order))
+        return _grouped(rows)
 
-    return DataLoader(load_fn=load)
-
-
-def _sources(reader: Reader, link: Table) -> DataLoader[int, list[models.Source]]:
-    """The sources of a kind of fact that may have several, through its link table."""
-    subject = link.c[f"{link.name.removesuffix('_source')}_id"]
-
-    async def load(keys: Sequence[int]) -> list[list[models.Source]]:
-        rows = await reader.execute(
-            select(subject, models.Source)
-            .join(link, link.c.source_id == models.Source.id)
-            .where(subject.in_(keys))
-            .order_by(models.Source.id)
-        )
-        grouped: dict[int, list[models.Source]] = defaultdict(list)
-        for key, row in rows.tuples():
-            grouped[key].append(row)
-        return [grouped[key] for key in keys]
-
-    return DataLoader(load_fn=load)
+    return batched(fetch, [])
 
 
 def _through(
-    reader: Reader,
-    model: type[M],
-    link: Table,
-    key: str,
-    target: str,
-    *order: ColumnElement[Any],
+    reader: Reader, model: type[M], link: Table, key: str, target: str, *order: Column
 ) -> DataLoader[int, list[M]]:
     """Rows of `model` linked to each key through a link table, in `order`."""
     subject = link.c[key]
 
-    async def load(keys: Sequence[int]) -> list[list[M]]:
+    async def fetch(keys: list[int]) -> dict[int, list[M]]:
         rows = await reader.execute(
             select(subject, model)
             .join(link, link.c[target] == model.id)  # type: ignore[attr-defined]
             .where(subject.in_(keys))
             .order_by(*order)
         )
-        grouped: dict[int, list[M]] = defaultdict(list)
-        for parent, row in rows.tuples():
-            grouped[parent].append(row)
-        return [grouped[parent] for parent in keys]
+        return _grouped(rows)
 
-    return DataLoader(load_fn=load)
+    return batched(fetch, [])
+
+
+def _sources(reader: Reader, link: Table) -> DataLoader[int, list[models.Source]]:
+    """The sources of a kind of fact that may have several, through its link table."""
+    subject = f"{link.name.removesuffix('_source')}_id"
+    return _through(reader, models.Source, link, subject, "source_id", models.Source.id)
 
 
 @dataclass(frozen=True)
@@ -99,40 +100,29 @@ class PageArgs:
     criteria: queries.EventCriteria | None = None
 
 
-def _paged(
-    fetch: Callable[[Sequence[int], PageArgs], Awaitable[dict[int, Page]]],
-) -> DataLoader[tuple[int, PageArgs], Page]:
-    """Pages of many parents; parents asked with the same arguments share one statement."""
-
-    async def load(keys: Sequence[tuple[int, PageArgs]]) -> list[Page]:
-        by_args: dict[PageArgs, list[int]] = defaultdict(list)
-        for parent, args in keys:
-            by_args[args].append(parent)
-        found: dict[tuple[int, PageArgs], Page] = {}
-        for args, parents in by_args.items():
-            for parent, page in (await fetch(parents, args)).items():
-                found[(parent, args)] = page
-        return [found[key] for key in keys]
-
-    return DataLoader(load_fn=load)
+A = TypeVar("A", bound=Hashable)
+R = TypeVar("R")
 
 
-def _counted(
-    fetch: Callable[[Sequence[int], A], Awaitable[dict[int, int]]],
-) -> DataLoader[tuple[int, A], int]:
-    """Row counts of many parents; parents asked with the same criteria share one statement."""
+def _per_parent(
+    fetch: Callable[[Sequence[int], A], Awaitable[dict[int, R]]], absent: R
+) -> DataLoader[tuple[int, A], R]:
+    """Answers for (parent, arguments) keys; parents asked with the same arguments share a statement."""
 
-    async def load(keys: Sequence[tuple[int, A]]) -> list[int]:
+    async def fetch_all(keys: list[tuple[int, A]]) -> dict[tuple[int, A], R]:
         by_args: dict[A, list[int]] = defaultdict(list)
         for parent, args in keys:
             by_args[args].append(parent)
-        found: dict[tuple[int, A], int] = {}
+        found: dict[tuple[int, A], R] = {}
         for args, parents in by_args.items():
-            for parent, total in (await fetch(parents, args)).items():
-                found[(parent, args)] = total
-        return [found[key] for key in keys]
+            for parent, value in (await fetch(parents, args)).items():
+                found[(parent, args)] = value
+        return found
 
-    return DataLoader(load_fn=load)
+    return batched(fetch_all, absent)
+
+
+Selection = Callable[[queries.EventCriteria], tuple[Select[Any], Column]]
 
 
 class Loaders:
@@ -140,86 +130,102 @@ class Loaders:
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
-        M_ = models
-        self.country = _by_id(reader, M_.Country)
-        self.mission = _by_id(reader, M_.Mission)
-        self.person = _by_id(reader, M_.Person)
-        self.organization = _by_id(reader, M_.Organization)
-        self.event = _by_id(reader, M_.Event)
-        self.head_of_mission = _by_id(reader, M_.HeadOfMission)
-        self.participation = _by_id(reader, M_.Participation)
-        self.relation = _by_id(reader, M_.Relation)
-        self.source = _by_id(reader, M_.Source)
+        self.country = _by_id(reader, models.Country)
+        self.mission = _by_id(reader, models.Mission)
+        self.person = _by_id(reader, models.Person)
+        self.organization = _by_id(reader, models.Organization)
+        self.event = _by_id(reader, models.Event)
+        self.head_of_mission = _by_id(reader, models.HeadOfMission)
+        self.participation = _by_id(reader, models.Participation)
+        self.relation = _by_id(reader, models.Relation)
         self.country_by_code = self._country_by_code()
 
-        Mission = M_.Mission
-        self.missions_by_country = _rows_by(reader, Mission, Mission.country_id, Mission.name, Mission.id)
-        self.missions_by_host = _rows_by(reader, Mission, Mission.host_country_id, Mission.name, Mission.id)
-        Address = M_.MissionAddress
+        Mission, Head, Position = models.Mission, models.HeadOfMission, models.Position
+        Address, Accreditation = models.MissionAddress, models.Accreditation
+        Participation, Quote, Figure = models.Participation, models.Quote, models.Figure
+        self.missions_by_country = _rows_by(
+            reader, Mission, Mission.country_id, Mission.name, Mission.id
+        )
+        self.missions_by_host = _rows_by(
+            reader, Mission, Mission.host_country_id, Mission.name, Mission.id
+        )
         self.addresses = _rows_by(reader, Address, Address.mission_id, Address.start, Address.id)
-        Accreditation = M_.Accreditation
         self.accreditations = _rows_by(
             reader, Accreditation, Accreditation.mission_id, Accreditation.id
         )
-        Head = M_.HeadOfMission
-        self.heads = _rows_by(reader, Head, Head.mission_id, Head.start, Head.held_on, Head.id)
-        self.headships = _rows_by(reader, Head, Head.person_id, Head.start, Head.held_on, Head.id)
-        Position = M_.Position
-        self.positions = _rows_by(
-            reader, Position, Position.person_id, Position.start, Position.held_on, Position.id
+        self.heads = _rows_by(reader, Head, Head.mission_id, Head.id)
+        self.headships = _rows_by(reader, Head, Head.person_id, Head.id)
+        self.positions = _rows_by(reader, Position, Position.person_id, Position.id)
+        self.participants = _rows_by(
+            reader, Participation, Participation.event_id, Participation.id
         )
-        P = M_.Participation
-        self.participants = _rows_by(reader, P, P.event_id, P.id)
-        self.quotes_by_event = _rows_by(reader, M_.Quote, M_.Quote.event_id, M_.Quote.id)
-        self.quotes_by_speaker = _rows_by(
-            reader, M_.Quote, M_.Quote.speaker_id, M_.Quote.date, M_.Quote.id
-        )
-        self.figures = _rows_by(reader, M_.Figure, M_.Figure.event_id, M_.Figure.id)
+        self.quotes_by_event = _rows_by(reader, Quote, Quote.event_id, Quote.id)
+        self.quotes_by_speaker = _rows_by(reader, Quote, Quote.speaker_id, Quote.date, Quote.id)
+        self.figures = _rows_by(reader, Figure, Figure.event_id, Figure.id)
         self.event_countries = _through(
-            reader, M_.Country, M_.event_country, "event_id", "country_id", M_.Country.code
+            reader,
+            models.Country,
+            models.event_country,
+            "event_id",
+            "country_id",
+            models.Country.code,
         )
         self.organizations_of_relation = _through(
             reader,
-            M_.Organization,
-            M_.relation_organization,
+            models.Organization,
+            models.relation_organization,
             "relation_id",
             "organization_id",
-            M_.Organization.name,
+            models.Organization.name,
         )
-        self.sources_of_event = _sources(reader, M_.event_source)
-        self.sources_of_mission = _sources(reader, M_.mission_source)
-        self.sources_of_head = _sources(reader, M_.head_of_mission_source)
-        self.sources_of_relation = _sources(reader, M_.relation_source)
+        self.sources_of_event = _sources(reader, models.event_source)
+        self.sources_of_mission = _sources(reader, models.mission_source)
+        self.sources_of_head = _sources(reader, models.head_of_mission_source)
+        self.sources_of_relation = _sources(reader, models.relation_source)
         self.relations_by_country = self._relations_by_country()
 
-        self.country_events = _paged(self._event_pages(queries.country_event_ids))
-        self.relation_events = _paged(self._event_pages(queries.relation_event_ids))
-        self.country_event_counts = _counted(self._event_counts(queries.country_event_ids))
-        self.relation_event_counts = _counted(self._event_counts(queries.relation_event_ids))
-        self.person_participations = _paged(self._participation_pages("person"))
-        self.organization_participations = _paged(self._participation_pages("organization"))
-        self.person_participation_counts = _counted(self._participation_counts("person"))
-        self.organization_participation_counts = _counted(
-            self._participation_counts("organization")
+        empty = Page(ids=[], keys=[], has_next=False)
+        self.country_events = _per_parent(self._event_pages(queries.country_event_ids), empty)
+        self.relation_events = _per_parent(self._event_pages(queries.relation_event_ids), empty)
+        self.country_event_counts = _per_parent(self._event_counts(queries.country_event_ids), 0)
+        self.relation_event_counts = _per_parent(self._event_counts(queries.relation_event_ids), 0)
+        self.person_participations = _per_parent(self._participation_pages("person"), empty)
+        self.organization_participations = _per_parent(
+            self._participation_pages("organization"), empty
+        )
+        self.person_participation_counts = _per_parent(self._participation_counts("person"), 0)
+        self.organization_participation_counts = _per_parent(
+            self._participation_counts("organization"), 0
         )
 
-    def _relations_by_country(self) -> DataLoader[int, list[models.Relation]]:
-        R = models.Relation
-
-        async def load(keys: Sequence[int]) -> list[list[models.Relation]]:
+    def _country_by_code(self) -> DataLoader[str, models.Country | None]:
+        async def fetch(codes: list[str]) -> dict[str, models.Country | None]:
             rows = await self.reader.scalars(
-                select(R).where(R.country_a_id.in_(keys) | R.country_b_id.in_(keys)).order_by(R.id)
+                select(models.Country).where(models.Country.code.in_(codes))
+            )
+            return {row.code: row for row in rows}
+
+        return batched(fetch, None)
+
+    def _relations_by_country(self) -> DataLoader[int, list[models.Relation]]:
+        R_ = models.Relation
+
+        async def fetch(keys: list[int]) -> dict[int, list[models.Relation]]:
+            rows = await self.reader.scalars(
+                select(R_)
+                .where(R_.country_a_id.in_(keys) | R_.country_b_id.in_(keys))
+                .order_by(R_.id)
             )
             grouped: dict[int, list[models.Relation]] = defaultdict(list)
             for row in rows:
                 grouped[row.country_a_id].append(row)
                 grouped[row.country_b_id].append(row)
-            return [grouped[key] for key in keys]
+            return grouped
 
-        return DataLoader(load_fn=load)
+        return batched(fetch, [])
 
     def _event_pages(
-        self, selection: Callable[[queries.EventCriteria], tuple[Select[Any], ColumnElement[int]]]
+        self, selection: Selection
     ) -> Callable[[Sequence[int], PageArgs], Awaitable[dict[int, Page]]]:
         async def fetch(parents: Sequence[int], args: PageArgs) -> dict[int, Page]:
             ids, parent = selection(args.criteria or queries.EventCriteria())
@@ -231,7 +237,7 @@ class Loaders:
         return fetch
 
     def _event_counts(
-        self, selection: Callable[[queries.EventCriteria], tuple[Select[Any], ColumnElement[int]]]
+        self, selection: Selection
     ) -> Callable[[Sequence[int], queries.EventCriteria], Awaitable[dict[int, int]]]:
         async def fetch(parents: Sequence[int], criteria: queries.EventCriteria) -> dict[int, int]:
             ids, parent = selection(criteria)
@@ -244,7 +250,7 @@ class Loaders:
     ) -> Callable[[Sequence[int], PageArgs], Awaitable[dict[int, Page]]]:
         async def fetch(parents: Sequence[int], args: PageArgs) -> dict[int, Page]:
             ids, parent = queries.participation_ids(kind)
-            keys: list[Key] = queries.participation_keys()
+            keys = queries.participation_keys()
             return await pages.read_pages(
                 self.reader, ids, parent, parents, keys, args.first, args.cursor
             )
@@ -259,13 +265,3 @@ class Loaders:
             return await pages.counts(self.reader, ids, parent, parents)
 
         return fetch
-
-    def _country_by_code(self) -> DataLoader[str, models.Country | None]:
-        async def load(codes: Sequence[str]) -> list[models.Country | None]:
-            rows = await self.reader.scalars(
-                select(models.Country).where(models.Country.code.in_(codes))
-            )
-            found = {row.code: row for row in rows}
-            return [found.get(code) for code in codes]
-
-        return DataLoader(load_fn=load)

@@ -46,7 +46,9 @@ async def load_refs(info: Info, refs: Sequence[tuple[str, int]]) -> list[Node | 
 async def load_nodes(info: Info, ids: Sequence[str], argument: str) -> list[Node | None]:
     """The nodes with these global IDs, in order; a GraphQL error for a malformed ID."""
     if len(ids) > MAX_IDS:
-        raise GraphQLError(f"Argument '{argument}' holds {len(ids)} IDs; at most {MAX_IDS} are allowed.")
+        raise GraphQLError(
+            f"Argument '{argument}' holds {len(ids)} IDs; at most {MAX_IDS} are allowed."
+        )
     return await load_refs(info, [decode_id(value, argument) for value in ids])
 
 

@@ -5,12 +5,12 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import Select, literal, select, type_coerce, String
+from sqlalchemy import Select, String, literal, select, type_coerce
 
 from db import models, pages, queries
 from db.countries import find_iso_country
 from db.pages import Key
-from db.search import SearchTextError, match_query, matches, score, search_index
+from db.search import SearchTextError, match_query, matches
 from schema.connection import Connection, decode_cursor, page_size
 from schema.context import Info
 from schema.enums import MissionKind
@@ -38,6 +38,7 @@ SearchResult = Annotated[
     Country | Mission | Person | Organization | Event,
     strawberry.union("SearchResult", description="Anything full-text search can find."),
 ]
+
 
 @strawberry.type(description="A page of countries.")
 class CountryConnection(Connection[Country]):
@@ -112,7 +113,9 @@ def _country_code(code: str | None, argument: str) -> str | None:
         return None
     country = find_iso_country(code)
     if country is None:
-        raise GraphQLError(f"Argument '{argument}' is not an ISO 3166-1 country code: {code[:20]!r}.")
+        raise GraphQLError(
+            f"Argument '{argument}' is not an ISO 3166-1 country code: {code[:20]!r}."
+        )
     return country.code
 
 
@@ -129,13 +132,17 @@ FIRST = strawberry.argument(description="How many items to return, 0 to 100 (def
 AFTER = strawberry.argument(description="Return the items after this cursor.")
 
 
-@strawberry.type(description="The entry points into Bilateral's graph of countries, posts, people and events.")
+@strawberry.type(
+    description="The entry points into Bilateral's graph of countries, posts, people and events."
+)
 class Query:
     @strawberry.field(
         description="The object with this global ID; null when no object has it (a deleted one, say)."
     )
     async def node(
-        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")]
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
     ) -> Node | None:
         return await load_node(info, id, "id")
 
@@ -145,7 +152,9 @@ class Query:
     async def nodes(
         self,
         info: Info,
-        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs, at most 100.")],
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global IDs, at most 100.")
+        ],
     ) -> list[Node | None]:
         return await load_nodes(info, ids, "ids")
 
@@ -153,20 +162,25 @@ class Query:
     async def country(
         self,
         info: Info,
-        code: Annotated[str, strawberry.argument(description="An alpha-2 or alpha-3 code: MY, mys.")],
+        code: Annotated[
+            str, strawberry.argument(description="An alpha-2 or alpha-3 code: MY, mys.")
+        ],
     ) -> Country | None:
         found = find_iso_country(code)
         row = None if found is None else await info.context.loaders.country_by_code.load(found.code)
         return None if row is None else Country.from_row(row)
 
-    @strawberry.field(description="Every country, by alpha-2 code, optionally only those matching a search.")
+    @strawberry.field(
+        description="Every country, by alpha-2 code, optionally only those matching a search."
+    )
     async def countries(
         self,
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
         search: Annotated[
-            str | None, strawberry.argument(description="Words the country's name or codes must start with.")
+            str | None,
+            strawberry.argument(description="Words the country's name or codes must start with."),
         ] = None,
     ) -> CountryConnection:
         ids = queries.country_ids(_search_query(search, "search"))
@@ -175,9 +189,13 @@ class Query:
             rows = await info.context.loaders.country.load_many(pks)
             return [Country.from_row(row) for row in rows if row is not None]
 
-        return await _connection(info, "countries", ids, queries.COUNTRY_KEYS, first, after, load, CountryConnection)
+        return await _connection(
+            info, "countries", ids, queries.COUNTRY_KEYS, first, after, load, CountryConnection
+        )
 
-    @strawberry.field(description="Every post, by name, optionally of some kinds, senders and hosts only.")
+    @strawberry.field(
+        description="Every post, by name, optionally of some kinds, senders and hosts only."
+    )
     async def missions(
         self,
         info: Info,
@@ -187,10 +205,12 @@ class Query:
             list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
         ] = None,
         country: Annotated[
-            str | None, strawberry.argument(description="Only posts kept by the country with this ISO code.")
+            str | None,
+            strawberry.argument(description="Only posts kept by the country with this ISO code."),
         ] = None,
         host_country: Annotated[
-            str | None, strawberry.argument(description="Only posts in the country with this ISO code.")
+            str | None,
+            strawberry.argument(description="Only posts in the country with this ISO code."),
         ] = None,
     ) -> MissionConnection:
         ids = queries.mission_ids(
@@ -203,7 +223,9 @@ class Query:
             rows = await info.context.loaders.mission.load_many(pks)
             return [Mission.from_row(row) for row in rows if row is not None]
 
-        return await _connection(info, "missions", ids, queries.MISSION_KEYS, first, after, load, MissionConnection)
+        return await _connection(
+            info, "missions", ids, queries.MISSION_KEYS, first, after, load, MissionConnection
+        )
 
     @strawberry.field(description="Every person, by name, optionally only those matching a search.")
     async def people(
@@ -212,7 +234,10 @@ class Query:
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
         search: Annotated[
-            str | None, strawberry.argument(description="Words the person's name must contain, as word starts.")
+            str | None,
+            strawberry.argument(
+                description="Words the person's name must contain, as word starts."
+            ),
         ] = None,
     ) -> PersonConnection:
         ids = queries.named_ids(models.Person, "person", _search_query(search, "search"))
@@ -224,7 +249,9 @@ class Query:
         keys = queries.by_name_keys(models.Person)
         return await _connection(info, "people", ids, keys, first, after, load, PersonConnection)
 
-    @strawberry.field(description="Every organization, by name, optionally only those matching a search.")
+    @strawberry.field(
+        description="Every organization, by name, optionally only those matching a search."
+    )
     async def organizations(
         self,
         info: Info,
@@ -232,30 +259,41 @@ class Query:
         after: Annotated[str | None, AFTER] = None,
         search: Annotated[
             str | None,
-            strawberry.argument(description="Words the organization's name must contain, as word starts."),
+            strawberry.argument(
+                description="Words the organization's name must contain, as word starts."
+            ),
         ] = None,
     ) -> OrganizationConnection:
-        ids = queries.named_ids(models.Organization, "organization", _search_query(search, "search"))
+        ids = queries.named_ids(
+            models.Organization, "organization", _search_query(search, "search")
+        )
 
         async def load(pks: Sequence[Any]) -> list[Organization]:
             rows = await info.context.loaders.organization.load_many(pks)
             return [Organization.from_row(row) for row in rows if row is not None]
 
         keys = queries.by_name_keys(models.Organization)
-        return await _connection(info, "organizations", ids, keys, first, after, load, OrganizationConnection)
+        return await _connection(
+            info, "organizations", ids, keys, first, after, load, OrganizationConnection
+        )
 
-    @strawberry.field(description="Every event, oldest first unless ordered otherwise, optionally filtered.")
+    @strawberry.field(
+        description="Every event, oldest first unless ordered otherwise, optionally filtered."
+    )
     async def events(
         self,
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
         filter: Annotated[
-            EventFilter | None, strawberry.argument(description="Only the events that match this filter.")
+            EventFilter | None,
+            strawberry.argument(description="Only the events that match this filter."),
         ] = None,
         order_by: Annotated[
             EventOrder | None,
-            strawberry.argument(description="The order of the events (default: by date, oldest first)."),
+            strawberry.argument(
+                description="The order of the events (default: by date, oldest first)."
+            ),
         ] = None,
     ) -> EventConnection:
         descending = is_descending(order_by)
@@ -275,7 +313,8 @@ class Query:
         self,
         info: Info,
         between: Annotated[
-            list[str], strawberry.argument(description="The ISO codes of the two countries, in either order.")
+            list[str],
+            strawberry.argument(description="The ISO codes of the two countries, in either order."),
         ],
     ) -> Relation | None:
         if len(between) != 2:
@@ -298,13 +337,16 @@ class Query:
     async def search(
         self,
         info: Info,
-        text: Annotated[str, strawberry.argument(description="The words to look for; each must match the start of a word.")],
+        text: Annotated[
+            str,
+            strawberry.argument(
+                description="The words to look for; each must match the start of a word."
+            ),
+        ],
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
     ) -> SearchResultConnection:
-        query = _search_query(text, "text")
-        if query is None:
-            raise GraphQLError("Argument 'text' must contain at least one letter or digit.")
+        query = _search_query(text, "text") or ""
         ranked = matches(query).subquery()
         ids = select(
             (ranked.c.kind + literal(":") + type_coerce(ranked.c.ref_id, String)).label("key")
@@ -312,7 +354,19 @@ class Query:
         keys = [Key(ranked.c.score), Key(ranked.c.kind), Key(ranked.c.ref_id)]
 
         async def load(found: Sequence[Any]) -> list[SearchResult]:
-            refs = [(_SEARCH_TYPES[kind], int(pk)) for kind, _, pk in (key.partition(":") for key in found)]
+            refs = [
+                (_SEARCH_TYPES[kind], int(pk))
+                for kind, _, pk in (key.partition(":") for key in found)
+            ]
             return [node for node in await load_refs(info, refs) if node is not None]  # type: ignore[misc]
 
-        return await _connection(info, "search", ids.select_from(ranked), keys, first, after, load, SearchResultConnection)
+        return await _connection(
+            info,
+            "search",
+            ids.select_from(ranked),
+            keys,
+            first,
+            after,
+            load,
+            SearchResultConnection,
+        )

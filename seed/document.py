@@ -239,7 +239,7 @@ class _Entry:
 
     def entries(self, key: str) -> Iterator[_Entry]:
         """The sub-entries of a list field, each with its own path."""
-        items = self._field(key, _list, False, [])
+        items: list[Any] = self._field(key, _list, False, [])
         for index, item in enumerate(items):
             yield _Entry(item, f"{self.path}.{key}[{index}]", self.problems)
 
@@ -563,12 +563,18 @@ def _check_references(document: SeedDocument, problems: list[str]) -> None:
 
     for person in document.people:
         for index, position in enumerate(person.positions):
-            check(f'people "{person.name}".positions[{index}].organization', "organization",
-                  position.organization)
+            check(
+                f'people "{person.name}".positions[{index}].organization',
+                "organization",
+                position.organization,
+            )
     for mission in document.missions:
         for index, accreditation in enumerate(mission.accreditations):
-            check(f'missions "{mission.name}".accreditations[{index}].organization',
-                  "organization", accreditation.organization)
+            check(
+                f'missions "{mission.name}".accreditations[{index}].organization',
+                "organization",
+                accreditation.organization,
+            )
         for index, head in enumerate(mission.heads):
             check(f'missions "{mission.name}".heads[{index}].person', "person", head.person)
     for index, relation in enumerate(document.relations):
@@ -584,7 +590,10 @@ def _check_references(document: SeedDocument, problems: list[str]) -> None:
         path = f'events "{event.title}"'
         for index, participant in enumerate(event.participants):
             if participant.kind != "country":
-                check(f"{path}.participants[{index}].{participant.kind}", participant.kind,
-                      participant.ref)
+                check(
+                    f"{path}.participants[{index}].{participant.kind}",
+                    participant.kind,
+                    participant.ref,
+                )
         for index, quote in enumerate(event.quotes):
             check(f"{path}.quotes[{index}].speaker", "person", quote.speaker)

@@ -9,6 +9,7 @@ from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
+from db.base import Base
 from db.countries import iso_countries
 from db.involvement import refresh_event_countries
 from db.search import rebuild_search_index
@@ -113,7 +114,7 @@ class _Loader:
 
     async def load(self) -> LoadReport:
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
-        self.countries = {code: id_ for code, id_ in rows.tuples()}
+        self.countries = {code: id_ for code, id_ in rows}
         document = self.document
         for organization in document.organizations:
             self.organizations[organization.name] = await self._add(
@@ -155,7 +156,9 @@ class _Loader:
                     country_a_id=first, country_b_id=second, established=relation.established
                 )
             )
-            await self._link(models.relation_source, relation_id, await self._source(relation.section))
+            await self._link(
+                models.relation_source, relation_id, await self._source(relation.section)
+            )
             for name in relation.organizations:
                 await self.session.execute(
                     insert(models.relation_organization).values(
@@ -171,7 +174,7 @@ class _Loader:
             events=len(event_ids),
         )
 
-    async def _add(self, row: models.Base) -> int:
+    async def _add(self, row: Base) -> int:
         self.session.add(row)
         await self.session.flush()
         return row.id  # type: ignore[attr-defined, no-any-return]
@@ -256,7 +259,9 @@ class _Loader:
                     held_on=head.held_on,
                 )
             )
-            await self._link(models.head_of_mission_source, head_id, await self._source(head.section))
+            await self._link(
+                models.head_of_mission_source, head_id, await self._source(head.section)
+            )
 
     async def _load_event(self, event: EventEntry) -> int:
         source_id = await self._source(event.section)

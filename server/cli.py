@@ -59,8 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = argparse.ArgumentParser(prog="bilateral", description="The Bilateral GraphQL API.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="serve the API (HOST, PORT, DATABASE_URL from the environment)")
-    seed = commands.add_parser("seed", help="load a seed file (default: the article) into the database")
+    commands.add_parser(
+        "serve", help="serve the API (HOST, PORT, DATABASE_URL from the environment)"
+    )
+    seed = commands.add_parser(
+        "seed", help="load a seed file (default: the article) into the database"
+    )
     seed.add_argument("file", nargs="?", type=Path, help="a seed file; see seed/README.md")
     seed.add_argument("--reset", action="store_true", help="delete every fact first, then load")
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")

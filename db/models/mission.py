@@ -34,7 +34,9 @@ class MissionAddress(Base):
     __tablename__ = "mission_address"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    mission_id: Mapped[int] = mapped_column(
+        ForeignKey("mission.id", ondelete="CASCADE"), index=True
+    )
     address: Mapped[str] = mapped_column(String(1000))
     city: Mapped[str] = mapped_column(String(200))
     start: Mapped[PartialDate | None] = mapped_column("from", PartialDateType)
@@ -51,7 +53,9 @@ class Accreditation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    mission_id: Mapped[int] = mapped_column(
+        ForeignKey("mission.id", ondelete="CASCADE"), index=True
+    )
     country_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
     start: Mapped[PartialDate | None] = mapped_column("from", PartialDateType)
@@ -65,7 +69,9 @@ class HeadOfMission(Base):
     __tablename__ = "head_of_mission"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"), index=True)
+    mission_id: Mapped[int] = mapped_column(
+        ForeignKey("mission.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     ordinal: Mapped[int | None]

@@ -41,7 +41,8 @@ class Country(Node):
 
     @strawberry.field(description="Embassies this country keeps abroad.")
     async def embassies(self, info: Info) -> list[MissionRef]:
-        return await self.missions(info, [MissionKind.EMBASSY])
+        embassies: list[Mission] = await self.missions(info, [MissionKind.EMBASSY])
+        return embassies
 
     @strawberry.field(
         description="Every post this country keeps abroad, optionally of some kinds only."
@@ -85,22 +86,33 @@ class Country(Node):
         self,
         info: Info,
         first: Annotated[
-            int | None, strawberry.argument(description="How many events to return, 0 to 100 (default 20).")
+            int | None,
+            strawberry.argument(description="How many events to return, 0 to 100 (default 20)."),
         ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="Return the events after this cursor.")
         ] = None,
         filter: Annotated[
-            EventFilterRef | None, strawberry.argument(description="Only the events that match this filter.")
+            EventFilterRef | None,
+            strawberry.argument(description="Only the events that match this filter."),
         ] = None,
         order_by: Annotated[
-            EventOrderRef | None, strawberry.argument(description="The order of the events (default: by date, oldest first).")
+            EventOrderRef | None,
+            strawberry.argument(
+                description="The order of the events (default: by date, oldest first)."
+            ),
         ] = None,
     ) -> EventConnectionRef:
         from schema.types.event import nested_event_connection
 
         loaders = info.context.loaders
         return await nested_event_connection(
-            info, self.pk, loaders.country_events, loaders.country_event_counts,
-            first, after, filter, order_by,
+            info,
+            self.pk,
+            loaders.country_events,
+            loaders.country_event_counts,
+            first,
+            after,
+            filter,
+            order_by,
         )

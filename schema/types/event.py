@@ -27,7 +27,8 @@ from schema.types.person import Person
 Participant = Annotated[
     Country | Person | Organization | Mission,
     strawberry.union(
-        "Participant", description="A country, person, organization or post taking part in an event."
+        "Participant",
+        description="A country, person, organization or post taking part in an event.",
     ),
 ]
 
@@ -40,7 +41,9 @@ PARTICIPANT_TYPES = {
 }
 
 
-@strawberry.type(description="A measured quantity stated by a source: 65718 tonne, 306000000 MYR, rank 11.")
+@strawberry.type(
+    description="A measured quantity stated by a source: 65718 tonne, 306000000 MYR, rank 11."
+)
 class Figure:
     label: str = strawberry.field(description="What the figure measures.")
     value: float = strawberry.field(description="The number, in `unit`.")
@@ -63,7 +66,9 @@ class Place:
 class Quote:
     row: strawberry.Private[models.Quote]
     text: str = strawberry.field(description="The words, exactly as the source quotes them.")
-    date: PartialDate | None = strawberry.field(description="When the words were said, where known.")
+    date: PartialDate | None = strawberry.field(
+        description="When the words were said, where known."
+    )
 
     @classmethod
     def from_row(cls, row: models.Quote) -> "Quote":
@@ -118,7 +123,9 @@ class Participation:
         return Event.from_row(row)
 
 
-@strawberry.type(description="Something that happened between countries, on a date known to some precision.")
+@strawberry.type(
+    description="Something that happened between countries, on a date known to some precision."
+)
 class Event(Node):
     row: strawberry.Private[models.Event]
     title: str = strawberry.field(description="A short title for the event.")
@@ -154,7 +161,8 @@ class Event(Node):
         self,
         info: Info,
         role: Annotated[
-            str | None, strawberry.argument(description="Only participants with this role (any case).")
+            str | None,
+            strawberry.argument(description="Only participants with this role (any case)."),
         ] = None,
     ) -> list[Participation]:
         rows = await info.context.loaders.participants.load(self.row.id)
@@ -260,7 +268,9 @@ async def event_criteria(info: Info, event_filter: EventFilter | None) -> EventC
         except SearchTextError as error:
             raise GraphQLError(f"Argument 'filter.text' {error}.") from None
     return EventCriteria(
-        country_ids=tuple(await country_pks(info, event_filter.countries or [], "filter.countries")),
+        country_ids=tuple(
+            await country_pks(info, event_filter.countries or [], "filter.countries")
+        ),
         kinds=tuple(event_filter.kinds or ()),
         start=event_filter.from_,
         end=event_filter.to,
@@ -298,9 +308,7 @@ async def nested_event_connection(
     size = page_size(first)
     criteria = await event_criteria(info, event_filter)
     cursor = decode_cursor(name, after, 2)
-    page = await page_loader.load(
-        (parent, PageArgs(size, cursor, is_descending(order), criteria))
-    )
+    page = await page_loader.load((parent, PageArgs(size, cursor, is_descending(order), criteria)))
 
     async def nodes(ids: Sequence[int]) -> list[Event]:
         return await load_events(info, ids)
@@ -332,6 +340,9 @@ async def participation_connection(
         return await count_loader.load((parent, None))
 
     return ParticipationConnection(
-        page=page, name="participations", has_previous=cursor is not None,
-        load_nodes=nodes, load_total=total,
+        page=page,
+        name="participations",
+        has_previous=cursor is not None,
+        load_nodes=nodes,
+        load_total=total,
     )

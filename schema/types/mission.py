@@ -7,7 +7,7 @@ import strawberry
 
 from db import models
 from db.partial_date import PartialDate
-from db.tenures import address_on, head_on
+from db.tenures import address_on, head_on, in_tenure_order
 from schema.context import Info
 from schema.enums import MissionKind
 from schema.ids import encode_id
@@ -51,7 +51,9 @@ class MissionAddress:
 
 Accreditee = Annotated[
     Union[Country, OrganizationRef],  # noqa: UP007  (a lazy member needs Union)
-    strawberry.union("Accreditee", description="A country or an organization a post is accredited to."),
+    strawberry.union(
+        "Accreditee", description="A country or an organization a post is accredited to."
+    ),
 ]
 
 
@@ -169,7 +171,8 @@ class Mission(Node):
         self,
         info: Info,
         as_of: Annotated[
-            PartialDate | None, strawberry.argument(description="The date to answer for (default: today).")
+            PartialDate | None,
+            strawberry.argument(description="The date to answer for (default: today)."),
         ] = None,
     ) -> str | None:
         rows = await info.context.loaders.addresses.load(self.row.id)
@@ -193,7 +196,7 @@ class Mission(Node):
     )
     async def heads(self, info: Info) -> list[HeadOfMission]:
         rows = await info.context.loaders.heads.load(self.row.id)
-        return [HeadOfMission.from_row(row) for row in rows]
+        return [HeadOfMission.from_row(row) for row in in_tenure_order(rows)]
 
     @strawberry.field(
         description="Who headed the post on the given date (default: today); null where the data does not say."
@@ -202,7 +205,8 @@ class Mission(Node):
         self,
         info: Info,
         as_of: Annotated[
-            PartialDate | None, strawberry.argument(description="The date to answer for (default: today).")
+            PartialDate | None,
+            strawberry.argument(description="The date to answer for (default: today)."),
         ] = None,
     ) -> HeadOfMission | None:
         rows = await info.context.loaders.heads.load(self.row.id)

@@ -5,14 +5,20 @@ import strawberry
 from db import models
 
 
-@strawberry.interface(description="An object with a globally unique, opaque ID, fetchable with `node(id:)`.")
+@strawberry.interface(
+    description="An object with a globally unique, opaque ID, fetchable with `node(id:)`."
+)
 class Node:
-    id: strawberry.ID = strawberry.field(description="The object's global ID: opaque, stable, unique.")
+    id: strawberry.ID = strawberry.field(
+        description="The object's global ID: opaque, stable, unique."
+    )
 
 
 @strawberry.type(description="Where a fact comes from.")
 class Source:
-    title: str = strawberry.field(description="Title of the source document, e.g. the article's title.")
+    title: str = strawberry.field(
+        description="Title of the source document, e.g. the article's title."
+    )
     section: str | None = strawberry.field(
         description="Section of the document the fact is stated in, if known."
     )

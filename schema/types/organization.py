@@ -40,7 +40,9 @@ class Organization(Node):
             founded=row.founded,
         )
 
-    @strawberry.field(description="Country the organization belongs to; null for international ones.")
+    @strawberry.field(
+        description="Country the organization belongs to; null for international ones."
+    )
     async def country(self, info: Info) -> Country | None:
         pk = self.row.country_id
         return None if pk is None else await load_country(info, pk)
@@ -50,16 +52,22 @@ class Organization(Node):
         self,
         info: Info,
         first: Annotated[
-            int | None, strawberry.argument(description="How many to return, 0 to 100 (default 20).")
+            int | None,
+            strawberry.argument(description="How many to return, 0 to 100 (default 20)."),
         ] = None,
         after: Annotated[
-            str | None, strawberry.argument(description="Return the participations after this cursor.")
+            str | None,
+            strawberry.argument(description="Return the participations after this cursor."),
         ] = None,
     ) -> ParticipationConnectionRef:
         from schema.types.event import participation_connection
 
         loaders = info.context.loaders
         return await participation_connection(
-            info, self.row.id, loaders.organization_participations,
-            loaders.organization_participation_counts, first, after,
+            info,
+            self.row.id,
+            loaders.organization_participations,
+            loaders.organization_participation_counts,
+            first,
+            after,
         )

@@ -6,6 +6,7 @@ import strawberry
 
 from db import models
 from db.partial_date import PartialDate
+from db.tenures import in_office_order, in_tenure_order
 from schema.context import Info
 from schema.ids import encode_id
 from schema.types.country import Country
@@ -27,8 +28,12 @@ QuoteRef = Annotated["Quote", strawberry.lazy("schema.types.event")]
 class Position:
     row: strawberry.Private[models.Position]
     title: str = strawberry.field(description="The title of the office.")
-    start: PartialDate | None = strawberry.field(description="When the person took office, where known.")
-    end: PartialDate | None = strawberry.field(description="When the person left office, where known.")
+    start: PartialDate | None = strawberry.field(
+        description="When the person took office, where known."
+    )
+    end: PartialDate | None = strawberry.field(
+        description="When the person left office, where known."
+    )
     held_on: PartialDate | None = strawberry.field(
         description="A date the sources show the person in this office, when start and end are unknown."
     )
@@ -38,7 +43,9 @@ class Position:
         pk = self.row.country_id
         return None if pk is None else await load_country(info, pk)
 
-    @strawberry.field(description="The organization the office belongs to, where it belongs to one.")
+    @strawberry.field(
+        description="The organization the office belongs to, where it belongs to one."
+    )
     async def organization(self, info: Info) -> OrganizationRef | None:
         from schema.types.organization import Organization
 
@@ -61,36 +68,44 @@ class Person(Node):
         pk = self.row.country_id
         return None if pk is None else await load_country(info, pk)
 
-    @strawberry.field(description="The positions this person is known to have held, earliest first.")
+    @strawberry.field(
+        description="The positions this person is known to have held, earliest first."
+    )
     async def positions(self, info: Info) -> list[Position]:
         rows = await info.context.loaders.positions.load(self.row.id)
         return [
             Position(row=row, title=row.title, start=row.start, end=row.end, held_on=row.held_on)
-            for row in rows
+            for row in in_office_order(rows)
         ]
 
     @strawberry.field(description="Posts this person headed.")
     async def headships(self, info: Info) -> list[HeadOfMission]:
         rows = await info.context.loaders.headships.load(self.row.id)
-        return [HeadOfMission.from_row(row) for row in rows]
+        return [HeadOfMission.from_row(row) for row in in_tenure_order(rows)]
 
     @strawberry.field(description="The events this person took part in, oldest first.")
     async def participations(
         self,
         info: Info,
         first: Annotated[
-            int | None, strawberry.argument(description="How many to return, 0 to 100 (default 20).")
+            int | None,
+            strawberry.argument(description="How many to return, 0 to 100 (default 20)."),
         ] = None,
         after: Annotated[
-            str | None, strawberry.argument(description="Return the participations after this cursor.")
+            str | None,
+            strawberry.argument(description="Return the participations after this cursor."),
         ] = None,
     ) -> ParticipationConnectionRef:
         from schema.types.event import participation_connection
 
         loaders = info.context.loaders
         return await participation_connection(
-            info, self.row.id, loaders.person_participations,
-            loaders.person_participation_counts, first, after,
+            info,
+            self.row.id,
+            loaders.person_participations,
+            loaders.person_participation_counts,
+            first,
+            after,
         )
 
     @strawberry.field(description="What this person is quoted as saying, oldest first.")

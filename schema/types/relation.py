@@ -58,22 +58,33 @@ class Relation(Node):
         self,
         info: Info,
         first: Annotated[
-            int | None, strawberry.argument(description="How many events to return, 0 to 100 (default 20).")
+            int | None,
+            strawberry.argument(description="How many events to return, 0 to 100 (default 20)."),
         ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="Return the events after this cursor.")
         ] = None,
         filter: Annotated[
-            EventFilter | None, strawberry.argument(description="Only the events that match this filter.")
+            EventFilter | None,
+            strawberry.argument(description="Only the events that match this filter."),
         ] = None,
         order_by: Annotated[
-            EventOrder | None, strawberry.argument(description="The order of the events (default: by date, oldest first).")
+            EventOrder | None,
+            strawberry.argument(
+                description="The order of the events (default: by date, oldest first)."
+            ),
         ] = None,
     ) -> EventConnection:
         loaders = info.context.loaders
         return await nested_event_connection(
-            info, self.row.id, loaders.relation_events, loaders.relation_event_counts,
-            first, after, filter, order_by,
+            info,
+            self.row.id,
+            loaders.relation_events,
+            loaders.relation_event_counts,
+            first,
+            after,
+            filter,
+            order_by,
         )
 
     @strawberry.field(description="The sources that state the relation and its founding date.")

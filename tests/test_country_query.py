@@ -1,0 +1,63 @@
+"""Countries: lookup by code, the ISO list, their posts and relations."""
+
+from conftest import GraphQL
+
+
+async def test_country_is_found_by_alpha2_or_alpha3_code_in_any_case(data: GraphQL) -> None:
+    for code in ("MY", "my", "MYS", "mYs"):
+        found = await data("query($c: String!) { country(code: $c) { code alpha3 name } }", c=code)
+        assert found["country"] == {"code": "MY", "alpha3": "MYS", "name": "Malaysia"}
+
+
+async def test_unknown_country_code_is_null(data: GraphQL) -> None:
+    assert (await data('{ country(code: "XX") { name } }'))["country"] is None
+
+
+async def test_every_iso_country_is_listed(data: GraphQL) -> None:
+    found = await data("{ countries(first: 0) { totalCount } }")
+    assert found["countries"]["totalCount"] == 249
+
+
+async def test_countries_are_searched_by_name(data: GraphQL) -> None:
+    found = await data('{ countries(search: "luxem") { nodes { code } } }')
+    assert found["countries"]["nodes"] == [{"code": "LU"}]
+
+
+async def test_country_lists_its_posts_abroad_and_the_posts_it_hosts(data: GraphQL) -> None:
+    found = await data(
+        """{ country(code: "BE") {
+              embassies { name }
+              missions { name kind }
+              honorary: missions(kind: [HONORARY_CONSULATE]) { name }
+              hostedMissions { name country { code } }
+        } }"""
+    )
+    belgium = found["country"]
+    assert belgium["embassies"] == [{"name": "Embassy of Belgium, Kuala Lumpur"}]
+    assert belgium["missions"] == [
+        {"name": "Embassy of Belgium, Kuala Lumpur", "kind": "EMBASSY"},
+        {"name": "Honorary Consulate of Belgium, Penang", "kind": "HONORARY_CONSULATE"},
+    ]
+    assert belgium["honorary"] == [{"name": "Honorary Consulate of Belgium, Penang"}]
+    assert belgium["hostedMissions"] == [
+        {"name": "Embassy of Malaysia, Brussels", "country": {"code": "MY"}}
+    ]
+
+
+async def test_malaysia_has_relations_with_belgium_and_france(data: GraphQL) -> None:
+    found = await data('{ country(code: "MY") { relations { countries { code } } } }')
+    pairs = [[c["code"] for c in r["countries"]] for r in found["country"]["relations"]]
+    assert pairs == [["BE", "MY"], ["FR", "MY"]]
+
+
+async def test_country_events_are_those_it_is_involved_in(data: GraphQL) -> None:
+    found = await data('{ country(code: "FR") { events { totalCount nodes { date } } } }')
+    events = found["country"]["events"]
+    assert events["totalCount"] == 5
+    assert [event["date"] for event in events["nodes"]] == [
+        "2023-06",
+        "2023-10",
+        "2024-01-24",
+        "2024-12",
+        "2024-12-08",
+    ]
