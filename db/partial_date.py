@@ -102,7 +102,9 @@ class PartialDateType(TypeDecorator[PartialDate]):
 
 
 def overlaps(
-    column: ColumnElement[PartialDate] | QueryableAttribute[PartialDate], start: PartialDate | None, end: PartialDate | None
+    column: ColumnElement[PartialDate] | QueryableAttribute[PartialDate],
+    start: PartialDate | None,
+    end: PartialDate | None,
 ) -> ColumnElement[bool]:
     """True where the column's period shares at least one day with [start, end].
 

@@ -34,8 +34,8 @@ class Position:
     end: PartialDate | None = strawberry.field(
         description="When the person left office, where known."
     )
-    held_on: PartialDate | None = strawberry.field(
-        description="A date the sources show the person in this office, when start and end are unknown."
+    in_office_on: PartialDate | None = strawberry.field(
+        description="A date the sources show the person in this office, when they do not say when the term began."
     )
 
     @strawberry.field(description="The country the office belongs to, where it belongs to one.")
@@ -74,7 +74,9 @@ class Person(Node):
     async def positions(self, info: Info) -> list[Position]:
         rows = await info.context.loaders.positions.load(self.row.id)
         return [
-            Position(row=row, title=row.title, start=row.start, end=row.end, held_on=row.held_on)
+            Position(
+                row=row, title=row.title, start=row.start, end=row.end, in_office_on=row.held_on
+            )
             for row in in_office_order(rows)
         ]
 
