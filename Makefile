@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create .venv and install the project with its dev tools
 
-run: $(STAMP) ## serve the API on http://$${HOST:-127.0.0.1}:$${PORT:-8000}/graphql (seeds on first run)
+run: $(STAMP) ## serve the API on http://HOST:PORT/graphql (default 127.0.0.1:8000; seeds on first run)
 	$(VENV)/bin/bilateral serve
 
 test: $(STAMP) ## run the test suite
@@ -32,9 +32,9 @@ types: $(STAMP) ## mypy --strict over every package, tests included
 
 check: lint types test ## lint, types and tests
 
-fmt: $(STAMP) ## format the code and apply safe lint fixes
-	$(VENV)/bin/ruff format .
+fmt: $(STAMP) ## apply safe lint fixes, then format the code
 	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 schema: $(STAMP) ## write schema/schema.graphql from the code
 	$(VENV)/bin/bilateral export-schema

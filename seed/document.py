@@ -189,8 +189,11 @@ class _Entry:
             self.fail(None, f"must be a mapping, not {_kind_of(value)}")
 
     def fail(self, key: str | None, message: str) -> None:
-        place = f"{self.path}.{key}" if key else self.path
-        self.problems.append(f"{place}: {message}")
+        self.problems.append(f"{self.at(key) if key else self.path or 'file'}: {message}")
+
+    def at(self, key: str) -> str:
+        """The path of one of this entry's fields."""
+        return f"{self.path}.{key}" if self.path else key
 
     def _get(self, key: str, required: bool) -> Any:
         self.read.add(key)
@@ -241,7 +244,7 @@ class _Entry:
         """The sub-entries of a list field, each with its own path."""
         items: list[Any] = self._field(key, _list, False, [])
         for index, item in enumerate(items):
-            yield _Entry(item, f"{self.path}.{key}[{index}]", self.problems)
+            yield _Entry(item, f"{self.at(key)}[{index}]", self.problems)
 
     def finish(self) -> None:
         """Report fields this format does not know (a typo would silently drop a fact)."""
@@ -256,8 +259,13 @@ class _Entry:
         return self
 
 
+_KINDS = {bool: "true or false", int: "a number", float: "a number", str: "text", list: "a list"}
+
+
 def _kind_of(value: Any) -> str:
-    return "nothing" if value is None else f"a {type(value).__name__}"
+    if value is None:
+        return "nothing"
+    return _KINDS.get(type(value), "a mapping" if isinstance(value, dict) else "something else")
 
 
 def _text(value: Any) -> str:
@@ -314,9 +322,11 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
-def _check_period(entry: _Entry, start: PartialDate | None, end: PartialDate | None) -> None:
+def _check_period(
+    entry: _Entry, start: PartialDate | None, end: PartialDate | None, field: str
+) -> None:
     if start is not None and end is not None and end.last_day < start.first_day:
-        entry.fail("end" if "end" in entry.data else "to", f"{end} is before the start {start}")
+        entry.fail(field, f"{end} is before the start {start}")
 
 
 def read_document(path: Path) -> SeedDocument:
@@ -331,7 +341,7 @@ def read_document(path: Path) -> SeedDocument:
 def parse_document(raw: Any) -> SeedDocument:
     """Check a parsed seed file; raise SeedError listing every fault."""
     problems: list[str] = []
-    root = _Entry(raw, "file", problems)
+    root = _Entry(raw, "", problems)
     source = _read_source(_Entry(root._get("source", False), "source", problems))
     document = SeedDocument(source=source)
     for entry in root.entries("organizations"):
@@ -345,8 +355,7 @@ def parse_document(raw: Any) -> SeedDocument:
     for entry in root.entries("events"):
         document.events.append(_read_event(entry.named("title")))
     root.finish()
-    if not problems:
-        _check_references(document, problems)
+    _check_references(document, problems)
     if problems:
         raise SeedError(problems)
     return document
@@ -359,9 +368,11 @@ def _read_source(entry: _Entry) -> DocumentSource:
 
 
 def _read_relation(entry: _Entry) -> RelationEntry:
+    faults = len(entry.problems)
     countries = entry.countries("countries")
     if len(set(countries)) != 2:
-        entry.fail("countries", "must name two different countries")
+        if len(entry.problems) == faults:  # a bad code is reported already
+            entry.fail("countries", "must name two different countries")
         countries = ["", ""]
     relation = RelationEntry(
         countries=(countries[0], countries[1]),
@@ -407,7 +418,7 @@ def _read_position(entry: _Entry, section: str | None) -> PositionEntry:
         held_on=entry.date("held_on"),
         section=entry.text("section") or section,
     )
-    _check_period(entry, position.start, position.end)
+    _check_period(entry, position.start, position.end, "end")
     entry.finish()
     return position
 
@@ -429,6 +440,7 @@ def _read_mission(entry: _Entry) -> MissionEntry:
         ],
         heads=[_read_head(item, section) for item in entry.entries("heads")],
     )
+    _check_period(entry, mission.opened, mission.closed, "closed")
     if mission.country and mission.country == mission.host:
         entry.fail("host", "must differ from the sending country")
     open_heads = [head.person for head in mission.heads if head.ongoing]
@@ -446,7 +458,7 @@ def _read_address(entry: _Entry, section: str | None) -> AddressEntry:
         end=entry.date("to"),
         section=entry.text("section") or section,
     )
-    _check_period(entry, address.start, address.end)
+    _check_period(entry, address.start, address.end, "to")
     entry.finish()
     return address
 
@@ -459,9 +471,9 @@ def _read_accreditation(entry: _Entry, section: str | None) -> AccreditationEntr
         end=entry.date("to"),
         section=entry.text("section") or section,
     )
-    if (accreditation.country is None) == (accreditation.organization is None):
+    if ("country" in entry.data) == ("organization" in entry.data):
         entry.fail(None, "must name exactly one of country and organization")
-    _check_period(entry, accreditation.start, accreditation.end)
+    _check_period(entry, accreditation.start, accreditation.end, "to")
     entry.finish()
     return accreditation
 
@@ -481,7 +493,7 @@ def _read_head(entry: _Entry, section: str | None) -> HeadEntry:
         entry.fail("ongoing", "cannot be true for a tenure with an end")
     if head.ordinal is not None and head.ordinal < 1:
         entry.fail("ordinal", "must be 1 or more")
-    _check_period(entry, head.start, head.end)
+    _check_period(entry, head.start, head.end, "end")
     entry.finish()
     return head
 
@@ -513,16 +525,21 @@ def _read_participant(entry: _Entry) -> ParticipantEntry:
     kinds = [kind for kind in PARTICIPANT_KINDS if kind in entry.data]
     if len(kinds) != 1:
         entry.fail(None, f"must name exactly one of {', '.join(PARTICIPANT_KINDS)}")
+        entry.read.update(kinds)
         kinds = kinds[:1] or ["country"]
     kind = kinds[0]
-    ref = entry.country(kind, required=True) if kind == "country" else entry.text(kind)
+    if kind == "country":
+        ref = entry.country(kind, required=True)
+    else:
+        ref = entry.text(kind, required=True)
     participant = ParticipantEntry(kind=kind, ref=ref or "", role=entry.text("role"))
     entry.finish()
     return participant
 
 
 def _read_quote(entry: _Entry) -> QuoteEntry:
-    # Quotes are data: kept exactly as written apart from YAML's line folding.
+    # Quotes are data: their words are kept as written; only line breaks and runs of spaces
+    # (which YAML's folding and the file's layout introduce) become single spaces.
     quote = QuoteEntry(
         speaker=entry.required_text("speaker"),
         text=entry.required_text("text"),
@@ -545,55 +562,54 @@ def _read_figure(entry: _Entry) -> FigureEntry:
 def _check_references(document: SeedDocument, problems: list[str]) -> None:
     """Every name an entry refers to must be an entry of the file, defined once."""
     names: dict[str, set[str]] = {}
-    for kind, entries in (
-        ("organization", [item.name for item in document.organizations]),
-        ("person", [item.name for item in document.people]),
-        ("mission", [item.name for item in document.missions]),
+    for kind, plural, entries in (
+        ("organization", "organizations", [item.name for item in document.organizations]),
+        ("person", "people", [item.name for item in document.people]),
+        ("mission", "missions", [item.name for item in document.missions]),
     ):
         seen: set[str] = set()
-        for name in entries:
+        for index, name in enumerate(entries):
             if name in seen:
-                problems.append(f'{kind} "{name}": is defined twice')
+                problems.append(f'{plural}[{index}] "{name}": another {kind} has this name')
             seen.add(name)
         names[kind] = seen
 
     def check(path: str, kind: str, name: str | None) -> None:
-        if name is not None and name not in names[kind]:
+        if name and name not in names[kind]:
             problems.append(f'{path}: refers to {kind} "{name}", which the file does not define')
 
-    for person in document.people:
-        for index, position in enumerate(person.positions):
+    for i, person in enumerate(document.people):
+        for j, position in enumerate(person.positions):
+            path = f'people[{i}] "{person.name}".positions[{j}].organization'
+            check(path, "organization", position.organization)
+    for i, mission in enumerate(document.missions):
+        place = f'missions[{i}] "{mission.name}"'
+        for j, accreditation in enumerate(mission.accreditations):
             check(
-                f'people "{person.name}".positions[{index}].organization',
-                "organization",
-                position.organization,
-            )
-    for mission in document.missions:
-        for index, accreditation in enumerate(mission.accreditations):
-            check(
-                f'missions "{mission.name}".accreditations[{index}].organization',
+                f"{place}.accreditations[{j}].organization",
                 "organization",
                 accreditation.organization,
             )
-        for index, head in enumerate(mission.heads):
-            check(f'missions "{mission.name}".heads[{index}].person', "person", head.person)
-    for index, relation in enumerate(document.relations):
-        for name in relation.organizations:
-            check(f"relations[{index}].organizations", "organization", name)
-    pairs = [frozenset(relation.countries) for relation in document.relations]
-    for pair in {pair for pair in pairs if pairs.count(pair) > 1}:
-        problems.append(f"relations: the pair {'–'.join(sorted(pair))} is defined twice")
-    keys = [(event.date, event.title) for event in document.events]
-    for date, title in sorted({key for key in keys if keys.count(key) > 1}):
-        problems.append(f'events "{title}": is defined twice for the date {date}')
-    for event in document.events:
-        path = f'events "{event.title}"'
-        for index, participant in enumerate(event.participants):
+        for j, head in enumerate(mission.heads):
+            check(f"{place}.heads[{j}].person", "person", head.person)
+    for i, relation in enumerate(document.relations):
+        for j, name in enumerate(relation.organizations):
+            check(f"relations[{i}].organizations[{j}]", "organization", name)
+    pairs: set[frozenset[str]] = set()
+    for i, relation in enumerate(document.relations):
+        pair = frozenset(relation.countries)
+        if pair in pairs and "" not in pair:
+            problems.append(f"relations[{i}].countries: another relation has this pair")
+        pairs.add(pair)
+    keys: set[tuple[PartialDate, str]] = set()
+    for i, event in enumerate(document.events):
+        place = f'events[{i}] "{event.title}"'
+        if (event.date, event.title) in keys:
+            problems.append(f"{place}: another event has this title and date")
+        keys.add((event.date, event.title))
+        for j, participant in enumerate(event.participants):
             if participant.kind != "country":
-                check(
-                    f"{path}.participants[{index}].{participant.kind}",
-                    participant.kind,
-                    participant.ref,
-                )
-        for index, quote in enumerate(event.quotes):
-            check(f"{path}.quotes[{index}].speaker", "person", quote.speaker)
+                path = f"{place}.participants[{j}].{participant.kind}"
+                check(path, participant.kind, participant.ref)
+        for j, quote in enumerate(event.quotes):
+            check(f"{place}.quotes[{j}].speaker", "person", quote.speaker)
