@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test check lint types fmt schema venv
+.PHONY: help run test check lint types fmt schema venv audit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -38,3 +38,6 @@ fmt: $(STAMP) ## apply safe lint fixes, then format the code
 
 schema: $(STAMP) ## write schema/schema.graphql from the code
 	$(VENV)/bin/bilateral export-schema
+
+audit: $(STAMP) ## run the graphql-http audit (GraphQL over HTTP) against a served app
+	tests/http_audit/run.sh

@@ -4,40 +4,24 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 
 from db.base import Base
 from db.session import make_engine, make_sessions
 from schema import schema
-from schema.context import Context
+from schema.execution import Operations
 from seed.load import seed_database
+from server.http import GraphQLEndpoint
+from server.request_id import HEADER, RequestIdMiddleware
 from server.settings import Settings
-
-
-class GraphQLView(GraphQL[Context, None]):
-    """Strawberry's ASGI view, giving each request its own Context and closing it after."""
-
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
-        self.sessions = sessions
-
-    async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(self.sessions, request)
-
-    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        context: Context = kwargs["context"]
-        try:
-            return await super().execute_operation(*args, **kwargs)
-        finally:
-            await context.reader.close()
 
 
 async def prepare_database(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -52,6 +36,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
+    operations = Operations(schema._schema, settings.limits, timeout=settings.timeout_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -65,11 +50,25 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await connection.execute(text("SELECT 1"))
         return JSONResponse({"status": "ok"})
 
-    view = GraphQLView(sessions)
     app = Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                GraphQLEndpoint(operations, sessions, settings).handle,
+                methods=["GET", "POST"],
+            ),
             Route("/healthz", healthz, methods=["GET"]),
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Content-Type", "Authorization", HEADER],
+                expose_headers=[HEADER, "ETag"],
+                allow_credentials=False,
+            ),
         ],
         lifespan=lifespan,
     )

@@ -3,31 +3,66 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from schema.limits import ENVIRONMENT, Limits
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
 class Settings:
-    """How the server runs: where its data lives and where it listens."""
+    """How the server runs: where its data lives, where it listens, what it allows."""
 
     database_url: str = f"sqlite+aiosqlite:///{PROJECT_DIR / 'bilateral.db'}"
     host: str = "127.0.0.1"
     port: int = 8000
     # Create the tables and load the article on start-up when the database is empty.
     seed_on_start: bool = True
+    limits: Limits = field(default_factory=Limits)
+    max_body_bytes: int = 100 * 1024
+    timeout_seconds: float = 10.0
+    batching: bool = False
+    max_batch: int = 10
+    cache_max_age: int = 60
+    persisted_queries: int = 1000
+    cors_origins: tuple[str, ...] = ("*",)
 
     @classmethod
-    def from_env(cls) -> Settings:
-        """Settings from DATABASE_URL, HOST and PORT, with the defaults above."""
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the environment (see the README's Configuration), with the defaults above."""
+        env = os.environ if environ is None else environ
         defaults = cls()
-        port = os.environ.get("PORT", str(defaults.port))
-        if not port.isdigit() or not 0 < int(port) < 65536:
-            raise SystemExit(f"PORT must be a TCP port number, not {port!r}")
+
+        def number(name: str, default: int, low: int = 0, high: int = 2**31) -> int:
+            text = env.get(name, "").strip()
+            if not text:
+                return default
+            if not text.isdigit() or not low <= int(text) <= high:
+                raise SystemExit(
+                    f"{name} must be a whole number from {low} to {high}, not {text!r}"
+                )
+            return int(text)
+
+        limits = Limits(
+            **{
+                name: number(variable, getattr(defaults.limits, name), 1)
+                for name, variable in ENVIRONMENT.items()
+            }
+        )
+        origins = env.get("BILATERAL_CORS_ORIGINS", "*")
         return cls(
-            database_url=os.environ.get("DATABASE_URL") or defaults.database_url,
-            host=os.environ.get("HOST") or defaults.host,
-            port=int(port),
+            database_url=env.get("DATABASE_URL") or defaults.database_url,
+            host=env.get("HOST") or defaults.host,
+            port=number("PORT", defaults.port, 1, 65535),
+            limits=limits,
+            max_body_bytes=number("BILATERAL_MAX_BODY_BYTES", defaults.max_body_bytes, 1),
+            timeout_seconds=number("BILATERAL_TIMEOUT_SECONDS", 10, 1),
+            batching=env.get("BILATERAL_BATCHING", "off").strip().lower() in {"on", "1", "true"},
+            max_batch=number("BILATERAL_MAX_BATCH", defaults.max_batch, 1),
+            cache_max_age=number("BILATERAL_CACHE_MAX_AGE", defaults.cache_max_age),
+            persisted_queries=number("BILATERAL_PERSISTED_QUERIES", defaults.persisted_queries, 1),
+            cors_origins=tuple(origin.strip() for origin in origins.split(",") if origin.strip()),
         )

@@ -8,6 +8,7 @@ import httpx
 import yaml
 from sqlalchemy import event
 
+from schema.limits import Limits
 from seed.load import ARTICLE, seed_database
 from server.app import create_app
 from server.settings import Settings
@@ -85,7 +86,9 @@ async def _statements_for(tmp_path: Path, copies: int) -> tuple[int, dict[str, A
     seed_file.write_text(
         yaml.safe_dump(_scaled_article(copies), allow_unicode=True), encoding="utf-8"
     )
-    app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / f'x{copies}.db'}"))
+    url = f"sqlite+aiosqlite:///{tmp_path / f'x{copies}.db'}"
+    # The query is far beyond the default node estimate on purpose: it is here to count statements.
+    app = create_app(Settings(database_url=url, limits=Limits(max_nodes=10**9)))
     async with app.router.lifespan_context(app):
         from db.session import make_sessions
 

@@ -1,0 +1,151 @@
+"""Running one GraphQL operation: parse and validate once per document, check the limits, execute.
+
+Documents are cached after parsing and validation (by their text), so a repeated
+query pays only for the checks that depend on its variables, and for execution.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    execute,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+
+from schema.errors import mask_unexpected
+from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
+from schema.validation import PartialDateLiteralRule
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A parsed document that passed validation, or the errors that stopped it."""
+
+    document: DocumentNode | None
+    errors: list[GraphQLError] = field(default_factory=list)
+
+
+class RequestError(Exception):
+    """The request cannot run: its errors are the response, nothing was executed."""
+
+    def __init__(self, errors: list[GraphQLError]) -> None:
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = errors
+
+
+class Operations:
+    """Prepares and runs operations against one schema under one set of limits."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        limits: Limits,
+        *,
+        timeout: float,
+        cache_size: int = 512,
+    ) -> None:
+        self.schema = schema
+        self.limits = limits
+        self.timeout = timeout
+        self.cache_size = cache_size
+        self._rules = [*specified_rules, PartialDateLiteralRule, *limit_rules(limits)]
+        self._check_nodes = node_check(schema, limits)
+        self._prepared: OrderedDict[str, Prepared] = OrderedDict()
+
+    def prepare(self, query: str) -> Prepared:
+        """The document for a query text, parsed and validated (cached by text)."""
+        found = self._prepared.get(query)
+        if found is not None:
+            self._prepared.move_to_end(query)
+            return found
+        prepared = self._parse_and_validate(query)
+        self._prepared[query] = prepared
+        if len(self._prepared) > self.cache_size:
+            self._prepared.popitem(last=False)
+        return prepared
+
+    def _parse_and_validate(self, query: str) -> Prepared:
+        try:
+            document = parse(
+                query, max_tokens=self.limits.max_tokens, allow_empty_selection_sets=False
+            )
+        except GraphQLError as syntax_error:
+            if "tokens. Parsing aborted" in syntax_error.message:
+                found = count_tokens(query)
+                limit = self.limits.max_tokens
+                return Prepared(
+                    None, [limit_error("max_tokens", found, limit, "The number of tokens")]
+                )
+            syntax_error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
+            return Prepared(None, [syntax_error])
+        errors = validate(self.schema, document, self._rules, allow_empty_selection_sets=False)
+        for invalid in errors:
+            invalid.extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(invalid.extensions or {})}
+        return Prepared(None if errors else document, errors)
+
+    def operation(
+        self, document: DocumentNode, operation_name: str | None
+    ) -> OperationDefinitionNode:
+        """The operation to run; a request error when the name is missing, wrong or ambiguous."""
+        found = get_operation_ast(document, operation_name)
+        if found is not None:
+            return found
+        if operation_name is None:
+            message = "The document holds several operations; say which to run with operationName."
+        else:
+            message = f"The document holds no operation named {operation_name!r}."
+        raise RequestError([GraphQLError(message, extensions={"code": "BAD_REQUEST"})])
+
+    async def run(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any] | None,
+        context: Any,
+        request_id: str,
+    ) -> ExecutionResult:
+        """Check the variables and the node estimate, then execute within the time limit."""
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or (), dict(variables or {}), max_errors=20
+        )
+        if isinstance(coerced, list):
+            raise RequestError(coerced)
+        too_big = self._check_nodes(document, operation, coerced.coerced)
+        if too_big is not None:
+            raise RequestError([too_big])
+        name = operation.name.value if operation.name else None
+        try:
+            result = execute(
+                self.schema,
+                document,
+                context_value=context,
+                variable_values=dict(variables or {}),
+                operation_name=name,
+            )
+            if inspect.isawaitable(result):
+                result = await asyncio.wait_for(result, self.timeout)
+        except TimeoutError:
+            message = (
+                f"The request ran longer than the time limit of {self.timeout:g} s and was stopped."
+            )
+            error = GraphQLError(message, extensions={"code": "TIMEOUT", "requestId": request_id})
+            return ExecutionResult(data=None, errors=[error])
+        assert isinstance(result, ExecutionResult)
+        if result.errors:
+            result.errors = mask_unexpected(result.errors, request_id)
+        return result

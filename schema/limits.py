@@ -1,0 +1,237 @@
+"""Limits on what one GraphQL document may ask for, checked before it runs.
+
+Each check reports the limit it enforces, the value found and the environment
+variable that sets it, so a client knows what to change and an operator what to tune.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+)
+from graphql.language import Lexer, Source, TokenKind
+
+from schema.connection import DEFAULT_PAGE_SIZE
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds every request is held to; each can be set from the environment."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_nodes: int = 50_000
+    # A plain list (not a connection) has no `first`; assume it this long.
+    list_size: int = DEFAULT_PAGE_SIZE
+
+
+# The environment variable that sets each limit, named in every message about it.
+ENVIRONMENT = {
+    "max_depth": "BILATERAL_MAX_DEPTH",
+    "max_aliases": "BILATERAL_MAX_ALIASES",
+    "max_tokens": "BILATERAL_MAX_TOKENS",
+    "max_nodes": "BILATERAL_MAX_NODES",
+}
+
+
+def limit_error(limit: str, found: int, allowed: int, what: str) -> GraphQLError:
+    """The error for a document beyond one limit."""
+    return GraphQLError(
+        f"{what} is {found}; the limit is {allowed} (set by {ENVIRONMENT[limit]}).",
+        extensions={"code": "LIMIT_EXCEEDED", "limit": limit, "found": found, "allowed": allowed},
+    )
+
+
+def count_tokens(text: str) -> int:
+    """How many lexical tokens a document has (for the message once the parser gave up)."""
+    lexer = Lexer(Source(text))
+    count = 0
+    try:
+        while lexer.advance().kind != TokenKind.EOF:
+            count += 1
+    except GraphQLError:
+        pass  # the count so far is enough to report; the syntax error is reported elsewhere
+    return count
+
+
+def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
+    return {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+
+
+def _depth(
+    selection_set: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    visiting: frozenset[str] = frozenset(),
+) -> int:
+    """The deepest nesting of fields below a selection set, fragments followed once per path."""
+    if selection_set is None:
+        return 0
+    deepest = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            deepest = max(deepest, 1 + _depth(selection.selection_set, fragments, visiting))
+        elif isinstance(selection, InlineFragmentNode):
+            deepest = max(deepest, _depth(selection.selection_set, fragments, visiting))
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in visiting:  # cycles are a validation error
+                deepest = max(deepest, _depth(fragment.selection_set, fragments, visiting | {name}))
+    return deepest
+
+
+def _aliases(
+    selection_set: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    seen: set[str],
+) -> int:
+    """How many aliases a selection set holds, each fragment counted once."""
+    if selection_set is None:
+        return 0
+    count = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            count += (selection.alias is not None) + _aliases(
+                selection.selection_set, fragments, seen
+            )
+        elif isinstance(selection, InlineFragmentNode):
+            count += _aliases(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            seen.add(selection.name.value)
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                count += _aliases(fragment.selection_set, fragments, seen)
+    return count
+
+
+def limit_rules(limits: Limits) -> list[type[ValidationRule]]:
+    """Validation rules for the depth and alias limits, to run with the standard ones."""
+
+    class DepthAndAliasRule(ValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            fragments = _fragments(self.context.document)
+            depth = _depth(node.selection_set, fragments)
+            if depth > limits.max_depth:
+                self.report_error(limit_error("max_depth", depth, limits.max_depth, "Query depth"))
+            aliases = _aliases(node.selection_set, fragments, set())
+            if aliases > limits.max_aliases:
+                self.report_error(
+                    limit_error("max_aliases", aliases, limits.max_aliases, "The number of aliases")
+                )
+
+    return [DepthAndAliasRule]
+
+
+def estimate_nodes(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any],
+    limits: Limits,
+) -> int:
+    """GitHub's node estimate: for each list or connection, the product of page sizes down its path.
+
+    A connection counts its `first` (or the default page size); a plain list counts the
+    assumed list size; fields under a connection's `edges` and `nodes` are its items.
+    """
+    fragments = _fragments(document)
+
+    def page(field: FieldNode) -> int:
+        for argument in field.arguments or ():
+            if argument.name.value != "first":
+                continue
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                return int(value.value)
+            if isinstance(value, VariableNode):
+                given = variables.get(value.name.value)
+                if isinstance(given, int) and not isinstance(given, bool):
+                    return given
+        return DEFAULT_PAGE_SIZE
+
+    def walk(selection_set: SelectionSetNode | None, parent: GraphQLNamedType, factor: int) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += visit_field(selection, parent, factor)
+            elif isinstance(selection, InlineFragmentNode):
+                inner = parent
+                if selection.type_condition is not None:
+                    inner = schema.get_type(selection.type_condition.name.value) or parent
+                total += walk(selection.selection_set, inner, factor)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = fragments.get(selection.name.value)
+                if fragment is not None:
+                    inner = schema.get_type(fragment.type_condition.name.value) or parent
+                    total += walk(fragment.selection_set, inner, factor)
+        return total
+
+    def visit_field(field: FieldNode, parent: GraphQLNamedType, factor: int) -> int:
+        fields = getattr(parent, "fields", None)
+        definition = fields.get(field.name.value) if fields else None
+        if definition is None:
+            return 0  # __typename, or a field validation has already rejected
+        type_: GraphQLOutputType = definition.type
+        named = get_named_type(type_)
+        in_connection = parent.name.endswith("Connection") and field.name.value in {
+            "edges",
+            "nodes",
+        }
+        if named.name.endswith("Connection"):
+            factor *= max(page(field), 0)
+            own = factor
+        elif isinstance(get_nullable_type(type_), GraphQLList) and not in_connection:
+            factor *= limits.list_size
+            own = factor
+        else:
+            own = 0
+        return own + walk(field.selection_set, named, factor)
+
+    root = schema.get_root_type(operation.operation)
+    return 0 if root is None else walk(operation.selection_set, root, 1)
+
+
+NodeCheck = Callable[
+    [DocumentNode, OperationDefinitionNode, Mapping[str, Any]], GraphQLError | None
+]
+
+
+def node_check(schema: GraphQLSchema, limits: Limits) -> NodeCheck:
+    """A check of the node estimate, which needs the variables and so runs after validation."""
+
+    def check(
+        document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+    ) -> GraphQLError | None:
+        nodes = estimate_nodes(schema, document, operation, variables, limits)
+        if nodes <= limits.max_nodes:
+            return None
+        return limit_error("max_nodes", nodes, limits.max_nodes, "The estimated number of nodes")
+
+    return check

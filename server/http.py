@@ -1,0 +1,308 @@
+"""GraphQL over HTTP, as its specification has it: GET and POST, media types, status codes.
+
+Also here: the request body limit, batches, automatic persisted queries, and HTTP
+caching of GET queries with ETag and Cache-Control.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError, OperationType
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+
+from schema.context import Context
+from schema.execution import Operations, RequestError
+from server.persisted import PersistedQueries
+from server.request_id import request_id
+from server.settings import Settings
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class HTTPProblem(Exception):
+    """A request that is not a well-formed GraphQL request: answered with a 4xx status."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class Params:
+    """One GraphQL request's parameters, checked for type."""
+
+    query: str | None
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+
+
+@dataclass
+class Outcome:
+    """One operation's answer and whether it failed before execution."""
+
+    body: dict[str, Any]
+    request_failed: bool = False
+
+
+def choose_media_type(accept: str | None) -> str:
+    """The response media type the Accept header asks for; 406 when it accepts neither."""
+    if not accept:
+        return JSON
+    ranges = []
+    for part in accept.split(","):
+        media, *parameters = (item.strip() for item in part.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0:
+            ranges.append(media.lower())
+    if GRAPHQL_RESPONSE in ranges:
+        return GRAPHQL_RESPONSE
+    if any(media in ranges for media in (JSON, "application/*", "*/*")):
+        return JSON
+    raise HTTPProblem(
+        406, f"Responses are {GRAPHQL_RESPONSE} or {JSON}; the Accept header allows neither."
+    )
+
+
+def _json_param(value: str | None, name: str) -> Any:
+    """A GET parameter that carries JSON (variables, extensions)."""
+    if value is None or value == "":
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise HTTPProblem(400, f"The {name} parameter is not valid JSON.") from None
+
+
+def read_params(payload: Any) -> Params:
+    """Check the shape of one GraphQL request object."""
+    if not isinstance(payload, dict):
+        raise HTTPProblem(400, "A GraphQL request must be a JSON object with a string `query`.")
+    query = payload.get("query")
+    variables = payload.get("variables")
+    operation_name = payload.get("operationName")
+    extensions = payload.get("extensions")
+    if query is not None and not isinstance(query, str):
+        raise HTTPProblem(400, "The `query` parameter must be a string.")
+    if variables is not None and not isinstance(variables, dict):
+        raise HTTPProblem(400, "The `variables` parameter must be an object.")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise HTTPProblem(400, "The `operationName` parameter must be a string.")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise HTTPProblem(400, "The `extensions` parameter must be an object.")
+    if query is None and not (extensions and "persistedQuery" in extensions):
+        raise HTTPProblem(400, "The request has no `query`: send the GraphQL document as a string.")
+    return Params(query, variables, operation_name, extensions)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it grows beyond the limit."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPProblem(413, f"The request body is {declared} bytes; the limit is {limit}.")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise HTTPProblem(413, f"The request body is over the limit of {limit} bytes.")
+    return bytes(body)
+
+
+def _problem_response(problem: HTTPProblem, media: str) -> Response:
+    content = json.dumps({"errors": [{"message": problem.message}]}).encode()
+    headers = {"Cache-Control": "no-store", **problem.headers}
+    return Response(content, problem.status, headers, f"{media}; charset=utf-8")
+
+
+class GraphQLEndpoint:
+    """The /graphql route."""
+
+    def __init__(
+        self,
+        operations: Operations,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+    ) -> None:
+        self.operations = operations
+        self.sessions = sessions
+        self.settings = settings
+        self.persisted = PersistedQueries(settings.persisted_queries)
+        self.ide = get_graphql_ide_html("graphiql")
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one request to the GraphQL route."""
+        media = JSON
+        try:
+            if request.method == "GET" and _wants_ide(request):
+                return HTMLResponse(self.ide)
+            media = choose_media_type(request.headers.get("accept"))
+            if request.method == "GET":
+                return await self._get(request, media)
+            return await self._post(request, media)
+        except HTTPProblem as problem:
+            return _problem_response(problem, media)
+
+    async def _get(self, request: Request, media: str) -> Response:
+        query = request.query_params
+        params = read_params(
+            {
+                "query": query.get("query"),
+                "variables": _json_param(query.get("variables"), "variables"),
+                "operationName": query.get("operationName") or None,
+                "extensions": _json_param(query.get("extensions"), "extensions"),
+            }
+        )
+        outcome = await self._run(request, params, get=True)
+        content = self._encode(outcome.body)
+        status = 400 if outcome.request_failed and media == GRAPHQL_RESPONSE else 200
+        headers = {"Vary": "Accept"}
+        if status == 200 and "errors" not in outcome.body:
+            etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+            headers |= {
+                "ETag": etag,
+                "Cache-Control": f"public, max-age={self.settings.cache_max_age}",
+            }
+            if etag in _etags(request.headers.get("if-none-match", "")):
+                return Response(status_code=304, headers=headers)
+        else:
+            headers["Cache-Control"] = "no-store"
+        return Response(content, status, headers, f"{media}; charset=utf-8")
+
+    async def _post(self, request: Request, media: str) -> Response:
+        content_type = request.headers.get("content-type", "")
+        kind, *parameters = (part.strip().lower() for part in content_type.split(";"))
+        if kind != JSON:
+            raise HTTPProblem(415, f"POST a GraphQL request as {JSON}.")
+        charset = next(
+            (p.partition("=")[2] for p in parameters if p.startswith("charset=")), "utf-8"
+        )
+        if charset.strip('"') not in {"utf-8", "utf8"}:
+            raise HTTPProblem(415, "The request body must be UTF-8.")
+        body = await read_body(request, self.settings.max_body_bytes)
+        try:
+            payload = json.loads(body.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise HTTPProblem(400, "The request body is not valid UTF-8.") from None
+        except ValueError:
+            raise HTTPProblem(400, "The request body is not valid JSON.") from None
+        headers = {"Cache-Control": "no-store"}
+        if isinstance(payload, list):
+            params = self._batch(payload)
+            bodies = [(await self._run(request, item, get=False)).body for item in params]
+            return Response(self._encode(bodies), 200, headers, f"{media}; charset=utf-8")
+        outcome = await self._run(request, read_params(payload), get=False)
+        status = 400 if outcome.request_failed and media == GRAPHQL_RESPONSE else 200
+        return Response(self._encode(outcome.body), status, headers, f"{media}; charset=utf-8")
+
+    def _batch(self, payload: list[Any]) -> list[Params]:
+        if not self.settings.batching:
+            raise HTTPProblem(400, "Batched requests are switched off (BILATERAL_BATCHING).")
+        if not payload or len(payload) > self.settings.max_batch:
+            raise HTTPProblem(
+                400,
+                f"A batch holds {len(payload)} operations; it must hold 1 to"
+                f" {self.settings.max_batch} (BILATERAL_MAX_BATCH).",
+            )
+        return [read_params(item) for item in payload]
+
+    def _query_text(self, params: Params) -> str:
+        """The query to run: the text sent, or the one a persisted-query hash stands for."""
+        persisted = (params.extensions or {}).get("persistedQuery")
+        if persisted is None:
+            assert params.query is not None
+            return params.query
+        if (
+            not isinstance(persisted, dict)
+            or persisted.get("version") != 1
+            or not isinstance(persisted.get("sha256Hash"), str)
+        ):
+            raise HTTPProblem(
+                400, "extensions.persistedQuery must be {version: 1, sha256Hash: string}."
+            )
+        sha256 = persisted["sha256Hash"]
+        if params.query is None:
+            found = self.persisted.get(sha256)
+            if found is None:
+                raise RequestError(
+                    [
+                        GraphQLError(
+                            "PersistedQueryNotFound",
+                            extensions={"code": "PERSISTED_QUERY_NOT_FOUND"},
+                        )
+                    ]
+                )
+            return found
+        if not self.persisted.add(sha256, params.query):
+            raise HTTPProblem(
+                400, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query."
+            )
+        return params.query
+
+    async def _run(self, request: Request, params: Params, *, get: bool) -> Outcome:
+        rid = request_id(request.scope)
+        try:
+            prepared = self.operations.prepare(self._query_text(params))
+            if prepared.document is None:
+                return _failed(prepared.errors)
+            operation = self.operations.operation(prepared.document, params.operation_name)
+            if operation.operation == OperationType.SUBSCRIPTION:
+                raise HTTPProblem(400, "Subscriptions are served over WebSocket, not plain HTTP.")
+            if get and operation.operation != OperationType.QUERY:
+                raise HTTPProblem(
+                    405, "Only queries may be sent with GET; use POST.", {"Allow": "POST"}
+                )
+            context = Context(self.sessions, request)
+            try:
+                result = await self.operations.run(
+                    prepared.document, operation, params.variables, context, rid
+                )
+            finally:
+                await context.reader.close()
+        except RequestError as error:
+            return _failed(error.errors)
+        return Outcome(_formatted(result))
+
+    @staticmethod
+    def _encode(body: Any) -> bytes:
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _wants_ide(request: Request) -> bool:
+    """A browser opening /graphql (HTML accepted, no operation given) gets GraphiQL."""
+    params = request.query_params
+    asks_html = "text/html" in request.headers.get("accept", "")
+    return asks_html and "query" not in params and "extensions" not in params
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+def _failed(errors: list[GraphQLError]) -> Outcome:
+    """A request that failed before execution: errors and no `data`, as the spec has it."""
+    return Outcome({"errors": [error.formatted for error in errors]}, request_failed=True)
+
+
+def _formatted(result: ExecutionResult) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = [error.formatted for error in result.errors]
+    body["data"] = result.data
+    return body

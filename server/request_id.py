@@ -1,0 +1,40 @@
+"""Every request gets an ID: in the `X-Request-ID` response header, in error extensions, in the log."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+HEADER = "X-Request-ID"
+# An ID a client or proxy sends along is kept when it is short and plain; otherwise we make one.
+_ACCEPTED = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def request_id(scope: Scope) -> str:
+    """The ID of the request in this scope (set by RequestIdMiddleware)."""
+    return str(scope.get("state", {}).get("request_id", "-"))
+
+
+class RequestIdMiddleware:
+    """Gives each HTTP request an ID and puts it on the response, whatever the response is."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(HEADER.lower().encode(), b"").decode("latin-1")
+        value = given if _ACCEPTED.fullmatch(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = value
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)[HEADER] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
