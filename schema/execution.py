@@ -34,10 +34,15 @@ from schema.validation import PartialDateLiteralRule
 
 @dataclass(frozen=True)
 class Prepared:
-    """A parsed document that passed validation, or the errors that stopped it."""
+    """A parsed document (None if it did not parse) and the errors that stop it from running."""
 
     document: DocumentNode | None
     errors: list[GraphQLError] = field(default_factory=list)
+
+    @property
+    def runnable(self) -> DocumentNode | None:
+        """The document when it may run: parsed and valid."""
+        return None if self.errors else self.document
 
 
 class RequestError(Exception):
@@ -96,11 +101,10 @@ class Operations:
         errors = validate(self.schema, document, self._rules, allow_empty_selection_sets=False)
         for invalid in errors:
             invalid.extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(invalid.extensions or {})}
-        return Prepared(None if errors else document, errors)
+        return Prepared(document, errors)
 
-    def operation(
-        self, document: DocumentNode, operation_name: str | None
-    ) -> OperationDefinitionNode:
+    @staticmethod
+    def operation(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode:
         """The operation to run; a request error when the name is missing, wrong or ambiguous."""
         found = get_operation_ast(document, operation_name)
         if found is not None:

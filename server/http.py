@@ -262,16 +262,19 @@ class GraphQLEndpoint:
             if prepared.document is None:
                 return _failed(prepared.errors)
             operation = self.operations.operation(prepared.document, params.operation_name)
-            if operation.operation == OperationType.SUBSCRIPTION:
-                raise HTTPProblem(400, "Subscriptions are served over WebSocket, not plain HTTP.")
+            # The method decides before validity: a mutation sent with GET is refused as such.
             if get and operation.operation != OperationType.QUERY:
                 raise HTTPProblem(
                     405, "Only queries may be sent with GET; use POST.", {"Allow": "POST"}
                 )
+            if prepared.runnable is None:
+                return _failed(prepared.errors)
+            if operation.operation == OperationType.SUBSCRIPTION:
+                raise HTTPProblem(400, "Subscriptions are served over WebSocket, not plain HTTP.")
             context = Context(self.sessions, request)
             try:
                 result = await self.operations.run(
-                    prepared.document, operation, params.variables, context, rid
+                    prepared.runnable, operation, params.variables, context, rid
                 )
             finally:
                 await context.reader.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,18 +25,49 @@ def database_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'bilateral.db'}"
 
 
+@contextlib.asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the real app for these settings, started (and so seeded with the article)."""
+    async with started(settings) as application, client_of(application) as http:
+        yield http
+
+
+@contextlib.asynccontextmanager
+async def started(settings: Settings) -> AsyncIterator[Starlette]:
+    """The real app for these settings, through its start-up and shut-down."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+def client_of(application: Starlette) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=application)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+ClientFor = Callable[..., contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+@pytest.fixture
+def client_for(database_url: str) -> ClientFor:
+    """A client of the app with some settings changed: `async with client_for(batching=True)`."""
+
+    def start(**changes: Any) -> contextlib.AbstractAsyncContextManager[httpx.AsyncClient]:
+        return serving(dataclasses.replace(Settings(database_url=database_url), **changes))
+
+    return start
+
+
 @pytest.fixture
 async def app(database_url: str) -> AsyncIterator[Starlette]:
     """The real app on a fresh database, started (and so seeded with the article)."""
-    application = create_app(Settings(database_url=database_url))
-    async with application.router.lifespan_context(application):
+    async with started(Settings(database_url=database_url)) as application:
         yield application
 
 
 @pytest.fixture
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with client_of(app) as http:
         yield http
 
 

@@ -4,13 +4,13 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import httpx
 import yaml
+from conftest import client_of, started
 from sqlalchemy import event
 
+from db.session import make_sessions
 from schema.limits import Limits
 from seed.load import ARTICLE, seed_database
-from server.app import create_app
 from server.settings import Settings
 
 NESTED = """{
@@ -88,10 +88,7 @@ async def _statements_for(tmp_path: Path, copies: int) -> tuple[int, dict[str, A
     )
     url = f"sqlite+aiosqlite:///{tmp_path / f'x{copies}.db'}"
     # The query is far beyond the default node estimate on purpose: it is here to count statements.
-    app = create_app(Settings(database_url=url, limits=Limits(max_nodes=10**9)))
-    async with app.router.lifespan_context(app):
-        from db.session import make_sessions
-
+    async with started(Settings(database_url=url, limits=Limits(max_nodes=10**9))) as app:
         await seed_database(make_sessions(app.state.engine), seed_file, reset=True)
         statements: list[str] = []
 
@@ -99,8 +96,7 @@ async def _statements_for(tmp_path: Path, copies: int) -> tuple[int, dict[str, A
             statements.append(statement)
 
         event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        async with client_of(app) as client:
             response = await client.post("/graphql", json={"query": NESTED})
         event.remove(app.state.engine.sync_engine, "before_cursor_execute", record)
     body: dict[str, Any] = response.json()

@@ -1,0 +1,143 @@
+"""Query limits: every limit rejects before execution, naming itself and the value found."""
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+from conftest import ClientFor, StatementCounter
+
+from schema import loaders
+from schema.limits import Limits
+
+
+def _nested(levels: int) -> str:
+    """An introspection query `levels` fields deep."""
+    inner = "name"
+    for _ in range(levels - 5):
+        inner = f"ofType {{ {inner} }}"
+    return f"{{ __schema {{ types {{ fields {{ type {{ {inner} }} }} }} }} }}"
+
+
+async def _post(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _limit(body: dict[str, Any]) -> dict[str, Any]:
+    assert "data" not in body, "a limit must stop the request before execution"
+    extensions: dict[str, Any] = body["errors"][0]["extensions"]
+    assert extensions["code"] == "LIMIT_EXCEEDED"
+    return extensions
+
+
+async def test_a_200_level_introspection_query_is_rejected_for_depth(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await _post(client, _nested(200))
+    assert _limit(body) == {
+        "code": "LIMIT_EXCEEDED",
+        "limit": "max_depth",
+        "found": 200,
+        "allowed": 12,
+    }
+    assert "BILATERAL_MAX_DEPTH" in body["errors"][0]["message"]
+
+
+async def test_a_query_at_the_depth_limit_runs(client: httpx.AsyncClient) -> None:
+    body = await _post(client, _nested(12))
+    assert "errors" not in body
+
+
+async def test_depth_counts_through_fragments(client: httpx.AsyncClient) -> None:
+    query = (
+        "query { ...A } fragment A on Query { __schema { types { fields { type { "
+        + ("ofType { " * 10 + "name" + " }" * 10)
+        + " } } } } }"
+    )
+    assert _limit(await _post(client, query))["limit"] == "max_depth"
+
+
+async def test_aliases_beyond_30_are_rejected(client: httpx.AsyncClient) -> None:
+    fields = " ".join(f"a{i}: __typename" for i in range(31))
+    extensions = _limit(await _post(client, f"{{ {fields} }}"))
+    assert (extensions["limit"], extensions["found"]) == ("max_aliases", 31)
+
+
+async def test_2000_aliases_are_rejected(client: httpx.AsyncClient) -> None:
+    fields = " ".join(f"a{i}: __typename" for i in range(2000))
+    assert _limit(await _post(client, f"{{ {fields} }}"))["limit"] in {"max_aliases", "max_tokens"}
+
+
+async def test_10000_copies_of_one_field_are_rejected_for_tokens(client: httpx.AsyncClient) -> None:
+    query = "{ " + "x " * 10_000 + "}"
+    extensions = _limit(await _post(client, query))
+    assert (extensions["limit"], extensions["found"], extensions["allowed"]) == (
+        "max_tokens",
+        10_002,
+        5000,
+    )
+
+
+async def test_the_node_estimate_multiplies_page_sizes_down_a_path(
+    client: httpx.AsyncClient,
+) -> None:
+    query = """query($n: Int) { countries(first: 100) { nodes { events(first: $n) { nodes {
+        participants { role } } } } } }"""
+    # 100 countries + 100*n events + 100*n*20 participants (a plain list counts as 20)
+    extensions = _limit(await _post(client, query, n=100))
+    assert extensions == {
+        "code": "LIMIT_EXCEEDED",
+        "limit": "max_nodes",
+        "found": 100 + 100 * 100 + 100 * 100 * 20,
+        "allowed": 50_000,
+    }
+    small = await _post(client, query, n=2)
+    assert "errors" not in small and len(small["data"]["countries"]["nodes"]) == 100
+
+
+async def test_limits_are_set_from_settings(client_for: ClientFor) -> None:
+    async with client_for(limits=Limits(max_depth=3)) as client:
+        extensions = _limit(
+            await _post(client, '{ country(code: "BE") { missions { country { name } } } }')
+        )
+        assert (extensions["found"], extensions["allowed"]) == (4, 3)
+
+
+async def test_repeated_identical_fields_run_once(
+    client: httpx.AsyncClient, statements: StatementCounter
+) -> None:
+    once = '{ relation(between: ["BE", "MY"]) { events { totalCount } } }'
+    await _post(client, once)
+    single = statements.count
+    many = '{ relation(between: ["BE", "MY"]) { ' + "events { totalCount } " * 50 + "} }"
+    body = await _post(client, many)
+    assert body["data"] == {"relation": {"events": {"totalCount": 13}}}
+    assert statements.count - single == single
+
+
+async def test_a_slow_request_is_stopped_at_the_time_limit(
+    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = loaders.Loaders._relations_by_country
+
+    def slowed(self: loaders.Loaders) -> Any:
+        loader = original(self)
+        fetch = loader.load_fn
+
+        async def slow(keys: Any) -> Any:
+            await asyncio.sleep(5)
+            return await fetch(keys)
+
+        loader.load_fn = slow
+        return loader
+
+    monkeypatch.setattr(loaders.Loaders, "_relations_by_country", slowed)
+    async with client_for(timeout_seconds=0.2) as client:
+        body = await _post(client, '{ country(code: "BE") { relations { established } } }')
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"]["code"] == "TIMEOUT"
+        assert "0.2 s" in body["errors"][0]["message"]
+        assert (await client.get("/healthz")).status_code == 200
