@@ -13,6 +13,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from strawberry.http.ides import get_graphql_ide_html
 
 from db.base import Base
 from db.session import make_engine, make_sessions
@@ -50,13 +51,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await connection.execute(text("SELECT 1"))
         return JSONResponse({"status": "ok"})
 
+    graphql = GraphQLEndpoint(operations, sessions, settings, get_graphql_ide_html("graphiql"))
     app = Starlette(
         routes=[
-            Route(
-                "/graphql",
-                GraphQLEndpoint(operations, sessions, settings).handle,
-                methods=["GET", "POST"],
-            ),
+            Route("/graphql", graphql.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         middleware=[

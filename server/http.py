@@ -15,7 +15,6 @@ from graphql import ExecutionResult, GraphQLError, OperationType
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
 
 from schema.context import Context
 from schema.execution import Operations, RequestError
@@ -139,12 +138,13 @@ class GraphQLEndpoint:
         operations: Operations,
         sessions: async_sessionmaker[AsyncSession],
         settings: Settings,
+        ide_html: str,
     ) -> None:
         self.operations = operations
         self.sessions = sessions
         self.settings = settings
         self.persisted = PersistedQueries(settings.persisted_queries)
-        self.ide = get_graphql_ide_html("graphiql")
+        self.ide = ide_html  # the GraphiQL page a browser gets at /graphql
 
     async def handle(self, request: Request) -> Response:
         """Answer one request to the GraphQL route."""
