@@ -93,31 +93,49 @@ def _match(query: str) -> ColumnElement[bool]:
     return _index.op("MATCH")(query) if query else false()
 
 
-_DOCUMENTS = [
-    """INSERT INTO search_index (kind, ref_id, name, body, extra)
-       SELECT 'country', id, name, code || ' ' || alpha3, '' FROM country""",
-    """INSERT INTO search_index (kind, ref_id, name, body, extra)
-       SELECT 'mission', m.id, m.name, m.city,
-              coalesce((SELECT group_concat(a.address || ' ' || a.city, ' ')
-                        FROM mission_address a WHERE a.mission_id = m.id), '')
-       FROM mission m""",
-    """INSERT INTO search_index (kind, ref_id, name, body, extra)
-       SELECT 'person', p.id, p.name,
-              coalesce((SELECT group_concat(title, ' ') FROM position WHERE person_id = p.id), ''),
-              coalesce((SELECT group_concat(text, ' ') FROM quote WHERE speaker_id = p.id), '')
-       FROM person p""",
-    """INSERT INTO search_index (kind, ref_id, name, body, extra)
-       SELECT 'organization', id, name, '', '' FROM organization""",
-    """INSERT INTO search_index (kind, ref_id, name, body, extra)
-       SELECT 'event', e.id, e.title, e.summary,
-              coalesce(e.place_name, '') || ' ' ||
-              coalesce((SELECT group_concat(text, ' ') FROM quote WHERE event_id = e.id), '')
-       FROM event e""",
-]
+# How each kind of object becomes a document: its id column and the SELECT that builds it.
+_DOCUMENTS: dict[str, tuple[str, str]] = {
+    "country": ("id", "SELECT 'country', id, name, code || ' ' || alpha3, '' FROM country"),
+    "mission": (
+        "m.id",
+        """SELECT 'mission', m.id, m.name, m.city,
+                  coalesce((SELECT group_concat(a.address || ' ' || a.city, ' ')
+                            FROM mission_address a WHERE a.mission_id = m.id), '')
+           FROM mission m""",
+    ),
+    "person": (
+        "p.id",
+        """SELECT 'person', p.id, p.name,
+                  coalesce((SELECT group_concat(title, ' ') FROM position WHERE person_id = p.id), ''),
+                  coalesce((SELECT group_concat(text, ' ') FROM quote WHERE speaker_id = p.id), '')
+           FROM person p""",
+    ),
+    "organization": ("id", "SELECT 'organization', id, name, '', '' FROM organization"),
+    "event": (
+        "e.id",
+        """SELECT 'event', e.id, e.title, e.summary,
+                  coalesce(e.place_name, '') || ' ' ||
+                  coalesce((SELECT group_concat(text, ' ') FROM quote WHERE event_id = e.id), '')
+           FROM event e""",
+    ),
+}
+_INSERT = "INSERT INTO search_index (kind, ref_id, name, body, extra) "
 
 
 async def rebuild_search_index(session: AsyncSession) -> None:
     """Index every searchable object afresh."""
     await session.execute(text("DELETE FROM search_index"))
-    for statement in _DOCUMENTS:
-        await session.execute(text(statement))
+    for _, statement in _DOCUMENTS.values():
+        await session.execute(text(_INSERT + statement))
+
+
+async def reindex(session: AsyncSession, kind: str, ids: list[int]) -> None:
+    """Index some objects of one kind afresh, after they were written or deleted."""
+    if not ids:
+        return
+    marks = ", ".join(str(int(pk)) for pk in ids)  # ints only: safe to inline
+    await session.execute(
+        text(f"DELETE FROM search_index WHERE kind = :kind AND ref_id IN ({marks})"), {"kind": kind}
+    )
+    id_column, statement = _DOCUMENTS[kind]
+    await session.execute(text(f"{_INSERT}{statement} WHERE {id_column} IN ({marks})"))

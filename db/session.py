@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Executable, Result, event
@@ -69,3 +70,22 @@ class Reader:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+class Writer:
+    """Write transactions, one at a time in this process.
+
+    SQLite allows one writer at a time anyway; queueing here, rather than in the
+    database, means a writer never fails for a lock another request holds, and an
+    optimistic-concurrency check sees the version the previous writer committed.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+        self._lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """A session in a transaction that commits on success and rolls back on any exception."""
+        async with self._lock, self._sessions() as session, session.begin():
+            yield session

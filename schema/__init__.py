@@ -7,7 +7,10 @@ and limits; Strawberry's schema object supplies the types and the SDL.
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 
-schema = strawberry.Schema(query=Query, config=StrawberryConfig(scalar_map=SCALARS))
+schema = strawberry.Schema(
+    query=Query, mutation=Mutation, config=StrawberryConfig(scalar_map=SCALARS)
+)

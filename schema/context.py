@@ -1,23 +1,33 @@
-"""What every resolver sees: the request's reader and its DataLoaders."""
+"""What every resolver sees: the request's reader, its DataLoaders, and the means to write."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.session import Reader
+from db.session import Reader, Writer
 from schema.loaders import Loaders
 
 
 class Context:
     """One request's access to the data; nothing in it outlives the request."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], request: Any = None) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        writer: Writer,
+        authorization: str | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.writer = writer
+        self.authorization = authorization  # the request's Authorization header, if any
         self.reader = Reader(sessions)
         self.loaders = Loaders(self.reader)
-        self.request = request
+
+    async def refresh(self) -> None:
+        """After a write: later reads in this request start afresh and see it."""
+        await self.reader.close()
+        self.loaders = Loaders(self.reader)
 
 
 Info = strawberry.Info[Context, None]

@@ -138,6 +138,7 @@ class Loaders:
         self.head_of_mission = _by_id(reader, models.HeadOfMission)
         self.participation = _by_id(reader, models.Participation)
         self.relation = _by_id(reader, models.Relation)
+        self.change = _by_id(reader, models.Change)
         self.country_by_code = self._country_by_code()
 
         Mission, Head, Position = models.Mission, models.HeadOfMission, models.Position

@@ -7,6 +7,7 @@ from graphql import GraphQLError
 
 from schema.context import Info
 from schema.ids import decode_id
+from schema.types.change import Change
 from schema.types.country import Country
 from schema.types.event import Event
 from schema.types.mission import HeadOfMission, Mission
@@ -26,6 +27,7 @@ _NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
     "Organization": ("organization", Organization.from_row),
     "Event": ("event", Event.from_row),
     "Relation": ("relation", Relation.from_row),
+    "Change": ("change", Change.from_row),
 }
 
 

@@ -14,7 +14,9 @@ from db.search import SearchTextError, match_query, matches
 from schema.connection import Connection, decode_cursor, page_size
 from schema.context import Info
 from schema.enums import MissionKind
+from schema.ids import decode_id
 from schema.nodes import load_node, load_nodes, load_refs
+from schema.types.change import TARGET_KINDS, Change, ChangeConnection
 from schema.types.country import Country
 from schema.types.event import (
     Event,
@@ -370,3 +372,29 @@ class Query:
             load,
             SearchResultConnection,
         )
+
+    @strawberry.field(
+        description="The change log, newest first; `target` narrows it to one object's history."
+    )
+    async def changes(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        target: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Global ID of an object: only its changes."),
+        ] = None,
+    ) -> ChangeConnection:
+        ids = select(models.Change.id)
+        if target is not None:
+            type_name, pk = decode_id(target, "target")
+            kind = TARGET_KINDS.get(type_name)
+            ids = ids.where(models.Change.target_type == kind, models.Change.target_id == pk)
+
+        async def load(pks: Sequence[Any]) -> list[Change]:
+            rows = await info.context.loaders.change.load_many(pks)
+            return [Change.from_row(row) for row in rows if row is not None]
+
+        keys = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
+        return await _connection(info, "changes", ids, keys, first, after, load, ChangeConnection)

@@ -1,6 +1,7 @@
 """The PartialDate scalar: ISO 8601 dates of year, month or day precision."""
 
-from typing import Any
+import datetime as dt
+from typing import Any, NewType
 
 import strawberry
 from graphql import StringValueNode, ValueNode
@@ -44,4 +45,30 @@ PARTIAL_DATE: ScalarDefinition = strawberry.scalar(
     parse_literal=_parse_literal,
 )
 
-SCALARS: dict[object, ScalarDefinition] = {PartialDate: PARTIAL_DATE}
+
+def _serialize_moment(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+DATE_TIME: ScalarDefinition = strawberry.scalar(
+    name="DateTime",
+    description="A moment in UTC, ISO 8601: 2026-11-28T23:45:13.123456Z.",
+    serialize=_serialize_moment,
+    parse_value=dt.datetime.fromisoformat,
+)
+
+JSON_VALUE: ScalarDefinition = strawberry.scalar(
+    name="JSON",
+    description="Arbitrary JSON: an object, a list, a string, a number, true, false or null.",
+    serialize=lambda value: value,
+    parse_value=lambda value: value,
+)
+
+# The Python type each scalar stands for. JSON values are plain Python data, marked by Json.
+Json = NewType("Json", object)
+
+SCALARS: dict[object, ScalarDefinition] = {
+    PartialDate: PARTIAL_DATE,
+    dt.datetime: DATE_TIME,
+    Json: JSON_VALUE,
+}

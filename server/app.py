@@ -16,7 +16,7 @@ from starlette.routing import Route
 from strawberry.http.ides import get_graphql_ide_html
 
 from db.base import Base
-from db.session import make_engine, make_sessions
+from db.session import Writer, make_engine, make_sessions
 from schema import schema
 from schema.execution import Operations
 from seed.load import seed_database
@@ -51,7 +51,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await connection.execute(text("SELECT 1"))
         return JSONResponse({"status": "ok"})
 
-    graphql = GraphQLEndpoint(operations, sessions, settings, get_graphql_ide_html("graphiql"))
+    writer = Writer(sessions)
+    graphql = GraphQLEndpoint(
+        operations, sessions, writer, settings, get_graphql_ide_html("graphiql")
+    )
     app = Starlette(
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),

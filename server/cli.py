@@ -1,18 +1,40 @@
-"""The `bilateral` command: serve, seed, export-schema."""
+"""The `bilateral` command: serve, seed, tokens, export-schema."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from server.settings import PROJECT_DIR, Settings
 
 SCHEMA_FILE = PROJECT_DIR / "schema" / "schema.graphql"
 
+Work = Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
 
-def _serve(settings: Settings) -> int:
+
+def _on_database(settings: Settings, work: Work) -> int:
+    """Run some work against the configured database, its tables created if missing."""
+    from db.base import Base
+    from db.session import make_engine, make_sessions
+
+    async def run() -> int:
+        engine = make_engine(settings.database_url)
+        try:
+            async with engine.begin() as connection:
+                await connection.run_sync(Base.metadata.create_all)
+            return await work(make_sessions(engine))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _serve(settings: Settings, _: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
@@ -21,62 +43,109 @@ def _serve(settings: Settings) -> int:
     return 0
 
 
-def _seed(settings: Settings, path: Path | None, reset: bool) -> int:
-    from db.base import Base
-    from db.session import make_engine, make_sessions
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from seed.document import SeedError
     from seed.load import ARTICLE, seed_database
 
-    async def run() -> int:
-        engine = make_engine(settings.database_url)
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
         try:
-            async with engine.begin() as connection:
-                await connection.run_sync(Base.metadata.create_all)
-            report = await seed_database(make_sessions(engine), path or ARTICLE, reset=reset)
+            report = await seed_database(sessions, args.file or ARTICLE, reset=args.reset)
         except SeedError as error:
             print(f"The seed file has errors; nothing was loaded:\n{error}", file=sys.stderr)
             return 1
-        finally:
-            await engine.dispose()
         if report is None:
             print("The database already holds facts; nothing loaded (use --reset to reload).")
         else:
             print(f"Loaded {report}.")
         return 0
 
-    return asyncio.run(run())
+    return _on_database(settings, work)
 
 
-def _export_schema(output: Path) -> int:
+def _token(settings: Settings, args: argparse.Namespace) -> int:
+    from db.models import Role
+    from db.tokens import TokenError, create_token, list_tokens, revoke_token
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
+        try:
+            async with sessions() as session, session.begin():
+                if args.action == "create":
+                    token = await create_token(session, args.name, Role(args.role))
+                    print(token)
+                    print(
+                        f"Token {args.name!r} ({args.role}) created. It is shown only this once.",
+                        file=sys.stderr,
+                    )
+                elif args.action == "revoke":
+                    await revoke_token(session, args.name)
+                    print(f"Token {args.name!r} revoked.")
+                else:
+                    print(f"{'NAME':<24} {'ROLE':<8} {'CREATED':<26} LAST USED")
+                    for row in await list_tokens(session):
+                        used = (
+                            row.last_used_at.isoformat(timespec="seconds")
+                            if row.last_used_at
+                            else "never"
+                        )
+                        created = row.created_at.isoformat(timespec="seconds")
+                        print(f"{row.name:<24} {row.role.value:<8} {created:<26} {used}")
+        except TokenError as error:
+            print(f"bilateral token {args.action}: {error}", file=sys.stderr)
+            return 1
+        return 0
+
+    return _on_database(settings, work)
+
+
+def _export_schema(_: Settings, args: argparse.Namespace) -> int:
     from schema import schema
 
-    output.write_text(schema.as_str() + "\n", encoding="utf-8")
-    print(f"Wrote {output}")
+    args.output.write_text(schema.as_str() + "\n", encoding="utf-8")
+    print(f"Wrote {args.output}")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bilateral", description="The Bilateral GraphQL API.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser(
         "serve", help="serve the API (HOST, PORT, DATABASE_URL from the environment)"
     )
+
     seed = commands.add_parser(
         "seed", help="load a seed file (default: the article) into the database"
     )
     seed.add_argument("file", nargs="?", type=Path, help="a seed file; see seed/README.md")
     seed.add_argument("--reset", action="store_true", help="delete every fact first, then load")
+
+    token = commands.add_parser("token", help="manage the bearer tokens that may write")
+    actions = token.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="make a token and print it, once")
+    create.add_argument(
+        "--name", required=True, help="a name for the token, shown in the change log"
+    )
+    create.add_argument("--role", required=True, choices=["editor", "reader"])
+    actions.add_parser("list", help="list tokens: names, roles, when made and last used")
+    revoke = actions.add_parser("revoke", help="delete a token; it stops working at once")
+    revoke.add_argument("name")
+
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=SCHEMA_FILE, help=f"default: {SCHEMA_FILE}")
-    args = parser.parse_args(argv)
+    return parser
 
-    if args.command == "export-schema":
-        return _export_schema(args.output)
-    settings = Settings.from_env()
-    if args.command == "seed":
-        return _seed(settings, args.file, args.reset)
-    return _serve(settings)
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "serve": _serve,
+    "seed": _seed,
+    "token": _token,
+    "export-schema": _export_schema,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    return COMMANDS[args.command](Settings.from_env(), args)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from db.session import Writer
 from schema.context import Context
 from schema.execution import Operations, RequestError
 from server.persisted import PersistedQueries
@@ -137,11 +138,13 @@ class GraphQLEndpoint:
         self,
         operations: Operations,
         sessions: async_sessionmaker[AsyncSession],
+        writer: Writer,
         settings: Settings,
         ide_html: str,
     ) -> None:
         self.operations = operations
         self.sessions = sessions
+        self.writer = writer
         self.settings = settings
         self.persisted = PersistedQueries(settings.persisted_queries)
         self.ide = ide_html  # the GraphiQL page a browser gets at /graphql
@@ -271,7 +274,7 @@ class GraphQLEndpoint:
                 return _failed(prepared.errors)
             if operation.operation == OperationType.SUBSCRIPTION:
                 raise HTTPProblem(400, "Subscriptions are served over WebSocket, not plain HTTP.")
-            context = Context(self.sessions, request)
+            context = Context(self.sessions, self.writer, request.headers.get("authorization"))
             try:
                 result = await self.operations.run(
                     prepared.runnable, operation, params.variables, context, rid

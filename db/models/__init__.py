@@ -1,5 +1,6 @@
 """Every table, importable as `from db import models` then `models.Mission`."""
 
+from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
 from db.models.country import Country
 from db.models.enums import EventKind, MissionKind, OrganizationKind
@@ -25,6 +26,7 @@ from db.models.source import Source
 
 __all__ = [
     "Accreditation",
+    "Change",
     "Country",
     "Event",
     "EventCountryDeclared",
@@ -41,7 +43,9 @@ __all__ = [
     "Position",
     "Quote",
     "Relation",
+    "Role",
     "Source",
+    "Token",
     "event_country",
     "event_source",
     "head_of_mission_source",

@@ -1,0 +1,187 @@
+"""Writing posts: opening one, moving it, appointing and ending its heads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+
+from db import models
+from db.models import MissionKind
+from db.partial_date import PartialDate
+from db.search import reindex
+from db.writes.edit import Edit, SourceSpec
+from db.writes.snapshots import snapshot
+
+# How a post of each kind is named: "<title> of <country>, <city>".
+KIND_TITLES = {
+    MissionKind.EMBASSY: "Embassy",
+    MissionKind.HIGH_COMMISSION: "High Commission",
+    MissionKind.CONSULATE_GENERAL: "Consulate General",
+    MissionKind.CONSULATE: "Consulate",
+    MissionKind.HONORARY_CONSULATE: "Honorary Consulate",
+    MissionKind.PERMANENT_MISSION: "Permanent Mission",
+}
+
+
+async def create_mission(
+    edit: Edit,
+    kind: MissionKind,
+    country: str,
+    host: str,
+    city: str,
+    address: str | None,
+    opened: PartialDate | None,
+    sources: Sequence[SourceSpec],
+) -> int:
+    """Open a post; its sender, host, kind and city are its natural key."""
+    country_id = await edit.country(country, ("input", "country"))
+    host_id = await edit.country(host, ("input", "hostCountry"))
+    tidy_city = edit.text(city, ("input", "city"), "The city")
+    tidy_address = edit.text(address, ("input", "address"), "The address")
+    if country_id is not None and country_id == host_id:
+        edit.reject(("input", "hostCountry"), "A post's host country must differ from its own.")
+    if not sources:
+        edit.reject(("input", "sources"), "A post needs at least one source.")
+    source_ids = await edit.sources(sources, ("input", "sources"))
+    M = models.Mission
+    same = select(M.id).where(
+        M.country_id == country_id,
+        M.host_country_id == host_id,
+        M.kind == kind,
+        M.city == tidy_city,
+    )
+    if country_id and host_id and tidy_city and await edit.session.scalar(same):
+        edit.reject(
+            ("input", "city"), "This country keeps such a post in this city already.", "DUPLICATE"
+        )
+    edit.stop_if_rejected()
+
+    assert country_id is not None and host_id is not None and tidy_city is not None
+    country_name = await edit.session.scalar(
+        select(models.Country.name).where(models.Country.id == country_id)
+    )
+    mission = M(
+        kind=kind,
+        name=f"{KIND_TITLES[kind]} of {country_name}, {tidy_city}",
+        country_id=country_id,
+        host_country_id=host_id,
+        city=tidy_city,
+        opened=opened,
+    )
+    edit.session.add(mission)
+    await edit.session.flush()
+    for source_id in dict.fromkeys(source_ids):
+        await edit.session.execute(
+            insert(models.mission_source).values(mission_id=mission.id, source_id=source_id)
+        )
+    # A post is accredited to its host country from its opening.
+    edit.session.add(
+        models.Accreditation(
+            mission_id=mission.id, country_id=host_id, start=opened, source_id=source_ids[0]
+        )
+    )
+    if tidy_address:
+        edit.session.add(
+            models.MissionAddress(
+                mission_id=mission.id,
+                address=tidy_address,
+                city=tidy_city,
+                start=opened,
+                source_id=source_ids[0],
+            )
+        )
+    await edit.session.flush()
+    await reindex(edit.session, "mission", [mission.id])
+    await edit.log("mission", mission.id, None)
+    return mission.id
+
+
+async def move_mission(
+    edit: Edit, mission_id: int, address: str, city: str | None, moved: PartialDate
+) -> None:
+    """Record a move: the current address ends where the new one begins."""
+    mission = await edit.session.get(models.Mission, mission_id)
+    assert mission is not None
+    before = await snapshot(edit.session, "mission", mission_id)
+    tidy_address = edit.text(address, ("input", "address"), "The address")
+    tidy_city = edit.text(city, ("input", "city"), "The city") or mission.city
+    current = await edit.session.scalars(
+        select(models.MissionAddress).where(
+            models.MissionAddress.mission_id == mission_id, models.MissionAddress.end.is_(None)
+        )
+    )
+    open_addresses = list(current)
+    for row in open_addresses:
+        if row.start is not None and moved.first_day <= row.start.first_day:
+            edit.reject(
+                ("input", "from"),
+                f"The post was at {row.address} from {row.start}; a move must come later.",
+            )
+    edit.stop_if_rejected()
+    for row in open_addresses:
+        row.end = moved
+    edit.session.add(
+        models.MissionAddress(
+            mission_id=mission_id, address=tidy_address, city=tidy_city, start=moved
+        )
+    )
+    mission.city = tidy_city
+    await edit.session.flush()
+    await reindex(edit.session, "mission", [mission_id])
+    await edit.log("mission", mission_id, before)
+
+
+async def appoint_head(
+    edit: Edit,
+    mission_id: int,
+    person_id: int,
+    title: str,
+    start: PartialDate | None,
+    sources: Sequence[SourceSpec],
+) -> int:
+    """A new head of a post, in office from `start`; a CONFLICT while another tenure is open."""
+    tidy_title = edit.text(title, ("input", "title"), "The title")
+    H = models.HeadOfMission
+    open_tenure = await edit.session.scalar(
+        select(H).where(H.mission_id == mission_id, H.ongoing.is_(True))
+    )
+    if open_tenure is not None:
+        edit.reject(
+            ("input", "mission"),
+            "The post's current head is still in office: end that tenure first (endHeadship).",
+            "CONFLICT",
+        )
+    if not sources:
+        edit.reject(("input", "sources"), "A tenure needs at least one source.")
+    source_ids = await edit.sources(sources, ("input", "sources"))
+    edit.stop_if_rejected()
+    head = H(
+        mission_id=mission_id, person_id=person_id, title=tidy_title, start=start, ongoing=True
+    )
+    edit.session.add(head)
+    await edit.session.flush()
+    for source_id in dict.fromkeys(source_ids):
+        await edit.session.execute(
+            insert(models.head_of_mission_source).values(
+                head_of_mission_id=head.id, source_id=source_id
+            )
+        )
+    await edit.log("head_of_mission", head.id, None)
+    return head.id
+
+
+async def end_headship(edit: Edit, head_id: int, end: PartialDate) -> None:
+    """End a tenure on a date, which must not come before its start."""
+    head = await edit.session.get(models.HeadOfMission, head_id)
+    assert head is not None
+    before = await snapshot(edit.session, "head_of_mission", head_id)
+    if head.end is not None:
+        edit.reject(
+            ("input", "headOfMission"), f"This tenure ended already, in {head.end}.", "CONFLICT"
+        )
+    edit.period(head.start, end, ("input", "end"))
+    edit.stop_if_rejected()
+    head.end, head.ongoing = end, False
+    await edit.session.flush()
+    await edit.log("head_of_mission", head_id, before)

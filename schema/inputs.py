@@ -1,0 +1,237 @@
+"""The inputs and payloads of the mutations."""
+
+from enum import Enum
+
+import strawberry
+
+from db.partial_date import PartialDate
+from db.writes.edit import Problem, SourceSpec
+from schema.enums import EventKind, MissionKind, OrganizationKind
+from schema.types.event import Event
+from schema.types.mission import HeadOfMission, Mission
+from schema.types.organization import Organization
+from schema.types.person import Person
+
+
+@strawberry.enum(description="What is wrong with an input.")
+class UserErrorCode(Enum):
+    INVALID = strawberry.enum_value("INVALID", description="The value is not acceptable here.")
+    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="Nothing has this ID or code.")
+    DUPLICATE = strawberry.enum_value(
+        "DUPLICATE", description="Something with this key exists already."
+    )
+    CONFLICT = strawberry.enum_value(
+        "CONFLICT", description="The data changed or stands in the way: reload and try again."
+    )
+
+
+@strawberry.type(description="A problem with a mutation's input; nothing was written.")
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description='Path to the input field at fault, e.g. ["input", "date"].'
+    )
+    message: str = strawberry.field(description="What is wrong, in words.")
+    code: UserErrorCode = strawberry.field(description="What is wrong, as a code.")
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> "UserError":
+        return cls(
+            field=[str(part) for part in problem.field] or None,
+            message=problem.message,
+            code=UserErrorCode[problem.code],
+        )
+
+
+@strawberry.input(description="A source of the facts being written.")
+class SourceInput:
+    title: str = strawberry.field(description="Title of the source document.")
+    section: str | None = strawberry.field(
+        default=None, description="Section of the document, if any."
+    )
+    url: str | None = strawberry.field(default=None, description="Where the document can be read.")
+
+    def to_spec(self) -> SourceSpec:
+        return SourceSpec(self.title, self.section, self.url)
+
+
+@strawberry.input(description="A quantity a source states about an event.")
+class FigureInput:
+    label: str = strawberry.field(description="What the figure measures.")
+    value: float = strawberry.field(description="The number, in `unit`.")
+    unit: str = strawberry.field(description="UCUM unit or ISO 4217 currency code.")
+
+
+@strawberry.input(description="One participant of an event and its role.")
+class ParticipantInput:
+    participant: strawberry.ID = strawberry.field(
+        description="Global ID of a Country, Person, Organization or Mission."
+    )
+    role: str | None = strawberry.field(
+        default=None, description="How it took part: visitor, host, …"
+    )
+
+
+@strawberry.input(description="A new event.")
+class CreateEventInput:
+    title: str = strawberry.field(description="A short title; with the date, it must be new.")
+    kind: EventKind = strawberry.field(description="The field the event belongs to.")
+    date: PartialDate = strawberry.field(description="When it happened or began.")
+    end_date: PartialDate | None = strawberry.field(
+        default=None, description="When it ended, if later."
+    )
+    place_name: str | None = strawberry.field(default=None, description="Where it happened.")
+    place_country: str | None = strawberry.field(
+        default=None, description="ISO code of the country where it happened."
+    )
+    summary: str = strawberry.field(description="What happened, in a few sentences.")
+    countries: list[str] | None = strawberry.field(
+        default=None,
+        description="ISO codes of countries involved beyond those implied by the participants.",
+    )
+    participants: list[ParticipantInput] | None = strawberry.field(
+        default=None, description="Who took part, and how."
+    )
+    figures: list[FigureInput] | None = strawberry.field(
+        default=None, description="Quantities stated."
+    )
+    sources: list[SourceInput] = strawberry.field(
+        description="Where the facts come from: at least one."
+    )
+
+
+@strawberry.input(description="Changes to an event's own fields; omitted fields stay as they are.")
+class UpdateEventInput:
+    id: strawberry.ID = strawberry.field(description="Global ID of the event.")
+    title: str | None = strawberry.field(default=None, description="A new title.")
+    kind: EventKind | None = strawberry.field(default=None, description="A new kind.")
+    date: PartialDate | None = strawberry.field(default=None, description="A new date.")
+    end_date: PartialDate | None = strawberry.field(default=None, description="A new end date.")
+    summary: str | None = strawberry.field(default=None, description="A new summary.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description="Optimistic concurrency: the version the client last read; a stale one is a CONFLICT.",
+    )
+
+
+@strawberry.input(description="A new person.")
+class CreatePersonInput:
+    name: str = strawberry.field(description="The person's name; it must be new.")
+    country: str | None = strawberry.field(
+        default=None, description="ISO code of the country they act for."
+    )
+
+
+@strawberry.input(description="A new organization.")
+class CreateOrganizationInput:
+    name: str = strawberry.field(description="The organization's name; it must be new.")
+    kind: OrganizationKind = strawberry.field(description="What sort of body it is.")
+    country: str | None = strawberry.field(
+        default=None, description="ISO code of its country, if any."
+    )
+    founded: PartialDate | None = strawberry.field(default=None, description="When it was founded.")
+
+
+@strawberry.input(description="A new post.")
+class CreateMissionInput:
+    kind: MissionKind = strawberry.field(description="What sort of post.")
+    country: str = strawberry.field(description="ISO code of the country that keeps it.")
+    host_country: str = strawberry.field(description="ISO code of the country it is in.")
+    city: str = strawberry.field(description="The city it is in.")
+    address: str | None = strawberry.field(
+        default=None, description="Its street address, if known."
+    )
+    opened: PartialDate | None = strawberry.field(default=None, description="When it opened.")
+    sources: list[SourceInput] = strawberry.field(
+        description="Where the facts come from: at least one."
+    )
+
+
+@strawberry.input(description="A post's move to a new address.")
+class MoveMissionInput:
+    mission: strawberry.ID = strawberry.field(description="Global ID of the post.")
+    address: str = strawberry.field(description="The new street address.")
+    city: str | None = strawberry.field(default=None, description="The new city, if it changed.")
+    from_: PartialDate = strawberry.field(name="from", description="When the post moved.")
+
+
+@strawberry.input(description="A new head of a post.")
+class AppointHeadInput:
+    mission: strawberry.ID = strawberry.field(description="Global ID of the post.")
+    person: strawberry.ID = strawberry.field(description="Global ID of the person.")
+    title: str = strawberry.field(description="Ambassador, Consul General, Honorary Consul, …")
+    start: PartialDate | None = strawberry.field(default=None, description="When the tenure began.")
+    sources: list[SourceInput] = strawberry.field(
+        description="Where the facts come from: at least one."
+    )
+
+
+@strawberry.input(description="The end of a tenure.")
+class EndHeadshipInput:
+    head_of_mission: strawberry.ID = strawberry.field(description="Global ID of the tenure.")
+    end: PartialDate = strawberry.field(description="When it ended.")
+
+
+@strawberry.input(description="A participant to add to an event.")
+class AddParticipantInput:
+    event: strawberry.ID = strawberry.field(description="Global ID of the event.")
+    participant: strawberry.ID = strawberry.field(
+        description="Global ID of a Country, Person, Organization or Mission."
+    )
+    role: str | None = strawberry.field(default=None, description="How it took part.")
+
+
+@strawberry.input(description="A participant to remove from an event.")
+class RemoveParticipantInput:
+    event: strawberry.ID = strawberry.field(description="Global ID of the event.")
+    participant: strawberry.ID = strawberry.field(description="Global ID of the participant.")
+
+
+USER_ERRORS = "Problems with the input; when there are any, nothing was written."
+
+
+@strawberry.type(description="The result of a mutation on an event.")
+class EventPayload:
+    event: Event | None = strawberry.field(
+        description="The event as it is now; null when nothing was written."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
+@strawberry.type(description="The result of a mutation on a person.")
+class PersonPayload:
+    person: Person | None = strawberry.field(
+        description="The person; null when nothing was written."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
+@strawberry.type(description="The result of a mutation on an organization.")
+class OrganizationPayload:
+    organization: Organization | None = strawberry.field(
+        description="The organization; null when nothing was written."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
+@strawberry.type(description="The result of a mutation on a post.")
+class MissionPayload:
+    mission: Mission | None = strawberry.field(
+        description="The post as it is now; null when nothing was written."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
+@strawberry.type(description="The result of a mutation on a tenure.")
+class HeadOfMissionPayload:
+    head_of_mission: HeadOfMission | None = strawberry.field(
+        description="The tenure as it is now; null when nothing was written."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
+@strawberry.type(description="The result of a deletion.")
+class DeletePayload:
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="Global ID of what was deleted; null when nothing was."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)

@@ -1,0 +1,311 @@
+"""The root Mutation: writing, each mutation in one transaction, logged in the change log."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import strawberry
+
+from db.writes import actors, events, missions
+from db.writes.edit import Edit, Ref, Rejected
+from db.writes.events import EventChanges, FigureSpec, NewEvent, ParticipantSpec
+from schema.auth import authorize_editor
+from schema.context import Info
+from schema.ids import encode_id, parse_id
+from schema.inputs import (
+    AddParticipantInput,
+    AppointHeadInput,
+    CreateEventInput,
+    CreateMissionInput,
+    CreateOrganizationInput,
+    CreatePersonInput,
+    DeletePayload,
+    EndHeadshipInput,
+    EventPayload,
+    HeadOfMissionPayload,
+    MissionPayload,
+    MoveMissionInput,
+    OrganizationPayload,
+    PersonPayload,
+    RemoveParticipantInput,
+    UpdateEventInput,
+    UserError,
+)
+from schema.types.event import Event
+from schema.types.mission import HeadOfMission, Mission
+from schema.types.organization import Organization
+from schema.types.person import Person
+
+T = TypeVar("T")
+
+# The row kind behind each GraphQL type a mutation may refer to.
+KINDS = {
+    "Country": "country",
+    "Person": "person",
+    "Organization": "organization",
+    "Mission": "mission",
+    "Event": "event",
+    "HeadOfMission": "head_of_mission",
+}
+PARTICIPANTS = ("Country", "Person", "Organization", "Mission")
+INPUT = strawberry.argument(description="What to write.")
+
+
+async def write(
+    info: Info, action: str, work: Callable[[Edit], Awaitable[T]]
+) -> T | list[UserError]:
+    """Run one mutation's work in one transaction, as the editor whose token the request carries.
+
+    Problems with the input come back as UserErrors, and the transaction is rolled
+    back, so nothing at all is written; an unusable token is a GraphQL error.
+    """
+    try:
+        async with info.context.writer.transaction() as session:
+            actor = await authorize_editor(session, info.context.authorization)
+            result = await work(Edit(session, actor, action))
+    except Rejected as rejected:
+        return [UserError.from_problem(problem) for problem in rejected.problems]
+    await info.context.refresh()
+    return result
+
+
+def refer(edit: Edit, value: str, path: tuple[str | int, ...], *types: str) -> Ref | None:
+    """The row a global ID names, if it is an ID of one of these types; a problem otherwise."""
+    found = parse_id(value)
+    if found is None or found[0] not in types:
+        wanted = " or ".join(types)
+        edit.reject(path, f"{value[:100]!r} is not the ID of a {wanted}.")
+        return None
+    return KINDS[found[0]], found[1]
+
+
+async def existing(edit: Edit, value: str, path: tuple[str | int, ...], *types: str) -> int:
+    """The row id an input's global ID names; stops the write unless the row exists."""
+    ref = refer(edit, value, path, *types)
+    if ref is not None:
+        await edit.exists(ref, path)
+    edit.stop_if_rejected()
+    assert ref is not None
+    return ref[1]
+
+
+async def _event(info: Info, pk: int) -> Event | None:
+    row = await info.context.loaders.event.load(pk)
+    return None if row is None else Event.from_row(row)
+
+
+async def _mission(info: Info, pk: int) -> Mission | None:
+    row = await info.context.loaders.mission.load(pk)
+    return None if row is None else Mission.from_row(row)
+
+
+async def _head(info: Info, pk: int) -> HeadOfMission | None:
+    row = await info.context.loaders.head_of_mission.load(pk)
+    return None if row is None else HeadOfMission.from_row(row)
+
+
+async def _event_payload(info: Info, outcome: int | list[UserError]) -> EventPayload:
+    if isinstance(outcome, list):
+        return EventPayload(event=None, user_errors=outcome)
+    return EventPayload(event=await _event(info, outcome), user_errors=[])
+
+
+@strawberry.type(description="Writing: every mutation needs a bearer token with the editor role.")
+class Mutation:
+    @strawberry.mutation(description="Add an event with its participants, figures and sources.")
+    async def create_event(
+        self, info: Info, input: Annotated[CreateEventInput, INPUT]
+    ) -> EventPayload:
+        async def work(edit: Edit) -> int:
+            participants = [
+                ParticipantSpec(
+                    refer(
+                        edit,
+                        item.participant,
+                        ("input", "participants", i, "participant"),
+                        *PARTICIPANTS,
+                    ),
+                    item.role,
+                )
+                for i, item in enumerate(input.participants or [])
+            ]
+            new = NewEvent(
+                title=input.title,
+                kind=input.kind,
+                date=input.date,
+                summary=input.summary,
+                sources=[source.to_spec() for source in input.sources],
+                end_date=input.end_date,
+                place_name=input.place_name,
+                place_country=input.place_country,
+                countries=input.countries or [],
+                participants=participants,
+                figures=[FigureSpec(f.label, f.value, f.unit) for f in input.figures or []],
+            )
+            return await events.create_event(edit, new)
+
+        return await _event_payload(info, await write(info, "createEvent", work))
+
+    @strawberry.mutation(description="Change an event's own fields; its version grows by one.")
+    async def update_event(
+        self, info: Info, input: Annotated[UpdateEventInput, INPUT]
+    ) -> EventPayload:
+        async def work(edit: Edit) -> int:
+            pk = await existing(edit, input.id, ("input", "id"), "Event")
+            changes = EventChanges(
+                input.title, input.kind, input.date, input.end_date, input.summary
+            )
+            await events.update_event(edit, pk, changes, input.expected_version)
+            return pk
+
+        return await _event_payload(info, await write(info, "updateEvent", work))
+
+    @strawberry.mutation(description="Delete an event with its participations, quotes and figures.")
+    async def delete_event(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global ID of the event.")],
+    ) -> DeletePayload:
+        async def work(edit: Edit) -> int:
+            pk = await existing(edit, id, ("id",), "Event")
+            await events.delete_event(edit, pk)
+            return pk
+
+        outcome = await write(info, "deleteEvent", work)
+        if isinstance(outcome, list):
+            return DeletePayload(deleted_id=None, user_errors=outcome)
+        return DeletePayload(deleted_id=strawberry.ID(encode_id("Event", outcome)), user_errors=[])
+
+    @strawberry.mutation(description="Add a participant to an event; its version grows by one.")
+    async def add_participant(
+        self, info: Info, input: Annotated[AddParticipantInput, INPUT]
+    ) -> EventPayload:
+        async def work(edit: Edit) -> int:
+            pk = await existing(edit, input.event, ("input", "event"), "Event")
+            ref = refer(edit, input.participant, ("input", "participant"), *PARTICIPANTS)
+            edit.stop_if_rejected()
+            await events.add_participant(edit, pk, ParticipantSpec(ref, input.role))
+            return pk
+
+        return await _event_payload(info, await write(info, "addParticipant", work))
+
+    @strawberry.mutation(
+        description="Remove a participant from an event; its version grows by one."
+    )
+    async def remove_participant(
+        self, info: Info, input: Annotated[RemoveParticipantInput, INPUT]
+    ) -> EventPayload:
+        async def work(edit: Edit) -> int:
+            pk = await existing(edit, input.event, ("input", "event"), "Event")
+            ref = refer(edit, input.participant, ("input", "participant"), *PARTICIPANTS)
+            edit.stop_if_rejected()
+            assert ref is not None
+            await events.remove_participant(edit, pk, ref)
+            return pk
+
+        return await _event_payload(info, await write(info, "removeParticipant", work))
+
+    @strawberry.mutation(description="Add a person.")
+    async def create_person(
+        self, info: Info, input: Annotated[CreatePersonInput, INPUT]
+    ) -> PersonPayload:
+        async def work(edit: Edit) -> int:
+            return await actors.create_person(edit, input.name, input.country)
+
+        outcome = await write(info, "createPerson", work)
+        if isinstance(outcome, list):
+            return PersonPayload(person=None, user_errors=outcome)
+        row = await info.context.loaders.person.load(outcome)
+        return PersonPayload(person=None if row is None else Person.from_row(row), user_errors=[])
+
+    @strawberry.mutation(description="Add an organization.")
+    async def create_organization(
+        self, info: Info, input: Annotated[CreateOrganizationInput, INPUT]
+    ) -> OrganizationPayload:
+        async def work(edit: Edit) -> int:
+            return await actors.create_organization(
+                edit, input.name, input.kind, input.country, input.founded
+            )
+
+        outcome = await write(info, "createOrganization", work)
+        if isinstance(outcome, list):
+            return OrganizationPayload(organization=None, user_errors=outcome)
+        row = await info.context.loaders.organization.load(outcome)
+        organization = None if row is None else Organization.from_row(row)
+        return OrganizationPayload(organization=organization, user_errors=[])
+
+    @strawberry.mutation(description="Open a post; it is named after its kind, country and city.")
+    async def create_mission(
+        self, info: Info, input: Annotated[CreateMissionInput, INPUT]
+    ) -> MissionPayload:
+        async def work(edit: Edit) -> int:
+            return await missions.create_mission(
+                edit,
+                input.kind,
+                input.country,
+                input.host_country,
+                input.city,
+                input.address,
+                input.opened,
+                [source.to_spec() for source in input.sources],
+            )
+
+        outcome = await write(info, "createMission", work)
+        if isinstance(outcome, list):
+            return MissionPayload(mission=None, user_errors=outcome)
+        return MissionPayload(mission=await _mission(info, outcome), user_errors=[])
+
+    @strawberry.mutation(
+        description="Record a post's move: its current address ends where the new one begins."
+    )
+    async def move_mission(
+        self, info: Info, input: Annotated[MoveMissionInput, INPUT]
+    ) -> MissionPayload:
+        async def work(edit: Edit) -> int:
+            pk = await existing(edit, input.mission, ("input", "mission"), "Mission")
+            await missions.move_mission(edit, pk, input.address, input.city, input.from_)
+            return pk
+
+        outcome = await write(info, "moveMission", work)
+        if isinstance(outcome, list):
+            return MissionPayload(mission=None, user_errors=outcome)
+        return MissionPayload(mission=await _mission(info, outcome), user_errors=[])
+
+    @strawberry.mutation(
+        description="Appoint a head of a post; the post's previous tenure must have ended."
+    )
+    async def appoint_head(
+        self, info: Info, input: Annotated[AppointHeadInput, INPUT]
+    ) -> HeadOfMissionPayload:
+        async def work(edit: Edit) -> int:
+            mission = refer(edit, input.mission, ("input", "mission"), "Mission")
+            person = refer(edit, input.person, ("input", "person"), "Person")
+            for ref, path in ((mission, ("input", "mission")), (person, ("input", "person"))):
+                if ref is not None:
+                    await edit.exists(ref, path)
+            edit.stop_if_rejected()
+            assert mission is not None and person is not None
+            sources = [source.to_spec() for source in input.sources]
+            return await missions.appoint_head(
+                edit, mission[1], person[1], input.title, input.start, sources
+            )
+
+        outcome = await write(info, "appointHead", work)
+        if isinstance(outcome, list):
+            return HeadOfMissionPayload(head_of_mission=None, user_errors=outcome)
+        return HeadOfMissionPayload(head_of_mission=await _head(info, outcome), user_errors=[])
+
+    @strawberry.mutation(description="End a tenure on a date.")
+    async def end_headship(
+        self, info: Info, input: Annotated[EndHeadshipInput, INPUT]
+    ) -> HeadOfMissionPayload:
+        async def work(edit: Edit) -> int:
+            pk = await existing(
+                edit, input.head_of_mission, ("input", "headOfMission"), "HeadOfMission"
+            )
+            await missions.end_headship(edit, pk, input.end)
+            return pk
+
+        outcome = await write(info, "endHeadship", work)
+        if isinstance(outcome, list):
+            return HeadOfMissionPayload(head_of_mission=None, user_errors=outcome)
+        return HeadOfMissionPayload(head_of_mission=await _head(info, outcome), user_errors=[])
