@@ -128,3 +128,45 @@ def statements(app: Starlette) -> Iterator[StatementCounter]:
     event.listen(engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine, "before_cursor_execute", counter)
+
+
+async def make_token(app: Starlette, name: str, role: str) -> str:
+    """A bearer token made straight in the app's database, as `bilateral token create` would."""
+    from db.models import Role
+    from db.session import make_sessions
+    from db.tokens import create_token
+
+    sessions = make_sessions(app.state.engine)
+    async with sessions() as session, session.begin():
+        return await create_token(session, name, Role(role))
+
+
+@pytest.fixture
+async def editor(app: Starlette, client: httpx.AsyncClient) -> GraphQL:
+    """POST a query as the editor `alice` and return the whole JSON answer."""
+    token = await make_token(app, "alice", "editor")
+
+    async def send(query: str, **variables: Any) -> dict[str, Any]:
+        response = await client.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return send
+
+
+def row_counts(database_url: str) -> dict[str, int]:
+    """How many rows each table of a SQLite database holds."""
+    import sqlite3
+
+    path = database_url.removeprefix("sqlite+aiosqlite:///")
+    with sqlite3.connect(path) as connection:
+        tables = [
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}

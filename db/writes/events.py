@@ -87,7 +87,7 @@ async def create_event(edit: Edit, new: NewEvent) -> int:
         path = ("input", "participants", index, "participant")
         if participant.ref is not None:
             await edit.exists(participant.ref, path)
-    refs = [p.ref for p in new.participants]
+    refs = [p.ref for p in new.participants if p.ref is not None]
     if len(set(refs)) != len(refs):
         edit.reject(("input", "participants"), "A participant is listed twice.", "DUPLICATE")
     for index, figure in enumerate(new.figures):
