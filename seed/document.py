@@ -39,11 +39,21 @@ class DocumentSource:
 
 
 @dataclass(frozen=True)
+class SourceEntry:
+    """A source named by an entry itself, in place of the file's document and a section."""
+
+    title: str
+    section: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
 class RelationEntry:
     countries: tuple[str, str]
     established: PartialDate | None
     section: str | None
     organizations: list[str]
+    sources: tuple[SourceEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,7 @@ class HeadEntry:
     ongoing: bool
     held_on: PartialDate | None
     section: str | None
+    sources: tuple[SourceEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ class MissionEntry:
     addresses: list[AddressEntry]
     accreditations: list[AccreditationEntry]
     heads: list[HeadEntry]
+    sources: tuple[SourceEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,6 +168,7 @@ class EventEntry:
     participants: list[ParticipantEntry]
     quotes: list[QuoteEntry]
     figures: list[FigureEntry]
+    sources: tuple[SourceEntry, ...] = ()
 
 
 @dataclass
@@ -322,6 +335,23 @@ def _list(value: Any) -> list[Any]:
     return value
 
 
+def _read_sources(entry: _Entry) -> tuple[SourceEntry, ...]:
+    """An entry's own `sources`, which stand in for the file's document and `section`."""
+    found = []
+    for item in entry.entries("sources"):
+        found.append(
+            SourceEntry(
+                title=item.required_text("title"),
+                section=item.text("section"),
+                url=item.text("url"),
+            )
+        )
+        item.finish()
+    if found and entry.data.get("section") is not None:
+        entry.fail("sources", "give either `section` or `sources`, not both")
+    return tuple(found)
+
+
 def _check_period(
     entry: _Entry, start: PartialDate | None, end: PartialDate | None, field: str
 ) -> None:
@@ -379,6 +409,7 @@ def _read_relation(entry: _Entry) -> RelationEntry:
         established=entry.date("established"),
         section=entry.text("section"),
         organizations=entry.texts("organizations"),
+        sources=_read_sources(entry),
     )
     entry.finish()
     return relation
@@ -439,6 +470,7 @@ def _read_mission(entry: _Entry) -> MissionEntry:
             _read_accreditation(item, section) for item in entry.entries("accreditations")
         ],
         heads=[_read_head(item, section) for item in entry.entries("heads")],
+        sources=_read_sources(entry),
     )
     _check_period(entry, mission.opened, mission.closed, "closed")
     if mission.country and mission.country == mission.host:
@@ -488,6 +520,7 @@ def _read_head(entry: _Entry, section: str | None) -> HeadEntry:
         ongoing=entry.flag("ongoing"),
         held_on=entry.date("held_on"),
         section=entry.text("section") or section,
+        sources=_read_sources(entry),
     )
     if head.ongoing and head.end is not None:
         entry.fail("ongoing", "cannot be true for a tenure with an end")
@@ -513,6 +546,7 @@ def _read_event(entry: _Entry) -> EventEntry:
         participants=[_read_participant(item) for item in entry.entries("participants")],
         quotes=[_read_quote(item) for item in entry.entries("quotes")],
         figures=[_read_figure(item) for item in entry.entries("figures")],
+        sources=_read_sources(entry),
     )
     if event.end_date is not None and event.end_date.last_day < event.date.first_day:
         entry.fail("end_date", f"{event.end_date} is before the date {event.date}")

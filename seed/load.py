@@ -1,61 +1,73 @@
-"""Writing a checked seed document into the database, in one transaction."""
+"""Writing a checked seed document into the database: merged by natural keys, in one transaction.
+
+The same merge seeds an empty database and imports a file into a full one: an
+entry whose natural key is known updates that record, any other is added, and
+nothing the file does not mention is removed.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
-from db.base import Base
 from db.countries import iso_countries
 from db.involvement import refresh_event_countries
 from db.search import rebuild_search_index
-from seed.document import DocumentSource, EventEntry, MissionEntry, SeedDocument, read_document
+from seed.document import (
+    EventEntry,
+    MissionEntry,
+    SeedDocument,
+    SourceEntry,
+    read_document,
+)
 
 ARTICLE = Path(__file__).parent / "data" / "belgium-malaysia.yaml"
 
 # Fact tables, children first, so that deleting in this order never breaks a foreign key.
-_FACT_TABLES: list[Table] = [
+_FACT_TABLES: list[Any] = [
     models.event_country,
     models.event_source,
-    models.EventCountryDeclared.__table__,  # type: ignore[list-item]
-    models.Figure.__table__,  # type: ignore[list-item]
-    models.Quote.__table__,  # type: ignore[list-item]
-    models.Participation.__table__,  # type: ignore[list-item]
-    models.Event.__table__,  # type: ignore[list-item]
+    models.EventCountryDeclared,
+    models.Figure,
+    models.Quote,
+    models.Participation,
+    models.Event,
     models.relation_source,
     models.relation_organization,
-    models.Relation.__table__,  # type: ignore[list-item]
+    models.Relation,
     models.head_of_mission_source,
-    models.HeadOfMission.__table__,  # type: ignore[list-item]
-    models.Accreditation.__table__,  # type: ignore[list-item]
-    models.MissionAddress.__table__,  # type: ignore[list-item]
+    models.HeadOfMission,
+    models.Accreditation,
+    models.MissionAddress,
     models.mission_source,
-    models.Mission.__table__,  # type: ignore[list-item]
-    models.Position.__table__,  # type: ignore[list-item]
-    models.Person.__table__,  # type: ignore[list-item]
-    models.Organization.__table__,  # type: ignore[list-item]
-    models.Source.__table__,  # type: ignore[list-item]
+    models.Mission,
+    models.Position,
+    models.Person,
+    models.Organization,
+    models.Change,
+    models.Source,
 ]
 
 
-@dataclass(frozen=True)
-class LoadReport:
-    """How many rows of each main kind a load wrote."""
+@dataclass
+class MergeReport:
+    """What a load added and what it changed, by kind of record."""
 
-    organizations: int
-    people: int
-    missions: int
-    events: int
+    added: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
-        return (
-            f"{self.organizations} organizations, {self.people} people,"
-            f" {self.missions} missions, {self.events} events"
-        )
+        def listed(counts: Counter[str]) -> str:
+            return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
+
+        return f"added {listed(self.added)}; updated {listed(self.updated)}"
 
 
 async def ensure_countries(session: AsyncSession) -> None:
@@ -75,15 +87,15 @@ async def has_facts(session: AsyncSession) -> bool:
 
 
 async def clear_facts(session: AsyncSession) -> None:
-    """Delete every fact, keeping the country list."""
+    """Delete every fact, keeping the country list and the tokens."""
     for table in _FACT_TABLES:
         await session.execute(delete(table))
 
 
 async def seed_database(
     sessions: async_sessionmaker[AsyncSession], path: Path = ARTICLE, *, reset: bool = False
-) -> LoadReport | None:
-    """Load a seed file; None when facts are present and `reset` is not asked for.
+) -> MergeReport | None:
+    """Load a seed file into a database without facts; None when it has some and `reset` is not asked for.
 
     The file is read and checked in full before the database is touched, and the
     load runs in one transaction, so a bad file or a failure changes nothing.
@@ -95,225 +107,469 @@ async def seed_database(
             if not reset:
                 return None
             await clear_facts(session)
-        report = await _Loader(session, document).load()
-        await rebuild_search_index(session)
-    return report
+        return await merge_document(session, document)
 
 
-class _Loader:
-    """Inserts one document's entries, remembering the ids it gives each name."""
+async def import_file(sessions: async_sessionmaker[AsyncSession], path: Path) -> MergeReport:
+    """Merge a seed file into the database, whatever it holds, in one transaction."""
+    document = read_document(path)
+    async with sessions() as session, session.begin():
+        await ensure_countries(session)
+        return await merge_document(session, document)
+
+
+async def merge_document(session: AsyncSession, document: SeedDocument) -> MergeReport:
+    """Merge a checked document into the session's transaction."""
+    return await _Merger(session, document).merge()
+
+
+def _set(row: Any, values: dict[str, Any]) -> bool:
+    """Give a row these values; True when any differed."""
+    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    return bool(changed)
+
+
+class _Merger:
+    """Merges one document's entries, remembering the row id it found or gave each name."""
 
     def __init__(self, session: AsyncSession, document: SeedDocument) -> None:
         self.session = session
         self.document = document
+        self.report = MergeReport()
         self.countries: dict[str, int] = {}
         self.organizations: dict[str, int] = {}
         self.people: dict[str, int] = {}
         self.missions: dict[str, int] = {}
-        self.sources: dict[str | None, int] = {}
+        self.sources: dict[tuple[str, str | None, str | None], int] = {}
+        self.empty = False
 
-    async def load(self) -> LoadReport:
+    async def merge(self) -> MergeReport:
+        # Into a database without facts nothing can match, so no entry needs looking up.
+        self.empty = not await has_facts(self.session)
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
-        self.countries = {code: id_ for code, id_ in rows}
-        document = self.document
-        for organization in document.organizations:
-            self.organizations[organization.name] = await self._add(
-                models.Organization(
-                    name=organization.name,
-                    kind=organization.kind,
-                    country_id=self._country(organization.country),
-                    founded=organization.founded,
-                    source_id=await self._source(organization.section),
-                )
-            )
-        for person in document.people:
-            self.people[person.name] = await self._add(
-                models.Person(
-                    name=person.name,
-                    country_id=self._country(person.country),
-                    source_id=await self._source(person.section),
-                )
-            )
-            for position in person.positions:
-                await self._add(
-                    models.Position(
-                        person_id=self.people[person.name],
-                        title=position.title,
-                        country_id=self._country(position.country),
-                        organization_id=self._organization(position.organization),
-                        start=position.start,
-                        end=position.end,
-                        held_on=position.held_on,
-                        source_id=await self._source(position.section),
-                    )
-                )
-        for mission in document.missions:
-            await self._load_mission(mission)
-        for relation in document.relations:
-            first, second = sorted(self.countries[code] for code in relation.countries)
-            relation_id = await self._add(
-                models.Relation(
-                    country_a_id=first, country_b_id=second, established=relation.established
-                )
-            )
-            await self._link(
-                models.relation_source, relation_id, await self._source(relation.section)
-            )
-            for name in relation.organizations:
-                await self.session.execute(
-                    insert(models.relation_organization).values(
-                        relation_id=relation_id, organization_id=self.organizations[name]
-                    )
-                )
-        event_ids = [await self._load_event(event) for event in document.events]
-        await refresh_event_countries(self.session, event_ids)
-        return LoadReport(
-            organizations=len(document.organizations),
-            people=len(document.people),
-            missions=len(document.missions),
-            events=len(event_ids),
-        )
+        self.countries = {code: pk for code, pk in rows}
+        for organization in self.document.organizations:
+            await self._organization(organization)
+        for person in self.document.people:
+            await self._person(person)
+        for mission in self.document.missions:
+            await self._mission(mission)
+        for relation in self.document.relations:
+            await self._relation(relation)
+        touched = [await self._event(event) for event in self.document.events]
+        await refresh_event_countries(self.session, touched)
+        await rebuild_search_index(self.session)
+        return self.report
 
-    async def _add(self, row: Base) -> int:
+    # -- helpers
+
+    async def _find(self, statement: Any) -> Any:
+        """The one row a lookup finds, or None; no query when the database started empty."""
+        return None if self.empty else await self.session.scalar(statement)
+
+    async def _all(self, statement: Any) -> list[Any]:
+        """The rows a lookup finds; no query when the database started empty."""
+        return [] if self.empty else list(await self.session.scalars(statement))
+
+    async def _add(self, row: Any, kind: str) -> int:
         self.session.add(row)
         await self.session.flush()
-        return row.id  # type: ignore[attr-defined, no-any-return]
+        self.report.added[kind] += 1
+        pk: int = row.id
+        return pk
 
     def _country(self, code: str | None) -> int | None:
         return None if code is None else self.countries[code]
 
-    def _organization(self, name: str | None) -> int | None:
+    def _organization_id(self, name: str | None) -> int | None:
         return None if name is None else self.organizations[name]
 
-    async def _source(self, section: str | None) -> int:
-        """The id of the document's source row for this section, added on first use."""
-        if section not in self.sources:
-            source: DocumentSource = self.document.source
-            self.sources[section] = await self._add(
-                models.Source(title=source.title, section=section, url=source.url)
+    async def _source(self, title: str, section: str | None, url: str | None) -> int:
+        """The id of a source row, added on first use."""
+        key = (title, section, url)
+        if key not in self.sources:
+            S = models.Source
+            found = await self._find(
+                select(S.id).where(
+                    S.title == title,
+                    S.section.is_(None) if section is None else S.section == section,
+                    S.url.is_(None) if url is None else S.url == url,
+                )
             )
-        return self.sources[section]
+            if found is None:
+                row = S(title=title, section=section, url=url)
+                self.session.add(row)
+                await self.session.flush()
+                found = row.id
+            self.sources[key] = found
+        return self.sources[key]
 
-    async def _link(self, table: Table, subject_id: int, source_id: int) -> None:
-        subject = table.name.removesuffix("_source")
-        await self.session.execute(
-            insert(table).values({f"{subject}_id": subject_id, "source_id": source_id})
-        )
+    async def _cited(self, section: str | None, own: Sequence[SourceEntry] = ()) -> list[int]:
+        """An entry's sources: its own list, else the file's document at the entry's section."""
+        if own:
+            return [await self._source(s.title, s.section, s.url) for s in own]
+        document = self.document.source
+        return [await self._source(document.title, section, document.url)]
 
-    async def _load_mission(self, mission: MissionEntry) -> None:
-        mission_id = await self._add(
-            models.Mission(
-                kind=mission.kind,
-                name=mission.name,
-                country_id=self.countries[mission.country],
-                host_country_id=self.countries[mission.host],
-                city=mission.city,
-                opened=mission.opened,
-                closed=mission.closed,
+    async def _link(self, table: Table, subject_id: int, source_ids: Sequence[int]) -> bool:
+        """Link sources to a fact; True when any link is new."""
+        subject = table.c[f"{table.name.removesuffix('_source')}_id"]
+        known = set(await self._all(select(table.c.source_id).where(subject == subject_id)))
+        new = [pk for pk in dict.fromkeys(source_ids) if pk not in known]
+        for pk in new:
+            await self.session.execute(
+                insert(table).values({subject.key: subject_id, "source_id": pk})
+            )
+        return bool(new)
+
+    # -- entries
+
+    async def _organization(self, entry: Any) -> None:
+        values = {
+            "kind": entry.kind,
+            "country_id": self._country(entry.country),
+            "founded": entry.founded,
+            "source_id": (await self._cited(entry.section))[0],
+        }
+        row = await self._find(
+            select(models.Organization).where(models.Organization.name == entry.name)
+        )
+        if row is None:
+            self.organizations[entry.name] = await self._add(
+                models.Organization(name=entry.name, **values), "organizations"
+            )
+        else:
+            self.organizations[entry.name] = row.id
+            if _set(row, values):
+                self.report.updated["organizations"] += 1
+
+    async def _person(self, entry: Any) -> None:
+        values = {
+            "country_id": self._country(entry.country),
+            "source_id": (await self._cited(entry.section))[0],
+        }
+        row = await self._find(select(models.Person).where(models.Person.name == entry.name))
+        changed = False
+        if row is None:
+            person_id = await self._add(models.Person(name=entry.name, **values), "people")
+        else:
+            person_id = row.id
+            changed = _set(row, values)
+        self.people[entry.name] = person_id
+        known = {
+            position.title: position
+            for position in await self._all(
+                select(models.Position).where(models.Position.person_id == person_id)
+            )
+        }
+        for position in entry.positions:
+            values = {
+                "country_id": self._country(position.country),
+                "organization_id": self._organization_id(position.organization),
+                "start": position.start,
+                "end": position.end,
+                "held_on": position.held_on,
+                "source_id": (await self._cited(position.section))[0],
+            }
+            existing = known.get(position.title)
+            if existing is None:
+                self.session.add(
+                    models.Position(person_id=person_id, title=position.title, **values)
+                )
+                changed = changed or row is not None
+            else:
+                changed = _set(existing, values) or changed
+        if changed and row is not None:
+            self.report.updated["people"] += 1
+
+    async def _mission(self, entry: MissionEntry) -> None:
+        M = models.Mission
+        country_id, host_id = self.countries[entry.country], self.countries[entry.host]
+        row = await self._find(
+            select(M).where(
+                M.country_id == country_id,
+                M.host_country_id == host_id,
+                M.kind == entry.kind,
+                M.city == entry.city,
             )
         )
-        self.missions[mission.name] = mission_id
-        await self._link(models.mission_source, mission_id, await self._source(mission.section))
-        for address in mission.addresses:
-            await self._add(
-                models.MissionAddress(
-                    mission_id=mission_id,
-                    address=address.address,
-                    city=address.city,
-                    start=address.start,
-                    end=address.end,
-                    source_id=await self._source(address.section),
-                )
+        values = {"name": entry.name, "opened": entry.opened, "closed": entry.closed}
+        changed = False
+        if row is None:
+            mission_id = await self._add(
+                M(
+                    kind=entry.kind,
+                    country_id=country_id,
+                    host_country_id=host_id,
+                    city=entry.city,
+                    **values,
+                ),
+                "missions",
             )
-        # A post is accredited to its host country from its opening, whether or not the file says so.
-        if all(item.country != mission.host for item in mission.accreditations):
-            await self._add(
-                models.Accreditation(
-                    mission_id=mission_id,
-                    country_id=self.countries[mission.host],
-                    start=mission.opened,
-                    source_id=await self._source(mission.section),
-                )
-            )
-        for accreditation in mission.accreditations:
-            await self._add(
-                models.Accreditation(
-                    mission_id=mission_id,
-                    country_id=self._country(accreditation.country),
-                    organization_id=self._organization(accreditation.organization),
-                    start=accreditation.start,
-                    end=accreditation.end,
-                    source_id=await self._source(accreditation.section),
-                )
-            )
-        for head in mission.heads:
-            head_id = await self._add(
-                models.HeadOfMission(
-                    mission_id=mission_id,
-                    person_id=self.people[head.person],
-                    title=head.title,
-                    ordinal=head.ordinal,
-                    start=head.start,
-                    end=head.end,
-                    ongoing=head.ongoing,
-                    held_on=head.held_on,
-                )
-            )
+        else:
+            mission_id = row.id
+            changed = _set(row, values)
+        self.missions[entry.name] = mission_id
+        changed = (
             await self._link(
-                models.head_of_mission_source, head_id, await self._source(head.section)
+                models.mission_source, mission_id, await self._cited(entry.section, entry.sources)
             )
+            or changed
+        )
+        changed = await self._addresses(mission_id, entry) or changed
+        changed = await self._accreditations(mission_id, entry, host_id) or changed
+        changed = await self._heads(mission_id, entry) or changed
+        if changed and row is not None:
+            self.report.updated["missions"] += 1
 
-    async def _load_event(self, event: EventEntry) -> int:
-        source_id = await self._source(event.section)
-        event_id = await self._add(
-            models.Event(
-                title=event.title,
-                kind=event.kind,
-                date=event.date,
-                end_date=event.end_date,
-                place_name=event.place_name,
-                place_country_id=self._country(event.place_country),
-                summary=event.summary,
+    async def _addresses(self, mission_id: int, entry: MissionEntry) -> bool:
+        A = models.MissionAddress
+        known = {
+            (a.address, a.city): a
+            for a in await self._all(select(A).where(A.mission_id == mission_id))
+        }
+        changed = False
+        for address in entry.addresses:
+            values = {
+                "start": address.start,
+                "end": address.end,
+                "source_id": (await self._cited(address.section))[0],
+            }
+            existing = known.get((address.address, address.city))
+            if existing is None:
+                self.session.add(
+                    A(mission_id=mission_id, address=address.address, city=address.city, **values)
+                )
+                changed = True
+            else:
+                changed = _set(existing, values) or changed
+        return changed
+
+    async def _accreditations(self, mission_id: int, entry: MissionEntry, host_id: int) -> bool:
+        A = models.Accreditation
+        known = {
+            (a.country_id, a.organization_id): a
+            for a in await self._all(select(A).where(A.mission_id == mission_id))
+        }
+        wanted: list[tuple[tuple[int | None, int | None], dict[str, Any]]] = []
+        for accreditation in entry.accreditations:
+            target = (
+                self._country(accreditation.country),
+                self._organization_id(accreditation.organization),
+            )
+            values = {
+                "start": accreditation.start,
+                "end": accreditation.end,
+                "source_id": (await self._cited(accreditation.section))[0],
+            }
+            wanted.append((target, values))
+        # A post is accredited to its host country from its opening, whether or not the file says so.
+        if all(target != (host_id, None) for target, _ in wanted) and (host_id, None) not in known:
+            source_id = (await self._cited(entry.section, entry.sources))[0]
+            wanted.insert(
+                0, ((host_id, None), {"start": entry.opened, "end": None, "source_id": source_id})
+            )
+        changed = False
+        for (country_id, organization_id), values in wanted:
+            existing = known.get((country_id, organization_id))
+            if existing is None:
+                self.session.add(
+                    A(
+                        mission_id=mission_id,
+                        country_id=country_id,
+                        organization_id=organization_id,
+                        **values,
+                    )
+                )
+                changed = True
+            else:
+                changed = _set(existing, values) or changed
+        return changed
+
+    async def _heads(self, mission_id: int, entry: MissionEntry) -> bool:
+        H = models.HeadOfMission
+        known = {
+            (h.person_id, h.title, str(h.start or h.held_on or "")): h
+            for h in await self._all(select(H).where(H.mission_id == mission_id))
+        }
+        changed = False
+        for head in entry.heads:
+            person_id = self.people[head.person]
+            values = {
+                "ordinal": head.ordinal,
+                "start": head.start,
+                "end": head.end,
+                "ongoing": head.ongoing,
+                "held_on": head.held_on,
+            }
+            key = (person_id, head.title, str(head.start or head.held_on or ""))
+            existing = known.get(key)
+            if existing is None:
+                row = H(mission_id=mission_id, person_id=person_id, title=head.title, **values)
+                self.session.add(row)
+                await self.session.flush()
+                head_id, changed = row.id, True
+            else:
+                head_id = existing.id
+                changed = _set(existing, values) or changed
+            cited = await self._cited(head.section, head.sources)
+            changed = await self._link(models.head_of_mission_source, head_id, cited) or changed
+        return changed
+
+    async def _relation(self, entry: Any) -> None:
+        first, second = sorted(self.countries[code] for code in entry.countries)
+        R = models.Relation
+        row = await self._find(select(R).where(R.country_a_id == first, R.country_b_id == second))
+        changed = False
+        if row is None:
+            relation_id = await self._add(
+                R(country_a_id=first, country_b_id=second, established=entry.established),
+                "relations",
+            )
+        else:
+            relation_id = row.id
+            changed = _set(row, {"established": entry.established})
+        cited = await self._cited(entry.section, entry.sources)
+        changed = await self._link(models.relation_source, relation_id, cited) or changed
+        link = models.relation_organization
+        known = set(
+            await self._all(select(link.c.organization_id).where(link.c.relation_id == relation_id))
+        )
+        for name in entry.organizations:
+            if self.organizations[name] not in known:
+                await self.session.execute(
+                    insert(link).values(
+                        relation_id=relation_id, organization_id=self.organizations[name]
+                    )
+                )
+                changed = True
+        if changed and row is not None:
+            self.report.updated["relations"] += 1
+
+    async def _event(self, entry: EventEntry) -> int:
+        E = models.Event
+        row = await self._find(select(E).where(E.date == entry.date, E.title == entry.title))
+        values = {
+            "kind": entry.kind,
+            "end_date": entry.end_date,
+            "place_name": entry.place_name,
+            "place_country_id": self._country(entry.place_country),
+            "summary": entry.summary,
+        }
+        changed = False
+        if row is None:
+            event_id = await self._add(
+                E(title=entry.title, date=entry.date, version=1, **values), "events"
+            )
+        else:
+            event_id = row.id
+            changed = _set(row, values)
+        source_ids = await self._cited(entry.section, entry.sources)
+        changed = await self._link(models.event_source, event_id, source_ids) or changed
+        declared = set(
+            await self._all(
+                select(models.EventCountryDeclared.country_id).where(
+                    models.EventCountryDeclared.event_id == event_id
+                )
             )
         )
-        await self._link(models.event_source, event_id, source_id)
-        for code in event.countries:
-            self.session.add(
-                models.EventCountryDeclared(event_id=event_id, country_id=self.countries[code])
+        for code in entry.countries:
+            if self.countries[code] not in declared:
+                self.session.add(
+                    models.EventCountryDeclared(event_id=event_id, country_id=self.countries[code])
+                )
+                declared.add(self.countries[code])
+                changed = True
+        changed = await self._participants(event_id, entry, source_ids[0]) or changed
+        changed = await self._quotes(event_id, entry, source_ids[0]) or changed
+        changed = await self._figures(event_id, entry, source_ids[0]) or changed
+        if changed and row is not None:
+            self.report.updated["events"] += 1
+            # Importing is a write like any other: the event's version grows by one.
+            await self.session.execute(
+                update(E).where(E.id == event_id).values(version=E.version + 1)
             )
+        return event_id
+
+    async def _participants(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
+        P = models.Participation
         targets = {
             "country": self.countries,
             "person": self.people,
             "organization": self.organizations,
             "mission": self.missions,
         }
-        for participant in event.participants:
-            await self._add(
-                models.Participation(
-                    event_id=event_id,
-                    role=participant.role,
-                    source_id=source_id,
-                    **{f"{participant.kind}_id": targets[participant.kind][participant.ref]},
+        known = {}
+        for p in await self._all(select(P).where(P.event_id == event_id)):
+            for kind in targets:
+                pk = getattr(p, f"{kind}_id")
+                if pk is not None:
+                    known[(kind, pk)] = p
+        changed = False
+        for participant in entry.participants:
+            key = (participant.kind, targets[participant.kind][participant.ref])
+            existing = known.get(key)
+            if existing is None:
+                self.session.add(
+                    P(
+                        event_id=event_id,
+                        role=participant.role,
+                        source_id=source_id,
+                        **{f"{key[0]}_id": key[1]},
+                    )
                 )
-            )
-        for quote in event.quotes:
-            await self._add(
-                models.Quote(
-                    text=quote.text,
-                    speaker_id=self.people[quote.speaker],
-                    date=quote.date or event.date,
-                    event_id=event_id,
-                    source_id=source_id,
+                changed = True
+            else:
+                changed = _set(existing, {"role": participant.role}) or changed
+        return changed
+
+    async def _quotes(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
+        Q = models.Quote
+        known = {
+            (q.speaker_id, q.text): q
+            for q in await self._all(select(Q).where(Q.event_id == event_id))
+        }
+        changed = False
+        for quote in entry.quotes:
+            key = (self.people[quote.speaker], quote.text)
+            values = {"date": quote.date or entry.date}
+            existing = known.get(key)
+            if existing is None:
+                self.session.add(
+                    Q(
+                        speaker_id=key[0],
+                        text=quote.text,
+                        event_id=event_id,
+                        source_id=source_id,
+                        **values,
+                    )
                 )
-            )
-        for figure in event.figures:
-            await self._add(
-                models.Figure(
-                    event_id=event_id,
-                    label=figure.label,
-                    value=figure.value,
-                    unit=figure.unit,
-                    source_id=source_id,
+                changed = True
+            else:
+                changed = _set(existing, values) or changed
+        return changed
+
+    async def _figures(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
+        F = models.Figure
+        known = {
+            (f.label, f.unit): f for f in await self._all(select(F).where(F.event_id == event_id))
+        }
+        changed = False
+        for figure in entry.figures:
+            existing = known.get((figure.label, figure.unit))
+            if existing is None:
+                self.session.add(
+                    F(
+                        event_id=event_id,
+                        label=figure.label,
+                        value=figure.value,
+                        unit=figure.unit,
+                        source_id=source_id,
+                    )
                 )
-            )
-        return event_id
+                changed = True
+            else:
+                changed = _set(existing, {"value": figure.value}) or changed
+        return changed

@@ -1,4 +1,4 @@
-"""The `bilateral` command: serve, seed, tokens, export-schema."""
+"""The `bilateral` command: serve, seed, token, import, export, export-schema."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
         if report is None:
             print("The database already holds facts; nothing loaded (use --reset to reload).")
         else:
-            print(f"Loaded {report}.")
+            print(f"Loaded the seed file: {report}.")
         return 0
 
     return _on_database(settings, work)
@@ -97,6 +97,38 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return _on_database(settings, work)
 
 
+def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from seed.document import SeedError
+    from seed.load import import_file
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
+        try:
+            report = await import_file(sessions, args.file)
+        except SeedError as error:
+            print(f"{args.file} has errors; nothing was imported:\n{error}", file=sys.stderr)
+            return 1
+        print(f"Imported {args.file}: {report}.")
+        return 0
+
+    return _on_database(settings, work)
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from seed.export import dump_document, export_document
+
+    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
+        async with sessions() as session:
+            text = dump_document(await export_document(session))
+        if args.file is None:
+            sys.stdout.write(text)
+        else:
+            args.file.write_text(text, encoding="utf-8")
+            print(f"Wrote {args.file}", file=sys.stderr)
+        return 0
+
+    return _on_database(settings, work)
+
+
 def _export_schema(_: Settings, args: argparse.Namespace) -> int:
     from schema import schema
 
@@ -129,6 +161,13 @@ def _parser() -> argparse.ArgumentParser:
     revoke = actions.add_parser("revoke", help="delete a token; it stops working at once")
     revoke.add_argument("name")
 
+    importing = commands.add_parser("import", help="merge a seed-format file into the database")
+    importing.add_argument("file", type=Path, help="a seed file; see seed/README.md")
+    exporting = commands.add_parser("export", help="write the whole database in the seed format")
+    exporting.add_argument(
+        "file", nargs="?", type=Path, help="where to write (default: standard output)"
+    )
+
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", type=Path, default=SCHEMA_FILE, help=f"default: {SCHEMA_FILE}")
     return parser
@@ -138,6 +177,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": _serve,
     "seed": _seed,
     "token": _token,
+    "import": _import,
+    "export": _export,
     "export-schema": _export_schema,
 }
 

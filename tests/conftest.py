@@ -160,13 +160,11 @@ async def editor(app: Starlette, client: httpx.AsyncClient) -> GraphQL:
 
 
 def row_counts(database_url: str) -> dict[str, int]:
-    """How many rows each table of a SQLite database holds."""
+    """How many rows each table of a SQLite database holds (FTS5's own storage aside)."""
     import sqlite3
 
     path = database_url.removeprefix("sqlite+aiosqlite:///")
     with sqlite3.connect(path) as connection:
-        tables = [
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        ]
+        names = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = [row[0] for row in names if not row[0].startswith("search_index_")]
         return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
