@@ -356,3 +356,21 @@ async def test_every_write_is_in_the_change_log_newest_first(
     assert changes[0]["at"].endswith("Z")
     gone = await data("query($id: ID!) { node(id: $id) { id } }", id=ids["event"])
     assert gone["node"] is None
+
+
+async def test_a_cached_get_is_not_stale_after_a_write(
+    client: httpx.AsyncClient, editor: GraphQL, data: GraphQL
+) -> None:
+    ids = await _ids(data)
+    query = {
+        "query": "query($id: ID!) { node(id: $id) { ... on Event { title } } }",
+        "variables": f'{{"id": "{ids["event"]}"}}',
+    }
+    first = await client.get("/graphql", params=query)
+    await editor(UPDATE_EVENT, input={"id": ids["event"], "title": "Renamed"})
+    second = await client.get(
+        "/graphql", params=query, headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert second.status_code == 200
+    assert second.json() == {"data": {"node": {"title": "Renamed"}}}
+    assert second.headers["etag"] != first.headers["etag"]

@@ -30,8 +30,10 @@ def test_committed_sdl_matches_the_code() -> None:
 
 
 @pytest.mark.parametrize("contract", CONTRACTS, ids=str)
-def test_schema_keeps_the_read_contract(contract: Path) -> None:
-    expected = build_schema((contract / "query.graphql").read_text(encoding="utf-8"))
+def test_schema_keeps_the_read_and_write_contract(contract: Path) -> None:
+    # The parts the schema has taken on so far: reading, then writing.
+    parts = [contract / f"{part}.graphql" for part in ("query", "mutation")]
+    expected = build_schema("\n".join(part.read_text(encoding="utf-8") for part in parts))
     assert find_breaking_changes(expected, schema._schema) == []
 
 
