@@ -6,14 +6,16 @@ import base64
 import binascii
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
 
 from db.pages import CursorValue, Page
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -26,6 +28,18 @@ def page_size(first: int | None) -> int:
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise GraphQLError(f"Argument 'first' must be between 0 and {MAX_PAGE_SIZE}; got {first}.")
     return first
+
+
+def nodes_from(
+    loader: DataLoader[Any, M | None], build: Callable[[M], T]
+) -> Callable[[Sequence[Any]], Awaitable[list[T]]]:
+    """How a connection fetches its page's nodes: batched through a loader, built into types."""
+
+    async def load(ids: Sequence[Any]) -> list[T]:
+        rows = await loader.load_many(ids)
+        return [build(row) for row in rows if row is not None]
+
+    return load
 
 
 def encode_cursor(connection: str, key: Sequence[CursorValue]) -> str:

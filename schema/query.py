@@ -11,7 +11,7 @@ from db import models, pages, queries
 from db.countries import find_iso_country
 from db.pages import Key
 from db.search import SearchTextError, match_query, matches
-from schema.connection import Connection, decode_cursor, page_size
+from schema.connection import Connection, decode_cursor, nodes_from, page_size
 from schema.context import Info
 from schema.enums import MissionKind
 from schema.ids import decode_id
@@ -25,7 +25,6 @@ from schema.types.event import (
     EventOrder,
     event_criteria,
     is_descending,
-    load_events,
 )
 from schema.types.mission import Mission
 from schema.types.node import Node
@@ -187,9 +186,7 @@ class Query:
     ) -> CountryConnection:
         ids = queries.country_ids(_search_query(search, "search"))
 
-        async def load(pks: Sequence[Any]) -> list[Country]:
-            rows = await info.context.loaders.country.load_many(pks)
-            return [Country.from_row(row) for row in rows if row is not None]
+        load = nodes_from(info.context.loaders.country, Country.from_row)
 
         return await _connection(
             info, "countries", ids, queries.COUNTRY_KEYS, first, after, load, CountryConnection
@@ -221,9 +218,7 @@ class Query:
             await _country_pk(info, host_country, "hostCountry"),
         )
 
-        async def load(pks: Sequence[Any]) -> list[Mission]:
-            rows = await info.context.loaders.mission.load_many(pks)
-            return [Mission.from_row(row) for row in rows if row is not None]
+        load = nodes_from(info.context.loaders.mission, Mission.from_row)
 
         return await _connection(
             info, "missions", ids, queries.MISSION_KEYS, first, after, load, MissionConnection
@@ -244,9 +239,7 @@ class Query:
     ) -> PersonConnection:
         ids = queries.named_ids(models.Person, "person", _search_query(search, "search"))
 
-        async def load(pks: Sequence[Any]) -> list[Person]:
-            rows = await info.context.loaders.person.load_many(pks)
-            return [Person.from_row(row) for row in rows if row is not None]
+        load = nodes_from(info.context.loaders.person, Person.from_row)
 
         keys = queries.by_name_keys(models.Person)
         return await _connection(info, "people", ids, keys, first, after, load, PersonConnection)
@@ -270,9 +263,7 @@ class Query:
             models.Organization, "organization", _search_query(search, "search")
         )
 
-        async def load(pks: Sequence[Any]) -> list[Organization]:
-            rows = await info.context.loaders.organization.load_many(pks)
-            return [Organization.from_row(row) for row in rows if row is not None]
+        load = nodes_from(info.context.loaders.organization, Organization.from_row)
 
         keys = queries.by_name_keys(models.Organization)
         return await _connection(
@@ -302,8 +293,7 @@ class Query:
         name = "events-desc" if descending else "events"
         ids = queries.event_ids(await event_criteria(info, filter))
 
-        async def load(pks: Sequence[Any]) -> list[Event]:
-            return await load_events(info, pks)
+        load = nodes_from(info.context.loaders.event, Event.from_row)
 
         keys = queries.event_keys(descending)
         return await _connection(info, name, ids, keys, first, after, load, EventConnection)
@@ -392,9 +382,7 @@ class Query:
             kind = TARGET_KINDS.get(type_name)
             ids = ids.where(models.Change.target_type == kind, models.Change.target_id == pk)
 
-        async def load(pks: Sequence[Any]) -> list[Change]:
-            rows = await info.context.loaders.change.load_many(pks)
-            return [Change.from_row(row) for row in rows if row is not None]
+        load = nodes_from(info.context.loaders.change, Change.from_row)
 
         keys = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
         return await _connection(info, "changes", ids, keys, first, after, load, ChangeConnection)

@@ -13,7 +13,7 @@ from db.pages import Page
 from db.partial_date import PartialDate
 from db.queries import EventCriteria
 from db.search import SearchTextError, match_query
-from schema.connection import Connection, decode_cursor, page_size
+from schema.connection import Connection, decode_cursor, nodes_from, page_size
 from schema.context import Info
 from schema.enums import EventKind, EventOrderField, OrderDirection
 from schema.ids import decode_id, encode_id
@@ -283,16 +283,6 @@ def is_descending(order: EventOrder | None) -> bool:
     return order is not None and order.direction == OrderDirection.DESC
 
 
-async def load_events(info: Info, ids: Sequence[int]) -> list[Event]:
-    rows = await info.context.loaders.event.load_many(ids)
-    return [Event.from_row(row) for row in rows if row is not None]
-
-
-async def load_participations(info: Info, ids: Sequence[int]) -> list[Participation]:
-    rows = await info.context.loaders.participation.load_many(ids)
-    return [Participation.from_row(row) for row in rows if row is not None]
-
-
 async def nested_event_connection(
     info: Info,
     parent: int,
@@ -310,12 +300,10 @@ async def nested_event_connection(
     cursor = decode_cursor(name, after, 2)
     page = await page_loader.load((parent, PageArgs(size, cursor, is_descending(order), criteria)))
 
-    async def nodes(ids: Sequence[int]) -> list[Event]:
-        return await load_events(info, ids)
-
     async def total() -> int:
         return await count_loader.load((parent, criteria))
 
+    nodes = nodes_from(info.context.loaders.event, Event.from_row)
     return EventConnection(
         page=page, name=name, has_previous=cursor is not None, load_nodes=nodes, load_total=total
     )
@@ -333,9 +321,6 @@ async def participation_connection(
     cursor = decode_cursor("participations", after, 2)
     page = await page_loader.load((parent, PageArgs(page_size(first), cursor)))
 
-    async def nodes(ids: Sequence[int]) -> list[Participation]:
-        return await load_participations(info, ids)
-
     async def total() -> int:
         return await count_loader.load((parent, None))
 
@@ -343,6 +328,6 @@ async def participation_connection(
         page=page,
         name="participations",
         has_previous=cursor is not None,
-        load_nodes=nodes,
+        load_nodes=nodes_from(info.context.loaders.participation, Participation.from_row),
         load_total=total,
     )
