@@ -12,7 +12,7 @@ from db import models
 from db.models import EventKind, MissionKind
 from db.pages import Column, Key
 from db.partial_date import PartialDate, overlaps
-from db.search import matching_ids
+from db.search import SearchWords, matching_ids
 
 ec = models.event_country
 
@@ -27,7 +27,7 @@ class EventCriteria:
     end: PartialDate | None = None
     # (kind, id): kind is one of country, person, organization, mission.
     participant: tuple[str, int] | None = None
-    text_query: str | None = None  # an FTS query built by db.search.match_query
+    text_query: SearchWords | None = None  # words the title or summary must have
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """The WHERE conditions on models.Event these criteria stand for."""
@@ -104,7 +104,7 @@ def by_name_keys(model: type[models.Person] | type[models.Organization]) -> list
 
 
 def named_ids(
-    model: type[models.Person] | type[models.Organization], kind: str, search: str | None
+    model: type[models.Person] | type[models.Organization], kind: str, search: SearchWords | None
 ) -> Select[Any]:
     """Ids of every person or organization, or of those matching an FTS query."""
     statement = select(model.id)
@@ -113,7 +113,7 @@ def named_ids(
     return statement
 
 
-def country_ids(search: str | None) -> Select[Any]:
+def country_ids(search: SearchWords | None) -> Select[Any]:
     """Ids of every country, or of those matching an FTS query."""
     statement = select(models.Country.id)
     if search is not None:

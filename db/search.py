@@ -1,8 +1,13 @@
-"""Full-text search: an FTS5 index of every searchable object, ranked by BM25.
+"""Full-text search: one document per searchable object, ranked, on SQLite and on PostgreSQL.
 
 Each object is one document with three weighted columns: `name` (names and titles),
-`body` (summaries) and `extra` (quotes, cities, addresses, places, positions).
-User text never reaches FTS5's query syntax: it is cut into words, each quoted.
+`body` (summaries, positions) and `extra` (quotes, cities, addresses, places). SQLite
+keeps them in an FTS5 table ranked by BM25; PostgreSQL in a table with a generated
+tsvector, a GIN index and ts_rank. Both match the same way: every word must appear,
+as a word or (for search boxes) as the start of one, accents and case ignored.
+
+User text never reaches either query syntax as such: it is cut into words (letters
+and digits only), and the words are put into the query by SQL of our own.
 """
 
 from __future__ import annotations
@@ -12,130 +17,264 @@ from typing import Any
 
 from sqlalchemy import (
     DDL,
+    Column,
     ColumnElement,
+    Float,
+    Integer,
+    MetaData,
     Select,
-    column,
+    String,
+    Table,
+    Text,
+    bindparam,
+    delete,
     event,
-    false,
     func,
+    insert,
+    literal,
     literal_column,
     select,
-    table,
-    text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
+from db import models
 from db.base import Base
 
 MAX_WORDS = 32
+_WEIGHTS = {"name": "A", "body": "B", "extra": "C"}
 
-search_index = table("search_index", column("kind"), column("ref_id"))
-_index: ColumnElement[Any] = literal_column("search_index")
+# Kept apart from the models' metadata: each database builds it its own way (below).
+search_index = Table(
+    "search_index",
+    MetaData(),
+    Column("kind", String(20)),
+    Column("ref_id", Integer),
+    Column("name", Text),
+    Column("body", Text),
+    Column("extra", Text),
+)
 
-event.listen(
-    Base.metadata,
-    "after_create",
-    DDL(  # type: ignore[no-untyped-call]
-        "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-        "kind UNINDEXED, ref_id UNINDEXED, name, body, extra,"
-        " tokenize = 'unicode61 remove_diacritics 2')"
-    ).execute_if(dialect="sqlite"),
-)
-event.listen(
-    Base.metadata,
-    "before_drop",
-    DDL("DROP TABLE IF EXISTS search_index").execute_if(  # type: ignore[no-untyped-call]
-        dialect="sqlite"
-    ),
-)
+
+def search_ddl(dialect: str) -> list[str]:
+    """The statements that create the search table on one kind of database."""
+    if dialect == "sqlite":
+        return [
+            "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+            "kind UNINDEXED, ref_id UNINDEXED, name, body, extra,"
+            " tokenize = 'unicode61 remove_diacritics 2')"
+        ]
+    return [
+        "CREATE EXTENSION IF NOT EXISTS unaccent",
+        # unaccent() is only STABLE; a generated column needs an IMMUTABLE function.
+        "CREATE OR REPLACE FUNCTION bilateral_unaccent(text) RETURNS text"
+        " LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT"
+        " AS $$ SELECT public.unaccent('public.unaccent', $1) $$",
+        "CREATE TABLE IF NOT EXISTS search_index ("
+        " kind varchar(20) NOT NULL, ref_id integer NOT NULL,"
+        " name text, body text, extra text,"
+        " document tsvector GENERATED ALWAYS AS ("
+        "setweight(to_tsvector('simple', bilateral_unaccent(coalesce(name, ''))), 'A') ||"
+        " setweight(to_tsvector('simple', bilateral_unaccent(coalesce(body, ''))), 'B') ||"
+        " setweight(to_tsvector('simple', bilateral_unaccent(coalesce(extra, ''))), 'C')) STORED,"
+        " PRIMARY KEY (kind, ref_id))",
+        "CREATE INDEX IF NOT EXISTS ix_search_index_document ON search_index USING gin (document)",
+    ]
+
+
+def search_drop_ddl(dialect: str) -> list[str]:
+    """The statements that remove the search table."""
+    drops = ["DROP TABLE IF EXISTS search_index"]
+    return drops if dialect == "sqlite" else [*drops, "DROP FUNCTION IF EXISTS bilateral_unaccent(text)"]
+
+
+for _dialect in ("sqlite", "postgresql"):
+    for _statement in search_ddl(_dialect):
+        event.listen(Base.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))  # type: ignore[no-untyped-call]
+    for _statement in search_drop_ddl(_dialect):
+        event.listen(Base.metadata, "before_drop", DDL(_statement).execute_if(dialect=_dialect))  # type: ignore[no-untyped-call]
 
 
 class SearchTextError(ValueError):
-    """The search text cannot be searched for: no words, or too many."""
+    """The search text cannot be searched for: too many words."""
 
 
-def match_query(words_text: str, *, prefix: bool, columns: tuple[str, ...] = ()) -> str:
-    """An FTS5 query requiring every word of the text (as a word prefix when `prefix`).
+def match_query(words_text: str, *, prefix: bool = False, columns: tuple[str, ...] = ()) -> SearchWords:
+    """The words of a text, to be matched all (as word starts when `prefix`) in some columns.
 
-    Text with no words at all (punctuation, say) gives the empty query, which matches nothing.
+    Text with no words at all (punctuation, say) matches nothing.
     """
     words = re.findall(r"\w+", words_text)
-    if not words:
-        return ""
     if len(words) > MAX_WORDS:
         raise SearchTextError(f"has {len(words)} words; at most {MAX_WORDS} are searched")
-    star = "*" if prefix else ""
-    terms = " ".join(f'"{word}"{star}' for word in words)
-    return f"{{{' '.join(columns)}}} : ({terms})" if columns else terms
+    return SearchWords(" ".join(words), prefix, columns)
 
 
-def score() -> ColumnElement[float]:
-    """BM25 relevance of the current match, lower is better; names weigh most."""
-    return func.bm25(_index, 0.0, 0.0, 10.0, 4.0, 1.0)
+class SearchWords:
+    """Words to search for; hashable, so criteria holding them can key a DataLoader."""
+
+    def __init__(self, words: str, prefix: bool, columns: tuple[str, ...]) -> None:
+        self.words, self.prefix, self.columns = words, prefix, columns
+
+    def _key(self) -> tuple[str, bool, tuple[str, ...]]:
+        return (self.words, self.prefix, self.columns)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SearchWords) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _arguments(self) -> tuple[Any, ...]:
+        return (
+            bindparam(None, self.words, String),
+            literal_column("1" if self.prefix else "0"),
+            literal_column(repr(" ".join(self.columns) or "-")),
+        )
+
+    def matches(self) -> ColumnElement[bool]:
+        """True where the search table's row has every word."""
+        return _search_match(*self._arguments()) if self.words else literal(False)
+
+    def score(self) -> ColumnElement[float]:
+        """How well the row matches: lower is better, names weigh most."""
+        return _search_score(*self._arguments())
 
 
-def matches(query: str, kinds: tuple[str, ...] = ()) -> Select[tuple[str, int, float]]:
-    """(kind, ref_id, score) of every document matching an FTS5 query built by match_query."""
-    statement = select(search_index.c.kind, search_index.c.ref_id, score().label("score")).where(
-        _match(query)
+class _search_match(FunctionElement[bool]):
+    # No Boolean type: SQLite would compare it with 1, and FTS5 takes MATCH only as it stands.
+    name = "search_match"
+    inherit_cache = True
+
+
+class _search_score(FunctionElement[float]):
+    name = "search_score"
+    type = Float()
+    inherit_cache = True
+
+
+def _parts(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> tuple[str, bool, list[str]]:
+    words, prefix, columns = list(element.clauses)
+    columns_text = str(columns.name).strip("'\"")  # type: ignore[attr-defined]
+    return (
+        compiler.process(words, **kw),
+        str(prefix.name) == "1",  # type: ignore[attr-defined]
+        [] if columns_text == "-" else columns_text.split(),
     )
-    if kinds:
-        statement = statement.where(search_index.c.kind.in_(kinds))
-    return statement
 
 
-def matching_ids(query: str, kind: str) -> Select[tuple[int]]:
-    """Ids of the objects of one kind whose documents match the query."""
-    return select(search_index.c.ref_id).where(_match(query), search_index.c.kind == kind)
+def _fts5_query(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+    words, prefix, columns = _parts(element, compiler, **kw)
+    star = "*" if prefix else ""
+    # Each word quoted as an FTS5 string (words hold no quotes), all of them required.
+    query = f"""('"' || replace({words}, ' ', '"{star} "') || '"{star}')"""
+    if columns:
+        query = f"('{{{' '.join(columns)}}} : (' || {query} || ')')"
+    return query
 
 
-def _match(query: str) -> ColumnElement[bool]:
-    return _index.op("MATCH")(query) if query else false()
+def _tsquery(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
+    words, prefix, columns = _parts(element, compiler, **kw)
+    marks = ("*" if prefix else "") + "".join(_WEIGHTS[column] for column in columns)
+    suffix = f":{marks}" if marks else ""
+    return (
+        f"to_tsquery('simple', bilateral_unaccent("
+        f"replace({words}, ' ', '{suffix} & ') || '{suffix}'))"
+    )
 
 
-# How each kind of object becomes a document: its id column and the SELECT that builds it.
-_DOCUMENTS: dict[str, tuple[str, str]] = {
-    "country": ("id", "SELECT 'country', id, name, code || ' ' || alpha3, '' FROM country"),
-    "mission": (
-        "m.id",
-        """SELECT 'mission', m.id, m.name, m.city,
-                  coalesce((SELECT group_concat(a.address || ' ' || a.city, ' ')
-                            FROM mission_address a WHERE a.mission_id = m.id), '')
-           FROM mission m""",
-    ),
-    "person": (
-        "p.id",
-        """SELECT 'person', p.id, p.name,
-                  coalesce((SELECT group_concat(title, ' ') FROM position WHERE person_id = p.id), ''),
-                  coalesce((SELECT group_concat(text, ' ') FROM quote WHERE speaker_id = p.id), '')
-           FROM person p""",
-    ),
-    "organization": ("id", "SELECT 'organization', id, name, '', '' FROM organization"),
-    "event": (
-        "e.id",
-        """SELECT 'event', e.id, e.title, e.summary,
-                  coalesce(e.place_name, '') || ' ' ||
-                  coalesce((SELECT group_concat(text, ' ') FROM quote WHERE event_id = e.id), '')
-           FROM event e""",
-    ),
-}
-_INSERT = "INSERT INTO search_index (kind, ref_id, name, body, extra) "
+@compiles(_search_match, "sqlite")
+def _match_sqlite(element: _search_match, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(search_index MATCH {_fts5_query(element, compiler, **kw)})"
+
+
+@compiles(_search_match, "postgresql")
+def _match_postgresql(element: _search_match, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"(search_index.document @@ {_tsquery(element, compiler, **kw)})"
+
+
+@compiles(_search_score, "sqlite")
+def _score_sqlite(element: _search_score, compiler: SQLCompiler, **kw: Any) -> str:
+    return "bm25(search_index, 0.0, 0.0, 10.0, 4.0, 1.0)"
+
+
+@compiles(_search_score, "postgresql")
+def _score_postgresql(element: _search_score, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"-ts_rank(search_index.document, {_tsquery(element, compiler, **kw)})"
+
+
+def matches(query: SearchWords) -> Select[tuple[str, int, float]]:
+    """(kind, ref_id, score) of every document that has the words."""
+    return select(
+        search_index.c.kind, search_index.c.ref_id, query.score().label("score")
+    ).where(query.matches())
+
+
+def matching_ids(query: SearchWords, kind: str) -> Select[tuple[int]]:
+    """Ids of the objects of one kind whose documents have the words."""
+    return select(search_index.c.ref_id).where(query.matches(), search_index.c.kind == kind)
+
+
+def _joined(column: Any, where: Any) -> Any:
+    """The values of a column in the rows that meet a condition, joined by spaces ('' if none)."""
+    return func.coalesce(
+        select(func.aggregate_strings(column, " ")).where(where).scalar_subquery(), ""
+    )
+
+
+def _documents() -> dict[str, tuple[Any, Select[Any]]]:
+    """How each kind of object becomes a document: its id column and the SELECT that builds it."""
+    C, M, A = models.Country, models.Mission, models.MissionAddress
+    P, O, E, Q, Pos = models.Person, models.Organization, models.Event, models.Quote, models.Position
+    empty = literal("")
+    return {
+        "country": (C.id, select(literal("country"), C.id, C.name, C.code + " " + C.alpha3, empty)),
+        "mission": (
+            M.id,
+            select(
+                literal("mission"), M.id, M.name, M.city,
+                _joined(A.address + " " + A.city, A.mission_id == M.id),
+            ),
+        ),
+        "person": (
+            P.id,
+            select(
+                literal("person"), P.id, P.name,
+                _joined(Pos.title, Pos.person_id == P.id),
+                _joined(Q.text, Q.speaker_id == P.id),
+            ),
+        ),
+        "organization": (O.id, select(literal("organization"), O.id, O.name, empty, empty)),
+        "event": (
+            E.id,
+            select(
+                literal("event"), E.id, E.title, E.summary,
+                func.coalesce(E.place_name, "") + " " + _joined(Q.text, Q.event_id == E.id),
+            ),
+        ),
+    }
+
+
+_COLUMNS = ["kind", "ref_id", "name", "body", "extra"]
 
 
 async def rebuild_search_index(session: AsyncSession) -> None:
     """Index every searchable object afresh."""
-    await session.execute(text("DELETE FROM search_index"))
-    for _, statement in _DOCUMENTS.values():
-        await session.execute(text(_INSERT + statement))
+    await session.execute(delete(search_index))
+    for _, documents in _documents().values():
+        await session.execute(insert(search_index).from_select(_COLUMNS, documents))
 
 
 async def reindex(session: AsyncSession, kind: str, ids: list[int]) -> None:
     """Index some objects of one kind afresh, after they were written or deleted."""
     if not ids:
         return
-    marks = ", ".join(str(int(pk)) for pk in ids)  # ints only: safe to inline
     await session.execute(
-        text(f"DELETE FROM search_index WHERE kind = :kind AND ref_id IN ({marks})"), {"kind": kind}
+        delete(search_index).where(search_index.c.kind == kind, search_index.c.ref_id.in_(ids))
     )
-    id_column, statement = _DOCUMENTS[kind]
-    await session.execute(text(f"{_INSERT}{statement} WHERE {id_column} IN ({marks})"))
+    id_column, documents = _documents()[kind]
+    await session.execute(
+        insert(search_index).from_select(_COLUMNS, documents.where(id_column.in_(ids)))
+    )
