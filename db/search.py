@@ -87,7 +87,11 @@ def search_ddl(dialect: str) -> list[str]:
 def search_drop_ddl(dialect: str) -> list[str]:
     """The statements that remove the search table."""
     drops = ["DROP TABLE IF EXISTS search_index"]
-    return drops if dialect == "sqlite" else [*drops, "DROP FUNCTION IF EXISTS bilateral_unaccent(text)"]
+    return (
+        drops
+        if dialect == "sqlite"
+        else [*drops, "DROP FUNCTION IF EXISTS bilateral_unaccent(text)"]
+    )
 
 
 for _dialect in ("sqlite", "postgresql"):
@@ -101,12 +105,14 @@ class SearchTextError(ValueError):
     """The search text cannot be searched for: too many words."""
 
 
-def match_query(words_text: str, *, prefix: bool = False, columns: tuple[str, ...] = ()) -> SearchWords:
+def match_query(
+    words_text: str, *, prefix: bool = False, columns: tuple[str, ...] = ()
+) -> SearchWords:
     """The words of a text, to be matched all (as word starts when `prefix`) in some columns.
 
     Text with no words at all (punctuation, say) matches nothing.
     """
-    words = re.findall(r"\w+", words_text)
+    words = re.findall(r"[^\W_]+", words_text)  # letters and digits only
     if len(words) > MAX_WORDS:
         raise SearchTextError(f"has {len(words)} words; at most {MAX_WORDS} are searched")
     return SearchWords(" ".join(words), prefix, columns)
@@ -155,12 +161,14 @@ class _search_score(FunctionElement[float]):
     inherit_cache = True
 
 
-def _parts(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> tuple[str, bool, list[str]]:
+def _parts(
+    element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any
+) -> tuple[str, bool, list[str]]:
     words, prefix, columns = list(element.clauses)
-    columns_text = str(columns.name).strip("'\"")  # type: ignore[attr-defined]
+    columns_text = str(columns.name).strip("'\"")
     return (
         compiler.process(words, **kw),
-        str(prefix.name) == "1",  # type: ignore[attr-defined]
+        str(prefix.name) == "1",
         [] if columns_text == "-" else columns_text.split(),
     )
 
@@ -177,12 +185,13 @@ def _fts5_query(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any)
 
 def _tsquery(element: FunctionElement[Any], compiler: SQLCompiler, **kw: Any) -> str:
     words, prefix, columns = _parts(element, compiler, **kw)
+    # plainto_tsquery never fails on odd input; its lexemes then get the prefix and weight marks.
+    query = f"plainto_tsquery('simple', bilateral_unaccent({words}))"
     marks = ("*" if prefix else "") + "".join(_WEIGHTS[column] for column in columns)
-    suffix = f":{marks}" if marks else ""
-    return (
-        f"to_tsquery('simple', bilateral_unaccent("
-        f"replace({words}, ' ', '{suffix} & ') || '{suffix}'))"
-    )
+    if not marks:
+        return query
+    lexeme, marked = "'''([^'']*)'''", "'''\\1'':" + marks + "'"
+    return f"CAST(regexp_replace(CAST({query} AS text), {lexeme}, {marked}, 'g') AS tsquery)"
 
 
 @compiles(_search_match, "sqlite")
@@ -202,14 +211,16 @@ def _score_sqlite(element: _search_score, compiler: SQLCompiler, **kw: Any) -> s
 
 @compiles(_search_score, "postgresql")
 def _score_postgresql(element: _search_score, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"-ts_rank(search_index.document, {_tsquery(element, compiler, **kw)})"
+    # Normalization 1 divides by the log of the length, so that short documents (a name) rank
+    # above long ones mentioning the same words, as BM25 has it on SQLite.
+    return f"-ts_rank(search_index.document, {_tsquery(element, compiler, **kw)}, 1)"
 
 
 def matches(query: SearchWords) -> Select[tuple[str, int, float]]:
     """(kind, ref_id, score) of every document that has the words."""
-    return select(
-        search_index.c.kind, search_index.c.ref_id, query.score().label("score")
-    ).where(query.matches())
+    return select(search_index.c.kind, search_index.c.ref_id, query.score().label("score")).where(
+        query.matches()
+    )
 
 
 def matching_ids(query: SearchWords, kind: str) -> Select[tuple[int]]:
@@ -227,30 +238,44 @@ def _joined(column: Any, where: Any) -> Any:
 def _documents() -> dict[str, tuple[Any, Select[Any]]]:
     """How each kind of object becomes a document: its id column and the SELECT that builds it."""
     C, M, A = models.Country, models.Mission, models.MissionAddress
-    P, O, E, Q, Pos = models.Person, models.Organization, models.Event, models.Quote, models.Position
+    P, Org, E, Q, Pos = (
+        models.Person,
+        models.Organization,
+        models.Event,
+        models.Quote,
+        models.Position,
+    )
     empty = literal("")
     return {
         "country": (C.id, select(literal("country"), C.id, C.name, C.code + " " + C.alpha3, empty)),
         "mission": (
             M.id,
             select(
-                literal("mission"), M.id, M.name, M.city,
+                literal("mission"),
+                M.id,
+                M.name,
+                M.city,
                 _joined(A.address + " " + A.city, A.mission_id == M.id),
             ),
         ),
         "person": (
             P.id,
             select(
-                literal("person"), P.id, P.name,
+                literal("person"),
+                P.id,
+                P.name,
                 _joined(Pos.title, Pos.person_id == P.id),
                 _joined(Q.text, Q.speaker_id == P.id),
             ),
         ),
-        "organization": (O.id, select(literal("organization"), O.id, O.name, empty, empty)),
+        "organization": (Org.id, select(literal("organization"), Org.id, Org.name, empty, empty)),
         "event": (
             E.id,
             select(
-                literal("event"), E.id, E.title, E.summary,
+                literal("event"),
+                E.id,
+                E.title,
+                E.summary,
                 func.coalesce(E.place_name, "") + " " + _joined(Q.text, Q.event_id == E.id),
             ),
         ),

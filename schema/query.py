@@ -10,7 +10,7 @@ from sqlalchemy import Select, String, literal, select, type_coerce
 from db import models, pages, queries
 from db.countries import find_iso_country
 from db.pages import Key
-from db.search import SearchTextError, match_query, matches
+from db.search import SearchTextError, SearchWords, match_query, matches
 from schema.connection import Connection, decode_cursor, nodes_from, page_size
 from schema.context import Info
 from schema.enums import MissionKind
@@ -99,7 +99,7 @@ async def _connection(
     )
 
 
-def _search_query(text: str | None, argument: str) -> str | None:
+def _search_query(text: str | None, argument: str) -> SearchWords | None:
     """An FTS query for a `search` argument; blank text means no search."""
     if text is None or not text.strip():
         return None
@@ -338,7 +338,7 @@ class Query:
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
     ) -> SearchResultConnection:
-        query = _search_query(text, "text") or ""
+        query = _search_query(text, "text") or match_query("")
         ranked = matches(query).subquery()
         ids = select(
             (ranked.c.kind + literal(":") + type_coerce(ranked.c.ref_id, String)).label("key")

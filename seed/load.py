@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
@@ -87,7 +87,17 @@ async def has_facts(session: AsyncSession) -> bool:
 
 
 async def clear_facts(session: AsyncSession) -> None:
-    """Delete every fact, keeping the country list and the tokens."""
+    """Delete every fact, keeping the country list and the tokens.
+
+    Ids start again from 1, as in a new database, so that reloading gives the same rows.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(
+            getattr(table, "__tablename__", None) or table.name for table in _FACT_TABLES
+        )
+        await session.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+        return
+    # SQLite numbers rows from the highest id left, so emptying a table starts it at 1.
     for table in _FACT_TABLES:
         await session.execute(delete(table))
 

@@ -1,4 +1,4 @@
-"""Fixtures: a fresh seeded SQLite database per test, and the app over HTTP in front of it."""
+"""Fixtures: a fresh seeded database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), and the app over HTTP in front of it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from databases import Databases
 from sqlalchemy import event
 from starlette.applications import Starlette
 
@@ -21,8 +22,17 @@ Failing = Callable[..., Awaitable[str]]
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'bilateral.db'}"
+def databases(tmp_path: Path) -> Iterator[Databases]:
+    """Fresh databases for this test, removed after it."""
+    made = Databases(tmp_path)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture
+def database_url(databases: Databases) -> str:
+    """The test's own database, empty until the app starts on it."""
+    return databases.new()
 
 
 @contextlib.asynccontextmanager
@@ -157,14 +167,3 @@ async def editor(app: Starlette, client: httpx.AsyncClient) -> GraphQL:
         return body
 
     return send
-
-
-def row_counts(database_url: str) -> dict[str, int]:
-    """How many rows each table of a SQLite database holds (FTS5's own storage aside)."""
-    import sqlite3
-
-    path = database_url.removeprefix("sqlite+aiosqlite:///")
-    with sqlite3.connect(path) as connection:
-        names = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        tables = [row[0] for row in names if not row[0].startswith("search_index_")]
-        return {t: connection.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}

@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 from conftest import client_of, started
+from databases import Databases
 from sqlalchemy import event
 
 from db.session import make_sessions
@@ -81,12 +82,11 @@ def _scaled_article(copies: int) -> dict[str, Any]:
     return scaled
 
 
-async def _statements_for(tmp_path: Path, copies: int) -> tuple[int, dict[str, Any]]:
+async def _statements_for(tmp_path: Path, url: str, copies: int) -> tuple[int, dict[str, Any]]:
     seed_file = tmp_path / f"article-x{copies}.yaml"
     seed_file.write_text(
         yaml.safe_dump(_scaled_article(copies), allow_unicode=True), encoding="utf-8"
     )
-    url = f"sqlite+aiosqlite:///{tmp_path / f'x{copies}.db'}"
     # The query is far beyond the default node estimate on purpose: it is here to count statements.
     async with started(Settings(database_url=url, limits=Limits(max_nodes=10**9))) as app:
         await seed_database(make_sessions(app.state.engine), seed_file, reset=True)
@@ -104,15 +104,17 @@ async def _statements_for(tmp_path: Path, copies: int) -> tuple[int, dict[str, A
     return len(statements), body["data"]
 
 
-async def test_nested_query_statement_count_does_not_grow_with_rows(tmp_path: Path) -> None:
+async def test_nested_query_statement_count_does_not_grow_with_rows(
+    tmp_path: Path, databases: Databases
+) -> None:
     """Ten and twenty times the article cost the same statements; the article alone no more.
 
     (At 1x every page holds all its rows, so more of them are already loaded elsewhere
     in the request: a small dataset may cost fewer statements, never more.)
     """
-    seed_count, seed = await _statements_for(tmp_path, 1)
-    ten_count, ten = await _statements_for(tmp_path, 10)
-    twenty_count, twenty = await _statements_for(tmp_path, 20)
+    seed_count, seed = await _statements_for(tmp_path, databases.new(), 1)
+    ten_count, ten = await _statements_for(tmp_path, databases.new(), 10)
+    twenty_count, twenty = await _statements_for(tmp_path, databases.new(), 20)
     missions = [len(found["relation"]["missions"]) for found in (seed, ten, twenty)]
     assert missions == [3, 30, 60]
     events = [found["relation"]["events"]["totalCount"] for found in (seed, ten, twenty)]

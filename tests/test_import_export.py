@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import GraphQL, row_counts
+from conftest import GraphQL
+from databases import Databases, row_counts
 from starlette.applications import Starlette
 
 from db.session import make_sessions
@@ -35,9 +36,12 @@ def test_export_import_export_gives_identical_files(
 
 
 def test_importing_a_file_twice_changes_nothing_the_second_time(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    databases: Databases,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    database = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    database = databases.new()
     assert _run(database, monkeypatch, "import", str(EXAMPLE)) == 0
     assert "added 2 events, 2 missions, 1 relations" in capsys.readouterr().out
     before = row_counts(database)
@@ -47,9 +51,12 @@ def test_importing_a_file_twice_changes_nothing_the_second_time(
 
 
 def test_a_file_that_fails_validation_changes_nothing_and_names_the_entry(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    databases: Databases,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    database = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    database = databases.new()
     assert _run(database, monkeypatch, "seed") == 0
     broken = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     broken["missions"][1]["host"] = "XX"
@@ -65,9 +72,12 @@ def test_a_file_that_fails_validation_changes_nothing_and_names_the_entry(
 
 
 def test_an_import_updates_records_by_natural_key_and_raises_the_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    databases: Databases,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    database = f"sqlite+aiosqlite:///{tmp_path / 'db.sqlite'}"
+    database = databases.new()
     assert _run(database, monkeypatch, "import", str(EXAMPLE)) == 0
     changed = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     changed["events"][0]["summary"] = "Portuguese traders landed on Tanegashima."

@@ -5,7 +5,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import GraphQL, make_token, row_counts
+from conftest import GraphQL, make_token
+from databases import row_counts
 from starlette.applications import Starlette
 
 CREATE_EVENT = """mutation($input: CreateEventInput!) {

@@ -1,10 +1,9 @@
 """`bilateral token`: a token is shown once, stored only as a hash, listed without it, revoked."""
 
 import asyncio
-import sqlite3
-from pathlib import Path
 
 import pytest
+from databases import dump
 
 from db.models import Role
 from db.session import make_engine, make_sessions
@@ -26,7 +25,6 @@ def _check(database_url: str, token: str) -> Holder | None:
 
 def test_token_create_list_and_revoke(
     database_url: str,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -35,10 +33,7 @@ def test_token_create_list_and_revoke(
     token = capsys.readouterr().out.strip()
     assert token.startswith("blt_") and len(token) > 40
 
-    with sqlite3.connect(tmp_path / "bilateral.db") as connection:
-        stored = " ".join(
-            str(value) for row in connection.execute("SELECT * FROM token") for value in row
-        )
+    stored = " ".join(str(value) for row in dump(database_url)["token"] for value in row)
     assert token not in stored and token.rsplit("_", 1)[1] not in stored
 
     assert _check(database_url, token) == Holder("newsroom", Role.EDITOR)

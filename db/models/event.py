@@ -53,8 +53,12 @@ class Participation(Base):
     __tablename__ = "participation"
     __table_args__ = (
         CheckConstraint(
-            "(country_id IS NOT NULL) + (person_id IS NOT NULL)"
-            " + (organization_id IS NOT NULL) + (mission_id IS NOT NULL) = 1",
+            # CASE, not a sum of booleans, so that PostgreSQL accepts it too.
+            " + ".join(
+                f"CASE WHEN {column} IS NULL THEN 0 ELSE 1 END"
+                for column in ("country_id", "person_id", "organization_id", "mission_id")
+            )
+            + " = 1",
             name="one_participant",
         ),
     )
