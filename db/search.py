@@ -16,7 +16,6 @@ import re
 from typing import Any
 
 from sqlalchemy import (
-    DDL,
     Column,
     ColumnElement,
     Float,
@@ -28,7 +27,6 @@ from sqlalchemy import (
     Text,
     bindparam,
     delete,
-    event,
     func,
     insert,
     literal,
@@ -41,7 +39,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from db import models
-from db.base import Base
 
 MAX_WORDS = 32
 _WEIGHTS = {"name": "A", "body": "B", "extra": "C"}
@@ -92,13 +89,6 @@ def search_drop_ddl(dialect: str) -> list[str]:
         if dialect == "sqlite"
         else [*drops, "DROP FUNCTION IF EXISTS bilateral_unaccent(text)"]
     )
-
-
-for _dialect in ("sqlite", "postgresql"):
-    for _statement in search_ddl(_dialect):
-        event.listen(Base.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))  # type: ignore[no-untyped-call]
-    for _statement in search_drop_ddl(_dialect):
-        event.listen(Base.metadata, "before_drop", DDL(_statement).execute_if(dialect=_dialect))  # type: ignore[no-untyped-call]
 
 
 class SearchTextError(ValueError):

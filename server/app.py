@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.http.ides import get_graphql_ide_html
 
-from db.base import Base
+from db.migrate import ensure_schema
 from db.session import Writer, make_engine, make_sessions
 from schema import schema
 from schema.execution import Operations
@@ -26,9 +26,8 @@ from server.settings import Settings
 
 
 async def prepare_database(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Create missing tables and load the article into an empty database."""
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+    """Set up a new database (schema, then the article); refuse one whose schema is behind."""
+    await ensure_schema(engine)
     await seed_database(sessions)
 
 
@@ -41,10 +40,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        if settings.seed_on_start:
-            await prepare_database(engine, sessions)
-        yield
-        await engine.dispose()
+        try:
+            if settings.seed_on_start:
+                await prepare_database(engine, sessions)
+            yield
+        finally:  # also when start-up fails, so that no connection is left open
+            await engine.dispose()
 
     async def healthz(_: Request) -> Response:
         async with engine.connect() as connection:

@@ -1,4 +1,4 @@
-"""The `bilateral` command: serve, seed, token, import, export, export-schema."""
+"""The `bilateral` command: serve, migrate, seed, token, import, export, export-schema."""
 
 from __future__ import annotations
 
@@ -18,20 +18,30 @@ Work = Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
 
 
 def _on_database(settings: Settings, work: Work) -> int:
-    """Run some work against the configured database, its tables created if missing."""
-    from db.base import Base
+    """Run some work against the configured database: a new one is set up, an old one must be current."""
+    from db.migrate import SchemaBehind, ensure_schema
     from db.session import make_engine, make_sessions
 
     async def run() -> int:
         engine = make_engine(settings.database_url)
         try:
-            async with engine.begin() as connection:
-                await connection.run_sync(Base.metadata.create_all)
+            await ensure_schema(engine)
             return await work(make_sessions(engine))
+        except SchemaBehind as behind:
+            print(behind, file=sys.stderr)
+            return 2
         finally:
             await engine.dispose()
 
     return asyncio.run(run())
+
+
+def _migrate(settings: Settings, _: argparse.Namespace) -> int:
+    from db.migrate import head_revision, upgrade
+
+    upgrade(settings.database_url)
+    print(f"The database is at revision {head_revision()}.")
+    return 0
 
 
 def _serve(settings: Settings, _: argparse.Namespace) -> int:
@@ -39,8 +49,13 @@ def _serve(settings: Settings, _: argparse.Namespace) -> int:
 
     from server.app import create_app
 
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
-    return 0
+    async def ready(_: async_sessionmaker[AsyncSession]) -> int:
+        return 0  # reached only when the schema is current (or was just created)
+
+    status = _on_database(settings, ready)
+    if status == 0:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+    return status
 
 
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
@@ -140,9 +155,11 @@ def _export_schema(_: Settings, args: argparse.Namespace) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bilateral", description="The Bilateral GraphQL API.")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
+    serve = commands.add_parser(
         "serve", help="serve the API (HOST, PORT, DATABASE_URL from the environment)"
     )
+    serve.add_argument("--workers", type=int, default=1, help="server processes to run (default 1)")
+    commands.add_parser("migrate", help="bring the database's schema up to this code's")
 
     seed = commands.add_parser(
         "seed", help="load a seed file (default: the article) into the database"
@@ -175,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": _serve,
+    "migrate": _migrate,
     "seed": _seed,
     "token": _token,
     "import": _import,

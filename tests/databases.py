@@ -76,7 +76,7 @@ async def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
     try:
         async with engine.connect() as connection:
             names = await connection.run_sync(_tables)
-            return {name: await _rows(connection, name) for name in [*names, "search_index"]}
+            return {name: await _rows(connection, name) for name in names}
     finally:
         await engine.dispose()
 

@@ -7,7 +7,7 @@ import yaml
 from databases import Databases, dump
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.base import Base
+from db.migrate import ensure_schema
 from db.session import make_engine, make_sessions
 from seed.document import SeedError
 from seed.load import ARTICLE, seed_database
@@ -15,8 +15,7 @@ from seed.load import ARTICLE, seed_database
 
 async def _fresh(url: str) -> AsyncEngine:
     engine = make_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(Base.metadata.create_all)
+    await ensure_schema(engine)
     return engine
 
 
