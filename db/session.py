@@ -17,12 +17,22 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from db.feed import Feed
+
 T = TypeVar("T")
 
 
 def make_engine(url: str) -> AsyncEngine:
-    """An async engine for the URL, with SQLite set up to enforce foreign keys."""
-    engine = create_async_engine(url, pool_pre_ping=True)
+    """An async engine for the URL: SQLite set up to enforce foreign keys, PostgreSQL to fail fast.
+
+    Connections are checked before use (pre-ping), so after the database comes back the
+    pool recovers by itself; while it is away, connecting gives up after a few seconds
+    instead of hanging a request.
+    """
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options |= {"pool_timeout": 5, "connect_args": {"timeout": 3, "command_timeout": 30}}
+    engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
@@ -80,12 +90,21 @@ class Writer:
     optimistic-concurrency check sees the version the previous writer committed.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], feed: Feed) -> None:
         self._sessions = sessions
         self._lock = asyncio.Lock()
+        self._feed = feed
+
+    @property
+    def feed(self) -> Feed:
+        """Where committed changes are announced to live subscribers."""
+        return self._feed
 
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction that commits on success and rolls back on any exception."""
-        async with self._lock, self._sessions() as session, session.begin():
-            yield session
+        async with self._lock, self._sessions() as session:
+            async with session.begin():
+                yield session
+            # Committed: changes not announced by the database itself go to the feed now.
+            self._feed.publish(session.info.pop("announced", []))

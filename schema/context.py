@@ -20,7 +20,12 @@ class Context:
     ) -> None:
         self.sessions = sessions
         self.writer = writer
+        self.feed = writer.feed
         self.authorization = authorization  # the request's Authorization header, if any
+        self.connection_params: dict[str, object] | None = (
+            None  # a WebSocket's connection_init payload
+        )
+        self.websocket: object | None = None  # the WebSocket of a subscription, if any
         self.reader = Reader(sessions)
         self.loaders = Loaders(self.reader)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+import sqlalchemy.exc
 from graphql import GraphQLError
 
 log = logging.getLogger("bilateral.errors")
@@ -17,6 +18,24 @@ def is_expected(error: GraphQLError) -> bool:
     return error.original_error is None or isinstance(error.original_error, GraphQLError)
 
 
+UNAVAILABLE = "The database is unavailable; try again shortly."
+
+# What a database that is down or unreachable raises, through SQLAlchemy or directly.
+_OUTAGES: tuple[type[BaseException], ...] = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    OSError,
+    TimeoutError,
+)
+
+
+def is_outage(error: BaseException | None) -> bool:
+    """Whether an error means the database cannot be reached (rather than a bug)."""
+    if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, _OUTAGES)
+
+
 def mask_unexpected(errors: Sequence[GraphQLError], request_id: str) -> list[GraphQLError]:
     """The errors with every unexpected one replaced by a generic message carrying the request ID.
 
@@ -27,6 +46,17 @@ def mask_unexpected(errors: Sequence[GraphQLError], request_id: str) -> list[Gra
     for error in errors:
         if is_expected(error):
             shown.append(error)
+            continue
+        if is_outage(error.original_error):
+            log.warning("request %s: database unavailable: %s", request_id, error.original_error)
+            shown.append(
+                GraphQLError(
+                    UNAVAILABLE,
+                    nodes=error.nodes,
+                    path=error.path,
+                    extensions={"code": "SERVICE_UNAVAILABLE", "requestId": request_id},
+                )
+            )
             continue
         log.error(
             "request %s: %s at %s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
@@ -12,15 +13,18 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.http.ides import get_graphql_ide_html
 
+from db.feed import Feed
 from db.migrate import ensure_schema
 from db.session import Writer, make_engine, make_sessions
 from schema import schema
+from schema.errors import UNAVAILABLE, is_outage
 from schema.execution import Operations
 from seed.load import seed_database
 from server.http import GraphQLEndpoint
+from server.live import SubscriptionEndpoint
 from server.request_id import HEADER, RequestIdMiddleware
 from server.settings import Settings
 
@@ -43,16 +47,27 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             if settings.seed_on_start:
                 await prepare_database(engine, sessions)
+            if engine.dialect.name == "postgresql":
+                feed.listen(settings.database_url)  # hear every process's writes
             yield
         finally:  # also when start-up fails, so that no connection is left open
+            await feed.close()
             await engine.dispose()
 
     async def healthz(_: Request) -> Response:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        """200 while the database answers; 503, quickly, while it does not."""
+        try:
+            async with asyncio.timeout(3):
+                async with engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except Exception as error:  # any failure to reach the database is the answer here
+            if not is_outage(error) and not isinstance(error, TimeoutError):
+                raise
+            return JSONResponse({"status": "unavailable", "database": UNAVAILABLE}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    writer = Writer(sessions)
+    feed = Feed()
+    writer = Writer(sessions, feed)
     graphql = GraphQLEndpoint(
         operations, sessions, writer, settings, get_graphql_ide_html("graphiql")
     )
@@ -60,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            WebSocketRoute("/graphql", SubscriptionEndpoint(sessions, writer)),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -44,17 +44,22 @@ def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(settings: Settings, _: argparse.Namespace) -> int:
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
-
-    from server.app import create_app
 
     async def ready(_: async_sessionmaker[AsyncSession]) -> int:
         return 0  # reached only when the schema is current (or was just created)
 
     status = _on_database(settings, ready)
     if status == 0:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+        # An import string and a factory, so that every worker process builds its own app.
+        uvicorn.run(
+            "server.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=args.workers,
+        )
     return status
 
 

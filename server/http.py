@@ -54,6 +54,21 @@ class Outcome:
     body: dict[str, Any]
     request_failed: bool = False
 
+    def status(self, media: str) -> int:
+        """The HTTP status of this answer.
+
+        503 when the database was unavailable (but a graphql-response+json answer that
+        has data must be 2xx, as the GraphQL-over-HTTP specification says); 400 for a
+        request that failed before execution, with graphql-response+json; else 200.
+        """
+        codes = {
+            (error.get("extensions") or {}).get("code") for error in self.body.get("errors", [])
+        }
+        has_data = self.body.get("data") is not None
+        if "SERVICE_UNAVAILABLE" in codes and not (has_data and media == GRAPHQL_RESPONSE):
+            return 503
+        return 400 if self.request_failed and media == GRAPHQL_RESPONSE else 200
+
 
 def choose_media_type(accept: str | None) -> str:
     """The response media type the Accept header asks for; 406 when it accepts neither."""
@@ -174,7 +189,7 @@ class GraphQLEndpoint:
         )
         outcome = await self._run(request, params, get=True)
         content = self._encode(outcome.body)
-        status = 400 if outcome.request_failed and media == GRAPHQL_RESPONSE else 200
+        status = outcome.status(media)
         headers = {"Vary": "Accept"}
         if status == 200 and "errors" not in outcome.body:
             etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
@@ -211,7 +226,7 @@ class GraphQLEndpoint:
             bodies = [(await self._run(request, item, get=False)).body for item in params]
             return Response(self._encode(bodies), 200, headers, f"{media}; charset=utf-8")
         outcome = await self._run(request, read_params(payload), get=False)
-        status = 400 if outcome.request_failed and media == GRAPHQL_RESPONSE else 200
+        status = outcome.status(media)
         return Response(self._encode(outcome.body), status, headers, f"{media}; charset=utf-8")
 
     def _batch(self, payload: list[Any]) -> list[Params]:

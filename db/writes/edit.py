@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.base import Base
 from db.countries import find_iso_country
+from db.feed import announce
 from db.partial_date import PartialDate
 from db.writes.snapshots import snapshot
 
@@ -135,17 +136,17 @@ class Edit:
         """Record the change, with the target as it is now, in the same transaction."""
         await self.session.flush()
         after = await snapshot(self.session, target, target_id)
-        self.session.add(
-            models.Change(
-                actor=self.actor,
-                action=self.action,
-                target_type=target,
-                target_id=target_id,
-                before=before,
-                after=after,
-            )
+        change = models.Change(
+            actor=self.actor,
+            action=self.action,
+            target_type=target,
+            target_id=target_id,
+            before=before,
+            after=after,
         )
+        self.session.add(change)
         await self.session.flush()
+        await announce(self.session, change.id)
 
 
 def _same(column: Any, value: str | None) -> Any:

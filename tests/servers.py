@@ -1,0 +1,73 @@
+"""Real server processes for tests that need them: `bilateral serve` on a free port."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BILATERAL = Path(sys.executable).parent / "bilateral"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def serving(database_url: str, workers: int = 1) -> Iterator[str]:
+    """A server process on the database; yields its base URL, stops it after."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port)}
+    process = subprocess.Popen(
+        [str(BILATERAL), "serve", "--workers", str(workers)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"server did not start: {process.stderr.read().decode() if process.stderr else ''}"
+                    ) from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if process.stderr is not None:
+            process.stderr.close()
+
+
+def post(base: str, query: str, token: str | None = None, **variables: object) -> dict[str, object]:
+    """POST a GraphQL request to a served app and return its JSON answer."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(f"{base}/graphql", body, headers)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        result: dict[str, object] = json.loads(answer.read())
+        return result

@@ -1,0 +1,118 @@
+"""Live subscriptions over WebSocket (graphql-transport-ws), in one process and across processes."""
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import pytest
+import websockets
+from databases import ON_POSTGRESQL
+from servers import post, serving
+
+from db.migrate import upgrade
+from server.cli import main
+
+SOURCE = '[{title: "Bernama"}]'
+
+
+def _create_event(title: str, countries: str = '["BE", "MY"]') -> str:
+    return f"""mutation {{ createEvent(input: {{title: "{title}", kind: POLITICAL, date: "2026-05",
+        summary: "A visit.", countries: {countries}, sources: {SOURCE}}}) {{ userErrors {{ code }} }} }}"""
+
+
+def _prepare(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """Set up the database (schema, article) and return an editor's token."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    upgrade(database_url)
+    assert main(["seed"]) == 0
+    capsys.readouterr()
+    assert main(["token", "create", "--name", "live", "--role", "editor"]) == 0
+    return capsys.readouterr().out.strip()
+
+
+class Subscriber:
+    """A graphql-transport-ws client with one subscription."""
+
+    def __init__(self, base: str, query: str) -> None:
+        self.url = base.replace("http://", "ws://") + "/graphql"
+        self.query = query
+
+    async def __aenter__(self) -> "Subscriber":
+        self.socket = await websockets.connect(self.url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        await self.socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await self.socket.recv())["type"] == "connection_ack"
+        await self.socket.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": self.query}})
+        )
+        await asyncio.sleep(0.3)  # let the server register the subscription
+        return self
+
+    async def __aexit__(self, *_: Any) -> None:
+        await self.socket.close()
+
+    async def next(self, timeout: float) -> dict[str, Any]:
+        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+        return message
+
+
+async def _in_thread(function: Any, *args: Any) -> Any:
+    return await asyncio.to_thread(function, *args)
+
+
+async def test_a_created_event_reaches_a_subscriber_of_its_countries(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = await asyncio.to_thread(_prepare, database_url, monkeypatch, capsys)
+    with serving(database_url) as base:
+        query = 'subscription { eventAdded(countries: ["MY"]) { title date countries { code } } }'
+        async with Subscriber(base, query) as subscriber:
+            await _in_thread(post, base, _create_event("Not about Malaysia", '["BE", "FR"]'), token)
+            started = time.monotonic()
+            await _in_thread(post, base, _create_event("A Malaysian visit to Brussels"), token)
+            message = await subscriber.next(timeout=2)
+            assert time.monotonic() - started < 1
+            assert message["type"] == "next"
+            assert message["payload"]["data"]["eventAdded"] == {
+                "title": "A Malaysian visit to Brussels",
+                "date": "2026-05",
+                "countries": [{"code": "BE"}, {"code": "MY"}],
+            }
+
+
+async def test_a_rolled_back_write_announces_nothing(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = await asyncio.to_thread(_prepare, database_url, monkeypatch, capsys)
+    with serving(database_url) as base:
+        async with Subscriber(base, "subscription { changed { action actor } }") as subscriber:
+            rejected = await _in_thread(post, base, _create_event("   "), token)
+            assert rejected["data"]["createEvent"]["userErrors"] == [{"code": "INVALID"}]
+            with pytest.raises(TimeoutError):
+                await subscriber.next(timeout=0.7)
+            await _in_thread(post, base, _create_event("Written"), token)
+            message = await subscriber.next(timeout=2)
+            assert message["payload"]["data"]["changed"] == {
+                "action": "createEvent",
+                "actor": "live",
+            }
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="several processes share one database on PostgreSQL")
+async def test_a_write_in_one_process_reaches_a_subscriber_of_another(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = await asyncio.to_thread(_prepare, database_url, monkeypatch, capsys)
+    with serving(database_url) as first, serving(database_url) as second:
+        query = "subscription { eventAdded { title } }"
+        async with Subscriber(first, query) as subscriber:
+            started = time.monotonic()
+            await _in_thread(post, second, _create_event("Written in the second process"), token)
+            message = await subscriber.next(timeout=2)
+            elapsed = time.monotonic() - started
+            assert message["payload"]["data"]["eventAdded"] == {
+                "title": "Written in the second process"
+            }
+            assert elapsed < 1, elapsed
