@@ -1,0 +1,159 @@
+"""Who headed a post and where it was on a date, told only as far as the data says."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from db import models
+from db.partial_date import PartialDate
+from db.tenures import address_on, head_on, tenure_span
+
+
+def date(text: str) -> PartialDate:
+    return PartialDate.parse(text)
+
+
+def head(
+    id: int,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    ongoing: bool = False,
+    held_on: str | None = None,
+) -> models.HeadOfMission:
+    """A tenure at post 1 of the person with the same id as the tenure."""
+    return models.HeadOfMission(
+        id=id,
+        mission_id=1,
+        person_id=id,
+        title="Ambassador",
+        start=date(start) if start else None,
+        end=date(end) if end else None,
+        ongoing=ongoing,
+        held_on=date(held_on) if held_on else None,
+    )
+
+
+def address(id: int, start: str | None, end: str | None) -> models.MissionAddress:
+    return models.MissionAddress(
+        id=id,
+        mission_id=1,
+        address=f"Street {id}",
+        city="Brussels",
+        start=date(start) if start else None,
+        end=date(end) if end else None,
+    )
+
+
+LAI = head(1, start="1975")
+KHALID = head(2, start="2023-10", ongoing=True)
+
+
+def test_a_tenure_with_an_unknown_end_covers_its_start_year() -> None:
+    assert head_on([LAI], date("1975")) is LAI
+
+
+def test_a_tenure_with_an_unknown_end_does_not_cover_the_year_after_its_start() -> None:
+    assert head_on([LAI], date("1976")) is None
+
+
+def test_a_tenure_with_an_unknown_end_does_not_cover_a_later_decade() -> None:
+    assert head_on([LAI], date("2000")) is None
+
+
+def test_the_span_of_a_tenure_with_an_unknown_end_is_its_start_period() -> None:
+    assert tenure_span(LAI, None) == (dt.date(1975, 1, 1), dt.date(1975, 12, 31))
+
+
+def test_an_ongoing_tenure_covers_today() -> None:
+    assert head_on([LAI, KHALID], PartialDate.of(dt.date.today())) is KHALID
+
+
+def test_an_ongoing_tenure_does_not_cover_the_month_before_it_began() -> None:
+    assert head_on([LAI, KHALID], date("2023-09")) is None
+
+
+def test_the_span_of_an_ongoing_tenure_runs_to_the_end_of_time() -> None:
+    assert tenure_span(KHALID, None) == (dt.date(2023, 10, 1), dt.date.max)
+
+
+def test_a_successors_start_ends_an_ongoing_predecessor_the_day_before() -> None:
+    first = head(1, start="2010", ongoing=True)
+    assert tenure_span(first, date("2015-06")) == (dt.date(2010, 1, 1), dt.date(2015, 5, 31))
+
+
+def test_of_two_ongoing_tenures_the_earlier_holds_until_the_later_begins() -> None:
+    first, second = head(1, start="2010", ongoing=True), head(2, start="2015-06", ongoing=True)
+    assert head_on([second, first], date("2015-05")) is first
+
+
+def test_of_two_ongoing_tenures_the_later_holds_once_it_has_begun() -> None:
+    first, second = head(1, start="2010", ongoing=True), head(2, start="2015-06", ongoing=True)
+    assert head_on([first, second], date("2020")) is second
+
+
+def test_in_the_year_of_a_handover_the_head_who_began_last_is_found() -> None:
+    first, second = head(1, start="2010", ongoing=True), head(2, start="2015-06", ongoing=True)
+    assert head_on([first, second], date("2015")) is second
+
+
+def test_a_recorded_end_is_covered() -> None:
+    ended = head(1, start="2000", end="2004")
+    assert head_on([ended], date("2004-12-31")) is ended
+
+
+def test_a_recorded_end_is_respected_the_year_after() -> None:
+    assert head_on([head(1, start="2000", end="2004")], date("2005")) is None
+
+
+def test_a_head_known_only_on_one_day_is_found_on_that_day() -> None:
+    gregoire = head(1, held_on="2022-03-18")
+    assert head_on([gregoire], date("2022-03-18")) is gregoire
+
+
+def test_a_head_known_only_on_one_day_is_found_in_that_month() -> None:
+    gregoire = head(1, held_on="2022-03-18")
+    assert head_on([gregoire], date("2022-03")) is gregoire
+
+
+def test_a_head_known_only_on_one_day_is_not_found_the_next_year() -> None:
+    assert head_on([head(1, held_on="2022-03-18")], date("2023")) is None
+
+
+def test_a_head_known_only_on_one_day_is_not_found_the_day_after() -> None:
+    assert head_on([head(1, held_on="2022-03-18")], date("2022-03-19")) is None
+
+
+def test_a_head_the_data_places_nowhere_has_no_span_and_is_never_found() -> None:
+    unplaced = head(1)
+    assert (tenure_span(unplaced, None), head_on([unplaced], date("2022"))) == (None, None)
+
+
+FRANKLIN_ROOSEVELT = address(1, "1975", "1982")
+TERVUEREN = address(2, "1982", None)
+
+
+def test_the_address_before_the_move_is_the_first() -> None:
+    assert address_on([TERVUEREN, FRANKLIN_ROOSEVELT], date("1980")) is FRANKLIN_ROOSEVELT
+
+
+def test_the_address_in_the_year_of_the_move_is_the_new_one() -> None:
+    assert address_on([FRANKLIN_ROOSEVELT, TERVUEREN], date("1982")) is TERVUEREN
+
+
+def test_an_address_with_no_end_holds_to_this_day() -> None:
+    assert address_on([FRANKLIN_ROOSEVELT, TERVUEREN], date("2024")) is TERVUEREN
+
+
+def test_there_is_no_address_before_the_first_known_one() -> None:
+    assert address_on([FRANKLIN_ROOSEVELT, TERVUEREN], date("1970")) is None
+
+
+def test_an_address_with_an_unknown_start_counts_as_the_first() -> None:
+    unknown, later = address(1, None, None), address(2, "1990", None)
+    assert address_on([later, unknown], date("1950")) is unknown
+
+
+def test_an_address_with_an_unknown_start_ends_where_the_next_begins() -> None:
+    unknown, later = address(1, None, None), address(2, "1990", None)
+    assert address_on([later, unknown], date("1995")) is later
