@@ -116,3 +116,19 @@ async def test_a_write_in_one_process_reaches_a_subscriber_of_another(
                 "title": "Written in the second process"
             }
             assert elapsed < 1, elapsed
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="worker processes share one database on PostgreSQL")
+async def test_serve_with_workers_answers_from_every_process_and_shares_the_feed(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = await asyncio.to_thread(_prepare, database_url, monkeypatch, capsys)
+    with serving(database_url, workers=2) as base:
+        async with Subscriber(base, "subscription { eventAdded { title } }") as subscriber:
+            for n in range(4):  # the kernel spreads these over both workers
+                await _in_thread(post, base, _create_event(f"Written {n}"), token)
+            titles = {
+                (await subscriber.next(timeout=2))["payload"]["data"]["eventAdded"]["title"]
+                for _ in range(4)
+            }
+            assert titles == {f"Written {n}" for n in range(4)}
