@@ -43,6 +43,8 @@ def _configure_sqlite(connection: DBAPIConnection, _: ConnectionPoolEntry) -> No
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")  # readers never wait for the one writer
     cursor.execute("PRAGMA busy_timeout = 5000")
+    cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe, and far fewer fsyncs
+    cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages: big tables stay in memory
     cursor.close()
 
 

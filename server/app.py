@@ -14,7 +14,6 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from strawberry.http.ides import get_graphql_ide_html
 
 from db.feed import Feed
 from db.migrate import ensure_schema
@@ -23,6 +22,7 @@ from schema import schema
 from schema.errors import UNAVAILABLE, is_outage
 from schema.execution import Operations
 from seed.load import seed_database
+from server.explorer import explorer_routes, graphiql_html
 from server.http import GraphQLEndpoint
 from server.live import SubscriptionEndpoint
 from server.request_id import HEADER, RequestIdMiddleware
@@ -68,14 +68,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     feed = Feed()
     writer = Writer(sessions, feed)
-    graphql = GraphQLEndpoint(
-        operations, sessions, writer, settings, get_graphql_ide_html("graphiql")
-    )
+    graphql = GraphQLEndpoint(operations, sessions, writer, settings, graphiql_html())
     app = Starlette(
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             WebSocketRoute("/graphql", SubscriptionEndpoint(sessions, writer)),
+            *explorer_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -68,6 +68,17 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from seed.load import ARTICLE, seed_database
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
+        if args.synthetic:
+            from seed.synthetic import seed_synthetic
+
+            sizes = await seed_synthetic(sessions, args.scale, reset=args.reset)
+            if sizes is None:
+                print(
+                    "The database already holds facts; nothing loaded (use --reset to replace them)."
+                )
+            else:
+                print(f"Loaded a synthetic network at scale {args.scale:g}: {sizes}.")
+            return 0
         try:
             report = await seed_database(sessions, args.file or ARTICLE, reset=args.reset)
         except SeedError as error:
@@ -171,6 +182,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     seed.add_argument("file", nargs="?", type=Path, help="a seed file; see seed/README.md")
     seed.add_argument("--reset", action="store_true", help="delete every fact first, then load")
+    seed.add_argument(
+        "--synthetic", action="store_true", help="load a generated network for load tests instead"
+    )
+    seed.add_argument(
+        "--scale", type=float, default=1.0, help="size of the synthetic network (1: 100,000 events)"
+    )
 
     token = commands.add_parser("token", help="manage the bearer tokens that may write")
     actions = token.add_subparsers(dest="action", required=True)

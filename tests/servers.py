@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -24,41 +25,54 @@ def free_port() -> int:
         return port
 
 
-@contextlib.contextmanager
-def serving(database_url: str, workers: int = 1) -> Iterator[str]:
-    """A server process on the database; yields its base URL, stops it after."""
+def _start(database_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    """Start a server and wait until it answers; RuntimeError (with its log) if it does not."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port)}
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server can never block on it
     process = subprocess.Popen(
         [str(BILATERAL), "serve", "--workers", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return process, base
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                _stop(process)
+                log.seek(0)
+                raise RuntimeError(f"server did not start:\n{log.read().decode()}") from None
+            time.sleep(0.1)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"server did not start: {process.stderr.read().decode() if process.stderr else ''}"
-                    ) from None
-                time.sleep(0.1)
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextlib.contextmanager
+def serving(database_url: str, workers: int = 1) -> Iterator[str]:
+    """A server process on the database; yields its base URL, stops it after."""
+    try:
+        process, base = _start(database_url, workers)
+    except RuntimeError:
+        # The free port may have been taken between choosing it and binding it: once more.
+        process, base = _start(database_url, workers)
+    try:
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        if process.stderr is not None:
-            process.stderr.close()
+        _stop(process)
 
 
 def post(base: str, query: str, token: str | None = None, **variables: object) -> dict[str, object]:

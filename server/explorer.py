@@ -1,0 +1,79 @@
+"""The browser side: the explorer page at / and GraphiQL served from the server's own files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from strawberry.http.ides import get_graphql_ide_html
+
+log = logging.getLogger("bilateral")
+
+EXPLORER_DIR = Path(__file__).resolve().parent.parent / "explorer"
+# Filled by `make assets` from the pinned npm packages; git-ignored.
+GRAPHIQL_DIR = Path(__file__).resolve().parent / "static" / "graphiql"
+GRAPHIQL_FILES = (
+    "react.production.min.js",
+    "react-dom.production.min.js",
+    "graphiql.min.js",
+    "graphiql.min.css",
+    "plugin-explorer.umd.js",
+    "plugin-explorer.css",
+)
+
+OFFLINE_GRAPHIQL = """<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>Bilateral · GraphiQL</title>
+    <link rel="stylesheet" href="/static/graphiql/graphiql.min.css">
+    <link rel="stylesheet" href="/static/graphiql/plugin-explorer.css">
+    <link rel="stylesheet" href="/explorer/graphiql.css">
+  </head>
+  <body>
+    <div id="graphiql">Loading GraphiQL…</div>
+    <script src="/static/graphiql/react.production.min.js"></script>
+    <script src="/static/graphiql/react-dom.production.min.js"></script>
+    <script src="/static/graphiql/graphiql.min.js"></script>
+    <script src="/static/graphiql/plugin-explorer.umd.js"></script>
+    <script src="/explorer/graphiql.js"></script>
+  </body>
+</html>
+"""
+
+
+def graphiql_assets_present(directory: Path = GRAPHIQL_DIR) -> bool:
+    """Whether every file the offline GraphiQL page loads is in the folder."""
+    return all((directory / name).is_file() for name in GRAPHIQL_FILES)
+
+
+def graphiql_html(directory: Path = GRAPHIQL_DIR) -> str:
+    """GraphiQL from the server's own files; Strawberry's CDN page when they are missing."""
+    if graphiql_assets_present(directory):
+        return OFFLINE_GRAPHIQL
+    log.warning(
+        "GraphiQL's files are not in %s (run `make assets`): /graphql serves GraphiQL"
+        " from a public CDN, which needs internet access.",
+        directory,
+    )
+    return get_graphql_ide_html("graphiql")
+
+
+async def explorer_index(_: Request) -> FileResponse:
+    """The explorer's single page."""
+    return FileResponse(EXPLORER_DIR / "index.html", media_type="text/html")
+
+
+def explorer_routes() -> list[BaseRoute]:
+    """Routes for the explorer at / and its files, and for GraphiQL's files."""
+    return [
+        Route("/", explorer_index, methods=["GET"]),
+        Mount("/explorer", StaticFiles(directory=EXPLORER_DIR), name="explorer"),
+        # check_dir=False: without `make assets` the folder is missing, and GraphiQL falls back.
+        Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL_DIR, check_dir=False)),
+    ]
