@@ -13,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 BILATERAL = Path(sys.executable).parent / "bilateral"
@@ -25,11 +26,10 @@ def free_port() -> int:
         return port
 
 
-def _start(database_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def _start(database_url: str, workers: int, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
     """Start a server and wait until it answers; RuntimeError (with its log) if it does not."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port)}
-    log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server can never block on it
     process = subprocess.Popen(
         [str(BILATERAL), "serve", "--workers", str(workers)],
         cwd=ROOT,
@@ -64,15 +64,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @contextlib.contextmanager
 def serving(database_url: str, workers: int = 1) -> Iterator[str]:
     """A server process on the database; yields its base URL, stops it after."""
-    try:
-        process, base = _start(database_url, workers)
-    except RuntimeError:
-        # The free port may have been taken between choosing it and binding it: once more.
-        process, base = _start(database_url, workers)
-    try:
-        yield base
-    finally:
-        _stop(process)
+    # Its log goes to a file, not a pipe, so that a chatty server can never block on it.
+    with tempfile.TemporaryFile() as log:
+        try:
+            process, base = _start(database_url, workers, log)
+        except RuntimeError:
+            # The free port may have been taken between choosing it and binding it: once more.
+            process, base = _start(database_url, workers, log)
+        try:
+            yield base
+        finally:
+            _stop(process)
 
 
 def post(base: str, query: str, token: str | None = None, **variables: object) -> dict[str, object]:
