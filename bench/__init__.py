@@ -1,0 +1,1 @@
+"""Benchmarks: the API against a hand-written-SQL floor, under wrk."""
