@@ -73,7 +73,8 @@ def explorer_routes() -> list[BaseRoute]:
     """Routes for the explorer at / and its files, and for GraphiQL's files."""
     return [
         Route("/", explorer_index, methods=["GET"]),
-        Mount("/explorer", StaticFiles(directory=EXPLORER_DIR), name="explorer"),
-        # check_dir=False: without `make assets` the folder is missing, and GraphiQL falls back.
+        # check_dir=False: a missing folder answers 404s instead of stopping the app from starting
+        # (without `make assets` there is no GraphiQL folder, and /graphql falls back to the CDN).
+        Mount("/explorer", StaticFiles(directory=EXPLORER_DIR, check_dir=False)),
         Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL_DIR, check_dir=False)),
     ]
