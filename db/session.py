@@ -78,10 +78,11 @@ class Reader:
         return (await self.execute(statement)).scalars().all()
 
     async def close(self) -> None:
-        """End the request's session, if one was opened."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """End the request's session, if one was opened (after any statement still running)."""
+        async with self._lock:
+            if self._session is not None:
+                await self._session.close()
+                self._session = None
 
 
 class Writer:

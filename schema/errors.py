@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Sequence
 
 import sqlalchemy.exc
@@ -24,7 +25,8 @@ UNAVAILABLE = "The database is unavailable; try again shortly."
 _OUTAGES: tuple[type[BaseException], ...] = (
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,
-    OSError,
+    ConnectionError,  # refused, reset, aborted
+    socket.gaierror,  # the database's host name does not resolve
     TimeoutError,
 )
 
