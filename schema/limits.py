@@ -83,10 +83,17 @@ def _fragments(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
     }
 
 
+# The standard introspection query (GraphiQL's, graphql-js's getIntrospectionQuery) unwraps
+# list and non-null types with `ofType` nested this deep; those levels count for nothing, so
+# tools can load the schema, while anything nested deeper counts in full.
+FREE_OF_TYPE_LEVELS = 8
+
+
 def _depth(
     selection_set: SelectionSetNode | None,
     fragments: Mapping[str, FragmentDefinitionNode],
     visiting: frozenset[str] = frozenset(),
+    of_type_run: int = 0,
 ) -> int:
     """The deepest nesting of fields below a selection set, fragments followed once per path."""
     if selection_set is None:
@@ -94,14 +101,19 @@ def _depth(
     deepest = 0
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            deepest = max(deepest, 1 + _depth(selection.selection_set, fragments, visiting))
+            run = of_type_run + 1 if selection.name.value == "ofType" else 0
+            level = 0 if 0 < run <= FREE_OF_TYPE_LEVELS else 1
+            below = _depth(selection.selection_set, fragments, visiting, run)
+            deepest = max(deepest, level + below)
         elif isinstance(selection, InlineFragmentNode):
-            deepest = max(deepest, _depth(selection.selection_set, fragments, visiting))
+            below = _depth(selection.selection_set, fragments, visiting, of_type_run)
+            deepest = max(deepest, below)
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             fragment = fragments.get(name)
             if fragment is not None and name not in visiting:  # cycles are a validation error
-                deepest = max(deepest, _depth(fragment.selection_set, fragments, visiting | {name}))
+                below = _depth(fragment.selection_set, fragments, visiting | {name}, of_type_run)
+                deepest = max(deepest, below)
     return deepest
 
 
