@@ -3,11 +3,13 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# GraphiQL's files, copied from node_modules by `make assets`; the server serves them offline.
+ASSETS := server/static/graphiql
 
-.PHONY: help run test check lint types fmt schema venv audit
+.PHONY: help run test check lint types fmt schema venv audit assets browser-test bench
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,6 +20,12 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## create .venv and install the project with its dev tools
 
 run: $(STAMP) ## serve the API on http://HOST:PORT/graphql (default 127.0.0.1:8000; seeds on first run)
+	@# GraphiQL's files come from npm once; without npm the server falls back to GraphiQL's CDN page.
+	@if [ ! -f $(ASSETS)/graphiql.min.js ]; then \
+	  if command -v npm >/dev/null; then \
+	    $(MAKE) --no-print-directory assets || echo "make assets failed: GraphiQL will load from a CDN"; \
+	  else echo "npm not found: GraphiQL will load from a CDN (run make assets where npm is)"; fi; \
+	fi
 	$(VENV)/bin/bilateral serve
 
 test: $(STAMP) ## run the test suite
@@ -41,3 +49,19 @@ schema: $(STAMP) ## write schema/schema.graphql from the code
 
 audit: $(STAMP) ## run the graphql-http audit (GraphQL over HTTP) against a served app
 	tests/http_audit/run.sh
+
+assets: ## install the pinned GraphiQL (package-lock.json) and copy its files into server/static/graphiql
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(ASSETS)
+	cp node_modules/react/umd/react.production.min.js \
+	   node_modules/react-dom/umd/react-dom.production.min.js \
+	   node_modules/graphiql/graphiql.min.js node_modules/graphiql/graphiql.min.css $(ASSETS)/
+	cp node_modules/@graphiql/plugin-explorer/dist/index.umd.js $(ASSETS)/plugin-explorer.umd.js
+	cp node_modules/@graphiql/plugin-explorer/dist/style.css $(ASSETS)/plugin-explorer.css
+
+browser-test: $(STAMP) ## drive the explorer and GraphiQL in headless Chromium (/usr/bin/chromium; after make assets)
+	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser
+
+bench: $(STAMP) ## benchmark the API against the one-statement floor under wrk; writes bench/RESULTS.md
+	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
+	$(PY) -m bench.run

@@ -1,0 +1,143 @@
+// The list of events under a timeline: each opens to its summary, participants, quotes,
+// figures and sources.
+
+import { formatDate } from "./dates.js";
+import { h, listOf } from "./elements.js";
+import { EVENT_KINDS } from "./kinds.js";
+import { nameOf, personLink } from "./links.js";
+
+const eventAnchor = (id) => `event-${id}`;
+
+/** When an event happened: one date, or a span for an event of several days. */
+function when(event) {
+  return event.endDate
+    ? `${formatDate(event.date)} – ${formatDate(event.endDate)}`
+    : formatDate(event.date);
+}
+
+/** A figure as it reads: 65,718 t, MYR 306M, 11. */
+function formatFigure({ value, unit }) {
+  if (/^[A-Z]{3}$/.test(unit)) {
+    const big = Math.abs(value) >= 1e6;
+    return new Intl.NumberFormat("en", {
+      style: "currency",
+      currency: unit,
+      currencyDisplay: "code",
+      notation: big ? "compact" : "standard",
+      maximumFractionDigits: big ? 1 : 2,
+    }).format(value);
+  }
+  const number = new Intl.NumberFormat("en", { maximumFractionDigits: 2 }).format(value);
+  return unit === "1" ? number : `${number} ${unit}`;
+}
+
+function sourceItem(source) {
+  const title = source.url
+    ? h("a", { href: source.url, rel: "noopener" }, source.title)
+    : source.title;
+  return [title, source.section ? ` — section “${source.section}”` : null];
+}
+
+/** Sources as a short list, for events and for the relation itself. */
+export function sourceList(sources) {
+  return listOf(sources, sourceItem, { class: "sources" });
+}
+
+function eventBody(event) {
+  return h(
+    "div",
+    { class: "event-body" },
+    h("p", { class: "summary" }, event.summary),
+    event.place
+      ? h("p", { class: "place" }, h("span", { class: "field" }, "Where "), event.place.name)
+      : null,
+    event.participants.length
+      ? [
+          h("h4", {}, "Participants"),
+          listOf(
+            event.participants,
+            ({ role, participant }) => [
+              nameOf(participant),
+              role ? h("span", { class: "role" }, role) : null,
+            ],
+            { class: "participants" },
+          ),
+        ]
+      : null,
+    event.quotes.length
+      ? [
+          h("h4", {}, "Quotes"),
+          event.quotes.map((quote) =>
+            h(
+              "figure",
+              { class: "quote" },
+              h("blockquote", {}, `“${quote.text.trim()}”`),
+              h(
+                "figcaption",
+                {},
+                "— ",
+                personLink(quote.speaker),
+                quote.date ? `, ${formatDate(quote.date)}` : null,
+              ),
+            ),
+          ),
+        ]
+      : null,
+    event.figures.length
+      ? [
+          h("h4", {}, "Figures"),
+          h(
+            "dl",
+            { class: "figures" },
+            event.figures.map((figure) => [
+              h("dt", {}, figure.label),
+              h("dd", {}, formatFigure(figure)),
+            ]),
+          ),
+        ]
+      : null,
+    event.sources.length ? [h("h4", {}, "Sources"), sourceList(event.sources)] : null,
+  );
+}
+
+/**
+ * Events, oldest first, each a disclosure. `roleOf(event)` may name the part the
+ * view's subject played in it.
+ */
+export function eventList(events, roleOf = () => null) {
+  return h(
+    "ol",
+    { class: "events" },
+    events.map((event) => {
+      const role = roleOf(event);
+      return h(
+        "li",
+        {},
+        h(
+          "details",
+          { id: eventAnchor(event.id), "data-kind": event.kind },
+          h(
+            "summary",
+            {},
+            h("time", { datetime: event.date }, when(event)),
+            h("span", { class: "kind", "data-kind": event.kind }, EVENT_KINDS[event.kind]),
+            h("span", { class: "title" }, event.title),
+            role ? h("span", { class: "role" }, `as ${role}`) : null,
+          ),
+          eventBody(event),
+        ),
+      );
+    }),
+  );
+}
+
+/** Open an event of the list, bring it into view and put the keyboard focus on it. */
+export function openEvent(event) {
+  const details = document.getElementById(eventAnchor(event.id));
+  if (!details) {
+    return;
+  }
+  details.open = true;
+  details.scrollIntoView({ behavior: "smooth", block: "start" });
+  details.querySelector("summary").focus({ preventScroll: true });
+}

@@ -1,0 +1,159 @@
+// The views of a person and of an organization: everything they took part in, on a timeline.
+
+import { chart, eventLanes, groupHeading, lane, makeScale } from "./chart.js";
+import { formatDate, formatSpan } from "./dates.js";
+import { h, listOf } from "./elements.js";
+import { eventList, openEvent } from "./events.js";
+import { ORGANIZATION_KINDS } from "./kinds.js";
+import { ORGANIZATION_VIEW, PERSON_VIEW } from "./queries.js";
+import { postRelationRoute, tenureBar, tenureText } from "./posts.js";
+
+function notFound(kind) {
+  const title = `No such ${kind}`;
+  return {
+    title,
+    element: h(
+      "section",
+      {},
+      h("h2", { tabindex: "-1" }, title),
+      h("p", { class: "notice" }, `Nothing in the data has this ID, or it is not a ${kind}.`),
+    ),
+  };
+}
+
+/** The timeline and list of what a participant took part in, with extra lanes under the events. */
+function participations(name, connection, extraLanes = () => [], extraDates = []) {
+  const entries = connection.nodes;
+  const events = entries.map((entry) => entry.event);
+  const roles = new Map(entries.map((entry) => [entry.event.id, entry.role]));
+  const scale = makeScale([...events.map((event) => event.date), ...extraDates]);
+  const shown =
+    entries.length < connection.totalCount
+      ? h(
+          "p",
+          { class: "notice" },
+          `Showing the first ${entries.length} of ${connection.totalCount}.`,
+        )
+      : null;
+  const lanes = [eventLanes(scale, events, openEvent), extraLanes(scale)].flat();
+  return [
+    lanes.length
+      ? [h("h3", {}, "Timeline"), chart(scale, `What ${name} took part in, by year.`, lanes)]
+      : null,
+    h(
+      "h3",
+      {},
+      `Took part in ${connection.totalCount} event${connection.totalCount === 1 ? "" : "s"}`,
+    ),
+    shown,
+    events.length
+      ? eventList(events, (event) => roles.get(event.id))
+      : h("p", { class: "none" }, "No participation is recorded."),
+  ];
+}
+
+/** When a position was held, as far as the sources say. */
+function positionText(position) {
+  if (position.start || position.end) {
+    return formatSpan(position.start, position.end);
+  }
+  return position.inOfficeOn ? `in office on ${formatDate(position.inOfficeOn)}` : "dates unknown";
+}
+
+function renderPerson(data) {
+  const person = data.node;
+  if (person?.__typename !== "Person") {
+    return notFound("person");
+  }
+  const headshipLanes = (scale) =>
+    person.headships.length
+      ? [
+          groupHeading("Posts headed"),
+          person.headships.map((headship) =>
+            lane(headship.mission.name, tenureBar(scale, headship, headship.title), {
+              className: "post-lane",
+            }),
+          ),
+        ]
+      : [];
+  const element = h(
+    "section",
+    { class: "participant" },
+    h(
+      "header",
+      { class: "view-head" },
+      h("h2", { tabindex: "-1" }, person.name),
+      h(
+        "p",
+        { class: "lede" },
+        person.country ? `Person · acts for ${person.country.name}` : "Person",
+      ),
+    ),
+    person.positions.length
+      ? [
+          h("h3", {}, "Positions"),
+          listOf(person.positions, (position) => [
+            position.title,
+            h("span", { class: "when" }, positionText(position)),
+          ]),
+        ]
+      : null,
+    person.headships.length
+      ? [
+          h("h3", {}, "Posts headed"),
+          listOf(person.headships, (headship) => [
+            h("a", { href: postRelationRoute(headship.mission) }, headship.mission.name),
+            h("span", { class: "role" }, headship.title),
+            h("span", { class: "when" }, tenureText(headship)),
+          ]),
+        ]
+      : null,
+    participations(
+      person.name,
+      person.participations,
+      headshipLanes,
+      person.headships.map((headship) => headship.start ?? headship.inOfficeOn),
+    ),
+  );
+  return { title: person.name, element };
+}
+
+function renderOrganization(data) {
+  const organization = data.node;
+  if (organization?.__typename !== "Organization") {
+    return notFound("organization");
+  }
+  const facts = [ORGANIZATION_KINDS[organization.kind]];
+  if (organization.country) {
+    facts.push(organization.country.name);
+  }
+  if (organization.founded) {
+    facts.push(`founded ${formatDate(organization.founded)}`);
+  }
+  const element = h(
+    "section",
+    { class: "participant" },
+    h(
+      "header",
+      { class: "view-head" },
+      h("h2", { tabindex: "-1" }, organization.name),
+      h("p", { class: "lede" }, facts.join(" · ")),
+    ),
+    participations(organization.name, organization.participations, () => [], [
+      organization.founded,
+    ]),
+  );
+  return { title: organization.name, element };
+}
+
+export const personView = {
+  query: PERSON_VIEW,
+  variables: (route) => ({ id: route.id }),
+  render: renderPerson,
+};
+
+export const organizationView = {
+  query: ORGANIZATION_VIEW,
+  variables: (route) => ({ id: route.id }),
+  render: renderOrganization,
+};

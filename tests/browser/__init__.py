@@ -1,0 +1,1 @@
+"""Browser tests: the explorer and GraphiQL in headless Chromium (`make browser-test`)."""

@@ -1,0 +1,77 @@
+"""Fixtures for the browser tests: the app served on a scratch database, and headless Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from servers import serving
+
+from browser.harness import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Screenshot, give_up
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real server, `bilateral serve`, on a fresh SQLite database seeded with the article."""
+    database = tmp_path_factory.mktemp("browser") / "bilateral.db"
+    with serving(f"sqlite+aiosqlite:///{database}") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        give_up("Playwright for Python is not installed")
+    if not CHROMIUM.exists():
+        give_up(f"{CHROMIUM} is missing (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def problems() -> list[str]:
+    """Errors the test's page reported: uncaught exceptions and console errors."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str, problems: list[str]) -> Iterator[Page]:
+    """A fresh tab, 1280 px wide, that records the errors the page reports."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    opened = context.new_page()
+    opened.set_default_timeout(10_000)
+    opened.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    opened.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}") if message.type == "error" else None
+        ),
+    )
+    yield opened
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page: Page) -> Screenshot:
+    """Save the page's (or one element's) screenshot as build/screenshots/<name>.png, git-ignored."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str, *, full_page: bool = True, of: Locator | None = None) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        if of is not None:
+            of.screenshot(path=str(path))
+        else:
+            page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
