@@ -1,4 +1,4 @@
-"""The Starlette application: GraphQL at /graphql, a health check at /healthz."""
+"""The Starlette application: GraphQL at /graphql (HTTP and WebSocket), /healthz, the explorer at /."""
 
 from __future__ import annotations
 
