@@ -1,6 +1,7 @@
 """Writing through the API: tokens, userErrors that write nothing, versions, the change log."""
 
 import asyncio
+import base64
 from typing import Any
 
 import httpx
@@ -375,3 +376,22 @@ async def test_a_cached_get_is_not_stale_after_a_write(
     assert second.status_code == 200
     assert second.json() == {"data": {"node": {"title": "Renamed"}}}
     assert second.headers["etag"] != first.headers["etag"]
+
+
+async def test_the_database_itself_allows_one_ongoing_head_per_post(
+    app: Starlette, data: GraphQL
+) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from db import models
+    from db.session import make_sessions
+
+    ids = await _ids(data)
+    embassy = int(base64.urlsafe_b64decode(ids["embassy"] + "==").decode().split(":")[1])
+    async with make_sessions(app.state.engine)() as session:
+        session.add(
+            models.HeadOfMission(mission_id=embassy, person_id=1, title="Ambassador", ongoing=True)
+        )
+        with pytest.raises(IntegrityError):
+            await session.flush()
+        await session.rollback()

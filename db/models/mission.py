@@ -1,6 +1,6 @@
 """Diplomatic and consular posts, their addresses, accreditations and heads."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -67,6 +67,17 @@ class HeadOfMission(Base):
     """One person's tenure at the head of one post."""
 
     __tablename__ = "head_of_mission"
+    __table_args__ = (
+        # At most one tenure in office per post, enforced by the database itself, so that two
+        # processes appointing heads at once cannot both succeed.
+        Index(
+            "uq_head_of_mission_one_ongoing",
+            "mission_id",
+            unique=True,
+            sqlite_where=text("ongoing"),
+            postgresql_where=text("ongoing"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mission_id: Mapped[int] = mapped_column(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from db import models
 from db.models import MissionKind
@@ -160,7 +161,13 @@ async def appoint_head(
         mission_id=mission_id, person_id=person_id, title=tidy_title, start=start, ongoing=True
     )
     edit.session.add(head)
-    await edit.session.flush()
+    try:
+        await edit.session.flush()
+    except IntegrityError:  # another process appointed a head between our check and our write
+        edit.reject(
+            ("input", "mission"), "Another head was just appointed to this post.", "CONFLICT"
+        )
+        edit.stop_if_rejected()
     for source_id in dict.fromkeys(source_ids):
         await edit.session.execute(
             insert(models.head_of_mission_source).values(
