@@ -21,7 +21,7 @@ ec = models.event_country
 class EventCriteria:
     """What an event must satisfy to be listed; hashable, so it can key a DataLoader."""
 
-    country_ids: tuple[int, ...] = ()
+    country_codes: tuple[str, ...] = ()  # ISO alpha-2 codes, upper case
     kinds: tuple[EventKind, ...] = ()
     start: PartialDate | None = None
     end: PartialDate | None = None
@@ -33,8 +33,8 @@ class EventCriteria:
         """The WHERE conditions on models.Event these criteria stand for."""
         E = models.Event
         found: list[ColumnElement[bool]] = [
-            exists().where(ec.c.event_id == E.id, ec.c.country_id == country_id)
-            for country_id in self.country_ids
+            exists().where(ec.c.event_id == E.id, ec.c.country_id == country_pk(code))
+            for code in self.country_codes
         ]
         if self.kinds:
             found.append(E.kind.in_(self.kinds))
@@ -47,6 +47,11 @@ class EventCriteria:
         if self.text_query is not None:
             found.append(E.id.in_(matching_ids(self.text_query, "event")))
         return found
+
+
+def country_pk(code: str) -> ColumnElement[int]:
+    """The row id of the country with this alpha-2 code, as a subquery (NULL if absent)."""
+    return select(models.Country.id).where(models.Country.code == code).scalar_subquery()
 
 
 def event_keys(descending: bool) -> list[Key]:
@@ -126,15 +131,15 @@ MISSION_KEYS = [Key(models.Mission.name), Key(models.Mission.id)]
 
 
 def mission_ids(
-    kinds: tuple[MissionKind, ...], country_id: int | None, host_country_id: int | None
+    kinds: tuple[MissionKind, ...], country: str | None, host_country: str | None
 ) -> Select[Any]:
-    """Ids of the missions of some kinds, kept by one country, in another."""
+    """Ids of the missions of some kinds, kept by one country (alpha-2 code), in another."""
     M = models.Mission
     statement = select(M.id)
     if kinds:
         statement = statement.where(M.kind.in_(kinds))
-    if country_id is not None:
-        statement = statement.where(M.country_id == country_id)
-    if host_country_id is not None:
-        statement = statement.where(M.host_country_id == host_country_id)
+    if country is not None:
+        statement = statement.where(M.country_id == country_pk(country))
+    if host_country is not None:
+        statement = statement.where(M.host_country_id == country_pk(host_country))
     return statement

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from db import base64url
 from db.feed import Feed
 
 T = TypeVar("T")
@@ -46,6 +47,10 @@ def _configure_sqlite(connection: DBAPIConnection, _: ConnectionPoolEntry) -> No
     cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe, and far fewer fsyncs
     cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages: big tables stay in memory
     cursor.close()
+    # SQLite has no base64: compiled queries write global IDs and cursors with this.
+    connection.create_function(
+        "bilateral_base64url", 1, base64url.encode_or_null, deterministic=True
+    )
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -72,6 +77,14 @@ class Reader:
             if self._session is None:
                 self._session = self._sessions()
             return await self._session.execute(statement)
+
+    async def text(self, sql: str) -> str:
+        """Run one SQL text that yields one row of one column, and return that value."""
+        async with self._lock:
+            if self._session is None:
+                self._session = self._sessions()
+            connection = await self._session.connection()
+            return str((await connection.exec_driver_sql(sql)).scalar_one())
 
     async def scalars(self, statement: Executable) -> Sequence[Any]:
         """Run one statement and return the first column of every row."""

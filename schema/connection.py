@@ -12,6 +12,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
+from db import base64url
 from db.pages import CursorValue, Page
 
 T = TypeVar("T")
@@ -45,7 +46,7 @@ def nodes_from(
 def encode_cursor(connection: str, key: Sequence[CursorValue]) -> str:
     """An opaque cursor for the row with this sort key in this connection."""
     raw = json.dumps([connection, *key], separators=(",", ":"), ensure_ascii=False)
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return base64url.encode(raw)
 
 
 def decode_cursor(connection: str, cursor: str | None, size: int) -> tuple[CursorValue, ...] | None:

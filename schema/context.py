@@ -27,12 +27,19 @@ class Context:
         )
         self.websocket: object | None = None  # the WebSocket of a subscription, if any
         self.reader = Reader(sessions)
-        self.loaders = Loaders(self.reader)
+        self._loaders: Loaders | None = None
+
+    @property
+    def loaders(self) -> Loaders:
+        """The request's DataLoaders, made when a resolver first needs them."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.reader)
+        return self._loaders
 
     async def refresh(self) -> None:
         """After a write: later reads in this request start afresh and see it."""
         await self.reader.close()
-        self.loaders = Loaders(self.reader)
+        self._loaders = None
 
 
 Info = strawberry.Info[Context, None]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,11 +26,15 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
+from graphql.language import OperationType
 
-from schema.errors import mask_unexpected
+from schema.compiled.plans import Plans, RawJSON
+from schema.errors import is_outage, mask_unexpected
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
 from schema.validation import PartialDateLiteralRule
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class Operations:
         *,
         timeout: float,
         cache_size: int = 512,
+        plans: Plans | None = None,
     ) -> None:
         self.schema = schema
         self.limits = limits
@@ -71,6 +77,7 @@ class Operations:
         self._rules = [*specified_rules, PartialDateLiteralRule, *limit_rules(limits)]
         self._check_nodes = node_check(schema, limits)
         self._prepared: OrderedDict[str, Prepared] = OrderedDict()
+        self.plans = plans  # compiled execution; None runs every operation on the resolvers
 
     def prepare(self, query: str) -> Prepared:
         """The document for a query text, parsed and validated (cached by text)."""
@@ -122,8 +129,41 @@ class Operations:
         variables: Mapping[str, Any] | None,
         context: Any,
         request_id: str,
-    ) -> ExecutionResult:
-        """Check the variables and the node estimate, then execute within the time limit."""
+    ) -> ExecutionResult | RawJSON:
+        """Check the variables and the node estimate, then execute within the time limit.
+
+        A query the compiler covers runs as its one SQL statement and its answer is the
+        `data` JSON the database built; anything else runs on the resolvers.
+        """
+        plan = None
+        key = None
+        if self.plans is not None and operation.operation == OperationType.QUERY:
+            key = self.plans.key(operation, variables)
+            plan = self.plans.cached(key)
+        if plan is None:
+            coerced = self._checked(document, operation, variables)
+            if key is not None and self.plans is not None:
+                plan = self.plans.make(key, document, operation, coerced)
+        if plan is not None and plan.sql is not None:
+            try:
+                return RawJSON(await asyncio.wait_for(context.reader.text(plan.sql), self.timeout))
+            except TimeoutError:
+                return self._timed_out(request_id)
+            except Exception as error:  # the resolvers answer, and report an outage if it is one
+                assert self.plans is not None and key is not None
+                if not is_outage(error):
+                    # Such as SQLite's parser giving up on a very deep statement: not again.
+                    log.warning("request %s: compiled statement failed: %s", request_id, error)
+                    self.plans.refuse(key, plan, str(error))
+        return await self._resolve(document, operation, variables, context, request_id)
+
+    def _checked(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any] | None,
+    ) -> VariableValues:
+        """The coerced variables; a request error when they or the node estimate fail."""
         coerced = get_variable_values(
             self.schema, operation.variable_definitions or (), dict(variables or {}), max_errors=20
         )
@@ -132,6 +172,23 @@ class Operations:
         too_big = self._check_nodes(document, operation, coerced.coerced)
         if too_big is not None:
             raise RequestError([too_big])
+        return coerced
+
+    def _timed_out(self, request_id: str) -> ExecutionResult:
+        message = (
+            f"The request ran longer than the time limit of {self.timeout:g} s and was stopped."
+        )
+        error = GraphQLError(message, extensions={"code": "TIMEOUT", "requestId": request_id})
+        return ExecutionResult(data=None, errors=[error])
+
+    async def _resolve(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any] | None,
+        context: Any,
+        request_id: str,
+    ) -> ExecutionResult:
         name = operation.name.value if operation.name else None
         try:
             result = execute(
@@ -144,11 +201,7 @@ class Operations:
             if inspect.isawaitable(result):
                 result = await asyncio.wait_for(result, self.timeout)
         except TimeoutError:
-            message = (
-                f"The request ran longer than the time limit of {self.timeout:g} s and was stopped."
-            )
-            error = GraphQLError(message, extensions={"code": "TIMEOUT", "requestId": request_id})
-            return ExecutionResult(data=None, errors=[error])
+            return self._timed_out(request_id)
         assert isinstance(result, ExecutionResult)
         if result.errors:
             result.errors = mask_unexpected(result.errors, request_id)

@@ -5,10 +5,12 @@ import binascii
 
 from graphql import GraphQLError
 
+from db import base64url
+
 
 def encode_id(type_name: str, pk: int) -> str:
     """The global ID of one row of one type."""
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    return base64url.encode(f"{type_name}:{pk}")
 
 
 def parse_id(value: str) -> tuple[str, int] | None:

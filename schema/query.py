@@ -214,8 +214,8 @@ class Query:
     ) -> MissionConnection:
         ids = queries.mission_ids(
             tuple(kind or ()),
-            await _country_pk(info, country, "country"),
-            await _country_pk(info, host_country, "hostCountry"),
+            _country_code(country, "country"),
+            _country_code(host_country, "hostCountry"),
         )
 
         load = nodes_from(info.context.loaders.mission, Mission.from_row)
@@ -291,7 +291,7 @@ class Query:
     ) -> EventConnection:
         descending = is_descending(order_by)
         name = "events-desc" if descending else "events"
-        ids = queries.event_ids(await event_criteria(info, filter))
+        ids = queries.event_ids(event_criteria(filter))
 
         load = nodes_from(info.context.loaders.event, Event.from_row)
 

@@ -19,6 +19,7 @@ from db.feed import Feed
 from db.migrate import ensure_schema
 from db.session import Writer, make_engine, make_sessions
 from schema import schema
+from schema.compiled.plans import Plans
 from schema.errors import UNAVAILABLE, is_outage
 from schema.execution import Operations
 from seed.load import seed_database
@@ -40,7 +41,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
-    operations = Operations(schema._schema, settings.limits, timeout=settings.timeout_seconds)
+    plans = Plans(schema._schema, engine.dialect) if settings.compiled else None
+    operations = Operations(
+        schema._schema, settings.limits, timeout=settings.timeout_seconds, plans=plans
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -89,5 +93,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.state.operations = operations  # the tests compare compiled and resolved answers through it
     app.state.engine = engine  # for tools that watch the database, such as statement counters
     return app

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from db.session import Writer
+from schema.compiled.plans import RawJSON
 from schema.context import Context
 from schema.execution import Operations, RequestError
 from server.persisted import PersistedQueries
@@ -302,7 +303,17 @@ class GraphQLEndpoint:
 
     @staticmethod
     def _encode(body: Any) -> bytes:
-        return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return encode(body)
+
+
+def encode(body: Any) -> bytes:
+    """A response body (or a batch of them) as UTF-8 JSON; compiled `data` goes in as it is."""
+    if isinstance(body, list):
+        return b"[" + b",".join(encode(item) for item in body) + b"]"
+    data = body.get("data")
+    if isinstance(data, RawJSON):
+        return b'{"data":' + data.text.encode("utf-8") + b"}"
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _wants_ide(request: Request) -> bool:
@@ -321,7 +332,9 @@ def _failed(errors: list[GraphQLError]) -> Outcome:
     return Outcome({"errors": [error.formatted for error in errors]}, request_failed=True)
 
 
-def _formatted(result: ExecutionResult) -> dict[str, Any]:
+def _formatted(result: ExecutionResult | RawJSON) -> dict[str, Any]:
+    if isinstance(result, RawJSON):
+        return {"data": result}
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [error.formatted for error in result.errors]

@@ -29,6 +29,8 @@ class Settings:
     cache_max_age: int = 60
     persisted_queries: int = 1000
     cors_origins: tuple[str, ...] = ("*",)
+    # Run each query as one compiled SQL statement where the compiler covers it.
+    compiled: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -65,4 +67,6 @@ class Settings:
             cache_max_age=number("BILATERAL_CACHE_MAX_AGE", defaults.cache_max_age),
             persisted_queries=number("BILATERAL_PERSISTED_QUERIES", defaults.persisted_queries, 1),
             cors_origins=tuple(origin.strip() for origin in origins.split(",") if origin.strip()),
+            compiled=env.get("BILATERAL_COMPILED", "on").strip().lower()
+            not in {"off", "0", "false"},
         )

@@ -8,6 +8,7 @@ import pytest
 from conftest import ClientFor, StatementCounter
 from graphql import get_introspection_query
 
+from db.session import Reader
 from schema import loaders
 from schema.limits import Limits
 
@@ -155,6 +156,24 @@ async def test_a_slow_request_is_stopped_at_the_time_limit(
         return loader
 
     monkeypatch.setattr(loaders.Loaders, "_relations_by_country", slowed)
+    async with client_for(timeout_seconds=0.2, compiled=False) as client:
+        body = await _post(client, '{ country(code: "BE") { relations { established } } }')
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"]["code"] == "TIMEOUT"
+        assert "0.2 s" in body["errors"][0]["message"]
+        assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_slow_compiled_statement_is_stopped_at_the_time_limit(
+    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = Reader.text
+
+    async def slow(self: Reader, sql: str) -> str:
+        await asyncio.sleep(5)
+        return await original(self, sql)
+
+    monkeypatch.setattr(Reader, "text", slow)
     async with client_for(timeout_seconds=0.2) as client:
         body = await _post(client, '{ country(code: "BE") { relations { established } } }')
         assert body["data"] is None

@@ -236,19 +236,24 @@ class EventOrder:
     direction: OrderDirection = strawberry.field(description="Which way.")
 
 
-async def country_pks(info: Info, codes: Sequence[str], argument: str) -> list[int]:
-    """The row ids of countries given by ISO code; a GraphQL error naming any unknown code."""
+def country_codes(codes: Sequence[str], argument: str) -> list[str]:
+    """ISO codes as alpha-2, upper case; a GraphQL error naming any unknown code."""
     found = []
     for code in codes:
         country = find_iso_country(code)
         if country is None:
             raise GraphQLError(f"Argument '{argument}' has an unknown country code: {code[:20]!r}.")
         found.append(country.code)
-    rows = await info.context.loaders.country_by_code.load_many(found)
+    return found
+
+
+async def country_pks(info: Info, codes: Sequence[str], argument: str) -> list[int]:
+    """The row ids of countries given by ISO code; a GraphQL error naming any unknown code."""
+    rows = await info.context.loaders.country_by_code.load_many(country_codes(codes, argument))
     return [row.id for row in rows if row is not None]
 
 
-async def event_criteria(info: Info, event_filter: EventFilter | None) -> EventCriteria:
+def event_criteria(event_filter: EventFilter | None) -> EventCriteria:
     """The filter's conditions, checked, in the data layer's terms."""
     if event_filter is None:
         return EventCriteria()
@@ -268,9 +273,7 @@ async def event_criteria(info: Info, event_filter: EventFilter | None) -> EventC
         except SearchTextError as error:
             raise GraphQLError(f"Argument 'filter.text' {error}.") from None
     return EventCriteria(
-        country_ids=tuple(
-            await country_pks(info, event_filter.countries or [], "filter.countries")
-        ),
+        country_codes=tuple(country_codes(event_filter.countries or [], "filter.countries")),
         kinds=tuple(event_filter.kinds or ()),
         start=event_filter.from_,
         end=event_filter.to,
@@ -296,7 +299,7 @@ async def nested_event_connection(
     """A page of one parent's events, batched with the same page of its siblings."""
     name = "events-desc" if is_descending(order) else "events"
     size = page_size(first)
-    criteria = await event_criteria(info, event_filter)
+    criteria = event_criteria(event_filter)
     cursor = decode_cursor(name, after, 2)
     page = await page_loader.load((parent, PageArgs(size, cursor, is_descending(order), criteria)))
 

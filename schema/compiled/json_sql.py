@@ -1,0 +1,188 @@
+"""Building JSON inside the database: the few constructs the compiler needs, per dialect.
+
+SQLite builds JSON with its JSON1 functions: a document that crosses a subquery arrives
+as plain text and is re-marked as JSON with `json()`. PostgreSQL builds `json` values
+with `json_build_object` and `json_agg`, which nest as they are. Both render global IDs
+and cursors exactly as `schema.ids` and `schema.connection` do in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    String,
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
+
+Expr = ColumnElement[Any]
+
+# The most keys one object may have: PostgreSQL functions take at most 100 arguments.
+MAX_KEYS = 50
+
+
+class JsonSql:
+    """The JSON constructs of one dialect."""
+
+    name = ""
+
+    def object(self, pairs: Sequence[tuple[str, Expr]]) -> Expr:
+        """A JSON object with these keys, in this order."""
+        raise NotImplementedError
+
+    def embed(self, document: Expr) -> Expr:
+        """A JSON document (or NULL) read from a subquery, fit to nest in another."""
+        raise NotImplementedError
+
+    def array(self, rows: Select[Any], document: str, order: Sequence[tuple[str, bool]]) -> Expr:
+        """A JSON array of the `document` column of `rows`, in the order of the `order` columns.
+
+        `rows` is already ordered; `order` names its order columns (each with whether it
+        runs descending) so that PostgreSQL, which aggregates in no set order, can keep it.
+        """
+        raise NotImplementedError
+
+    def array_of(self, items: Sequence[Expr]) -> Expr:
+        """A JSON array of a fixed number of documents (each possibly NULL)."""
+        raise NotImplementedError
+
+    def boolean(self, value: Expr) -> Expr:
+        """A SQL truth value as JSON true or false."""
+        raise NotImplementedError
+
+    def number(self, value: Expr) -> Expr:
+        """A floating-point column as JSON, written as Python writes a float."""
+        raise NotImplementedError
+
+    def base64url(self, text: Expr) -> Expr:
+        """URL-safe base64 of the UTF-8 text, unpadded (schema.ids, schema.connection)."""
+        raise NotImplementedError
+
+    def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
+        """The text `["name",v1,v2]`, compact, as `json.dumps` writes it for a cursor."""
+        raise NotImplementedError
+
+    def null(self) -> Expr:
+        """JSON null."""
+        return literal_column("NULL")
+
+    def global_id(self, type_name: str, pk: Expr) -> Expr:
+        """The global ID of a row, as `schema.ids.encode_id` makes it."""
+        return self.base64url(literal(f"{type_name}:", String) + cast(pk, String))
+
+    def cursor(self, name: str, keys: Sequence[Expr]) -> Expr:
+        """The cursor of a row of a connection, as `schema.connection.encode_cursor` makes it."""
+        return self.base64url(self.key_array(name, keys))
+
+    def text(self, document: Expr) -> Expr:
+        """The final document as text."""
+        return document
+
+
+class SQLiteJson(JsonSql):
+    name = "sqlite"
+
+    def object(self, pairs: Sequence[tuple[str, Expr]]) -> Expr:
+        arguments: list[Any] = []
+        for key, value in pairs:
+            arguments += [literal(key, String), value]
+        return func.json_object(*arguments, type_=Text)
+
+    def embed(self, document: Expr) -> Expr:
+        return func.json(document, type_=Text)
+
+    def array(self, rows: Select[Any], document: str, order: Sequence[tuple[str, bool]]) -> Expr:
+        ordered = rows.subquery()
+        return (
+            select(func.json_group_array(func.json(ordered.c[document]), type_=Text))
+            .select_from(ordered)
+            .scalar_subquery()
+        )
+
+    def array_of(self, items: Sequence[Expr]) -> Expr:
+        return func.json_array(*(self.embed(item) for item in items), type_=Text)
+
+    def boolean(self, value: Expr) -> Expr:
+        return func.json(case((value, literal("true")), else_=literal("false")), type_=Text)
+
+    def number(self, value: Expr) -> Expr:
+        return value
+
+    def base64url(self, text: Expr) -> Expr:
+        # bilateral_base64url is registered on every SQLite connection by db.session.
+        return func.bilateral_base64url(text, type_=String)
+
+    def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
+        return func.json_array(literal(name, String), *values, type_=Text)
+
+
+class PostgresJson(JsonSql):
+    name = "postgresql"
+
+    def object(self, pairs: Sequence[tuple[str, Expr]]) -> Expr:
+        arguments: list[Any] = []
+        for key, value in pairs:
+            arguments += [literal(key, String), value]
+        return func.json_build_object(*arguments, type_=Text)
+
+    def embed(self, document: Expr) -> Expr:
+        return document
+
+    def array(self, rows: Select[Any], document: str, order: Sequence[tuple[str, bool]]) -> Expr:
+        ordered = rows.subquery()
+        keys = [ordered.c[name].desc() if down else ordered.c[name] for name, down in order]
+        aggregate = func.json_agg(
+            aggregate_order_by(ordered.c[document], *keys) if keys else ordered.c[document]
+        )
+        return (
+            select(func.coalesce(aggregate, literal_column("'[]'::json")))
+            .select_from(ordered)
+            .scalar_subquery()
+        )
+
+    def array_of(self, items: Sequence[Expr]) -> Expr:
+        return func.json_build_array(*items, type_=Text)
+
+    def boolean(self, value: Expr) -> Expr:
+        return value
+
+    def number(self, value: Expr) -> Expr:
+        # PostgreSQL writes 65718 for a whole double; Python writes 65718.0.
+        whole = (func.trunc(value) == value) & (func.abs(value) < 1e15)
+        written = func.concat(cast(cast(value, BigInteger), Text), literal(".0", String))
+        return case((whole, cast(written, JSON)), else_=func.to_json(value))
+
+    def base64url(self, text: Expr) -> Expr:
+        encoded = func.encode(func.convert_to(text, literal("UTF8")), literal("base64"))
+        # base64 wraps lines at 76 characters: translate drops the newlines as it maps +/ to -_.
+        return func.rtrim(func.translate(encoded, literal("+/\n"), literal("-_")), literal("="))
+
+    def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
+        parts: list[Expr] = [literal(f'["{name}"', String)]
+        for value in values:
+            parts += [literal(",", String), cast(func.to_json(value), Text)]
+        parts.append(literal("]", String))
+        return func.concat(*parts)
+
+    def text(self, document: Expr) -> Expr:
+        return cast(document, Text)
+
+
+def for_dialect(name: str) -> JsonSql:
+    """The JSON constructs of the named SQLAlchemy dialect."""
+    if name == "sqlite":
+        return SQLiteJson()
+    if name == "postgresql":
+        return PostgresJson()
+    raise ValueError(f"No compiled execution for the {name} dialect.")
