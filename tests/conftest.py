@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import differential
 import httpx
 import pytest
 from databases import Databases
@@ -82,12 +83,17 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def graphql(client: httpx.AsyncClient) -> GraphQL:
-    """POST a query and return the whole JSON answer, asserting the HTTP exchange worked."""
+def graphql(app: Starlette, client: httpx.AsyncClient) -> GraphQL:
+    """POST a query and return the whole JSON answer, asserting the HTTP exchange worked.
+
+    Every query sent this way also runs on the resolvers alone, and the two answers
+    must be the same (tests/differential.py): the whole suite is the differential test.
+    """
 
     async def send(query: str, **variables: Any) -> dict[str, Any]:
         response = await client.post("/graphql", json={"query": query, "variables": variables})
         assert response.status_code == 200, response.text
+        await differential.compare(app, client, query, variables, response.content)
         body: dict[str, Any] = response.json()
         return body
 
@@ -167,3 +173,10 @@ async def editor(app: Starlette, client: httpx.AsyncClient) -> GraphQL:
         return body
 
     return send
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many of the suite's queries the differential check compared, and on which path."""
+    if differential.tally:
+        counts = ", ".join(f"{count} {kind}" for kind, count in sorted(differential.tally.items()))
+        terminalreporter.write_line(f"differential check of the suite's queries: {counts}")
