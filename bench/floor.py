@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from db import sqlite_driver
+
 # Each statement yields one row, one column: {"data": …}, exactly as the API answers.
 STATEMENTS = {
     "q1": """
@@ -116,7 +118,7 @@ class Floor:
 
     async def answer(self, request: Request) -> Response:
         if self.connection is None:
-            self.connection = await aiosqlite.connect(self.path)
+            self.connection = await sqlite_driver.connect(self.path)  # the SQLite the API runs on
         variables: dict[str, Any] = (json.loads(await request.body()) or {}).get("variables") or {}
         statement = STATEMENTS[request.path_params["query"]]
         async with self.connection.execute(statement, variables) as cursor:

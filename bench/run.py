@@ -193,7 +193,8 @@ def main() -> int:
         "PORT": str(api_port),
         "BENCH_DATABASE": str(database),
     }
-    api = _start([str(BIN / "bilateral"), "serve"], env, api_port)
+    # Neither server logs a line per request (uvicorn's access log), so both do the same work.
+    api = _start([str(BIN / "bilateral"), "serve", "--no-access-log"], env, api_port)
     floor = _start(
         [
             str(BIN / "uvicorn"),

@@ -45,6 +45,11 @@ def by_name(row: Any) -> Order:
     return [row.name, row.id]
 
 
+def by_code(country: Any) -> Order:
+    """Countries by alpha-2 code."""
+    return [country.code]
+
+
 def by_id(row: Any) -> Order:
     """Rows in the order they were recorded."""
     return [row.id]

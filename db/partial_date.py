@@ -60,6 +60,11 @@ class PartialDate:
         """The partial date of one known day."""
         return cls(day.isoformat())
 
+    @classmethod
+    def today(cls) -> PartialDate:
+        """Today, the date questions such as "who heads the post?" are asked for by default."""
+        return cls.of(dt.date.today())
+
     @property
     def precision(self) -> Precision:
         """Whether the year, the month or the day is known."""

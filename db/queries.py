@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from db import models
@@ -143,3 +143,17 @@ def mission_ids(
     if host_country is not None:
         statement = statement.where(M.host_country_id == country_pk(host_country))
     return statement
+
+
+def posts_of_relation(relation: Any, mission: Any) -> ColumnElement[bool]:
+    """The posts either country of a relation keeps in the other (a join condition)."""
+    return or_(
+        and_(
+            mission.country_id == relation.country_a_id,
+            mission.host_country_id == relation.country_b_id,
+        ),
+        and_(
+            mission.country_id == relation.country_b_id,
+            mission.host_country_id == relation.country_a_id,
+        ),
+    )

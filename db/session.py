@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from db import base64url
+from db import base64url, sqlite_driver
 from db.feed import Feed
 
 T = TypeVar("T")
@@ -33,6 +33,8 @@ def make_engine(url: str) -> AsyncEngine:
     options: dict[str, Any] = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
         options |= {"pool_timeout": 5, "connect_args": {"timeout": 3, "command_timeout": 30}}
+    elif url.startswith("sqlite+aiosqlite"):
+        options["module"] = sqlite_driver.dbapi()
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
@@ -77,14 +79,6 @@ class Reader:
             if self._session is None:
                 self._session = self._sessions()
             return await self._session.execute(statement)
-
-    async def text(self, sql: str) -> str:
-        """Run one SQL text that yields one row of one column, and return that value."""
-        async with self._lock:
-            if self._session is None:
-                self._session = self._sessions()
-            connection = await self._session.connection()
-            return str((await connection.exec_driver_sql(sql)).scalar_one())
 
     async def scalars(self, statement: Executable) -> Sequence[Any]:
         """Run one statement and return the first column of every row."""

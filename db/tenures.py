@@ -1,102 +1,124 @@
-"""Who headed a post, and where it was, on a given date: only as far as the data says."""
+"""Who headed a post, and where it was, on a given date: only as far as the data says.
+
+Both are SQL, so the resolvers (for many posts in one statement) and compiled queries
+(inside their one statement) ask the same question. Dates are partial and stored as
+ISO text; comparisons against a day use two facts about that text: a partial date
+sorts as its first day does against a full date, and it followed by "~" (which sorts
+after every digit and dash) sorts at or after a day exactly when its last day does.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-from typing import TypeVar
+from typing import Any
 
-from db import models
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    String,
+    and_,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.orm import aliased
+
+from db import models, orders
 from db.partial_date import PartialDate
 
-T = TypeVar("T")
-Span = tuple[dt.date, dt.date]
+
+def first_day(value: Any) -> ColumnElement[str]:
+    """The first day of a stored partial date, as ISO text: 2023 → 2023-01-01."""
+    return func.substr(type_coerce(value, String).concat(literal("-01-01", String)), 1, 10)
 
 
-def _cut(first: dt.date, last: dt.date, successor: PartialDate | None) -> Span:
-    """A span that a successor's start, if any, brings to an end the day before."""
-    if successor is not None and successor.first_day > first:
-        last = min(last, successor.first_day - dt.timedelta(days=1))
-    return first, last
+def _lasts_until(value: Any, day: str) -> ColumnElement[bool]:
+    """The stored period's last day is on or after `day` (NULL when the value is)."""
+    return type_coerce(value, String).concat(literal("~", String)) >= day
 
 
-def _latest_during(spans: list[tuple[Span | None, T]], on: PartialDate) -> T | None:
-    """Of the items whose span shares a day with `on`, the one that began last."""
-    hits = [
-        (span[0], index, item)
-        for index, (span, item) in enumerate(spans)
-        if span is not None and span[0] <= on.last_day and span[1] >= on.first_day
-    ]
-    return max(hits, key=lambda hit: (hit[0], hit[1]))[2] if hits else None
+def head_on(mission_id: Any, on: PartialDate, *outer: Any) -> ScalarSelect[int]:
+    """The id of the head in office at the post during `on`; NULL where the data does not say.
 
-
-def _began(head: models.HeadOfMission) -> PartialDate | None:
-    known = [date for date in (head.start, head.held_on) if date is not None]
-    return min(known) if known else None
-
-
-def tenure_span(head: models.HeadOfMission, successor: PartialDate | None) -> Span | None:
-    """The days a tenure is known to cover; None when the data places it nowhere.
-
-    It runs from its start (or the first day the sources show the head in office) to
-    its end; an ongoing one runs on, and one whose end is unknown covers only the days
-    the sources vouch for. A successor's start ends it in any case.
+    A tenure runs from the first date known of it (its start, or a day the sources
+    show the head in office) to its end; an ongoing one runs on, and one whose end is
+    unknown covers only the dates the sources vouch for. The next head's start ends
+    it the day before in any case. Of the tenures that share a day with `on`, the one
+    that began last is the answer. `outer` names what `mission_id` comes from, to
+    correlate with.
     """
-    known = [date for date in (head.start, head.held_on) if date is not None]
-    if not known:
-        return None
-    first = min(date.first_day for date in known)
-    if head.end is not None:
-        last = head.end.last_day
-    elif head.ongoing:
-        last = dt.date.max
-    else:
-        last = max(date.last_day for date in known)
-    return _cut(first, last, successor)
+    head = aliased(models.HeadOfMission)
+    began = orders.began(head.start, head.held_on)
+    order = [began, head.id]  # tenure order, among the heads the data places in time
+    placed = (
+        select(
+            head.id,
+            head.end,
+            head.ongoing,
+            head.start,
+            head.held_on,
+            first_day(began).label("first"),
+            func.lead(first_day(began)).over(order_by=order).label("successor"),
+            func.row_number().over(order_by=order).label("position"),
+        )
+        .where(head.mission_id == mission_id, began.is_not(None))
+        .correlate(*outer)
+        .subquery()
+    )
+    start, end = on.first_day.isoformat(), on.last_day.isoformat()
+    row = placed.c
+    lasts = or_(
+        and_(row.end.is_not(None), _lasts_until(row.end, start)),
+        and_(row.end.is_(None), row.ongoing == true()),
+        and_(
+            row.end.is_(None), or_(_lasts_until(row.start, start), _lasts_until(row.held_on, start))
+        ),
+    )
+    return _latest(placed, and_(row.first <= end, lasts), start)
 
 
-def head_on(heads: Sequence[models.HeadOfMission], on: PartialDate) -> models.HeadOfMission | None:
-    """The head in office during `on`, or None where the data does not say."""
-    placed = [head for head in in_tenure_order(heads) if _began(head) is not None]
-    spans = [
-        (tenure_span(head, _began(placed[i + 1]) if i + 1 < len(placed) else None), head)
-        for i, head in enumerate(placed)
-    ]
-    return _latest_during(spans, on)
+def address_on(mission_id: Any, on: PartialDate, *outer: Any) -> ScalarSelect[int]:
+    """The id of the address the post had during `on`, or NULL.
 
-
-def address_on(
-    addresses: Sequence[models.MissionAddress], on: PartialDate
-) -> models.MissionAddress | None:
-    """The address a post had during `on`; one with no end holds until the next move.
-
-    An address whose start is unknown is taken to be the first the post had.
+    An address holds from its start (an unknown start counts as the first address)
+    to its end, or until the next move when it has none.
     """
+    address = aliased(models.MissionAddress)
+    first = func.coalesce(first_day(address.start), literal("", String))
+    order = [
+        first,
+        func.coalesce(type_coerce(address.start, String), literal("", String)),
+        address.id,
+    ]
+    placed = (
+        select(
+            address.id,
+            address.end,
+            first.label("first"),
+            func.lead(first_day(address.start)).over(order_by=order).label("successor"),
+            func.row_number().over(order_by=order).label("position"),
+        )
+        .where(address.mission_id == mission_id)
+        .correlate(*outer)
+        .subquery()
+    )
+    start, end = on.first_day.isoformat(), on.last_day.isoformat()
+    row = placed.c
+    lasts = or_(row.end.is_(None), _lasts_until(row.end, start))
+    return _latest(placed, and_(row.first <= end, lasts), start)
 
-    def began(item: models.MissionAddress) -> dt.date:
-        return item.start.first_day if item.start is not None else dt.date.min
 
-    placed = sorted(addresses, key=began)
-    spans: list[tuple[Span | None, models.MissionAddress]] = []
-    for i, item in enumerate(placed):
-        last = item.end.last_day if item.end is not None else dt.date.max
-        successor = placed[i + 1].start if i + 1 < len(placed) else None
-        spans.append((_cut(began(item), last, successor), item))
-    return _latest_during(spans, on)
-
-
-def in_tenure_order(heads: Sequence[models.HeadOfMission]) -> list[models.HeadOfMission]:
-    """Heads by when their tenure began (as far as known), those never placed last."""
-    return sorted(heads, key=lambda head: (_began(head) is None, str(_began(head) or ""), head.id))
-
-
-def in_office_order(positions: Sequence[models.Position]) -> list[models.Position]:
-    """Positions by the earliest date known of each, those never dated last."""
-
-    def began(position: models.Position) -> PartialDate | None:
-        known = [date for date in (position.start, position.held_on) if date is not None]
-        return min(known) if known else None
-
-    return sorted(
-        positions, key=lambda item: (began(item) is None, str(began(item) or ""), item.id)
+def _latest(placed: Any, covers: ColumnElement[bool], start: str) -> ScalarSelect[int]:
+    """Of the placed rows that cover the period (cut short by a successor), the one that began last."""
+    row = placed.c
+    # A successor that begins later ends a span the day before it begins.
+    uncut = or_(row.successor.is_(None), row.successor <= row.first, row.successor > start)
+    return (
+        select(row.id)
+        .where(covers, uncut)
+        .order_by(row.first.desc(), row.position.desc())
+        .limit(1)
+        .scalar_subquery()
     )

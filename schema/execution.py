@@ -30,11 +30,11 @@ from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import OperationType
 
 from schema.compiled.plans import Plans, RawJSON
-from schema.errors import is_outage, mask_unexpected
+from schema.errors import mask_unexpected
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
 from schema.validation import PartialDateLiteralRule
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bilateral.execution")
 
 
 @dataclass(frozen=True)
@@ -145,16 +145,14 @@ class Operations:
             if key is not None and self.plans is not None:
                 plan = self.plans.make(key, document, operation, coerced)
         if plan is not None and plan.sql is not None:
+            assert self.plans is not None
             try:
-                return RawJSON(await asyncio.wait_for(context.reader.text(plan.sql), self.timeout))
+                return RawJSON(await asyncio.wait_for(self.plans.answer(plan), self.timeout))
             except TimeoutError:
                 return self._timed_out(request_id)
             except Exception as error:  # the resolvers answer, and report an outage if it is one
-                assert self.plans is not None and key is not None
-                if not is_outage(error):
-                    # Such as SQLite's parser giving up on a very deep statement: not again.
-                    log.warning("request %s: compiled statement failed: %s", request_id, error)
-                    self.plans.refuse(key, plan, str(error))
+                self.plans.failures += 1
+                log.warning("request %s: compiled statement failed: %r", request_id, error)
         return await self._resolve(document, operation, variables, context, request_id)
 
     def _checked(

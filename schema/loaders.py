@@ -7,11 +7,12 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table, select
+from sqlalchemy import ColumnElement, Select, Table, select
 from strawberry.dataloader import DataLoader
 
-from db import models, pages, queries
+from db import models, orders, pages, queries, tenures
 from db.pages import Column, Page
+from db.partial_date import PartialDate
 from db.session import Reader
 
 K = TypeVar("K", bound=Hashable)
@@ -145,31 +146,36 @@ class Loaders:
         Address, Accreditation = models.MissionAddress, models.Accreditation
         Participation, Quote, Figure = models.Participation, models.Quote, models.Figure
         self.missions_by_country = _rows_by(
-            reader, Mission, Mission.country_id, Mission.name, Mission.id
+            reader, Mission, Mission.country_id, *orders.by_name(Mission)
         )
         self.missions_by_host = _rows_by(
-            reader, Mission, Mission.host_country_id, Mission.name, Mission.id
+            reader, Mission, Mission.host_country_id, *orders.by_name(Mission)
         )
-        self.addresses = _rows_by(reader, Address, Address.mission_id, Address.start, Address.id)
+        self.addresses = _rows_by(reader, Address, Address.mission_id, *orders.addresses(Address))
         self.accreditations = _rows_by(
-            reader, Accreditation, Accreditation.mission_id, Accreditation.id
+            reader, Accreditation, Accreditation.mission_id, *orders.by_id(Accreditation)
         )
-        self.heads = _rows_by(reader, Head, Head.mission_id, Head.id)
-        self.headships = _rows_by(reader, Head, Head.person_id, Head.id)
-        self.positions = _rows_by(reader, Position, Position.person_id, Position.id)
+        self.heads = _rows_by(reader, Head, Head.mission_id, *orders.tenure(Head))
+        self.headships = _rows_by(reader, Head, Head.person_id, *orders.tenure(Head))
+        self.positions = _rows_by(reader, Position, Position.person_id, *orders.office(Position))
         self.participants = _rows_by(
-            reader, Participation, Participation.event_id, Participation.id
+            reader, Participation, Participation.event_id, *orders.by_id(Participation)
         )
-        self.quotes_by_event = _rows_by(reader, Quote, Quote.event_id, Quote.id)
-        self.quotes_by_speaker = _rows_by(reader, Quote, Quote.speaker_id, Quote.date, Quote.id)
-        self.figures = _rows_by(reader, Figure, Figure.event_id, Figure.id)
+        self.quotes_by_event = _rows_by(reader, Quote, Quote.event_id, *orders.by_id(Quote))
+        self.quotes_by_speaker = _rows_by(
+            reader, Quote, Quote.speaker_id, *orders.quotes_of_speaker(Quote)
+        )
+        self.figures = _rows_by(reader, Figure, Figure.event_id, *orders.by_id(Figure))
+        self.missions_of_relation = self._missions_of_relation()
+        self.head_on = _per_parent(self._on_date(tenures.head_on), None)
+        self.address_on = _per_parent(self._on_date(tenures.address_on), None)
         self.event_countries = _through(
             reader,
             models.Country,
             models.event_country,
             "event_id",
             "country_id",
-            models.Country.code,
+            *orders.by_code(models.Country),
         )
         self.organizations_of_relation = _through(
             reader,
@@ -177,7 +183,7 @@ class Loaders:
             models.relation_organization,
             "relation_id",
             "organization_id",
-            models.Organization.name,
+            *orders.by_name(models.Organization),
         )
         self.sources_of_event = _sources(reader, models.event_source)
         self.sources_of_mission = _sources(reader, models.mission_source)
@@ -207,6 +213,34 @@ class Loaders:
             return {row.code: row for row in rows}
 
         return batched(fetch, None)
+
+    def _missions_of_relation(self) -> DataLoader[int, list[models.Mission]]:
+        """The posts either country of a relation keeps in the other."""
+        R_, M = models.Relation, models.Mission
+
+        async def fetch(keys: list[int]) -> dict[int, list[models.Mission]]:
+            rows = await self.reader.execute(
+                select(R_.id, M)
+                .join(M, queries.posts_of_relation(R_, M))
+                .where(R_.id.in_(keys))
+                .order_by(*orders.by_name(M))
+            )
+            return _grouped(rows)
+
+        return batched(fetch, [])
+
+    def _on_date(
+        self, question: Callable[..., Any]
+    ) -> Callable[[Sequence[int], PartialDate], Awaitable[dict[int, int | None]]]:
+        """Per post, the id of the row that answers a question about one date (head, address)."""
+
+        async def fetch(parents: Sequence[int], on: PartialDate) -> dict[int, int | None]:
+            M = models.Mission
+            answer: ColumnElement[Any] = question(M.id, on, M)
+            rows = await self.reader.execute(select(M.id, answer).where(M.id.in_(parents)))
+            return {row[0]: row[-1] for row in rows}
+
+        return fetch
 
     def _relations_by_country(self) -> DataLoader[int, list[models.Relation]]:
         R_ = models.Relation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from sqlalchemy import text
@@ -15,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from db import statements
 from db.feed import Feed
 from db.migrate import ensure_schema
 from db.session import Writer, make_engine, make_sessions
@@ -29,6 +31,8 @@ from server.live import SubscriptionEndpoint
 from server.request_id import HEADER, RequestIdMiddleware
 from server.settings import Settings
 
+log = logging.getLogger("bilateral.app")
+
 
 async def prepare_database(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
     """Set up a new database (schema, then the article); refuse one whose schema is behind."""
@@ -41,7 +45,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
     sessions = make_sessions(engine)
-    plans = Plans(schema._schema, engine.dialect) if settings.compiled else None
+    plans = None
+    if settings.compiled:
+        try:
+            plans = Plans(schema._schema, engine.dialect, statements.for_url(engine.url))
+        except ValueError as reason:
+            log.warning("queries run on the resolvers only: %s", reason)
     operations = Operations(
         schema._schema, settings.limits, timeout=settings.timeout_seconds, plans=plans
     )
@@ -56,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:  # also when start-up fails, so that no connection is left open
             await feed.close()
+            if plans is not None:
+                await plans.statements.close()
             await engine.dispose()
 
     async def healthz(_: Request) -> Response:

@@ -59,6 +59,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             host=settings.host,
             port=settings.port,
             workers=args.workers,
+            access_log=args.access_log,
         )
     return status
 
@@ -175,6 +176,12 @@ def _parser() -> argparse.ArgumentParser:
         "serve", help="serve the API (HOST, PORT, DATABASE_URL from the environment)"
     )
     serve.add_argument("--workers", type=int, default=1, help="server processes to run (default 1)")
+    serve.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="do not log a line per request (errors and warnings are still logged)",
+    )
     commands.add_parser("migrate", help="bring the database's schema up to this code's")
 
     seed = commands.add_parser(

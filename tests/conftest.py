@@ -128,18 +128,29 @@ def error(graphql: GraphQL) -> Failing:
 
 
 class StatementCounter:
-    """Counts the SQL statements an engine runs while it is switched on."""
+    """Counts the SQL statements the app runs while it is switched on.
 
-    def __init__(self) -> None:
-        self.count = 0
+    Those of its engine (resolvers, writes) and those compiled queries run on their own.
+    """
+
+    def __init__(self, app: Starlette | None = None) -> None:
+        plans = app.state.operations.plans if app is not None else None
+        self.compiled = plans.statements if plans is not None else None
+        self.compiled_start = self.compiled.executed if self.compiled is not None else 0
+        self.engine_count = 0
 
     def __call__(self, *_: Any) -> None:
-        self.count += 1
+        self.engine_count += 1
+
+    @property
+    def count(self) -> int:
+        compiled = self.compiled.executed - self.compiled_start if self.compiled else 0
+        return self.engine_count + compiled
 
 
 @pytest.fixture
 def statements(app: Starlette) -> Iterator[StatementCounter]:
-    counter = StatementCounter()
+    counter = StatementCounter(app)
     engine = app.state.engine.sync_engine
     event.listen(engine, "before_cursor_execute", counter)
     yield counter

@@ -20,6 +20,8 @@ from sqlalchemy import inspect, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
+from db.session import make_engine
+
 T = TypeVar("T")
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -72,7 +74,7 @@ def _tables(connection: Any) -> list[str]:
 
 
 async def _dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    engine = create_async_engine(url)
+    engine = make_engine(url)
     try:
         async with engine.connect() as connection:
             names = await connection.run_sync(_tables)

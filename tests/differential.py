@@ -75,6 +75,8 @@ async def compare(
     if plan is None:
         tally["not a query, or not valid"] += 1
         return None
+    assert operations.plans is not None
+    assert operations.plans.failures == 0, "a compiled statement failed (see the log)"
     with resolvers_only(operations):
         response = await client.post("/graphql", json={"query": query, "variables": variables})
     reference = response.content

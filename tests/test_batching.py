@@ -82,32 +82,39 @@ def _scaled_article(copies: int) -> dict[str, Any]:
     return scaled
 
 
-async def _statements_for(tmp_path: Path, url: str, copies: int) -> tuple[int, dict[str, Any]]:
+async def _statements_for(
+    tmp_path: Path, url: str, copies: int, *, compiled: bool = False
+) -> tuple[int, dict[str, Any]]:
+    """The statements NESTED costs on the article copied `copies` times, and its data."""
     seed_file = tmp_path / f"article-x{copies}.yaml"
     seed_file.write_text(
         yaml.safe_dump(_scaled_article(copies), allow_unicode=True), encoding="utf-8"
     )
     # The query is far beyond the default node estimate on purpose: it is here to count statements.
-    async with started(Settings(database_url=url, limits=Limits(max_nodes=10**9))) as app:
+    settings = Settings(database_url=url, limits=Limits(max_nodes=10**9), compiled=compiled)
+    async with started(settings) as app:
         await seed_database(make_sessions(app.state.engine), seed_file, reset=True)
         statements: list[str] = []
 
         def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
             statements.append(statement)
 
+        plans = app.state.operations.plans
+        compiled_before = plans.statements.executed if plans is not None else 0
         event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
         async with client_of(app) as client:
             response = await client.post("/graphql", json={"query": NESTED})
         event.remove(app.state.engine.sync_engine, "before_cursor_execute", record)
+        compiled_count = plans.statements.executed - compiled_before if plans is not None else 0
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return len(statements), body["data"]
+    return len(statements) + compiled_count, body["data"]
 
 
 async def test_nested_query_statement_count_does_not_grow_with_rows(
     tmp_path: Path, databases: Databases
 ) -> None:
-    """Ten and twenty times the article cost the same statements; the article alone no more.
+    """On the resolvers, ten and twenty times the article cost the same statements; the article alone no more.
 
     (At 1x every page holds all its rows, so more of them are already loaded elsewhere
     in the request: a small dataset may cost fewer statements.) Which loader's batch
@@ -123,3 +130,17 @@ async def test_nested_query_statement_count_does_not_grow_with_rows(
     assert events == [13, 130, 260]
     assert abs(twenty_count - ten_count) <= 2
     assert seed_count <= ten_count + 2 and max(seed_count, ten_count, twenty_count) < 42
+
+
+async def test_a_compiled_query_is_one_statement_at_any_size(
+    tmp_path: Path, databases: Databases
+) -> None:
+    """Compiled, the same query is one statement on the article and on twenty copies of it,
+    and its answer is the resolvers' answer."""
+    for copies in (1, 20):
+        url = databases.new()
+        count, found = await _statements_for(tmp_path, url, copies, compiled=True)
+        assert count == 1
+        _, reference = await _statements_for(tmp_path, url, copies, compiled=False)
+        assert found == reference
+        assert len(found["relation"]["missions"]) == 3 * copies

@@ -5,21 +5,26 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import ClientFor
 
-from schema.types import mission
+from schema.loaders import Loaders
 
 
-def _explode(*_: Any) -> None:
-    raise RuntimeError("SELECT secret FROM /srv/bilateral/db.py line 42")
+def _explode(*_: Any) -> Any:
+    async def fetch(*_: Any) -> Any:
+        raise RuntimeError("SELECT secret FROM /srv/bilateral/db.py line 42")
+
+    return fetch
 
 
 async def test_an_unexpected_error_is_masked_with_a_request_id_and_logged(
-    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(mission, "head_on", _explode)
+    monkeypatch.setattr(Loaders, "_on_date", _explode)
     query = '{ country(code: "MY") { name embassies { name head { title } } } }'
     with caplog.at_level(logging.ERROR, logger="bilateral.errors"):
-        response = await client.post("/graphql", json={"query": query})
+        async with client_for(compiled=False) as client:  # a resolver fails
+            response = await client.post("/graphql", json={"query": query})
     body = response.json()
     request_id = response.headers["x-request-id"]
     assert response.status_code == 200

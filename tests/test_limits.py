@@ -8,8 +8,8 @@ import pytest
 from conftest import ClientFor, StatementCounter
 from graphql import get_introspection_query
 
-from db.session import Reader
 from schema import loaders
+from schema.compiled.plans import Plan, Plans
 from schema.limits import Limits
 
 
@@ -167,13 +167,13 @@ async def test_a_slow_request_is_stopped_at_the_time_limit(
 async def test_a_slow_compiled_statement_is_stopped_at_the_time_limit(
     client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = Reader.text
+    original = Plans.answer
 
-    async def slow(self: Reader, sql: str) -> str:
+    async def slow(self: Plans, plan: Plan) -> str:
         await asyncio.sleep(5)
-        return await original(self, sql)
+        return await original(self, plan)
 
-    monkeypatch.setattr(Reader, "text", slow)
+    monkeypatch.setattr(Plans, "answer", slow)
     async with client_for(timeout_seconds=0.2) as client:
         body = await _post(client, '{ country(code: "BE") { relations { established } } }')
         assert body["data"] is None

@@ -8,10 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from databases import Databases, dump, run_apart
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from db.base import Base
 from db.migrate import alembic_config, head_revision, upgrade
+from db.session import make_engine
 from server.cli import main
 
 
@@ -28,7 +28,7 @@ def _differences(url: str) -> list[Any]:
         return list(compare_metadata(context, Base.metadata))
 
     async def run() -> list[Any]:
-        engine = create_async_engine(url)
+        engine = make_engine(url)
         try:
             async with engine.connect() as connection:
                 return await connection.run_sync(compare)
@@ -40,7 +40,7 @@ def _differences(url: str) -> list[Any]:
 
 def _execute(url: str, statement: str) -> None:
     async def run() -> None:
-        engine = create_async_engine(url)
+        engine = make_engine(url)
         try:
             async with engine.begin() as connection:
                 await connection.execute(text(statement))

@@ -1,12 +1,46 @@
-"""Who headed a post and where it was on a date, told only as far as the data says."""
+"""Who headed a post and where it was on a date, told only as far as the data says.
+
+The questions are SQL (db/tenures.py); each test puts its rows in a fresh in-memory
+database and asks.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Sequence
+from typing import TypeVar
 
-from db import models
+from sqlalchemy import ScalarSelect, create_engine, insert, literal, select
+from sqlalchemy.orm import Session
+
+from db import models, sqlite_driver, tenures
+from db.base import Base
 from db.partial_date import PartialDate
-from db.tenures import address_on, head_on, tenure_span
+
+Row = TypeVar("Row", models.HeadOfMission, models.MissionAddress)
+
+
+def _ask(model: type[Row], rows: Sequence[Row], question: ScalarSelect[int]) -> Row | None:
+    """The row (of `rows`, stored at post 1) whose id a question about post 1 gives."""
+    engine = create_engine("sqlite://", module=sqlite_driver.sqlite)
+    Base.metadata.create_all(engine)
+    columns = [attribute.key for attribute in model.__mapper__.column_attrs]
+    with Session(engine) as session:
+        session.execute(
+            insert(model), [{key: getattr(row, key) for key in columns} for row in rows]
+        )
+        found = session.execute(select(question)).scalar()
+    engine.dispose()
+    return next((row for row in rows if row.id == found), None)
+
+
+def head_on(heads: Sequence[models.HeadOfMission], on: PartialDate) -> models.HeadOfMission | None:
+    return _ask(models.HeadOfMission, heads, tenures.head_on(literal(1), on))
+
+
+def address_on(
+    addresses: Sequence[models.MissionAddress], on: PartialDate
+) -> models.MissionAddress | None:
+    return _ask(models.MissionAddress, addresses, tenures.address_on(literal(1), on))
 
 
 def date(text: str) -> PartialDate:
@@ -61,40 +95,46 @@ def test_a_tenure_with_an_unknown_end_does_not_cover_a_later_decade() -> None:
     assert head_on([LAI], date("2000")) is None
 
 
-def test_the_span_of_a_tenure_with_an_unknown_end_is_its_start_period() -> None:
-    assert tenure_span(LAI, None) == (dt.date(1975, 1, 1), dt.date(1975, 12, 31))
+def test_a_tenure_with_an_unknown_end_covers_the_last_day_of_its_start_year() -> None:
+    assert head_on([LAI], date("1975-12-31")) is LAI
+    assert head_on([LAI], date("1976-01-01")) is None
 
 
 def test_an_ongoing_tenure_covers_today() -> None:
-    assert head_on([LAI, KHALID], PartialDate.of(dt.date.today())) is KHALID
+    assert head_on([LAI, KHALID], PartialDate.today()) is KHALID
 
 
 def test_an_ongoing_tenure_does_not_cover_the_month_before_it_began() -> None:
     assert head_on([LAI, KHALID], date("2023-09")) is None
 
 
-def test_the_span_of_an_ongoing_tenure_runs_to_the_end_of_time() -> None:
-    assert tenure_span(KHALID, None) == (dt.date(2023, 10, 1), dt.date.max)
+def test_an_ongoing_tenure_runs_to_the_end_of_time() -> None:
+    assert head_on([LAI, KHALID], date("9999-12-31")) is KHALID
 
 
 def test_a_successors_start_ends_an_ongoing_predecessor_the_day_before() -> None:
-    first = head(1, start="2010", ongoing=True)
-    assert tenure_span(first, date("2015-06")) == (dt.date(2010, 1, 1), dt.date(2015, 5, 31))
+    first, second = head(1, start="2010", ongoing=True), head(2, start="2015-06-02")
+    assert head_on([first, second], date("2015-06-01")) is first
+    assert head_on([first, second], date("2015-06-02")) is second
+    assert head_on([first, second], date("2015-06-03")) is None  # the second's end is unknown
 
 
-def test_of_two_ongoing_tenures_the_earlier_holds_until_the_later_begins() -> None:
-    first, second = head(1, start="2010", ongoing=True), head(2, start="2015-06", ongoing=True)
-    assert head_on([second, first], date("2015-05")) is first
+# The database holds one ongoing head per post; a predecessor whose recorded end runs
+# past the successor's start is cut short by it just the same.
+EARLIER = head(1, start="2010", end="2016")
+LATER = head(2, start="2015-06", ongoing=True)
 
 
-def test_of_two_ongoing_tenures_the_later_holds_once_it_has_begun() -> None:
-    first, second = head(1, start="2010", ongoing=True), head(2, start="2015-06", ongoing=True)
-    assert head_on([first, second], date("2020")) is second
+def test_of_overlapping_tenures_the_earlier_holds_until_the_later_begins() -> None:
+    assert head_on([LATER, EARLIER], date("2015-05")) is EARLIER
+
+
+def test_of_overlapping_tenures_the_later_holds_once_it_has_begun() -> None:
+    assert head_on([EARLIER, LATER], date("2020")) is LATER
 
 
 def test_in_the_year_of_a_handover_the_head_who_began_last_is_found() -> None:
-    first, second = head(1, start="2010", ongoing=True), head(2, start="2015-06", ongoing=True)
-    assert head_on([first, second], date("2015")) is second
+    assert head_on([EARLIER, LATER], date("2015")) is LATER
 
 
 def test_a_recorded_end_is_covered() -> None:
@@ -124,9 +164,10 @@ def test_a_head_known_only_on_one_day_is_not_found_the_day_after() -> None:
     assert head_on([head(1, held_on="2022-03-18")], date("2022-03-19")) is None
 
 
-def test_a_head_the_data_places_nowhere_has_no_span_and_is_never_found() -> None:
-    unplaced = head(1)
-    assert (tenure_span(unplaced, None), head_on([unplaced], date("2022"))) == (None, None)
+def test_a_head_the_data_places_nowhere_is_never_found() -> None:
+    assert head_on([head(1)], date("2022")) is None
+    placed = head(2, start="2020", ongoing=True)
+    assert head_on([head(1), placed], date("2022")) is placed
 
 
 FRANKLIN_ROOSEVELT = address(1, "1975", "1982")

@@ -38,12 +38,13 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import DocumentNode, FragmentDefinitionNode
-from sqlalchemy import Select, and_, false, func, literal, or_, select, true
+from sqlalchemy import Select, and_, case, false, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
-from db import models, orders, pages, queries
+from db import models, orders, pages, queries, tenures
 from db.countries import find_iso_country
 from db.pages import Key
+from db.partial_date import PartialDate
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql
 from schema.connection import decode_cursor, page_size
 from schema.ids import parse_id
@@ -210,13 +211,7 @@ class _Build:
         for type_name, model, column in members:
             member = self.schema.get_type(type_name)
             assert isinstance(member, GraphQLObjectType)
-            branches.append(
-                (
-                    column.is_not(None),
-                    self.one(member, model, lambda row, c=column: row.id == c, details),
-                )
-            )
-        from sqlalchemy import case
+            branches.append((column.is_not(None), self.one(member, model, _id_is(column), details)))
 
         return self.json.embed(case(*branches, else_=None))
 
@@ -286,7 +281,11 @@ class _Build:
                 counted = ids.subquery()
                 pairs.append((key, select(func.count()).select_from(counted).scalar_subquery()))
             elif name == "nodes":
-                pairs.append((key, items(lambda row, _, g=group: self.document(node_type, row, g))))
+
+                def build_node(row: Any, _: Any, g: Details = group) -> Expr:
+                    return self.document(node_type, row, g)
+
+                pairs.append((key, items(build_node)))
             elif name == "edges":
                 edge = _object_type(connection.fields["edges"].type)
 
@@ -380,6 +379,11 @@ class _Build:
         return self.connection(
             type_, spec, details, arguments.get("first"), arguments.get("after"), parent
         )
+
+
+def _id_is(value: Any) -> Callable[[Any], Any]:
+    """The condition that a row's id is `value`, for `_Build.one`."""
+    return lambda row: row.id == value
 
 
 def _object_type(type_: GraphQLType) -> GraphQLObjectType:
@@ -491,6 +495,23 @@ def missions(attribute: str, fixed: Sequence[Any] = ()) -> Handler:
     return handle
 
 
+def head_on(
+    build: _Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    on = arguments.get("asOf") or PartialDate.today()
+    found = tenures.head_on(row.id, on, row)
+    return build.one(type_, models.HeadOfMission, lambda head: head.id == found, details)
+
+
+def address_on(
+    build: _Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    on = arguments.get("asOf") or PartialDate.today()
+    found = tenures.address_on(row.id, on, row)
+    address = aliased(models.MissionAddress)
+    return select(address.address).where(address.id == found).scalar_subquery()
+
+
 def participant(
     build: _Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
@@ -550,8 +571,6 @@ def place(
                     ),
                 )
             )
-    from sqlalchemy import case
-
     return build.json.embed(case((row.place_name.is_(None), None), else_=build.object(pairs)))
 
 
@@ -562,7 +581,7 @@ def relation_countries(
         type_,
         models.Country,
         lambda country: or_(country.id == row.country_a_id, country.id == row.country_b_id),
-        lambda country: [country.code],
+        orders.by_code,
         details,
         row,
     )
@@ -571,17 +590,14 @@ def relation_countries(
 def relation_missions(
     build: _Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    def where(mission: Any) -> Any:
-        return or_(
-            and_(
-                mission.country_id == row.country_a_id, mission.host_country_id == row.country_b_id
-            ),
-            and_(
-                mission.country_id == row.country_b_id, mission.host_country_id == row.country_a_id
-            ),
-        )
-
-    return build.many(type_, models.Mission, where, orders.by_name, details, row)
+    return build.many(
+        type_,
+        models.Mission,
+        lambda mission: queries.posts_of_relation(row, mission),
+        orders.by_name,
+        details,
+        row,
+    )
 
 
 def relations(
@@ -639,6 +655,8 @@ FIELDS: dict[tuple[str, str], Handler] = {
     ("Mission", "addresses"): rows_of(models.MissionAddress, "mission_id", orders.addresses),
     ("Mission", "accreditations"): rows_of(models.Accreditation, "mission_id", orders.by_id),
     ("Mission", "heads"): rows_of(models.HeadOfMission, "mission_id", orders.tenure),
+    ("Mission", "head"): head_on,
+    ("Mission", "address"): address_on,
     ("Mission", "sources"): sources(models.mission_source),
     ("MissionAddress", "address"): column("address"),
     ("MissionAddress", "city"): column("city"),
@@ -689,7 +707,7 @@ FIELDS: dict[tuple[str, str], Handler] = {
     ("Event", "place"): place,
     ("Event", "participants"): participants,
     ("Event", "countries"): linked(
-        models.Country, models.event_country, "event_id", "country_id", lambda c: [c.code]
+        models.Country, models.event_country, "event_id", "country_id", orders.by_code
     ),
     ("Event", "quotes"): rows_of(models.Quote, "event_id", orders.by_id),
     ("Event", "figures"): rows_of(models.Figure, "event_id", orders.by_id),
@@ -713,7 +731,7 @@ FIELDS: dict[tuple[str, str], Handler] = {
         models.relation_organization,
         "relation_id",
         "organization_id",
-        lambda o: [o.name],
+        orders.by_name,
     ),
     ("Relation", "events"): relation_events,
     ("Relation", "sources"): sources(models.relation_source),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections import OrderedDict
@@ -13,10 +14,11 @@ from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues
 from sqlalchemy.engine import Dialect
 
+from db.statements import Statements
 from schema.compiled.compiler import Compiler, Uncovered
 from schema.compiled.json_sql import for_dialect
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("bilateral.plans")
 
 
 class RawJSON:
@@ -47,10 +49,14 @@ class Plans:
     has a plan of its own.
     """
 
-    def __init__(self, schema: GraphQLSchema, dialect: Dialect, size: int = 1024) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, dialect: Dialect, statements: Statements, size: int = 1024
+    ) -> None:
         self.compiler = Compiler(schema, for_dialect(dialect.name))
         self.dialect = dialect
+        self.statements = statements
         self.size = size
+        self.failures = 0  # statements that failed, so the resolvers answered instead
         self._plans: OrderedDict[tuple[int, str], Plan] = OrderedDict()
 
     @staticmethod
@@ -58,7 +64,8 @@ class Plans:
         operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
     ) -> tuple[int, str]:
         written = json.dumps(variables or {}, sort_keys=True, separators=(",", ":"))
-        return id(operation), written
+        # Today's date is part of the key: questions asked "as of today" by default change with it.
+        return id(operation), f"{dt.date.today().isoformat()} {written}"
 
     def cached(self, key: tuple[int, str]) -> Plan | None:
         """The plan made before for this key, if it is still kept."""
@@ -67,9 +74,10 @@ class Plans:
             self._plans.move_to_end(key)
         return found
 
-    def refuse(self, key: tuple[int, str], plan: Plan, reason: str) -> None:
-        """Send an operation whose statement failed to the resolvers from now on."""
-        self._plans[key] = Plan(plan.operation, None, f"the statement failed: {reason}")
+    async def answer(self, plan: Plan) -> str:
+        """The `data` JSON text a compiled plan's statement builds."""
+        assert plan.sql is not None
+        return await self.statements.text(plan.sql)
 
     def make(
         self,

@@ -1,13 +1,11 @@
 """Posts: the Mission type, its addresses and accreditations, and the heads of mission."""
 
-import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Union
 
 import strawberry
 
 from db import models
 from db.partial_date import PartialDate
-from db.tenures import address_on, head_on, in_tenure_order
 from schema.context import Info
 from schema.enums import MissionKind
 from schema.ids import encode_id
@@ -20,10 +18,6 @@ if TYPE_CHECKING:
 
 PersonRef = Annotated["Person", strawberry.lazy("schema.types.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.types.organization")]
-
-
-def _today() -> PartialDate:
-    return PartialDate.of(dt.date.today())
 
 
 async def load_country(info: Info, pk: int) -> Country:
@@ -175,9 +169,12 @@ class Mission(Node):
             strawberry.argument(description="The date to answer for (default: today)."),
         ] = None,
     ) -> str | None:
-        rows = await info.context.loaders.addresses.load(self.row.id)
-        found = address_on(rows, as_of or _today())
-        return found.address if found is not None else None
+        loaders = info.context.loaders
+        found = await loaders.address_on.load((self.row.id, as_of or PartialDate.today()))
+        if found is None:
+            return None
+        rows = await loaders.addresses.load(self.row.id)
+        return next(row.address for row in rows if row.id == found)
 
     @strawberry.field(description="Every known address of the post, oldest first.")
     async def addresses(self, info: Info) -> list[MissionAddress]:
@@ -196,7 +193,7 @@ class Mission(Node):
     )
     async def heads(self, info: Info) -> list[HeadOfMission]:
         rows = await info.context.loaders.heads.load(self.row.id)
-        return [HeadOfMission.from_row(row) for row in in_tenure_order(rows)]
+        return [HeadOfMission.from_row(row) for row in rows]
 
     @strawberry.field(
         description="Who headed the post on the given date (default: today); null where the data does not say."
@@ -209,9 +206,10 @@ class Mission(Node):
             strawberry.argument(description="The date to answer for (default: today)."),
         ] = None,
     ) -> HeadOfMission | None:
-        rows = await info.context.loaders.heads.load(self.row.id)
-        found = head_on(rows, as_of or _today())
-        return HeadOfMission.from_row(found) if found is not None else None
+        loaders = info.context.loaders
+        found = await loaders.head_on.load((self.row.id, as_of or PartialDate.today()))
+        row = None if found is None else await loaders.head_of_mission.load(found)
+        return None if row is None else HeadOfMission.from_row(row)
 
     @strawberry.field(description="The sources that state this post's existence and details.")
     async def sources(self, info: Info) -> list[Source]:

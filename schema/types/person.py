@@ -6,7 +6,6 @@ import strawberry
 
 from db import models
 from db.partial_date import PartialDate
-from db.tenures import in_office_order, in_tenure_order
 from schema.context import Info
 from schema.ids import encode_id
 from schema.types.country import Country
@@ -77,13 +76,13 @@ class Person(Node):
             Position(
                 row=row, title=row.title, start=row.start, end=row.end, in_office_on=row.held_on
             )
-            for row in in_office_order(rows)
+            for row in rows
         ]
 
     @strawberry.field(description="Posts this person headed.")
     async def headships(self, info: Info) -> list[HeadOfMission]:
         rows = await info.context.loaders.headships.load(self.row.id)
-        return [HeadOfMission.from_row(row) for row in in_tenure_order(rows)]
+        return [HeadOfMission.from_row(row) for row in rows]
 
     @strawberry.field(description="The events this person took part in, oldest first.")
     async def participations(

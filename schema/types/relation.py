@@ -38,11 +38,8 @@ class Relation(Node):
 
     @strawberry.field(description="Posts either country keeps in the other.")
     async def missions(self, info: Info) -> list[Mission]:
-        a, b = self.row.country_a_id, self.row.country_b_id
-        loader = info.context.loaders.missions_by_country
-        rows = [row for row in await loader.load(a) if row.host_country_id == b]
-        rows += [row for row in await loader.load(b) if row.host_country_id == a]
-        return [Mission.from_row(row) for row in sorted(rows, key=lambda row: (row.name, row.id))]
+        rows = await info.context.loaders.missions_of_relation.load(self.row.id)
+        return [Mission.from_row(row) for row in rows]
 
     @strawberry.field(
         description="Bodies that exist for this relation: business councils, friendship associations."

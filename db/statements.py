@@ -1,0 +1,106 @@
+"""One-statement reads for compiled queries, on a connection of their own.
+
+A compiled query is one SELECT whose one value is the answer's JSON text. It needs no
+ORM session, transaction or pool pre-ping: on SQLite it runs on one connection kept
+open (SQLite runs a connection's statements one at a time, and in WAL mode a read
+never waits for the writer); on PostgreSQL on a small asyncpg pool. A failure here
+is the caller's cue to answer through the resolvers, which report an outage properly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Protocol
+
+import asyncpg
+from sqlalchemy.engine import URL
+
+from db import base64url, sqlite_driver
+
+# How long to wait for PostgreSQL to accept a connection, and the most to open.
+CONNECT_TIMEOUT = 3
+POOL_SIZE = 4
+
+
+class Statements(Protocol):
+    executed: int  # statements run so far, for tests and benchmarks that count them
+
+    async def text(self, sql: str) -> str:
+        """The value of the one row and column a statement yields."""
+        ...
+
+    async def close(self) -> None:
+        """Close whatever connections are open."""
+        ...
+
+
+class SQLiteStatements:
+    """One SQLite connection, opened on first use, set up as the app's others are."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.executed = 0
+        self._connection: Any = None
+        self._opening = asyncio.Lock()
+
+    async def _open(self) -> Any:
+        async with self._opening:
+            if self._connection is None:
+                connection = await sqlite_driver.connect(self.path, check_same_thread=False)
+                await connection.execute("PRAGMA query_only = ON")
+                await connection.execute("PRAGMA cache_size = -65536")
+                await connection.create_function(
+                    "bilateral_base64url", 1, base64url.encode_or_null, deterministic=True
+                )
+                self._connection = connection
+            return self._connection
+
+    async def text(self, sql: str) -> str:
+        connection = self._connection or await self._open()
+        self.executed += 1
+        async with connection.execute(sql) as cursor:
+            row = await cursor.fetchone()
+        return str(row[0])
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+
+class PostgresStatements:
+    """A small asyncpg pool, created on first use."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        self.executed = 0
+        self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
+
+    async def _open(self) -> asyncpg.Pool:
+        async with self._opening:
+            if self._pool is None:
+                self._pool = await asyncpg.create_pool(
+                    self.dsn, min_size=1, max_size=POOL_SIZE, timeout=CONNECT_TIMEOUT
+                )
+            return self._pool
+
+    async def text(self, sql: str) -> str:
+        pool = self._pool or await self._open()
+        self.executed += 1
+        return str(await pool.fetchval(sql, timeout=30))
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+
+def for_url(url: URL) -> Statements:
+    """The runner for the database an engine's URL names."""
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise ValueError("compiled statements need a SQLite file, not an in-memory database")
+        return SQLiteStatements(url.database)
+    plain = url.set(drivername="postgresql")
+    return PostgresStatements(plain.render_as_string(hide_password=False))
