@@ -1,12 +1,14 @@
 """`make bench`: the API against the floor under wrk, on a synthetic database; writes bench/RESULTS.md.
 
-    python -m bench.run [--scale 1] [--rounds 2] [--seconds 10]
+    python -m bench.run [--scale 1] [--flat-scale 0.1] [--rounds 2] [--seconds 10]
 
-Both servers run at once, each in one process; for every query, rounds alternate
-between them (warm-up, then the measured run), at concurrency 8 from 2 wrk threads.
-Reported per query: requests per second, median and 99th-percentile latency, the
-ratio to the floor in the same round, SQL statements per request, and the peak
-resident memory of the API server.
+On SQLite, and on PostgreSQL as well when DATABASE_URL names a PostgreSQL server (the
+benchmark makes its own databases there, bilateral_bench_scale_*). Both servers run at
+once, each in one process; for every query, rounds alternate between them (warm-up,
+then the measured run), at concurrency 8 from 2 wrk threads. Reported per query:
+requests per second, median and 99th-percentile latency, the ratio to the floor in the
+same round, SQL statements per request, the peak resident memory of the API server,
+and Q1's and Q4's latency on the small-scale database beside the full-scale one.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import json
 import os
 import platform
 import re
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -50,33 +53,87 @@ def _free_port() -> int:
         return port
 
 
-def prepare_database(scale: float) -> Path:
-    """The synthetic database for a scale, built once and kept under bench/data."""
-    path = HERE / "data" / f"scale-{scale:g}.db"
-    if not path.exists():
-        path.parent.mkdir(exist_ok=True)
-        env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{path}"}
+@dataclass(frozen=True)
+class Target:
+    """One database the benchmark runs on: SQLite files under bench/data, or a PostgreSQL server."""
+
+    name: str  # "SQLite" or "PostgreSQL"
+    server: str | None = None  # the PostgreSQL URL the benchmark databases are made beside
+
+    def url(self, scale: float) -> str:
+        """The SQLAlchemy URL of the synthetic database for a scale."""
+        if self.server is None:
+            return f"sqlite+aiosqlite:///{HERE / 'data' / f'scale-{scale:g}.db'}"
+        name = f"bilateral_bench_scale_{scale:g}".replace(".", "_")
+        return make_url(self.server).set(database=name).render_as_string(hide_password=False)
+
+    def floor_database(self, scale: float) -> str:
+        """What the floor server is given: a SQLite path or an asyncpg DSN."""
+        url = make_url(self.url(scale))
+        if self.server is None:
+            return str(url.database)
+        return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _scalar(url: str, sql: str) -> Any:
+    from db.session import make_engine
+
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return (await connection.exec_driver_sql(sql)).first()
+    finally:
+        await engine.dispose()
+
+
+async def _exists(target: Target, scale: float) -> bool:
+    """Whether the synthetic database for a scale has been made and filled."""
+    if target.server is None:
+        return Path(str(make_url(target.url(scale)).database)).exists()
+    name = make_url(target.url(scale)).database
+    found = await _scalar(target.server, f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
+    if found is None:
+        from sqlalchemy.ext.asyncio import create_async_engine
+
+        engine = create_async_engine(target.server, isolation_level="AUTOCOMMIT")
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        await engine.dispose()
+        return False
+    return await _scalar(target.url(scale), "SELECT 1 FROM event LIMIT 1") is not None
+
+
+def prepare_database(target: Target, scale: float) -> str:
+    """The synthetic database for a scale, built once and kept (bench/data, or on the server)."""
+    url = target.url(scale)
+    if not asyncio.run(_exists(target, scale)):
+        (HERE / "data").mkdir(exist_ok=True)
         subprocess.run(
             [str(BIN / "bilateral"), "seed", "--synthetic", "--scale", str(scale)],
-            env=env,
+            env={**os.environ, "DATABASE_URL": url},
             check=True,
         )
-    return path
+    return url
 
 
-def parameters(path: Path) -> dict[str, dict[str, Any]]:
+def parameters(url: str) -> dict[str, dict[str, Any]]:
     """The variables of each query: the country with the most posts, and the busiest pair."""
-    with sqlite3.connect(path) as connection:
-        (code,) = connection.execute(
+    (code,) = asyncio.run(
+        _scalar(
+            url,
             "SELECT c.code FROM mission m JOIN country c ON c.id = m.country_id"
-            " GROUP BY c.code ORDER BY count(*) DESC, c.code LIMIT 1"
-        ).fetchone()
-        a, b = connection.execute(
+            " GROUP BY c.code ORDER BY count(*) DESC, c.code LIMIT 1",
+        )
+    )
+    a, b = asyncio.run(
+        _scalar(
+            url,
             "SELECT x.code, y.code FROM event_country ex JOIN event_country ey"
             " ON ey.event_id = ex.event_id AND ey.country_id > ex.country_id"
             " JOIN country x ON x.id = ex.country_id JOIN country y ON y.id = ey.country_id"
-            " GROUP BY x.code, y.code ORDER BY count(*) DESC LIMIT 1"
-        ).fetchone()
+            " GROUP BY x.code, y.code ORDER BY count(*) DESC, x.code, y.code LIMIT 1",
+        )
+    )
     return {"q1": {"code": code}, "q2": {}, "q3": {"a": a, "b": b}, "q4": {"code": code}}
 
 
@@ -146,8 +203,8 @@ def _wrk(url: str, body: bytes, seconds: int) -> Measure:
     return Measure(float(rps.group(1)), latency("50"), latency("99"), failures)
 
 
-def statements_per_request(database: Path, query: str, variables: dict[str, Any]) -> int:
-    """SQL statements the API runs for one request (counted in process on the same database)."""
+def statements_per_request(url: str, query: str, variables: dict[str, Any]) -> int:
+    """SQL statements the API runs for one request, transaction statements aside (counted in process)."""
     import httpx
     from sqlalchemy import event
 
@@ -155,9 +212,11 @@ def statements_per_request(database: Path, query: str, variables: dict[str, Any]
     from server.settings import Settings
 
     async def count() -> int:
-        app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{database}"))
+        app = create_app(Settings(database_url=url))
         seen: list[str] = []
         async with app.router.lifespan_context(app):
+            plans = app.state.operations.plans
+            before = plans.statements.executed if plans is not None else 0
             event.listen(
                 app.state.engine.sync_engine, "before_cursor_execute", lambda *a: seen.append(a[2])
             )
@@ -165,7 +224,8 @@ def statements_per_request(database: Path, query: str, variables: dict[str, Any]
                 transport=httpx.ASGITransport(app=app), base_url="http://b"
             ) as client:
                 await client.post("/graphql", json={"query": query, "variables": variables})
-        return len(seen)
+            compiled = plans.statements.executed - before if plans is not None else 0
+        return len(seen) + compiled
 
     return asyncio.run(count())
 
@@ -176,51 +236,50 @@ def _peak_rss_mib(pid: int) -> float:
     return int(found.group(1)) / 1024 if found else float("nan")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--seconds", type=int, default=10)
-    args = parser.parse_args()
+def _api(url: str, port: int) -> subprocess.Popen[bytes]:
+    """The API server, one worker; neither it nor the floor logs a line per request."""
+    env = {**os.environ, "DATABASE_URL": url, "PORT": str(port)}
+    return _start([str(BIN / "bilateral"), "serve", "--no-access-log"], env, port)
 
-    database = prepare_database(args.scale)
-    variables = parameters(database)
+
+def _floor(database: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "BENCH_DATABASE": database}
+    arguments = ["bench.floor:app", "--port", str(port), "--log-level", "warning"]
+    return _start([str(BIN / "uvicorn"), *arguments], env, port)
+
+
+@dataclass
+class Run:
+    """One database's results."""
+
+    target: Target
+    variables: dict[str, dict[str, Any]]
+    results: dict[str, list[tuple[Measure, Measure]]]
+    counts: dict[str, int]
+    peak: float
+    flat: dict[str, tuple[Measure, Measure]]  # Q1 and Q4 at the small scale and at the large one
+    flat_variables: dict[str, dict[str, Any]]
+
+
+def run_target(target: Target, args: argparse.Namespace) -> Run:
+    url = prepare_database(target, args.scale)
+    variables = parameters(url)
     texts = {q: (HERE / "queries" / f"{q}.graphql").read_text() for q in QUERIES}
     api_port, floor_port = _free_port(), _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-        "PORT": str(api_port),
-        "BENCH_DATABASE": str(database),
-    }
-    # Neither server logs a line per request (uvicorn's access log), so both do the same work.
-    api = _start([str(BIN / "bilateral"), "serve", "--no-access-log"], env, api_port)
-    floor = _start(
-        [
-            str(BIN / "uvicorn"),
-            "bench.floor:app",
-            "--port",
-            str(floor_port),
-            "--log-level",
-            "warning",
-        ],
-        env,
-        floor_port,
-    )
+    api = _api(url, api_port)
+    floor = _floor(target.floor_database(args.scale), floor_port)
+    api_url = f"http://127.0.0.1:{api_port}/graphql"
     results: dict[str, list[tuple[Measure, Measure]]] = {q: [] for q in QUERIES}
     try:
         for q in QUERIES:  # the floor must give the API's answer, or the comparison means nothing
             body = json.dumps({"query": texts[q], "variables": variables[q]}).encode()
-            answer = json.loads(_post(f"http://127.0.0.1:{api_port}/graphql", body))
+            answer = json.loads(_post(api_url, body))
             floored = json.loads(_post(f"http://127.0.0.1:{floor_port}/{q}", body))
-            assert answer == floored, f"{q}: the floor and the API disagree"
+            assert answer == floored, f"{target.name} {q}: the floor and the API disagree"
         for _ in range(args.rounds):
             for q in QUERIES:
                 body = json.dumps({"query": texts[q], "variables": variables[q]}).encode()
-                api_url, floor_url = (
-                    f"http://127.0.0.1:{api_port}/graphql",
-                    f"http://127.0.0.1:{floor_port}/{q}",
-                )
+                floor_url = f"http://127.0.0.1:{floor_port}/{q}"
                 _wrk(api_url, body, 2)  # warm-up
                 measured_api = _wrk(api_url, body, args.seconds)
                 _wrk(floor_url, body, 2)
@@ -230,50 +289,115 @@ def main() -> int:
     finally:
         api.terminate()
         floor.terminate()
-    counts = {q: statements_per_request(database, texts[q], variables[q]) for q in QUERIES}
-    write_results(args, variables, results, counts, peak)
+        api.wait()
+        floor.wait()
+    counts = {q: statements_per_request(url, texts[q], variables[q]) for q in QUERIES}
+    flat, flat_variables = flatness(target, args, texts, results)
+    return Run(target, variables, results, counts, peak, flat, flat_variables)
+
+
+def flatness(
+    target: Target,
+    args: argparse.Namespace,
+    texts: dict[str, str],
+    results: dict[str, list[tuple[Measure, Measure]]],
+) -> tuple[dict[str, tuple[Measure, Measure]], dict[str, dict[str, Any]]]:
+    """Q1 and Q4 on the small-scale database, beside their best run at full scale."""
+    url = prepare_database(target, args.flat_scale)
+    variables = parameters(url)
+    port = _free_port()
+    api = _api(url, port)
+    flat: dict[str, tuple[Measure, Measure]] = {}
+    try:
+        for q in ("q1", "q4"):
+            body = json.dumps({"query": texts[q], "variables": variables[q]}).encode()
+            _wrk(f"http://127.0.0.1:{port}/graphql", body, 2)
+            small = _wrk(f"http://127.0.0.1:{port}/graphql", body, args.seconds)
+            large = max((api for api, _ in results[q]), key=lambda measure: measure.rps)
+            flat[q] = (small, large)
+    finally:
+        api.terminate()
+        api.wait()
+    return flat, variables
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--flat-scale", type=float, default=0.1)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+
+    targets = [Target("SQLite")]
+    server = os.environ.get("DATABASE_URL", "")
+    if server.startswith("postgresql"):
+        targets.append(Target("PostgreSQL", server))
+    runs = [run_target(target, args) for target in targets]
+    write_results(args, runs)
     print((HERE / "RESULTS.md").read_text())
     return 0
 
 
-def write_results(
-    args: argparse.Namespace,
-    variables: dict[str, Any],
-    results: dict[str, list[tuple[Measure, Measure]]],
-    counts: dict[str, int],
-    peak: float,
-) -> None:
+def _table(run: Run) -> str:
     rows = []
     for q in QUERIES:
-        best_api = max(results[q], key=lambda pair: pair[0].rps)
-        ratios = [api.rps / floor.rps for api, floor in results[q]]
-        api, floor = best_api
+        ratios = [api.rps / floor.rps for api, floor in run.results[q]]
+        api, floor = max(run.results[q], key=lambda pair: pair[0].rps)
         rows.append(
-            f"| {q.upper()} | {api.rps:,.0f} | {api.p50_ms:.2f} | {api.p99_ms:.2f} | {floor.rps:,.0f} | "
-            f"{floor.p50_ms:.2f} | {min(ratios):.2f}–{max(ratios):.2f} | {counts[q]} | {api.failures} |"
+            f"| {q.upper()} | {api.rps:,.0f} | {api.p50_ms:.2f} | {api.p99_ms:.2f} | "
+            f"{floor.rps:,.0f} | {floor.p50_ms:.2f} | {min(ratios):.2f}–{max(ratios):.2f} | "
+            f"{run.counts[q]} | {api.failures} |"
         )
-    machine = (
-        f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"{platform.system()} {platform.release()}"
-    )
-    text = f"""# Benchmark results
+    flat = [
+        f"| {q.upper()} | `{run.flat_variables[q]['code']}` | {small.p50_ms:.2f} | "
+        f"`{run.variables[q]['code']}` | {large.p50_ms:.2f} | {large.p50_ms / small.p50_ms:.2f} |"
+        for q, (small, large) in run.flat.items()
+    ]
+    return f"""## {run.target.name}
 
-Command: `make bench` (`python -m bench.run --scale {args.scale:g} --rounds {args.rounds} --seconds {args.seconds}`),
-run on {time.strftime("%Y-%m-%d")}; database: SQLite, synthetic network at scale {args.scale:g}.
-Machine: {machine}. Load: wrk, 2 threads, 8 connections, {args.seconds} s a run after a 2 s warm-up;
-the API (1 worker) and the floor (one SQL statement a query, JSON built by SQLite) alternate.
-
-Variables: Q1 and Q4 `{variables["q1"]["code"]}` (the country with the most posts); Q3 `{variables["q3"]["a"]}`–`{variables["q3"]["b"]}` (the busiest pair).
+Variables: Q1 and Q4 `{run.variables["q1"]["code"]}` (the country with the most posts);
+Q3 `{run.variables["q3"]["a"]}`–`{run.variables["q3"]["b"]}` (the busiest pair).
 
 | Query | API req/s | API p50 ms | API p99 ms | Floor req/s | Floor p50 ms | API / floor (rounds) | SQL statements per request | API failures |
 |---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
-Peak resident memory of the API server: {peak:.0f} MiB.
+Peak resident memory of the API server: {run.peak:.0f} MiB.
 
-The API runs the resolver path (DataLoaders, one statement per batch); the compiled
-single-statement path of issue 6 is not built yet, so these are its baseline.
+Latency from the small scale to the large one (API p50, each scale's busiest country):
+
+| Query | Country | p50 ms | Country | p50 ms | Ratio |
+|---|---|---|---|---|---|
+{chr(10).join(flat)}
 """
+
+
+def write_results(args: argparse.Namespace, runs: list[Run]) -> None:
+    from db import sqlite_driver
+
+    machine = (
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite_driver.version} (pysqlite3-binary, API and floor alike), "
+        f"{platform.system()} {platform.release()}"
+    )
+    command = (
+        f"python -m bench.run --scale {args.scale:g} --flat-scale {args.flat_scale:g}"
+        f" --rounds {args.rounds} --seconds {args.seconds}"
+    )
+    text = f"""# Benchmark results
+
+Command: `make bench` (`{command}`), run on {time.strftime("%Y-%m-%d")}: the synthetic network
+at scale {args.scale:g} (and {args.flat_scale:g} for the latency check) on
+{" and ".join(run.target.name for run in runs)}.
+Machine: {machine}.
+Load: wrk, 2 threads, 8 connections, {args.seconds} s a run after a 2 s warm-up; the API
+(1 worker, compiled execution) and the floor (one hand-written SQL statement a query, JSON
+built by the database, bytes returned as they come) alternate, query by query.
+"SQL statements per request" counts what the API sends to the database for one request,
+transaction statements aside.
+
+{chr(10).join(_table(run) for run in runs)}"""
     (HERE / "RESULTS.md").write_text(text)
 
 

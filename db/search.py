@@ -206,6 +206,16 @@ def _score_postgresql(element: _search_score, compiler: SQLCompiler, **kw: Any) 
     return f"-ts_rank(search_index.document, {_tsquery(element, compiler, **kw)}, 1)"
 
 
+# The kinds of object the search index holds, with the GraphQL type of each.
+SEARCH_TYPES = {
+    "country": "Country",
+    "mission": "Mission",
+    "person": "Person",
+    "organization": "Organization",
+    "event": "Event",
+}
+
+
 def matches(query: SearchWords) -> Select[tuple[str, int, float]]:
     """(kind, ref_id, score) of every document that has the words."""
     return select(search_index.c.kind, search_index.c.ref_id, query.score().label("score")).where(

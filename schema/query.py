@@ -10,7 +10,7 @@ from sqlalchemy import Select, String, literal, select, type_coerce
 from db import models, pages, queries
 from db.countries import find_iso_country
 from db.pages import Key
-from db.search import SearchTextError, SearchWords, match_query, matches
+from db.search import SEARCH_TYPES, SearchTextError, SearchWords, match_query, matches
 from schema.connection import Connection, decode_cursor, nodes_from, page_size
 from schema.context import Info
 from schema.enums import MissionKind
@@ -66,15 +66,6 @@ class SearchResultConnection(Connection[SearchResult]):
     pass
 
 
-_SEARCH_TYPES = {
-    "country": "Country",
-    "mission": "Mission",
-    "person": "Person",
-    "organization": "Organization",
-    "event": "Event",
-}
-
-
 async def _connection(
     info: Info,
     name: str,
@@ -99,7 +90,16 @@ async def _connection(
     )
 
 
-def _search_query(text: str | None, argument: str) -> SearchWords | None:
+def search_page(words: SearchWords | None) -> tuple[Select[Any], list[Key]]:
+    """What `search` pages through: "kind:id" of each match, best first (no words: nothing)."""
+    ranked = matches(words or match_query("")).subquery()
+    ids = select(
+        (ranked.c.kind + literal(":") + type_coerce(ranked.c.ref_id, String)).label("key")
+    ).select_from(ranked)
+    return ids, [Key(ranked.c.score), Key(ranked.c.kind), Key(ranked.c.ref_id)]
+
+
+def search_words(text: str | None, argument: str) -> SearchWords | None:
     """An FTS query for a `search` argument; blank text means no search."""
     if text is None or not text.strip():
         return None
@@ -184,7 +184,7 @@ class Query:
             strawberry.argument(description="Words the country's name or codes must start with."),
         ] = None,
     ) -> CountryConnection:
-        ids = queries.country_ids(_search_query(search, "search"))
+        ids = queries.country_ids(search_words(search, "search"))
 
         load = nodes_from(info.context.loaders.country, Country.from_row)
 
@@ -237,7 +237,7 @@ class Query:
             ),
         ] = None,
     ) -> PersonConnection:
-        ids = queries.named_ids(models.Person, "person", _search_query(search, "search"))
+        ids = queries.named_ids(models.Person, "person", search_words(search, "search"))
 
         load = nodes_from(info.context.loaders.person, Person.from_row)
 
@@ -259,9 +259,7 @@ class Query:
             ),
         ] = None,
     ) -> OrganizationConnection:
-        ids = queries.named_ids(
-            models.Organization, "organization", _search_query(search, "search")
-        )
+        ids = queries.named_ids(models.Organization, "organization", search_words(search, "search"))
 
         load = nodes_from(info.context.loaders.organization, Organization.from_row)
 
@@ -338,16 +336,11 @@ class Query:
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
     ) -> SearchResultConnection:
-        query = _search_query(text, "text") or match_query("")
-        ranked = matches(query).subquery()
-        ids = select(
-            (ranked.c.kind + literal(":") + type_coerce(ranked.c.ref_id, String)).label("key")
-        )
-        keys = [Key(ranked.c.score), Key(ranked.c.kind), Key(ranked.c.ref_id)]
+        ids, keys = search_page(search_words(text, "text"))
 
         async def load(found: Sequence[Any]) -> list[SearchResult]:
             refs = [
-                (_SEARCH_TYPES[kind], int(pk))
+                (SEARCH_TYPES[kind], int(pk))
                 for kind, _, pk in (key.partition(":") for key in found)
             ]
             return [node for node in await load_refs(info, refs) if node is not None]  # type: ignore[misc]
@@ -355,7 +348,7 @@ class Query:
         return await _connection(
             info,
             "search",
-            ids.select_from(ranked),
+            ids,
             keys,
             first,
             after,

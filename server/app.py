@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
                 allow_headers=["Content-Type", "Authorization", HEADER],
-                expose_headers=[HEADER, "ETag"],
+                expose_headers=[HEADER, "ETag", "X-Bilateral-Execution"],
                 allow_credentials=False,
             ),
         ],

@@ -55,6 +55,12 @@ class Outcome:
     body: dict[str, Any]
     request_failed: bool = False
 
+    @property
+    def execution(self) -> dict[str, str]:
+        """The header that says how the answer was made: one compiled statement, or resolvers."""
+        compiled = isinstance(self.body.get("data"), RawJSON)
+        return {"X-Bilateral-Execution": "compiled" if compiled else "resolvers"}
+
     def status(self, media: str) -> int:
         """The HTTP status of this answer.
 
@@ -191,7 +197,7 @@ class GraphQLEndpoint:
         outcome = await self._run(request, params, get=True)
         content = self._encode(outcome.body)
         status = outcome.status(media)
-        headers = {"Vary": "Accept"}
+        headers = {"Vary": "Accept", **outcome.execution}
         if status == 200 and "errors" not in outcome.body:
             etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
             headers |= {
@@ -228,6 +234,7 @@ class GraphQLEndpoint:
             return Response(self._encode(bodies), 200, headers, f"{media}; charset=utf-8")
         outcome = await self._run(request, read_params(payload), get=False)
         status = outcome.status(media)
+        headers |= outcome.execution
         return Response(self._encode(outcome.body), status, headers, f"{media}; charset=utf-8")
 
     def _batch(self, payload: list[Any]) -> list[Params]:

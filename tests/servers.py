@@ -26,10 +26,12 @@ def free_port() -> int:
         return port
 
 
-def _start(database_url: str, workers: int, log: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
+def _start(
+    database_url: str, workers: int, log: IO[bytes], environment: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start a server and wait until it answers; RuntimeError (with its log) if it does not."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "PORT": str(port)}
+    env = {**os.environ, **environment, "DATABASE_URL": database_url, "PORT": str(port)}
     process = subprocess.Popen(
         [str(BILATERAL), "serve", "--workers", str(workers)],
         cwd=ROOT,
@@ -62,15 +64,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def serving(database_url: str, workers: int = 1) -> Iterator[str]:
-    """A server process on the database; yields its base URL, stops it after."""
+def serving(
+    database_url: str, workers: int = 1, environment: dict[str, str] | None = None
+) -> Iterator[str]:
+    """A server process on the database (with extra environment); yields its base URL."""
     # Its log goes to a file, not a pipe, so that a chatty server can never block on it.
     with tempfile.TemporaryFile() as log:
         try:
-            process, base = _start(database_url, workers, log)
+            process, base = _start(database_url, workers, log, environment or {})
         except RuntimeError:
             # The free port may have been taken between choosing it and binding it: once more.
-            process, base = _start(database_url, workers, log)
+            process, base = _start(database_url, workers, log, environment or {})
         try:
             yield base
         finally:

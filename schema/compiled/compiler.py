@@ -45,6 +45,7 @@ from db import models, orders, pages, queries, tenures
 from db.countries import find_iso_country
 from db.pages import Key
 from db.partial_date import PartialDate
+from db.search import SEARCH_TYPES, SearchWords
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql
 from schema.connection import decode_cursor, page_size
 from schema.ids import parse_id
@@ -65,6 +66,10 @@ class ConnectionSpec:
     ids: Select[Any]  # the node ids, first column
     keys: Sequence[Key]
     parent: Any = None  # the column naming the parent row, for a nested connection
+    # How a node is built from a page row, when it is not the row of `model` with its id.
+    node: Callable[[_Build, Any, Details], Expr] | None = None
+    # False when a cursor holds a float, which SQL does not write as Python does.
+    exact_cursors: bool = True
 
 
 class Compiler:
@@ -200,18 +205,16 @@ class _Build:
         rows = rows.where(where(row)).order_by(*keys).correlate(parent)
         return self.json.array(rows, "doc", [(f"o{i}", False) for i in range(len(keys))])
 
-    def union(
-        self, type_: GraphQLType, members: Sequence[tuple[str, Any, Any]], details: Details
-    ) -> Expr:
-        """One of several kinds of object: the first member whose key column is set.
+    def union(self, members: Sequence[tuple[str, Any, Any, Any]], details: Details) -> Expr:
+        """One of several kinds of object: that of the first member whose condition holds.
 
-        Each member is (type name, model, key column of the parent row).
+        Each member is (type name, model, condition, the id of its row).
         """
         branches = []
-        for type_name, model, column in members:
+        for type_name, model, condition, pk in members:
             member = self.schema.get_type(type_name)
             assert isinstance(member, GraphQLObjectType)
-            branches.append((column.is_not(None), self.one(member, model, _id_is(column), details)))
+            branches.append((condition, self.one(member, model, _id_is(pk), details)))
 
         return self.json.embed(case(*branches, else_=None))
 
@@ -247,18 +250,24 @@ class _Build:
             return page.limit(limit).subquery()
 
         def cursor_of(table: Any) -> Expr:
+            if not spec.exact_cursors:
+                raise Uncovered(f"the cursors of {spec.name}")
             return self.json.cursor(spec.name, [table.c[name] for name in key_names])
 
         def items(build: Callable[[Any, Any], Expr]) -> Expr:
             found = rows(size)
-            row = aliased(spec.model)
+            source: Any = found
+            row = None
+            if spec.node is None:
+                row = aliased(spec.model)
+                source = found.join(row, row.id == found.c[spec.ids.selected_columns[0].key])
             ordering = [
                 found.c[name].desc() if descending else found.c[name]
                 for name, descending in zip(key_names, directions, strict=True)
             ]
             listed = (
                 select(build(row, found).label("doc"), *(found.c[n] for n in key_names))
-                .select_from(found.join(row, row.id == found.c[spec.ids.selected_columns[0].key]))
+                .select_from(source)
                 .order_by(*ordering)
             )
             return self.json.array(listed, "doc", list(zip(key_names, directions, strict=True)))
@@ -271,7 +280,11 @@ class _Build:
             ]
             return select(cursor_of(found)).order_by(*ordering).limit(1).scalar_subquery()
 
-        node_type = _node_type(connection)
+        def node(row: Any, found: Any, group: Details) -> Expr:
+            if spec.node is not None:
+                return spec.node(self, found, group)
+            return self.document(_node_type(connection), row, group)
+
         pairs: list[tuple[str, Expr]] = []
         for key, group in self.subfields(connection, details).items():
             name = group[0].node.name.value
@@ -282,8 +295,8 @@ class _Build:
                 pairs.append((key, select(func.count()).select_from(counted).scalar_subquery()))
             elif name == "nodes":
 
-                def build_node(row: Any, _: Any, g: Details = group) -> Expr:
-                    return self.document(node_type, row, g)
+                def build_node(row: Any, found: Any, g: Details = group) -> Expr:
+                    return node(row, found, g)
 
                 pairs.append((key, items(build_node)))
             elif name == "edges":
@@ -298,7 +311,7 @@ class _Build:
                         elif edge_field == "cursor":
                             parts.append((edge_key, cursor_of(found)))
                         else:
-                            parts.append((edge_key, self.document(node_type, row, edge_group)))
+                            parts.append((edge_key, node(row, found, edge_group)))
                     return self.object(parts)
 
                 pairs.append((key, items(build_edge)))
@@ -512,26 +525,31 @@ def address_on(
     return select(address.address).where(address.id == found).scalar_subquery()
 
 
+def _set(*members: tuple[str, Any, Any]) -> list[tuple[str, Any, Any, Any]]:
+    """Union members told apart by which foreign key of the row is set."""
+    return [(name, model, column.is_not(None), column) for name, model, column in members]
+
+
 def participant(
     build: _Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    members = [
+    members = _set(
         ("Country", models.Country, row.country_id),
         ("Person", models.Person, row.person_id),
         ("Organization", models.Organization, row.organization_id),
         ("Mission", models.Mission, row.mission_id),
-    ]
-    return build.union(type_, members, details)
+    )
+    return build.union(members, details)
 
 
 def accreditee(
     build: _Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    members = [
+    members = _set(
         ("Country", models.Country, row.country_id),
         ("Organization", models.Organization, row.organization_id),
-    ]
-    return build.union(type_, members, details)
+    )
+    return build.union(members, details)
 
 
 def participants(
@@ -790,19 +808,21 @@ def root_country(
     return build.one(type_, models.Country, lambda row: row.code == found.code, details)
 
 
-def _no_search(arguments: dict[str, Any]) -> None:
-    text = arguments.get("search")
-    if text is not None and text.strip():
-        raise Uncovered("search")
+def _search(text: str | None, argument: str) -> SearchWords | None:
+    """The words of a search argument, as the resolvers read them."""
+    from schema.query import search_words
+
+    try:
+        return search_words(text, argument)
+    except GraphQLError as error:
+        raise Uncovered(error.message) from None
 
 
 def root_countries(
     build: _Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    _no_search(arguments)
-    spec = ConnectionSpec(
-        "countries", models.Country, queries.country_ids(None), queries.COUNTRY_KEYS
-    )
+    ids = queries.country_ids(_search(arguments.get("search"), "search"))
+    spec = ConnectionSpec("countries", models.Country, ids, queries.COUNTRY_KEYS)
     return build.connection(type_, spec, details, arguments.get("first"), arguments.get("after"))
 
 
@@ -831,10 +851,8 @@ def named(model: Any, kind: str, name: str) -> RootHandler:
     def handle(
         build: _Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
-        _no_search(arguments)
-        spec = ConnectionSpec(
-            name, model, queries.named_ids(model, kind, None), queries.by_name_keys(model)
-        )
+        ids = queries.named_ids(model, kind, _search(arguments.get("search"), "search"))
+        spec = ConnectionSpec(name, model, ids, queries.by_name_keys(model))
         return build.connection(
             type_, spec, details, arguments.get("first"), arguments.get("after")
         )
@@ -869,7 +887,27 @@ def root_relation(
     return build.one(type_, models.Relation, where, details)
 
 
+def root_search(
+    build: _Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    from schema.query import search_page
+
+    ids, keys = search_page(_search(arguments["text"], "text"))
+
+    def result(build: _Build, found: Any, group: Details) -> Expr:
+        kind, pk = found.c.k1, found.c.k2
+        members = [
+            (type_name, NODE_MODELS[type_name], kind == stored, pk)
+            for stored, type_name in SEARCH_TYPES.items()
+        ]
+        return build.union(members, group)
+
+    spec = ConnectionSpec("search", None, ids, keys, node=result, exact_cursors=False)
+    return build.connection(type_, spec, details, arguments.get("first"), arguments.get("after"))
+
+
 ROOT_FIELDS: dict[str, RootHandler] = {
+    "search": root_search,
     "node": root_node,
     "nodes": root_nodes,
     "country": root_country,
