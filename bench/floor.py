@@ -53,7 +53,7 @@ SQLITE = {
                          FROM (SELECT pa.id, pa.event_id FROM participation pa
                                JOIN event x ON x.id = pa.event_id
                                WHERE pa.person_id = h.person_id ORDER BY x.date, pa.id LIMIT 5) f
-                         JOIN event v ON v.id = f.event_id)))))) ORDER BY {TENURE_ORDER})
+                         JOIN event v ON v.id = f.event_id))))) ORDER BY {TENURE_ORDER})
               FROM head_of_mission h WHERE h.mission_id = m.id))) ORDER BY m.name, m.id)
             FROM mission m WHERE m.country_id = c.id AND m.kind = 'EMBASSY'))) ORDER BY c.code)
           FROM (SELECT id, code FROM country ORDER BY code LIMIT 20) c)))))
@@ -164,7 +164,10 @@ class Floor:
         query = request.path_params["query"]
         if self.postgresql:
             if self.pool is None:
-                self.pool = await asyncpg.create_pool(self.database, min_size=1, max_size=4)
+                # As the API's compiled statements run: four connections, no JIT.
+                self.pool = await asyncpg.create_pool(
+                    self.database, min_size=1, max_size=4, server_settings={"jit": "off"}
+                )
             values = [variables[name] for name in PARAMETERS[query]]
             text: str = await self.pool.fetchval(POSTGRESQL[query], *values)
         else:

@@ -81,7 +81,14 @@ class PostgresStatements:
         async with self._opening:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self.dsn, min_size=1, max_size=POOL_SIZE, timeout=CONNECT_TIMEOUT
+                    self.dsn,
+                    min_size=1,
+                    max_size=POOL_SIZE,
+                    timeout=CONNECT_TIMEOUT,
+                    # A compiled statement is large and its cost estimate high, but it reads
+                    # few rows through indexes: compiling it to machine code (JIT) costs
+                    # more than it saves, every time.
+                    server_settings={"jit": "off"},
                 )
             return self._pool
 

@@ -289,4 +289,9 @@ async def seed_synthetic(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
                     )
                 )
+    # Statistics for the planner: without them, a freshly bulk-loaded database gets
+    # plans for empty tables (PostgreSQL's autovacuum catches up only later).
+    async with sessions() as session:
+        await session.execute(text("ANALYZE"))
+        await session.commit()
     return sizes

@@ -1,0 +1,1 @@
+"""Compiled execution: a query operation as one SQL statement that builds its `data` JSON."""

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
-    Select,
     String,
     Text,
     case,
@@ -22,9 +21,8 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    select,
 )
-from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by
+from sqlalchemy.dialects.postgresql import JSON
 
 Expr = ColumnElement[Any]
 
@@ -45,11 +43,11 @@ class JsonSql:
         """A JSON document (or NULL) read from a subquery, fit to nest in another."""
         raise NotImplementedError
 
-    def array(self, rows: Select[Any], document: str, order: Sequence[tuple[str, bool]]) -> Expr:
-        """A JSON array of the `document` column of `rows`, in the order of the `order` columns.
+    def aggregate(self, document: Expr, order: Sequence[Expr]) -> Expr:
+        """The aggregate that gathers a document per row into a JSON array, in `order`.
 
-        `rows` is already ordered; `order` names its order columns (each with whether it
-        runs descending) so that PostgreSQL, which aggregates in no set order, can keep it.
+        An empty set gives `[]`. Both databases order an aggregate's input themselves
+        (SQLite since 3.44), so the rows need no ordered subquery first.
         """
         raise NotImplementedError
 
@@ -102,13 +100,8 @@ class SQLiteJson(JsonSql):
     def embed(self, document: Expr) -> Expr:
         return func.json(document, type_=Text)
 
-    def array(self, rows: Select[Any], document: str, order: Sequence[tuple[str, bool]]) -> Expr:
-        ordered = rows.subquery()
-        return (
-            select(func.json_group_array(func.json(ordered.c[document]), type_=Text))
-            .select_from(ordered)
-            .scalar_subquery()
-        )
+    def aggregate(self, document: Expr, order: Sequence[Expr]) -> Expr:
+        return func.json_group_array(document, type_=Text).aggregate_order_by(*order)
 
     def array_of(self, items: Sequence[Expr]) -> Expr:
         return func.json_array(*(self.embed(item) for item in items), type_=Text)
@@ -139,17 +132,9 @@ class PostgresJson(JsonSql):
     def embed(self, document: Expr) -> Expr:
         return document
 
-    def array(self, rows: Select[Any], document: str, order: Sequence[tuple[str, bool]]) -> Expr:
-        ordered = rows.subquery()
-        keys = [ordered.c[name].desc() if down else ordered.c[name] for name, down in order]
-        aggregate = func.json_agg(
-            aggregate_order_by(ordered.c[document], *keys) if keys else ordered.c[document]
-        )
-        return (
-            select(func.coalesce(aggregate, literal_column("'[]'::json")))
-            .select_from(ordered)
-            .scalar_subquery()
-        )
+    def aggregate(self, document: Expr, order: Sequence[Expr]) -> Expr:
+        gathered = func.json_agg(document).aggregate_order_by(*order)
+        return func.coalesce(gathered, literal_column("'[]'::json"))
 
     def array_of(self, items: Sequence[Expr]) -> Expr:
         return func.json_build_array(*items, type_=Text)

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db import models
+from schema.columns import column, from_columns
 from schema.context import Info
 from schema.enums import MissionKind
 from schema.ids import encode_id
@@ -25,19 +26,13 @@ EventOrderRef = Annotated["EventOrder", strawberry.lazy("schema.types.event")]
 @strawberry.type(description="A sovereign state, identified by its ISO 3166-1 code.")
 class Country(Node):
     pk: strawberry.Private[int]
-    code: str = strawberry.field(description="ISO 3166-1 alpha-2 code, upper case: BE, MY.")
-    alpha3: str = strawberry.field(description="ISO 3166-1 alpha-3 code: BEL, MYS.")
-    name: str = strawberry.field(description="Common English name.")
+    code: str = column("code", description="ISO 3166-1 alpha-2 code, upper case: BE, MY.")
+    alpha3: str = column("alpha3", description="ISO 3166-1 alpha-3 code: BEL, MYS.")
+    name: str = column("name", description="Common English name.")
 
     @classmethod
     def from_row(cls, row: models.Country) -> "Country":
-        return cls(
-            id=strawberry.ID(encode_id("Country", row.id)),
-            pk=row.id,
-            code=row.code,
-            alpha3=row.alpha3,
-            name=row.name,
-        )
+        return from_columns(cls, row, id=strawberry.ID(encode_id("Country", row.id)), pk=row.id)
 
     @strawberry.field(description="Embassies this country keeps abroad.")
     async def embassies(self, info: Info) -> list[MissionRef]:

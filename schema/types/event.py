@@ -13,6 +13,7 @@ from db.pages import Page
 from db.partial_date import PartialDate
 from db.queries import EventCriteria
 from db.search import SearchTextError, match_query
+from schema.columns import column, from_columns
 from schema.connection import Connection, decode_cursor, nodes_from, page_size
 from schema.context import Info
 from schema.enums import EventKind, EventOrderField, OrderDirection
@@ -45,10 +46,11 @@ PARTICIPANT_TYPES = {
     description="A measured quantity stated by a source: 65718 tonne, 306000000 MYR, rank 11."
 )
 class Figure:
-    label: str = strawberry.field(description="What the figure measures.")
-    value: float = strawberry.field(description="The number, in `unit`.")
-    unit: str = strawberry.field(
-        description="UCUM unit or ISO 4217 currency code: t, MYR, EUR, USD, 1 (a plain count or rank)."
+    label: str = column("label", description="What the figure measures.")
+    value: float = column("value", description="The number, in `unit`.")
+    unit: str = column(
+        "unit",
+        description="UCUM unit or ISO 4217 currency code: t, MYR, EUR, USD, 1 (a plain count or rank).",
     )
 
 
@@ -65,14 +67,12 @@ class Place:
 @strawberry.type(description="Words a person is quoted as saying, verbatim.")
 class Quote:
     row: strawberry.Private[models.Quote]
-    text: str = strawberry.field(description="The words, exactly as the source quotes them.")
-    date: PartialDate | None = strawberry.field(
-        description="When the words were said, where known."
-    )
+    text: str = column("text", description="The words, exactly as the source quotes them.")
+    date: PartialDate | None = column("date", description="When the words were said, where known.")
 
     @classmethod
     def from_row(cls, row: models.Quote) -> "Quote":
-        return cls(row=row, text=row.text, date=row.date)
+        return from_columns(cls, row, row=row)
 
     @strawberry.field(description="The person quoted.")
     async def speaker(self, info: Info) -> Person:
@@ -90,13 +90,13 @@ class Quote:
 @strawberry.type(description="How one participant took part in one event.")
 class Participation:
     row: strawberry.Private[models.Participation]
-    role: str | None = strawberry.field(
-        description="visitor, host, investor, head of delegation, signatory, speaker, ..."
+    role: str | None = column(
+        "role", description="visitor, host, investor, head of delegation, signatory, speaker, ..."
     )
 
     @classmethod
     def from_row(cls, row: models.Participation) -> "Participation":
-        return cls(row=row, role=row.role)
+        return from_columns(cls, row, row=row)
 
     @strawberry.field(description="Who or what took part.")
     async def participant(self, info: Info) -> Participant:
@@ -128,27 +128,19 @@ class Participation:
 )
 class Event(Node):
     row: strawberry.Private[models.Event]
-    title: str = strawberry.field(description="A short title for the event.")
-    kind: EventKind = strawberry.field(description="The field the event belongs to.")
-    date: PartialDate = strawberry.field(description="When the event happened, or began.")
-    end_date: PartialDate | None = strawberry.field(
-        description="When an event of several days ended; null for a one-day or undated-end event."
+    title: str = column("title", description="A short title for the event.")
+    kind: EventKind = column("kind", description="The field the event belongs to.")
+    date: PartialDate = column("date", description="When the event happened, or began.")
+    end_date: PartialDate | None = column(
+        "end_date",
+        description="When an event of several days ended; null for a one-day or undated-end event.",
     )
-    summary: str = strawberry.field(description="What happened, in a few sentences.")
-    version: int = strawberry.field(description="Increases by one with every write to the event.")
+    summary: str = column("summary", description="What happened, in a few sentences.")
+    version: int = column("version", description="Increases by one with every write to the event.")
 
     @classmethod
     def from_row(cls, row: models.Event) -> "Event":
-        return cls(
-            id=strawberry.ID(encode_id("Event", row.id)),
-            row=row,
-            title=row.title,
-            kind=row.kind,
-            date=row.date,
-            end_date=row.end_date,
-            summary=row.summary,
-            version=row.version,
-        )
+        return from_columns(cls, row, id=strawberry.ID(encode_id("Event", row.id)), row=row)
 
     @strawberry.field(description="Where the event happened, where known.")
     def place(self) -> Place | None:
@@ -188,7 +180,7 @@ class Event(Node):
     @strawberry.field(description="The quantities the sources state about the event.")
     async def figures(self, info: Info) -> list[Figure]:
         rows = await info.context.loaders.figures.load(self.row.id)
-        return [Figure(label=row.label, value=row.value, unit=row.unit) for row in rows]
+        return [from_columns(Figure, row) for row in rows]
 
     @strawberry.field(description="The sources that report the event.")
     async def sources(self, info: Info) -> list[Source]:

@@ -6,6 +6,7 @@ import strawberry
 
 from db import models
 from db.partial_date import PartialDate
+from schema.columns import column, from_columns
 from schema.context import Info
 from schema.enums import MissionKind
 from schema.ids import encode_id
@@ -29,18 +30,18 @@ async def load_country(info: Info, pk: int) -> Country:
 
 @strawberry.type(description="Where a post was, from one date to another.")
 class MissionAddress:
-    address: str = strawberry.field(description="The street address.")
-    city: str = strawberry.field(description="The city of the address.")
-    from_: PartialDate | None = strawberry.field(
-        name="from", description="When the post moved here; null when unknown."
+    address: str = column("address", description="The street address.")
+    city: str = column("city", description="The city of the address.")
+    from_: PartialDate | None = column(
+        "start", name="from", description="When the post moved here; null when unknown."
     )
-    to: PartialDate | None = strawberry.field(
-        description="When the post moved away; null while it is still here or when unknown."
+    to: PartialDate | None = column(
+        "end", description="When the post moved away; null while it is still here or when unknown."
     )
 
     @classmethod
     def from_row(cls, row: models.MissionAddress) -> "MissionAddress":
-        return cls(address=row.address, city=row.city, from_=row.start, to=row.end)
+        return from_columns(cls, row)
 
 
 Accreditee = Annotated[
@@ -54,11 +55,11 @@ Accreditee = Annotated[
 @strawberry.type(description="A country or organization a post is accredited to, and since when.")
 class Accreditation:
     row: strawberry.Private[models.Accreditation]
-    from_: PartialDate | None = strawberry.field(
-        name="from", description="When the accreditation began; null when unknown."
+    from_: PartialDate | None = column(
+        "start", name="from", description="When the accreditation began; null when unknown."
     )
-    to: PartialDate | None = strawberry.field(
-        description="When the accreditation ended; null while it lasts or when unknown."
+    to: PartialDate | None = column(
+        "end", description="When the accreditation ended; null while it lasts or when unknown."
     )
 
     @strawberry.field(description="The country or organization the post is accredited to.")
@@ -78,33 +79,27 @@ class Accreditation:
 )
 class HeadOfMission(Node):
     row: strawberry.Private[models.HeadOfMission]
-    title: str = strawberry.field(
-        description="Ambassador, Chargé d'affaires, Consul General, Honorary Consul, ..."
+    title: str = column(
+        "title", description="Ambassador, Chargé d'affaires, Consul General, Honorary Consul, ..."
     )
-    ordinal: int | None = strawberry.field(description="1 for the post's first head, where known.")
-    start: PartialDate | None = strawberry.field(description="When the tenure began, where known.")
-    end: PartialDate | None = strawberry.field(
-        description="Null while the tenure is ongoing or when its end is unknown; `ongoing` tells which."
+    ordinal: int | None = column("ordinal", description="1 for the post's first head, where known.")
+    start: PartialDate | None = column("start", description="When the tenure began, where known.")
+    end: PartialDate | None = column(
+        "end",
+        description="Null while the tenure is ongoing or when its end is unknown; `ongoing` tells which.",
     )
-    ongoing: bool = strawberry.field(
-        description="True when the sources say the tenure continues; false when it ended or its end is unknown."
+    ongoing: bool = column(
+        "ongoing",
+        description="True when the sources say the tenure continues; false when it ended or its end is unknown.",
     )
-    in_office_on: PartialDate | None = strawberry.field(
-        description="A date the sources show this head in office, when they do not say when the tenure began."
+    in_office_on: PartialDate | None = column(
+        "held_on",
+        description="A date the sources show this head in office, when they do not say when the tenure began.",
     )
 
     @classmethod
     def from_row(cls, row: models.HeadOfMission) -> "HeadOfMission":
-        return cls(
-            id=strawberry.ID(encode_id("HeadOfMission", row.id)),
-            row=row,
-            title=row.title,
-            ordinal=row.ordinal,
-            start=row.start,
-            end=row.end,
-            ongoing=row.ongoing,
-            in_office_on=row.held_on,
-        )
+        return from_columns(cls, row, id=strawberry.ID(encode_id("HeadOfMission", row.id)), row=row)
 
     @strawberry.field(description="The person who headed the post.")
     async def person(self, info: Info) -> PersonRef:
@@ -130,25 +125,17 @@ class HeadOfMission(Node):
 )
 class Mission(Node):
     row: strawberry.Private[models.Mission]
-    kind: MissionKind = strawberry.field(description="What sort of post this is.")
-    name: str = strawberry.field(description="Display name, e.g. 'Embassy of Malaysia, Brussels'.")
-    city: str = strawberry.field(description="The city the post is in.")
-    opened: PartialDate | None = strawberry.field(description="When the post opened, where known.")
-    closed: PartialDate | None = strawberry.field(
-        description="When the post closed; null while it is open or when unknown."
+    kind: MissionKind = column("kind", description="What sort of post this is.")
+    name: str = column("name", description="Display name, e.g. 'Embassy of Malaysia, Brussels'.")
+    city: str = column("city", description="The city the post is in.")
+    opened: PartialDate | None = column("opened", description="When the post opened, where known.")
+    closed: PartialDate | None = column(
+        "closed", description="When the post closed; null while it is open or when unknown."
     )
 
     @classmethod
     def from_row(cls, row: models.Mission) -> "Mission":
-        return cls(
-            id=strawberry.ID(encode_id("Mission", row.id)),
-            row=row,
-            kind=row.kind,
-            name=row.name,
-            city=row.city,
-            opened=row.opened,
-            closed=row.closed,
-        )
+        return from_columns(cls, row, id=strawberry.ID(encode_id("Mission", row.id)), row=row)
 
     @strawberry.field(description="The country that keeps the post.")
     async def country(self, info: Info) -> Country:
@@ -186,7 +173,7 @@ class Mission(Node):
     )
     async def accreditations(self, info: Info) -> list[Accreditation]:
         rows = await info.context.loaders.accreditations.load(self.row.id)
-        return [Accreditation(row=row, from_=row.start, to=row.end) for row in rows]
+        return [from_columns(Accreditation, row, row=row) for row in rows]
 
     @strawberry.field(
         description="Everyone known to have headed the post, in order of tenure. The heads of an embassy are its ambassadors."

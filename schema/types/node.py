@@ -3,6 +3,7 @@
 import strawberry
 
 from db import models
+from schema.columns import column, from_columns
 
 
 @strawberry.interface(
@@ -16,17 +17,17 @@ class Node:
 
 @strawberry.type(description="Where a fact comes from.")
 class Source:
-    title: str = strawberry.field(
-        description="Title of the source document, e.g. the article's title."
+    title: str = column(
+        "title", description="Title of the source document, e.g. the article's title."
     )
-    section: str | None = strawberry.field(
-        description="Section of the document the fact is stated in, if known."
+    section: str | None = column(
+        "section", description="Section of the document the fact is stated in, if known."
     )
-    url: str | None = strawberry.field(description="Where the document can be read, if known.")
+    url: str | None = column("url", description="Where the document can be read, if known.")
 
     @classmethod
     def from_row(cls, row: models.Source) -> "Source":
-        return cls(title=row.title, section=row.section, url=row.url)
+        return from_columns(cls, row)
 
     @classmethod
     def from_rows(cls, rows: list[models.Source]) -> list["Source"]:

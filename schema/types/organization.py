@@ -6,6 +6,7 @@ import strawberry
 
 from db import models
 from db.partial_date import PartialDate
+from schema.columns import column, from_columns
 from schema.context import Info
 from schema.enums import OrganizationKind
 from schema.ids import encode_id
@@ -26,19 +27,13 @@ ParticipationConnectionRef = Annotated[
 )
 class Organization(Node):
     row: strawberry.Private[models.Organization]
-    name: str = strawberry.field(description="The organization's name.")
-    kind: OrganizationKind = strawberry.field(description="What sort of body this is.")
-    founded: PartialDate | None = strawberry.field(description="When it was founded, where known.")
+    name: str = column("name", description="The organization's name.")
+    kind: OrganizationKind = column("kind", description="What sort of body this is.")
+    founded: PartialDate | None = column("founded", description="When it was founded, where known.")
 
     @classmethod
     def from_row(cls, row: models.Organization) -> "Organization":
-        return cls(
-            id=strawberry.ID(encode_id("Organization", row.id)),
-            row=row,
-            name=row.name,
-            kind=row.kind,
-            founded=row.founded,
-        )
+        return from_columns(cls, row, id=strawberry.ID(encode_id("Organization", row.id)), row=row)
 
     @strawberry.field(
         description="Country the organization belongs to; null for international ones."

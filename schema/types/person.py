@@ -6,6 +6,7 @@ import strawberry
 
 from db import models
 from db.partial_date import PartialDate
+from schema.columns import column, from_columns
 from schema.context import Info
 from schema.ids import encode_id
 from schema.types.country import Country
@@ -26,15 +27,14 @@ QuoteRef = Annotated["Quote", strawberry.lazy("schema.types.event")]
 @strawberry.type(description="A position a person held, such as Prime Minister of Malaysia.")
 class Position:
     row: strawberry.Private[models.Position]
-    title: str = strawberry.field(description="The title of the office.")
-    start: PartialDate | None = strawberry.field(
-        description="When the person took office, where known."
+    title: str = column("title", description="The title of the office.")
+    start: PartialDate | None = column(
+        "start", description="When the person took office, where known."
     )
-    end: PartialDate | None = strawberry.field(
-        description="When the person left office, where known."
-    )
-    in_office_on: PartialDate | None = strawberry.field(
-        description="A date the sources show the person in this office, when they do not say when the term began."
+    end: PartialDate | None = column("end", description="When the person left office, where known.")
+    in_office_on: PartialDate | None = column(
+        "held_on",
+        description="A date the sources show the person in this office, when they do not say when the term began.",
     )
 
     @strawberry.field(description="The country the office belongs to, where it belongs to one.")
@@ -56,11 +56,11 @@ class Position:
 @strawberry.type(description="A person named by a source.")
 class Person(Node):
     row: strawberry.Private[models.Person]
-    name: str = strawberry.field(description="The person's name as the sources give it.")
+    name: str = column("name", description="The person's name as the sources give it.")
 
     @classmethod
     def from_row(cls, row: models.Person) -> "Person":
-        return cls(id=strawberry.ID(encode_id("Person", row.id)), row=row, name=row.name)
+        return from_columns(cls, row, id=strawberry.ID(encode_id("Person", row.id)), row=row)
 
     @strawberry.field(description="Country the person acts for, where known.")
     async def country(self, info: Info) -> Country | None:
@@ -72,12 +72,7 @@ class Person(Node):
     )
     async def positions(self, info: Info) -> list[Position]:
         rows = await info.context.loaders.positions.load(self.row.id)
-        return [
-            Position(
-                row=row, title=row.title, start=row.start, end=row.end, in_office_on=row.held_on
-            )
-            for row in rows
-        ]
+        return [from_columns(Position, row, row=row) for row in rows]
 
     @strawberry.field(description="Posts this person headed.")
     async def headships(self, info: Info) -> list[HeadOfMission]:

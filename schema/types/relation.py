@@ -6,6 +6,7 @@ import strawberry
 
 from db import models
 from db.partial_date import PartialDate
+from schema.columns import column, from_columns
 from schema.context import Info
 from schema.ids import encode_id
 from schema.types.country import Country
@@ -18,15 +19,13 @@ from schema.types.organization import Organization
 @strawberry.type(description="The relations between two countries.")
 class Relation(Node):
     row: strawberry.Private[models.Relation]
-    established: PartialDate | None = strawberry.field(
-        description="When diplomatic relations were established."
+    established: PartialDate | None = column(
+        "established", description="When diplomatic relations were established."
     )
 
     @classmethod
     def from_row(cls, row: models.Relation) -> "Relation":
-        return cls(
-            id=strawberry.ID(encode_id("Relation", row.id)), row=row, established=row.established
-        )
+        return from_columns(cls, row, id=strawberry.ID(encode_id("Relation", row.id)), row=row)
 
     @strawberry.field(description="The two countries, in alphabetical order of code.")
     async def countries(self, info: Info) -> list[Country]:

@@ -1,0 +1,39 @@
+"""Fields read straight from a column of a type's model, declared once for both execution paths.
+
+A Strawberry type declares such a field with `column("attribute", ...)`: the resolvers
+fill it from the row (`from_columns`) and the compiler reads the same column in SQL
+(`column_of`), so the mapping is written in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.types.field import StrawberryField
+
+T = TypeVar("T")
+
+_COLUMN = "bilateral.column"
+
+
+def column(attribute: str, *, description: str, name: str | None = None) -> Any:
+    """A field whose value is the model attribute `attribute` of the row, as stored."""
+    return strawberry.field(description=description, name=name, metadata={_COLUMN: attribute})
+
+
+def column_of(field: StrawberryField) -> str | None:
+    """The model attribute a field reads, if it is a column field."""
+    found = field.metadata.get(_COLUMN)
+    return str(found) if found is not None else None
+
+
+def from_columns(cls: type[T], source: object, /, **others: Any) -> T:
+    """An instance of a Strawberry type with every column field read from the source row."""
+    fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
+    values = {
+        field.python_name: getattr(source, attribute)
+        for field in fields
+        if (attribute := column_of(field)) is not None
+    }
+    return cls(**values, **others)

@@ -1,0 +1,286 @@
+"""How each field that is not a plain column becomes SQL: references, lists, connections, unions.
+
+Plain column fields need no entry: the Strawberry types declare them (schema.columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from graphql import GraphQLType
+from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
+
+from db import models, orders, queries, tenures
+from db.partial_date import PartialDate
+from schema.compiled.compiler import (
+    Build,
+    Details,
+    Handler,
+    Uncovered,
+    object_type,
+)
+from schema.compiled.json_sql import Expr
+
+
+def reference(model: Any, attribute: str) -> Handler:
+    """The object a foreign key of the row points at (null when it is not set)."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        key = getattr(row, attribute)
+        return build.one(type_, model, lambda target: target.id == key, details)
+
+    return handle
+
+
+def rows_of(model: Any, attribute: str, order: Callable[[Any], orders.Order]) -> Handler:
+    """The rows of `model` whose column `attribute` points at the row, in `order`."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        return build.many(
+            type_, model, lambda target: getattr(target, attribute) == row.id, order, details, row
+        )
+
+    return handle
+
+
+def linked(
+    model: Any, link: Any, subject: str, target: str, order: Callable[[Any], orders.Order]
+) -> Handler:
+    """Rows of `model` linked to the row through a link table."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        def through(rows: Select[Any], found: Any) -> Select[Any]:
+            return rows.join(link, link.c[target] == found.id)
+
+        return build.many(
+            type_, model, lambda _: link.c[subject] == row.id, order, details, row, through
+        )
+
+    return handle
+
+
+def sources(link: Any) -> Handler:
+    subject = f"{link.name.removesuffix('_source')}_id"
+    return linked(models.Source, link, subject, "source_id", orders.by_id)
+
+
+def missions(attribute: str, fixed: Sequence[Any] = ()) -> Handler:
+    """A country's posts abroad or posts hosted, optionally of some kinds."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        kinds = list(fixed) or list(arguments.get("kind") or ())
+
+        def where(mission: Any) -> Any:
+            condition = getattr(mission, attribute) == row.id
+            return and_(condition, mission.kind.in_(kinds)) if kinds else condition
+
+        return build.many(type_, models.Mission, where, orders.by_name, details, row)
+
+    return handle
+
+
+def head_on(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    on = arguments.get("asOf") or PartialDate.today()
+    found = tenures.head_on(row.id, on, row)
+    return build.one(type_, models.HeadOfMission, lambda head: head.id == found, details)
+
+
+def address_on(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    on = arguments.get("asOf") or PartialDate.today()
+    found = tenures.address_on(row.id, on, row)
+    address = aliased(models.MissionAddress)
+    return select(address.address).where(address.id == found).scalar_subquery()
+
+
+def _set(*members: tuple[str, Any, Any]) -> list[tuple[str, Any, Any, Any]]:
+    """Union members told apart by which foreign key of the row is set."""
+    return [(name, model, column.is_not(None), column) for name, model, column in members]
+
+
+def participant(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    members = _set(
+        ("Country", models.Country, row.country_id),
+        ("Person", models.Person, row.person_id),
+        ("Organization", models.Organization, row.organization_id),
+        ("Mission", models.Mission, row.mission_id),
+    )
+    return build.union(members, details)
+
+
+def accreditee(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    members = _set(
+        ("Country", models.Country, row.country_id),
+        ("Organization", models.Organization, row.organization_id),
+    )
+    return build.union(members, details)
+
+
+def participants(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    role = arguments.get("role")
+    if role is not None and not role.isascii():
+        raise Uncovered("a role outside ASCII")  # Python's casefold and SQL's lower differ there
+
+    def where(participation: Any) -> Any:
+        condition = participation.event_id == row.id
+        if role is None:
+            return condition
+        return and_(condition, func.lower(participation.role) == role.lower())
+
+    return build.many(type_, models.Participation, where, orders.by_id, details, row)
+
+
+def place(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    target = object_type(type_)
+    pairs: list[tuple[str, Expr]] = []
+    for key, group in build.subfields(target, details).items():
+        name = group[0].node.name.value
+        if name == "__typename":
+            pairs.append((key, literal(target.name)))
+        elif name == "name":
+            pairs.append((key, row.place_name))
+        else:
+            country = target.fields["country"]
+            pairs.append(
+                (
+                    key,
+                    reference(models.Country, "place_country_id")(
+                        build, row, group, {}, country.type
+                    ),
+                )
+            )
+    return build.json.embed(case((row.place_name.is_(None), None), else_=build.object(pairs)))
+
+
+def relation_countries(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    return build.many(
+        type_,
+        models.Country,
+        lambda country: or_(country.id == row.country_a_id, country.id == row.country_b_id),
+        orders.by_code,
+        details,
+        row,
+    )
+
+
+def relation_missions(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    return build.many(
+        type_,
+        models.Mission,
+        lambda mission: queries.posts_of_relation(row, mission),
+        orders.by_name,
+        details,
+        row,
+    )
+
+
+def relations(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    return build.many(
+        type_,
+        models.Relation,
+        lambda relation: or_(relation.country_a_id == row.id, relation.country_b_id == row.id),
+        orders.by_id,
+        details,
+        row,
+    )
+
+
+def country_events(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    return build.events(type_, details, arguments, row, queries.country_event_ids)
+
+
+def relation_events(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    return build.events(type_, details, arguments, row, queries.relation_event_ids)
+
+
+def participations_of(kind: str) -> Handler:
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        return build.participations(type_, details, arguments, kind, row)
+
+    return handle
+
+
+FIELDS: dict[tuple[str, str], Handler] = {
+    ("Country", "embassies"): missions("country_id", [models.MissionKind.EMBASSY]),
+    ("Country", "missions"): missions("country_id"),
+    ("Country", "hostedMissions"): missions("host_country_id"),
+    ("Country", "relations"): relations,
+    ("Country", "events"): country_events,
+    ("Mission", "country"): reference(models.Country, "country_id"),
+    ("Mission", "hostCountry"): reference(models.Country, "host_country_id"),
+    ("Mission", "addresses"): rows_of(models.MissionAddress, "mission_id", orders.addresses),
+    ("Mission", "accreditations"): rows_of(models.Accreditation, "mission_id", orders.by_id),
+    ("Mission", "heads"): rows_of(models.HeadOfMission, "mission_id", orders.tenure),
+    ("Mission", "head"): head_on,
+    ("Mission", "address"): address_on,
+    ("Mission", "sources"): sources(models.mission_source),
+    ("Accreditation", "target"): accreditee,
+    ("HeadOfMission", "person"): reference(models.Person, "person_id"),
+    ("HeadOfMission", "mission"): reference(models.Mission, "mission_id"),
+    ("HeadOfMission", "sources"): sources(models.head_of_mission_source),
+    ("Person", "country"): reference(models.Country, "country_id"),
+    ("Person", "positions"): rows_of(models.Position, "person_id", orders.office),
+    ("Person", "headships"): rows_of(models.HeadOfMission, "person_id", orders.tenure),
+    ("Person", "participations"): participations_of("person"),
+    ("Person", "quotes"): rows_of(models.Quote, "speaker_id", orders.quotes_of_speaker),
+    ("Position", "country"): reference(models.Country, "country_id"),
+    ("Position", "organization"): reference(models.Organization, "organization_id"),
+    ("Organization", "country"): reference(models.Country, "country_id"),
+    ("Organization", "participations"): participations_of("organization"),
+    ("Participation", "participant"): participant,
+    ("Participation", "event"): reference(models.Event, "event_id"),
+    ("Event", "place"): place,
+    ("Event", "participants"): participants,
+    ("Event", "countries"): linked(
+        models.Country, models.event_country, "event_id", "country_id", orders.by_code
+    ),
+    ("Event", "quotes"): rows_of(models.Quote, "event_id", orders.by_id),
+    ("Event", "figures"): rows_of(models.Figure, "event_id", orders.by_id),
+    ("Event", "sources"): sources(models.event_source),
+    ("Quote", "speaker"): reference(models.Person, "speaker_id"),
+    ("Quote", "event"): reference(models.Event, "event_id"),
+    ("Relation", "countries"): relation_countries,
+    ("Relation", "missions"): relation_missions,
+    ("Relation", "organizations"): linked(
+        models.Organization,
+        models.relation_organization,
+        "relation_id",
+        "organization_id",
+        orders.by_name,
+    ),
+    ("Relation", "events"): relation_events,
+    ("Relation", "sources"): sources(models.relation_source),
+}
