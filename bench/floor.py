@@ -173,9 +173,8 @@ class Floor:
         else:
             if self.connection is None:
                 self.connection = await sqlite_driver.connect(self.database)
-            async with self.connection.execute(SQLITE[query], variables) as cursor:
-                row = await cursor.fetchone()
-            text = row[0]
+            rows = await self.connection.execute_fetchall(SQLITE[query], variables)
+            text = rows[0][0]
         return Response(text.encode(), media_type="application/json")
 
 

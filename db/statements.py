@@ -58,9 +58,8 @@ class SQLiteStatements:
     async def text(self, sql: str) -> str:
         connection = self._connection or await self._open()
         self.executed += 1
-        async with connection.execute(sql) as cursor:
-            row = await cursor.fetchone()
-        return str(row[0])
+        rows = await connection.execute_fetchall(sql)  # one trip to the connection's thread
+        return str(rows[0][0])
 
     async def close(self) -> None:
         if self._connection is not None:

@@ -147,7 +147,8 @@ class Operations:
         if plan is not None and plan.sql is not None:
             assert self.plans is not None
             try:
-                return RawJSON(await asyncio.wait_for(self.plans.answer(plan), self.timeout))
+                async with asyncio.timeout(self.timeout):
+                    return RawJSON(await self.plans.answer(plan))
             except TimeoutError:
                 return self._timed_out(request_id)
             except Exception as error:  # the resolvers answer, and report an outage if it is one

@@ -63,13 +63,17 @@ class Plans:
         self.failures = 0  # statements that failed, so the resolvers answered instead
         self._plans: OrderedDict[tuple[int, str], Plan] = OrderedDict()
 
+    def __len__(self) -> int:
+        """How many plans are kept."""
+        return len(self._plans)
+
     @staticmethod
     def key(
         operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
     ) -> tuple[int, str]:
-        written = json.dumps(variables or {}, sort_keys=True, separators=(",", ":"))
+        written = json.dumps(variables, sort_keys=True, separators=(",", ":")) if variables else ""
         # Today's date is part of the key: questions asked "as of today" by default change with it.
-        return id(operation), f"{dt.date.today().isoformat()} {written}"
+        return id(operation), f"{dt.date.today().toordinal()} {written}"
 
     def cached(self, key: tuple[int, str]) -> Plan | None:
         """The plan made before for this key, if it is still kept."""

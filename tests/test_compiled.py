@@ -1,0 +1,83 @@
+"""Compiled execution: which path answers, at what cost, and what happens when it fails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from conftest import ClientFor, StatementCounter
+from starlette.applications import Starlette
+
+from schema.compiled.plans import Plan, Plans
+from server.settings import Settings
+
+EMBASSIES = '{ country(code: "MY") { embassies { name heads { person { name } } } } }'
+
+
+async def _post(client: httpx.AsyncClient, query: str, **variables: Any) -> httpx.Response:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    return response
+
+
+async def test_a_query_is_one_statement_and_says_so(
+    client: httpx.AsyncClient, statements: StatementCounter
+) -> None:
+    response = await _post(client, EMBASSIES)
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    assert statements.count == 1
+    embassies = response.json()["data"]["country"]["embassies"]
+    assert [embassy["name"] for embassy in embassies] == ["Embassy of Malaysia, Brussels"]
+
+
+async def test_what_the_compiler_does_not_cover_goes_to_the_resolvers(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await _post(client, "{ changes(first: 1) { totalCount } }")
+    assert response.headers["x-bilateral-execution"] == "resolvers"
+    assert response.json() == {"data": {"changes": {"totalCount": 0}}}
+
+
+async def test_a_bad_argument_is_answered_by_the_resolvers_in_their_words(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await _post(client, "{ events(first: 101) { totalCount } }")
+    assert response.headers["x-bilateral-execution"] == "resolvers"
+    message = response.json()["errors"][0]["message"]
+    assert message == "Argument 'first' must be between 0 and 100; got 101."
+
+
+async def test_a_repeated_request_reuses_its_plan(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    plans: Plans = app.state.operations.plans
+    query = "query One($code: String!) { country(code: $code) { name } }"
+    made = len(plans)
+    for _ in range(3):
+        await _post(client, query, code="BE")
+    assert len(plans) == made + 1
+    await _post(client, query, code="MY")  # other values, another plan
+    assert len(plans) == made + 2
+
+
+async def test_a_failing_statement_falls_back_to_the_resolvers(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(self: Plans, plan: Plan) -> str:
+        raise RuntimeError("the statement failed")
+
+    monkeypatch.setattr(Plans, "answer", broken)
+    response = await _post(client, EMBASSIES)
+    assert response.headers["x-bilateral-execution"] == "resolvers"
+    assert response.json()["data"]["country"]["embassies"][0]["heads"][0] == {
+        "person": {"name": "Peter Stephen Lai"}
+    }
+
+
+async def test_compiled_execution_can_be_switched_off(client_for: ClientFor) -> None:
+    assert Settings.from_env({"BILATERAL_COMPILED": "off"}).compiled is False
+    assert Settings.from_env({}).compiled is True
+    async with client_for(compiled=False) as client:
+        response = await _post(client, EMBASSIES)
+        assert response.headers["x-bilateral-execution"] == "resolvers"
