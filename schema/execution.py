@@ -133,7 +133,9 @@ class Operations:
         """Check the variables and the node estimate, then execute within the time limit.
 
         A query the compiler covers runs as its one SQL statement and its answer is the
-        `data` JSON the database built; anything else runs on the resolvers.
+        `data` JSON the database built; anything else runs on the resolvers. A plan is
+        kept only for variables that passed the checks, and is keyed by them, so a
+        request that finds one needs no checking again.
         """
         plan = None
         key = None
