@@ -46,7 +46,7 @@ class SQLiteStatements:
     async def _open(self) -> Any:
         async with self._opening:
             if self._connection is None:
-                connection = await sqlite_driver.connect(self.path, check_same_thread=False)
+                connection = await sqlite_driver.connect(self.path)
                 await connection.execute("PRAGMA query_only = ON")
                 await connection.execute("PRAGMA cache_size = -65536")
                 await connection.create_function(
