@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # GraphiQL's files, copied from node_modules by `make assets`; the server serves them offline.
 ASSETS := server/static/graphiql
 
-.PHONY: help run test check lint types fmt schema venv audit assets browser-test bench profile
+.PHONY: help run test check lint types fmt schema venv audit assets browser-test bench bench-world profile
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -65,6 +65,10 @@ browser-test: $(STAMP) ## drive the explorer and GraphiQL in headless Chromium (
 bench: $(STAMP) ## benchmark the API against the one-statement floor under wrk; writes bench/RESULTS.md
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.run
+
+bench-world: $(STAMP) ## time the world's posts (first start, import) and QW against its floor; writes bench/WORLD.md
+	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
+	$(PY) -m bench.world
 
 profile: $(STAMP) ## flame graph of the API serving one reference query (Q=Q2) under load; writes bench/profiles/
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))

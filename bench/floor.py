@@ -84,6 +84,33 @@ SQLITE = {
         SELECT json_object('data', json_object('country', (
           SELECT json_object('name', name) FROM country WHERE code = upper(:code))))
     """,
+    "qw": """
+        SELECT json_object('data', json_object('country', (
+          SELECT json_object('hostedMissions', json((
+            SELECT json_group_array(json_object(
+                     'name', m.name, 'kind', m.kind, 'city', m.city,
+                     'country', json_object('code', s.code, 'name', s.name),
+                     'location', json(CASE WHEN m.latitude IS NULL THEN NULL ELSE
+                       json_object('latitude', m.latitude, 'longitude', m.longitude) END),
+                     'accreditations', json((
+                       SELECT json_group_array(json_object('target', json(CASE
+                           WHEN a.country_id IS NOT NULL
+                             THEN json_object('__typename', 'Country', 'code', ac.code)
+                           WHEN a.organization_id IS NOT NULL
+                             THEN json_object('__typename', 'Organization', 'name', o.name)
+                           ELSE json_object('__typename', 'Jurisdiction',
+                                            'name', j.name, 'wikidata', j.wikidata) END))
+                         ORDER BY a.id)
+                       FROM accreditation a
+                       LEFT JOIN country ac ON ac.id = a.country_id
+                       LEFT JOIN organization o ON o.id = a.organization_id
+                       LEFT JOIN jurisdiction j ON j.id = a.jurisdiction_id
+                       WHERE a.mission_id = m.id)))
+                   ORDER BY m.name, m.id)
+            FROM mission m JOIN country s ON s.id = m.country_id
+            WHERE m.host_country_id = c.id)))
+          FROM country c WHERE c.code = upper(:code))))
+    """,
 }
 
 POSTGRESQL = {
@@ -144,10 +171,37 @@ POSTGRESQL = {
         SELECT json_build_object('data', json_build_object('country', (
           SELECT json_build_object('name', name) FROM country WHERE code = upper($1))))::text
     """,
+    "qw": """
+        SELECT json_build_object('data', json_build_object('country', (
+          SELECT json_build_object('hostedMissions', (
+            SELECT coalesce(json_agg(json_build_object(
+                     'name', m.name, 'kind', m.kind, 'city', m.city,
+                     'country', json_build_object('code', s.code, 'name', s.name),
+                     'location', CASE WHEN m.latitude IS NULL THEN NULL ELSE
+                       json_build_object('latitude', m.latitude, 'longitude', m.longitude) END,
+                     'accreditations', (
+                       SELECT coalesce(json_agg(json_build_object('target', CASE
+                           WHEN a.country_id IS NOT NULL
+                             THEN json_build_object('__typename', 'Country', 'code', ac.code)
+                           WHEN a.organization_id IS NOT NULL
+                             THEN json_build_object('__typename', 'Organization', 'name', o.name)
+                           ELSE json_build_object('__typename', 'Jurisdiction',
+                                                  'name', j.name, 'wikidata', j.wikidata) END)
+                         ORDER BY a.id), '[]')
+                       FROM accreditation a
+                       LEFT JOIN country ac ON ac.id = a.country_id
+                       LEFT JOIN organization o ON o.id = a.organization_id
+                       LEFT JOIN jurisdiction j ON j.id = a.jurisdiction_id
+                       WHERE a.mission_id = m.id))
+                   ORDER BY m.name, m.id), '[]')
+            FROM mission m JOIN country s ON s.id = m.country_id
+            WHERE m.host_country_id = c.id))
+          FROM country c WHERE c.code = upper($1))))::text
+    """,
 }
 
 # The variables of each query, in the order PostgreSQL's numbered parameters take them.
-PARAMETERS = {"q1": ["code"], "q2": [], "q3": ["a", "b"], "q4": ["code"]}
+PARAMETERS = {"q1": ["code"], "q2": [], "q3": ["a", "b"], "q4": ["code"], "qw": ["code"]}
 
 
 class Floor:

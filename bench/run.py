@@ -212,7 +212,7 @@ def statements_per_request(url: str, query: str, variables: dict[str, Any]) -> i
     from server.settings import Settings
 
     async def count() -> int:
-        app = create_app(Settings(database_url=url))
+        app = create_app(Settings(database_url=url, seed_world=False))
         seen: list[str] = []
         async with app.router.lifespan_context(app):
             plans = app.state.operations.plans

@@ -1,6 +1,6 @@
 """The declarative base every model derives from."""
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep migrations (and error messages) predictable across databases.
@@ -17,3 +17,10 @@ class Base(DeclarativeBase):
     """Base class of every table."""
 
     metadata = MetaData(naming_convention=NAMING)
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's Core table, for bulk statements that need no ORM objects."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table

@@ -60,6 +60,11 @@ def addresses(address: Any = models.MissionAddress) -> Order:
     return [address.start, address.id]
 
 
+def claims(claim: Any = models.MissionClaim) -> Order:
+    """A post's claims by property, then in the order they were recorded."""
+    return [claim.property, claim.id]
+
+
 def quotes_of_speaker(quote: Any = models.Quote) -> Order:
     """What a person is quoted as saying, by date."""
     return [quote.date, quote.id]

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
     bindparam,
     delete,
     func,
@@ -255,7 +256,16 @@ def _documents() -> dict[str, tuple[Any, Select[Any]]]:
                 M.id,
                 M.name,
                 M.city,
-                _joined(A.address + " " + A.city, A.mission_id == M.id),
+                # Addresses, and every source's name for the city ("Woluwe-Saint-Pierre").
+                _joined(A.address + " " + A.city, A.mission_id == M.id)
+                + " "
+                + _joined(
+                    models.MissionClaim.value,
+                    and_(
+                        models.MissionClaim.mission_id == M.id,
+                        models.MissionClaim.property == "city",
+                    ),
+                ),
             ),
         ),
         "person": (

@@ -32,6 +32,16 @@ describe_enum(
         "CONSULATE": "A consulate, headed by a consul.",
         "HONORARY_CONSULATE": "An honorary consulate, kept by an honorary consul.",
         "PERMANENT_MISSION": "A permanent mission to an international organization.",
+        "APOSTOLIC_NUNCIATURE": "An apostolic nunciature, the Holy See's embassy, headed by a nuncio.",
+        "APOSTOLIC_DELEGATION": "An apostolic delegation: the Holy See's envoy to a country's Catholic Church, without relations with its state.",
+        "ASSISTANT_HIGH_COMMISSION": "An assistant or deputy high commission: a Commonwealth country's post below its high commission, much like a consulate.",
+        "CONSULAR_AGENCY": "A consular agency, a small post that offers some consular services under a consulate.",
+        "REPRESENTATIVE_OFFICE": "A de facto embassy or representative office, which does an embassy's work where the two do not keep formal relations.",
+        "DE_FACTO_CONSULATE": "A branch of a representative office that does a consulate's work where the two do not keep formal relations.",
+        "LIAISON_OFFICE": "A liaison office, a post kept for contact short of full diplomatic relations.",
+        "INTERESTS_SECTION": "An interests section: a post that looks after one country's interests inside another country's embassy.",
+        "TRADE_OFFICE": "A trade office, which promotes trade and investment.",
+        "DIPLOMATIC_MISSION": "A diplomatic post whose source does not say which kind it is.",
     },
 )
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, Table, select
 from strawberry.dataloader import DataLoader
 
 from db import models, orders, pages, queries, tenures
+from db.base import table_of
 from db.pages import Column, Page
 from db.partial_date import PartialDate
 from db.session import Reader
@@ -140,6 +141,8 @@ class Loaders:
         self.participation = _by_id(reader, models.Participation)
         self.relation = _by_id(reader, models.Relation)
         self.change = _by_id(reader, models.Change)
+        self.source = _by_id(reader, models.Source)
+        self.jurisdiction = _by_id(reader, models.Jurisdiction)
         self.country_by_code = self._country_by_code()
 
         Mission, Head, Position = models.Mission, models.HeadOfMission, models.Position
@@ -150,6 +153,17 @@ class Loaders:
         )
         self.missions_by_host = _rows_by(
             reader, Mission, Mission.host_country_id, *orders.by_name(Mission)
+        )
+        self.missions_accredited = _through(
+            reader,
+            Mission,
+            table_of(Accreditation),
+            "country_id",
+            "mission_id",
+            *orders.by_name(Mission),
+        )
+        self.claims = _rows_by(
+            reader, models.MissionClaim, models.MissionClaim.mission_id, *orders.claims()
         )
         self.addresses = _rows_by(reader, Address, Address.mission_id, *orders.addresses(Address))
         self.accreditations = _rows_by(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
+from seed.wikidata.importer import cites_a_release
 
 DEFAULT_TITLE = "Bilateral export"
 
@@ -60,10 +61,33 @@ class _Exporter:
             ):
                 grouped[subject_id].append(source_id)
             self.links[table.name] = grouped
+        self._leave_out_releases()
         # The file's document: the title and address most facts cite.
         usage = Counter((row.title, row.url) for row in self.sources.values())
         ranked = sorted(usage.items(), key=lambda item: (-item[1], item[0][0], item[0][1] or ""))
         self.document = ranked[0][0] if ranked else (DEFAULT_TITLE, None)
+
+    def _leave_out_releases(self) -> None:
+        """Leave out what only a Wikidata release says: that release brings it back on import.
+
+        The seed format has no place for a release's posts, coordinates or jurisdictions, so a
+        post whose every source is a release is not exported, nor is what a release adds to a
+        post from another source.
+        """
+        self.released = {pk for pk, row in self.sources.items() if cites_a_release(row.title)}
+        if not self.released:
+            return
+        cited = self.links["mission_source"]
+        self.missions = {
+            pk: m
+            for pk, m in self.missions.items()
+            if not cited.get(pk) or any(s not in self.released for s in cited[pk])
+        }
+        for grouped in self.links.values():
+            for subject, source_ids in grouped.items():
+                grouped[subject] = [pk for pk in source_ids if pk not in self.released]
+        for pk in self.released:
+            del self.sources[pk]
 
     def _section(self, source_id: int | None, inherited: str | None = None) -> dict[str, Any]:
         """How an entry with one source names it: a section, unless it is the one it inherits."""
@@ -228,6 +252,7 @@ class _Exporter:
                                 }
                             )
                             for a in children["accreditations"][m.id]
+                            if a.source_id not in self.released
                         ],
                         "heads": [
                             _compact(

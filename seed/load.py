@@ -17,9 +17,9 @@ from sqlalchemy import Table, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
-from db.countries import iso_countries
 from db.involvement import refresh_event_countries
 from db.search import rebuild_search_index
+from seed.countries import ensure_countries
 from seed.document import (
     EventEntry,
     MissionEntry,
@@ -27,8 +27,11 @@ from seed.document import (
     SourceEntry,
     read_document,
 )
+from seed.wikidata.importer import ImportReport, merge_release, read_release
 
 ARTICLE = Path(__file__).parent / "data" / "belgium-malaysia.yaml"
+# Wikidata's diplomatic posts as database-of-embassies released them (CC0), compressed.
+WORLD = Path(__file__).parent / "data" / "database_of_embassies-2022-11-16.csv.gz"
 
 # Fact tables, children first, so that deleting in this order never breaks a foreign key.
 _FACT_TABLES: list[Any] = [
@@ -45,6 +48,8 @@ _FACT_TABLES: list[Any] = [
     models.head_of_mission_source,
     models.HeadOfMission,
     models.Accreditation,
+    models.Jurisdiction,
+    models.MissionClaim,
     models.MissionAddress,
     models.mission_source,
     models.Mission,
@@ -62,23 +67,14 @@ class MergeReport:
 
     added: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
+    world: ImportReport | None = None  # what loading the world's posts did, when asked for
 
     def __str__(self) -> str:
         def listed(counts: Counter[str]) -> str:
             return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
 
-        return f"added {listed(self.added)}; updated {listed(self.updated)}"
-
-
-async def ensure_countries(session: AsyncSession) -> None:
-    """Add every ISO 3166-1 country the database does not have yet."""
-    known = set(await session.scalars(select(models.Country.code)))
-    missing = [country for country in iso_countries() if country.code not in known]
-    if missing:
-        await session.execute(
-            insert(models.Country),
-            [{"code": c.code, "alpha3": c.alpha3, "name": c.name} for c in missing],
-        )
+        said = f"added {listed(self.added)}; updated {listed(self.updated)}"
+        return said if self.world is None else f"{said}; the world's posts: {self.world}"
 
 
 async def has_facts(session: AsyncSession) -> bool:
@@ -103,21 +99,30 @@ async def clear_facts(session: AsyncSession) -> None:
 
 
 async def seed_database(
-    sessions: async_sessionmaker[AsyncSession], path: Path = ARTICLE, *, reset: bool = False
+    sessions: async_sessionmaker[AsyncSession],
+    path: Path = ARTICLE,
+    *,
+    reset: bool = False,
+    world: Path | None = None,
 ) -> MergeReport | None:
-    """Load a seed file into a database without facts; None when it has some and `reset` is not asked for.
+    """Load a seed file, then a Wikidata release if given, into a database without facts.
 
-    The file is read and checked in full before the database is touched, and the
-    load runs in one transaction, so a bad file or a failure changes nothing.
+    None when the database has facts and `reset` is not asked for. Both files are read
+    and checked in full before the database is touched, and the load runs in one
+    transaction, so a bad file or a failure changes nothing.
     """
     document = read_document(path)
+    release = None if world is None else read_release(world)
     async with sessions() as session, session.begin():
         await ensure_countries(session)
         if await has_facts(session):
             if not reset:
                 return None
             await clear_facts(session)
-        return await merge_document(session, document)
+        report = await merge_document(session, document)
+        if release is not None:
+            report.world = await merge_release(session, *release)
+        return report
 
 
 async def import_file(sessions: async_sessionmaker[AsyncSession], path: Path) -> MergeReport:
@@ -298,12 +303,15 @@ class _Merger:
         M = models.Mission
         country_id, host_id = self.countries[entry.country], self.countries[entry.host]
         row = await self._find(
-            select(M).where(
+            select(M)
+            .where(
                 M.country_id == country_id,
                 M.host_country_id == host_id,
                 M.kind == entry.kind,
                 M.city == entry.city,
             )
+            .order_by(M.id)  # several posts may share these: the oldest is the seed file's
+            .limit(1)
         )
         values = {"name": entry.name, "opened": entry.opened, "closed": entry.closed}
         changed = False
@@ -328,11 +336,40 @@ class _Merger:
             )
             or changed
         )
+        changed = await self._claims(mission_id, entry) or changed
         changed = await self._addresses(mission_id, entry) or changed
         changed = await self._accreditations(mission_id, entry, host_id) or changed
         changed = await self._heads(mission_id, entry) or changed
         if changed and row is not None:
             self.report.updated["missions"] += 1
+
+    async def _claims(self, mission_id: int, entry: MissionEntry) -> bool:
+        """Record the entry's city and opening date as its source's claims; True when any is new.
+
+        A source has one value per property: a changed value replaces that source's old one,
+        and other sources' values stay.
+        """
+        C = models.MissionClaim
+        source_id = (await self._cited(entry.section, entry.sources))[0]
+        wanted = {"city": entry.city, "opened": None if entry.opened is None else str(entry.opened)}
+        known = {
+            claim.property: claim
+            for claim in await self._all(
+                select(C).where(C.mission_id == mission_id, C.source_id == source_id)
+            )
+        }
+        changed = False
+        for name, value in wanted.items():
+            claim = known.get(name)
+            if claim is not None and claim.value != value:
+                await self.session.delete(claim)
+                claim = None
+            if claim is None and value is not None:
+                self.session.add(
+                    C(mission_id=mission_id, property=name, value=value, source_id=source_id)
+                )
+                changed = True
+        return changed
 
     async def _addresses(self, mission_id: int, entry: MissionEntry) -> bool:
         A = models.MissionAddress

@@ -19,11 +19,13 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
+from db.base import Base, table_of
 from db.involvement import refresh_event_countries
 from db.models import EventKind, MissionKind, OrganizationKind
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
-from seed.load import clear_facts, ensure_countries, has_facts
+from seed.countries import ensure_countries
+from seed.load import clear_facts, has_facts
 
 SOURCE_TITLE = "Bilateral synthetic data"
 _BATCH = 20_000
@@ -128,8 +130,8 @@ class Sizes:
         return cls(n(8_000), n(60_000), n(40_000), n(5_000), n(100_000))
 
 
-async def _bulk(session: AsyncSession, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    table = model.__table__  # a Core insert: the ORM's bulk path costs far more per row
+async def _bulk(session: AsyncSession, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    table = table_of(model)  # a Core insert: the ORM's bulk path costs far more per row
     for start in range(0, len(rows), _BATCH):
         await session.execute(insert(table), list(rows[start : start + _BATCH]))
 

@@ -24,7 +24,7 @@ from schema import schema
 from schema.compiled.plans import Plans
 from schema.errors import UNAVAILABLE, is_outage
 from schema.execution import Operations
-from seed.load import seed_database
+from seed.load import WORLD, seed_database
 from server.explorer import explorer_routes, graphiql_html
 from server.http import GraphQLEndpoint
 from server.live import SubscriptionEndpoint
@@ -34,10 +34,13 @@ from server.settings import Settings
 log = logging.getLogger("bilateral.app")
 
 
-async def prepare_database(engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Set up a new database (schema, then the article); refuse one whose schema is behind."""
+async def prepare_database(
+    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], *, world: bool
+) -> None:
+    """Set up a new database (schema, the article, the world's posts if asked for); refuse one
+    whose schema is behind."""
     await ensure_schema(engine)
-    await seed_database(sessions)
+    await seed_database(sessions, world=WORLD if world else None)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -59,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         try:
             if settings.seed_on_start:
-                await prepare_database(engine, sessions)
+                await prepare_database(engine, sessions, world=settings.seed_world)
             if engine.dialect.name == "postgresql":
                 feed.listen(settings.database_url)  # hear every process's writes
             yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -66,7 +67,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from seed.document import SeedError
-    from seed.load import ARTICLE, seed_database
+    from seed.load import ARTICLE, WORLD, seed_database
+    from seed.wikidata.release import ReleaseError
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
         if args.synthetic:
@@ -81,8 +83,13 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"Loaded a synthetic network at scale {args.scale:g}: {sizes}.")
             return 0
         try:
-            report = await seed_database(sessions, args.file or ARTICLE, reset=args.reset)
-        except SeedError as error:
+            report = await seed_database(
+                sessions,
+                args.file or ARTICLE,
+                reset=args.reset,
+                world=WORLD if args.world else None,
+            )
+        except (SeedError, ReleaseError) as error:
             print(f"The seed file has errors; nothing was loaded:\n{error}", file=sys.stderr)
             return 1
         if report is None:
@@ -132,14 +139,36 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from seed.document import SeedError
     from seed.load import import_file
+    from seed.wikidata.importer import import_release
+    from seed.wikidata.release import ReleaseError, is_release, open_text
+
+    try:
+        first_line = open_text(args.file).partition("\n")[0]
+    except (OSError, UnicodeDecodeError, EOFError) as error:
+        print(f"bilateral import: cannot read {args.file}: {error}", file=sys.stderr)
+        return 1
+    kind = args.format or ("wikidata-missions" if is_release(first_line) else "seed")
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
+        if kind == "seed":
+            try:
+                merged = await import_file(sessions, args.file)
+            except SeedError as error:
+                print(f"{args.file} has errors; nothing was imported:\n{error}", file=sys.stderr)
+                return 1
+            print(f"Imported {args.file}: {merged}.")
+            return 0
         try:
-            report = await import_file(sessions, args.file)
-        except SeedError as error:
+            report = await import_release(sessions, args.file, args.release_date)
+        except ReleaseError as error:
             print(f"{args.file} has errors; nothing was imported:\n{error}", file=sys.stderr)
             return 1
+        skipped = args.report or Path(args.file.name.split(".")[0] + ".skipped.tsv")
+        report.write_skipped(skipped)
         print(f"Imported {args.file}: {report}.")
+        for reason, count in report.reasons().most_common():
+            print(f"  skipped {count:>4}: {reason}")
+        print(f"Every skipped row, with its line and reason: {skipped}")
         return 0
 
     return _on_database(settings, work)
@@ -169,6 +198,13 @@ def _export_schema(_: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date such as 2022-11-16: {text!r}") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bilateral", description="The Bilateral GraphQL API.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -190,6 +226,11 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument("file", nargs="?", type=Path, help="a seed file; see seed/README.md")
     seed.add_argument("--reset", action="store_true", help="delete every fact first, then load")
     seed.add_argument(
+        "--world",
+        action="store_true",
+        help="also load the world's posts from Wikidata, as the server does on its first start",
+    )
+    seed.add_argument(
         "--synthetic", action="store_true", help="load a generated network for load tests instead"
     )
     seed.add_argument(
@@ -207,8 +248,29 @@ def _parser() -> argparse.ArgumentParser:
     revoke = actions.add_parser("revoke", help="delete a token; it stops working at once")
     revoke.add_argument("name")
 
-    importing = commands.add_parser("import", help="merge a seed-format file into the database")
-    importing.add_argument("file", type=Path, help="a seed file; see seed/README.md")
+    importing = commands.add_parser(
+        "import", help="merge a seed file or a Wikidata release of missions into the database"
+    )
+    importing.add_argument(
+        "file",
+        type=Path,
+        help="a seed file (seed/README.md) or a database-of-embassies release, .gz or not",
+    )
+    importing.add_argument(
+        "--format",
+        choices=["seed", "wikidata-missions"],
+        help="the file's format (default: told by its first line)",
+    )
+    importing.add_argument(
+        "--release-date",
+        type=_date,
+        help="a Wikidata release's date, YYYY-MM-DD (default: the date in its file name)",
+    )
+    importing.add_argument(
+        "--report",
+        type=Path,
+        help="where to list a release's skipped rows (default: NAME.skipped.tsv here)",
+    )
     exporting = commands.add_parser("export", help="write the whole database in the seed format")
     exporting.add_argument(
         "file", nargs="?", type=Path, help="where to write (default: standard output)"

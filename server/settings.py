@@ -21,6 +21,8 @@ class Settings:
     port: int = 8000
     # Create the tables and load the article on start-up when the database is empty.
     seed_on_start: bool = True
+    # With the article, load the world's posts from Wikidata on that first start.
+    seed_world: bool = True
     limits: Limits = field(default_factory=Limits)
     max_body_bytes: int = 100 * 1024
     timeout_seconds: float = 10.0
@@ -68,5 +70,7 @@ class Settings:
             persisted_queries=number("BILATERAL_PERSISTED_QUERIES", defaults.persisted_queries, 1),
             cors_origins=tuple(origin.strip() for origin in origins.split(",") if origin.strip()),
             compiled=env.get("BILATERAL_COMPILED", "on").strip().lower()
+            not in {"off", "0", "false"},
+            seed_world=env.get("BILATERAL_SEED_WORLD", "on").strip().lower()
             not in {"off", "0", "false"},
         )

@@ -64,7 +64,9 @@ def client_for(database_url: str) -> ClientFor:
     """A client of the app with some settings changed: `async with client_for(batching=True)`."""
 
     def start(**changes: Any) -> contextlib.AbstractAsyncContextManager[httpx.AsyncClient]:
-        return serving(dataclasses.replace(Settings(database_url=database_url), **changes))
+        return serving(
+            dataclasses.replace(Settings(database_url=database_url, seed_world=False), **changes)
+        )
 
     return start
 
@@ -72,7 +74,7 @@ def client_for(database_url: str) -> ClientFor:
 @pytest.fixture
 async def app(database_url: str) -> AsyncIterator[Starlette]:
     """The real app on a fresh database, started (and so seeded with the article)."""
-    async with started(Settings(database_url=database_url)) as application:
+    async with started(Settings(database_url=database_url, seed_world=False)) as application:
         yield application
 
 

@@ -31,7 +31,13 @@ def _start(
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start a server and wait until it answers; RuntimeError (with its log) if it does not."""
     port = free_port()
-    env = {**os.environ, **environment, "DATABASE_URL": database_url, "PORT": str(port)}
+    env = {
+        **os.environ,
+        "BILATERAL_SEED_WORLD": "off",
+        **environment,
+        "DATABASE_URL": database_url,
+        "PORT": str(port),
+    }
     process = subprocess.Popen(
         [str(BILATERAL), "serve", "--workers", str(workers)],
         cwd=ROOT,

@@ -91,7 +91,9 @@ async def _statements_for(
         yaml.safe_dump(_scaled_article(copies), allow_unicode=True), encoding="utf-8"
     )
     # The query is far beyond the default node estimate on purpose: it is here to count statements.
-    settings = Settings(database_url=url, limits=Limits(max_nodes=10**9), compiled=compiled)
+    settings = Settings(
+        database_url=url, seed_world=False, limits=Limits(max_nodes=10**9), compiled=compiled
+    )
     async with started(settings) as app:
         await seed_database(make_sessions(app.state.engine), seed_file, reset=True)
         statements: list[str] = []

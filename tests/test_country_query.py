@@ -13,9 +13,26 @@ async def test_unknown_country_code_is_null(data: GraphQL) -> None:
     assert (await data('{ country(code: "XX") { name } }'))["country"] is None
 
 
-async def test_every_iso_country_is_listed(data: GraphQL) -> None:
+async def test_every_iso_country_and_kosovo_are_listed(data: GraphQL) -> None:
     found = await data("{ countries(first: 0) { totalCount } }")
-    assert found["countries"]["totalCount"] == 249
+    assert found["countries"]["totalCount"] == 249 + 1
+    kosovo = await data('{ country(code: "XK") { alpha3 name wikidata } }')
+    assert kosovo["country"] == {"alpha3": "XKX", "name": "Kosovo", "wikidata": "Q1246"}
+
+
+async def test_a_country_is_found_by_its_wikidata_ids(data: GraphQL) -> None:
+    found = await data(
+        '{ belgium: country(code: "Q31") { code wikidata }'
+        ' kingdom: country(code: "q29999") { code wikidata }'
+        ' ministry: country(code: "Q1155502") { code }'
+        ' nothing: country(code: "Q1") { code } }'
+    )
+    assert found == {
+        "belgium": {"code": "BE", "wikidata": "Q31"},
+        "kingdom": {"code": "NL", "wikidata": "Q55"},
+        "ministry": None,  # a government's item names a state's government, not the state
+        "nothing": None,
+    }
 
 
 async def test_countries_are_searched_by_name(data: GraphQL) -> None:

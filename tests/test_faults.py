@@ -72,7 +72,7 @@ async def test_requests_fail_fast_while_the_database_is_away_and_recover_after(
     proxy = Proxy(url.host or "127.0.0.1", url.port or 5432)
     await proxy.open()
     proxied = url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    settings = dataclasses.replace(Settings(database_url=proxied))
+    settings = dataclasses.replace(Settings(database_url=proxied, seed_world=False))
     async with serving(settings) as client:
         assert (await client.post("/graphql", json={"query": QUERY})).status_code == 200
 

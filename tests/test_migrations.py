@@ -97,7 +97,7 @@ def test_the_app_refuses_to_start_on_an_old_schema(databases: Databases) -> None
     url = databases.new()
     upgrade(url)
     _execute(url, "DELETE FROM alembic_version")
-    app = create_app(Settings(database_url=url))
+    app = create_app(Settings(database_url=url, seed_world=False))
 
     async def start() -> None:
         async with app.router.lifespan_context(app):

@@ -16,8 +16,10 @@ from db.models.event import (
 from db.models.mission import (
     Accreditation,
     HeadOfMission,
+    Jurisdiction,
     Mission,
     MissionAddress,
+    MissionClaim,
     head_of_mission_source,
     mission_source,
 )
@@ -33,8 +35,10 @@ __all__ = [
     "EventKind",
     "Figure",
     "HeadOfMission",
+    "Jurisdiction",
     "Mission",
     "MissionAddress",
+    "MissionClaim",
     "MissionKind",
     "Organization",
     "OrganizationKind",

@@ -15,3 +15,6 @@ class Country(Base):
     code: Mapped[str] = mapped_column(String(2), unique=True)  # alpha-2, upper case
     alpha3: Mapped[str] = mapped_column(String(3), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # The country's own Wikidata item (Q31 for Belgium); other items that stand for it, such as
+    # "Kingdom of the Netherlands", are in the crosswalk (db/countries.py).
+    wikidata: Mapped[str | None] = mapped_column(String(20), unique=True)

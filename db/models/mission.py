@@ -1,6 +1,6 @@
-"""Diplomatic and consular posts, their addresses, accreditations and heads."""
+"""Diplomatic and consular posts, their addresses, accreditations, heads and sourced claims."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -16,16 +16,42 @@ class Mission(Base):
     """A post one country (the sender) keeps in another (the host)."""
 
     __tablename__ = "mission"
-    __table_args__ = (UniqueConstraint("country_id", "host_country_id", "kind", "city"),)
+    # No unique natural key: one sender keeps two embassies in Rome (to Italy and to the Holy
+    # See) and several honorary consulates in one city. Wikidata's ID is unique where known.
+    __table_args__ = (Index("ix_mission_posts", "country_id", "host_country_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MissionKind]
     name: Mapped[str] = mapped_column(String(500))
     country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
     host_country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
-    city: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(200))  # "" where no source names the city
     opened: Mapped[PartialDate | None] = mapped_column(PartialDateType)
     closed: Mapped[PartialDate | None] = mapped_column(PartialDateType)
+    wikidata: Mapped[str | None] = mapped_column(String(20), unique=True)
+    city_wikidata: Mapped[str | None] = mapped_column(String(20))
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    website: Mapped[str | None] = mapped_column(String(2000))
+    email: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(200))
+    facebook: Mapped[str | None] = mapped_column(String(200))
+    twitter: Mapped[str | None] = mapped_column(String(200))
+    youtube: Mapped[str | None] = mapped_column(String(200))
+
+
+class MissionClaim(Base):
+    """One source's value for one property of a post, kept even where another source disagrees."""
+
+    __tablename__ = "mission_claim"
+    __table_args__ = (Index("ix_mission_claim_subject", "mission_id", "property"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(ForeignKey("mission.id", ondelete="CASCADE"))
+    property: Mapped[str] = mapped_column(String(50))  # "city" or "opened"
+    value: Mapped[str] = mapped_column(String(500))
+    wikidata: Mapped[str | None] = mapped_column(String(20))  # the value's own item, if any
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
 
 
 class MissionAddress(Base):
@@ -44,12 +70,30 @@ class MissionAddress(Base):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
 
 
+class Jurisdiction(Base):
+    """An area or body a post covers that is not a country here: a province, the European Union."""
+
+    __tablename__ = "jurisdiction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(500))
+    wikidata: Mapped[str] = mapped_column(String(20), unique=True)
+
+
 class Accreditation(Base):
-    """A country or organization a post is accredited to."""
+    """A country, organization or other jurisdiction a post is accredited to or covers."""
 
     __tablename__ = "accreditation"
     __table_args__ = (
-        CheckConstraint("(country_id IS NULL) <> (organization_id IS NULL)", name="one_target"),
+        CheckConstraint(
+            " + ".join(
+                f"CASE WHEN {column} IS NULL THEN 0 ELSE 1 END"
+                for column in ("country_id", "organization_id", "jurisdiction_id")
+            )
+            + " = 1",
+            name="one_target",
+        ),
+        Index("ix_accreditation_country_id", "country_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +102,7 @@ class Accreditation(Base):
     )
     country_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    jurisdiction_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdiction.id"))
     start: Mapped[PartialDate | None] = mapped_column("from", PartialDateType)
     end: Mapped[PartialDate | None] = mapped_column("to", PartialDateType)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))

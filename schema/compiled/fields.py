@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphql import GraphQLType
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from db import models, orders, queries, tenures
@@ -72,8 +72,16 @@ def sources(link: Any) -> Handler:
     return linked(models.Source, link, subject, "source_id", orders.by_id)
 
 
-def missions(attribute: str, fixed: Sequence[Any] = ()) -> Handler:
-    """A country's posts abroad or posts hosted, optionally of some kinds."""
+def _accredited(mission: Any, country: Any) -> Any:
+    """Whether a post is accredited to a country."""
+    link = aliased(models.Accreditation)
+    condition = exists().where(link.mission_id == mission.id, link.country_id == country.id)
+    return condition.correlate_except(link)  # the country is two levels up: correlate it too
+
+
+def missions(attribute: str | None, fixed: Sequence[Any] = ()) -> Handler:
+    """A country's posts abroad, posts hosted (by the post's column `attribute`) or posts
+    accredited to it (None), optionally of some kinds."""
 
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
@@ -81,10 +89,27 @@ def missions(attribute: str, fixed: Sequence[Any] = ()) -> Handler:
         kinds = list(fixed) or list(arguments.get("kind") or ())
 
         def where(mission: Any) -> Any:
-            condition = getattr(mission, attribute) == row.id
+            if attribute is None:
+                condition = _accredited(mission, row)
+            else:
+                condition = getattr(mission, attribute) == row.id
             return and_(condition, mission.kind.in_(kinds)) if kinds else condition
 
         return build.many(type_, models.Mission, where, orders.by_name, details, row)
+
+    return handle
+
+
+def embedded(present: Callable[[Any], Any] | None = None) -> Handler:
+    """An object whose fields are columns of the row itself; null where `present` is false."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        document = build.document(object_type(type_), row, details)
+        if present is None:
+            return build.json.embed(document)
+        return build.json.embed(case((present(row), document), else_=None))
 
     return handle
 
@@ -129,6 +154,7 @@ def accreditee(
     members = _set(
         ("Country", models.Country, row.country_id),
         ("Organization", models.Organization, row.organization_id),
+        ("Jurisdiction", models.Jurisdiction, row.jurisdiction_id),
     )
     return build.union(members, details)
 
@@ -237,6 +263,7 @@ FIELDS: dict[tuple[str, str], Handler] = {
     ("Country", "embassies"): missions("country_id", [models.MissionKind.EMBASSY]),
     ("Country", "missions"): missions("country_id"),
     ("Country", "hostedMissions"): missions("host_country_id"),
+    ("Country", "accreditedMissions"): missions(None),
     ("Country", "relations"): relations,
     ("Country", "events"): country_events,
     ("Mission", "country"): reference(models.Country, "country_id"),
@@ -247,6 +274,10 @@ FIELDS: dict[tuple[str, str], Handler] = {
     ("Mission", "head"): head_on,
     ("Mission", "address"): address_on,
     ("Mission", "sources"): sources(models.mission_source),
+    ("Mission", "location"): embedded(lambda row: row.latitude.is_not(None)),
+    ("Mission", "contact"): embedded(),
+    ("Mission", "claims"): rows_of(models.MissionClaim, "mission_id", orders.claims),
+    ("Claim", "source"): reference(models.Source, "source_id"),
     ("Accreditation", "target"): accreditee,
     ("HeadOfMission", "person"): reference(models.Person, "person_id"),
     ("HeadOfMission", "mission"): reference(models.Mission, "mission_id"),

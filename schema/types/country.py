@@ -29,6 +29,9 @@ class Country(Node):
     code: str = column("code", description="ISO 3166-1 alpha-2 code, upper case: BE, MY.")
     alpha3: str = column("alpha3", description="ISO 3166-1 alpha-3 code: BEL, MYS.")
     name: str = column("name", description="Common English name.")
+    wikidata: str | None = column(
+        "wikidata", description="The country's Wikidata ID: 'Q31' for Belgium."
+    )
 
     @classmethod
     def from_row(cls, row: models.Country) -> "Country":
@@ -65,6 +68,21 @@ class Country(Node):
         from schema.types.mission import Mission
 
         rows = await info.context.loaders.missions_by_host.load(self.pk)
+        return [Mission.from_row(row) for row in rows if not kind or row.kind in kind]
+
+    @strawberry.field(
+        description="Posts accredited to this country, wherever they are: an embassy in Kuala Lumpur that also covers Brunei is one of Brunei's."
+    )
+    async def accredited_missions(
+        self,
+        info: Info,
+        kind: Annotated[
+            list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
+        ] = None,
+    ) -> list[MissionRef]:
+        from schema.types.mission import Mission
+
+        rows = await info.context.loaders.missions_accredited.load(self.pk)
         return [Mission.from_row(row) for row in rows if not kind or row.kind in kind]
 
     @strawberry.field(description="This country's bilateral relations, one per partner country.")

@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.enums import MissionKind
 from schema.ids import encode_id
 from schema.types.country import Country
+from schema.types.mission_facts import Claim, Contact, Jurisdiction, Location
 from schema.types.node import Node, Source
 
 if TYPE_CHECKING:
@@ -45,14 +46,17 @@ class MissionAddress:
 
 
 Accreditee = Annotated[
-    Union[Country, OrganizationRef],  # noqa: UP007  (a lazy member needs Union)
+    Union[Country, OrganizationRef, Jurisdiction],  # noqa: UP007  (a lazy member needs Union)
     strawberry.union(
-        "Accreditee", description="A country or an organization a post is accredited to."
+        "Accreditee",
+        description="A country or an organization a post is accredited to, or another area it covers.",
     ),
 ]
 
 
-@strawberry.type(description="A country or organization a post is accredited to, and since when.")
+@strawberry.type(
+    description="A country or organization a post is accredited to, or another area it covers, and since when."
+)
 class Accreditation:
     row: strawberry.Private[models.Accreditation]
     from_: PartialDate | None = column(
@@ -62,14 +66,21 @@ class Accreditation:
         "end", description="When the accreditation ended; null while it lasts or when unknown."
     )
 
-    @strawberry.field(description="The country or organization the post is accredited to.")
+    @strawberry.field(
+        description="The country or organization the post is accredited to, or the area it covers."
+    )
     async def target(self, info: Info) -> Accreditee:
         from schema.types.organization import Organization
 
+        loaders = info.context.loaders
         if self.row.country_id is not None:
             return await load_country(info, self.row.country_id)
+        if self.row.jurisdiction_id is not None:
+            jurisdiction = await loaders.jurisdiction.load(self.row.jurisdiction_id)
+            assert jurisdiction is not None
+            return Jurisdiction.from_row(jurisdiction)
         assert self.row.organization_id is not None
-        organization = await info.context.loaders.organization.load(self.row.organization_id)
+        organization = await loaders.organization.load(self.row.organization_id)
         assert organization is not None
         return Organization.from_row(organization)
 
@@ -127,15 +138,42 @@ class Mission(Node):
     row: strawberry.Private[models.Mission]
     kind: MissionKind = column("kind", description="What sort of post this is.")
     name: str = column("name", description="Display name, e.g. 'Embassy of Malaysia, Brussels'.")
-    city: str = column("city", description="The city the post is in.")
-    opened: PartialDate | None = column("opened", description="When the post opened, where known.")
+    city: str = column(
+        "city",
+        description="The city the post is in, as its preferred source names it (a city, a municipality or a district); empty where no source names one. `claims` has every source's value.",
+    )
+    city_wikidata: str | None = column(
+        "city_wikidata", description="The Wikidata ID of `city`, where known: 'Q1865'."
+    )
+    opened: PartialDate | None = column(
+        "opened",
+        description="When the post opened, where known, as precisely as the preferred source says.",
+    )
     closed: PartialDate | None = column(
         "closed", description="When the post closed; null while it is open or when unknown."
+    )
+    wikidata: str | None = column(
+        "wikidata", description="The post's own Wikidata ID, where it has one: 'Q104586118'."
     )
 
     @classmethod
     def from_row(cls, row: models.Mission) -> "Mission":
         return from_columns(cls, row, id=strawberry.ID(encode_id("Mission", row.id)), row=row)
+
+    @strawberry.field(description="Where the post is; null where no source gives coordinates.")
+    def location(self) -> Location | None:
+        return Location.of(self.row)
+
+    @strawberry.field(description="How to reach the post: website, e-mail, phone and social media.")
+    def contact(self) -> Contact:
+        return Contact.of(self.row)
+
+    @strawberry.field(
+        description="Every source's value of the post's city and opening date, each with its source, in the order they were recorded."
+    )
+    async def claims(self, info: Info) -> list[Claim]:
+        rows = await info.context.loaders.claims.load(self.row.id)
+        return [Claim.from_row(row) for row in rows]
 
     @strawberry.field(description="The country that keeps the post.")
     async def country(self, info: Info) -> Country:

@@ -1,0 +1,187 @@
+"""`make bench-world`: the world's posts, timed: first start, import, re-import, and QW against its floor.
+
+    python -m bench.world [--rounds 2] [--seconds 10] [--code BE]
+
+On SQLite, and on PostgreSQL as well when DATABASE_URL names a PostgreSQL server (the
+benchmark makes its own databases there, bilateral_bench_world_*). Measured:
+- first start: `bilateral serve` on a new database, until it answers (schema, the article
+  and the whole Wikidata release, in one transaction);
+- `bilateral import` of the shipped release into a database that holds the article, and
+  the same import again (which changes nothing), each as the command's wall time;
+- QW (bench/queries/qw.graphql: every post in a country with its sender, accreditations
+  and coordinates) under wrk against the floor's hand-written statement (bench/floor.py),
+  after checking that both give the same answer.
+Writes bench/WORLD.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.engine import make_url
+
+from bench.run import BIN, HERE, Measure, _api, _floor, _free_port, _post, _wrk
+from seed.load import WORLD
+
+
+@dataclass
+class Timings:
+    """One database's results."""
+
+    name: str
+    first_start: float
+    import_seconds: float
+    reimport_seconds: float
+    rounds: list[tuple[Measure, Measure]]
+    posts: int
+
+
+def _command(url: str, *argv: str) -> float:
+    """Run a `bilateral` command on a database; its wall time in seconds."""
+    began = time.monotonic()
+    subprocess.run(
+        [str(BIN / "bilateral"), *argv],
+        env={**os.environ, "DATABASE_URL": url},
+        cwd=tempfile.gettempdir(),  # where import writes its report of skipped rows
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.monotonic() - began
+
+
+async def _recreate(server: str, name: str) -> str:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    await engine.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def _new_database(server: str | None, name: str) -> str:
+    """A new, empty database: a file under bench/data, or one on the PostgreSQL server."""
+    if server is None:
+        path = HERE / "data" / f"{name}.db"
+        path.parent.mkdir(exist_ok=True)
+        for leftover in path.parent.glob(f"{name}.db*"):
+            leftover.unlink()
+        return f"sqlite+aiosqlite:///{path}"
+    return asyncio.run(_recreate(server, name))
+
+
+def _first_start(url: str) -> float:
+    """Seconds from launching the server on an empty database to its first answer."""
+    port = _free_port()
+    began = time.monotonic()
+    server = _api(url, port)
+    elapsed = time.monotonic() - began
+    server.terminate()
+    server.wait()
+    return elapsed
+
+
+def run_database(server: str | None, args: argparse.Namespace) -> Timings:
+    name = "PostgreSQL" if server else "SQLite"
+    world = _new_database(server, "bilateral_bench_world")
+    first_start = _first_start(world)
+    importing = _new_database(server, "bilateral_bench_world_import")
+    _command(importing, "seed")
+    import_seconds = _command(importing, "import", str(WORLD))
+    reimport_seconds = _command(importing, "import", str(WORLD))
+    query = (HERE / "queries" / "qw.graphql").read_text()
+    body = json.dumps({"query": query, "variables": {"code": args.code}}).encode()
+    api_port, floor_port = _free_port(), _free_port()
+    url = make_url(world)  # the floor takes a SQLite path or an asyncpg DSN
+    floor_database = (
+        url.set(drivername="postgresql").render_as_string(hide_password=False)
+        if server
+        else str(url.database)
+    )
+    api = _api(world, api_port)
+    floor = _floor(floor_database, floor_port)
+    api_url, floor_url = f"http://127.0.0.1:{api_port}/graphql", f"http://127.0.0.1:{floor_port}/qw"
+    rounds: list[tuple[Measure, Measure]] = []
+    try:
+        answer = json.loads(_post(api_url, body))
+        assert answer == json.loads(_post(floor_url, body)), (
+            f"{name}: the floor and the API disagree"
+        )
+        posts = len(answer["data"]["country"]["hostedMissions"])
+        for _ in range(args.rounds):
+            _wrk(api_url, body, 2)  # warm-up
+            measured_api = _wrk(api_url, body, args.seconds)
+            _wrk(floor_url, body, 2)
+            rounds.append((measured_api, _wrk(floor_url, body, args.seconds)))
+    finally:
+        for process in (api, floor):
+            process.terminate()
+            process.wait()
+    return Timings(name, first_start, import_seconds, reimport_seconds, rounds, posts)
+
+
+def _report(results: list[Timings], args: argparse.Namespace) -> str:
+    lines = [
+        "# The world's posts: benchmark",
+        "",
+        f"`make bench-world` ({platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}); {args.rounds} rounds of {args.seconds} s per cell, "
+        "wrk -t2 -c8. Targets: first start ≤ 20 s, import ≤ 10 s on SQLite.",
+        "",
+        "| database | first start | import | import again |",
+        "|---|---|---|---|",
+    ]
+    for t in results:
+        lines.append(
+            f"| {t.name} | {t.first_start:.1f} s | {t.import_seconds:.1f} s | "
+            f"{t.reimport_seconds:.1f} s |"
+        )
+    lines += [
+        "",
+        "First start: `bilateral serve` on an empty database until it answers. Import: "
+        "`bilateral import` of the shipped release into a database holding the article, as "
+        "the command's wall time (Python's start included); again: the same file a second time.",
+        "",
+        f"QW (`bench/queries/qw.graphql`, code {args.code}): every post in the country with its "
+        "sender, accreditations and coordinates, against the floor's one hand-written statement.",
+        "",
+        "| database | posts | round | API req/s | floor req/s | API ÷ floor | API p50 / p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for t in results:
+        for number, (api, floor) in enumerate(t.rounds, 1):
+            lines.append(
+                f"| {t.name} | {t.posts} | {number} | {api.rps:.0f} | {floor.rps:.0f} | "
+                f"{api.rps / floor.rps:.2f} | {api.p50_ms:.1f} / {api.p99_ms:.1f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--code", default="BE", help="the country whose posts QW asks for")
+    args = parser.parse_args()
+    server = os.environ.get("DATABASE_URL", "")
+    servers: list[str | None] = [None]
+    if server.startswith("postgresql"):
+        servers.append(server)
+    results = [run_database(each, args) for each in servers]
+    report = _report(results, args)
+    (HERE / "WORLD.md").write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Wikidata's diplomatic posts (the database-of-embassies release): reading, crosswalk, import."""

@@ -1,0 +1,573 @@
+"""Importing a release into the database: all or nothing, merged with the posts already there.
+
+A row is the same post as one already in the database when:
+1. the database has a post with the row's Wikidata ID; else
+2. a post without a Wikidata ID has the row's sender, host and kind, and either the same
+   city (ignoring case) or it is the only such post without an ID and the row is the file's
+   only row for that sender, host and kind.
+
+A matched post keeps what it had. The release adds what the post lacks (its Wikidata ID,
+coordinates, contacts, opening date, jurisdictions) and keeps its own value of the city
+and opening date as a claim beside the other source's, so that neither overwrites the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from db import models
+from db.base import table_of
+from db.search import rebuild_search_index
+from seed.countries import ensure_countries
+from seed.wikidata.posts import Planned, Skip, plan
+from seed.wikidata.release import Post, ReleaseError, open_text, parse_release, release_date
+
+ACTOR = "import"
+ACTION = "importWikidataMissions"
+CREDIT = "Wikidata, via database-of-embassies"
+# The columns a release sets, and so compares on a re-import.
+_FACTS = (
+    "city_wikidata",
+    "latitude",
+    "longitude",
+    "website",
+    "email",
+    "phone",
+    "facebook",
+    "twitter",
+    "youtube",
+)
+
+
+def source_title(release: dt.date) -> str:
+    """The title every fact from one release cites: the credit and the release's date."""
+    return f"{CREDIT} (release {release.isoformat()})"
+
+
+def cites_a_release(title: str) -> bool:
+    """Whether a source's title is that of a release of this file."""
+    return title.startswith(f"{CREDIT} (release ")
+
+
+def item_url(qid: str) -> str:
+    return f"https://www.wikidata.org/wiki/{qid}"
+
+
+# An accreditation's target: (country id, organization id, jurisdiction id), one of them set.
+Target3 = tuple[int | None, int | None, int | None]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row left out, where it is in the file and why."""
+
+    line: int
+    qid: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did with each row of the file."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    merged: int = 0
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rows} rows read: {self.created} posts created, {self.updated} updated, "
+            f"{self.merged} merged with posts already there, {self.unchanged} unchanged, "
+            f"{len(self.skipped)} skipped"
+        )
+
+    def reasons(self) -> Counter[str]:
+        """How many rows were skipped for each kind of reason (the reason up to its first colon)."""
+        return Counter(skip.reason.split(":")[0] for skip in self.skipped)
+
+    def write_skipped(self, path: Path) -> None:
+        """Every skipped row as a tab-separated line: line number, Wikidata ID, reason."""
+        lines = ["line\tqid\treason"]
+        lines += [f"{s.line}\t{s.qid}\t{s.reason}" for s in self.skipped]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_release(path: Path, release: dt.date | None = None) -> tuple[list[Post], dt.date]:
+    """A release's rows and its date (from the argument, else from the file name)."""
+    posts = parse_release(open_text(path))
+    date = release or release_date(path)
+    if date is None:
+        raise ReleaseError(
+            [f"{path.name}: the file name has no release date; give one with --release-date"]
+        )
+    return posts, date
+
+
+async def import_release(
+    sessions: async_sessionmaker[AsyncSession], path: Path, release: dt.date | None = None
+) -> ImportReport:
+    """Import a release file in one transaction; ReleaseError (and nothing written) if it is malformed."""
+    posts, date = read_release(path, release)
+    async with sessions() as session, session.begin():
+        await ensure_countries(session)
+        return await merge_release(session, posts, date)
+
+
+def _unique(posts: Sequence[Post], report: ImportReport) -> list[Post]:
+    """The rows whose post no other row also gives; a repeated row is skipped as such."""
+    by_qid: dict[str, list[Post]] = defaultdict(list)
+    for post in posts:
+        by_qid[post.qid].append(post)
+    kept: list[Post] = []
+    for post in posts:
+        same = by_qid[post.qid]
+        first = same[0]
+        if len(same) == 1:
+            kept.append(post)
+        elif all(other.text == first.text for other in same):
+            if post is first:
+                kept.append(post)
+            else:
+                report.skipped.append(Skipped(post.line, post.qid, f"repeats line {first.line}"))
+        else:
+            lines = ", ".join(str(other.line) for other in same if other is not post)
+            report.skipped.append(
+                Skipped(
+                    post.line,
+                    post.qid,
+                    f"conflicting rows: lines {lines} give post {post.qid} with other values, "
+                    "and the file does not say which is right",
+                )
+            )
+    return kept
+
+
+async def merge_release(
+    session: AsyncSession, posts: Sequence[Post], release: dt.date
+) -> ImportReport:
+    """Merge a release's rows into the session's transaction."""
+    report = ImportReport(rows=len(posts))
+    planned: list[Planned] = []
+    for post in _unique(posts, report):
+        try:
+            planned.append(plan(post))
+        except Skip as skip:
+            report.skipped.append(Skipped(post.line, post.qid, str(skip)))
+    report.skipped.sort(key=lambda skip: skip.line)
+    await _Merge(session, release, report).run(planned)
+    return report
+
+
+class _Merge:
+    """Writes planned posts in bulk: new posts, merged ones and updates, then the change log."""
+
+    def __init__(self, session: AsyncSession, release: dt.date, report: ImportReport) -> None:
+        self.session = session
+        self.title = source_title(release)
+        self.report = report
+        self.countries: dict[str, int] = {}
+        self.changes: list[dict[str, Any]] = []
+
+    async def run(self, planned: list[Planned]) -> None:
+        rows = await self.session.execute(select(models.Country.code, models.Country.id))
+        self.countries = dict(rows.all())
+        missions = list(await self.session.scalars(select(models.Mission)))
+        by_qid = {m.wikidata: m for m in missions if m.wikidata is not None}
+        matches = self._match_without_id(
+            [entry for entry in planned if entry.post.qid not in by_qid],
+            [m for m in missions if m.wikidata is None],
+        )
+        await self._load_held()
+        sources = await self._sources([entry.post.qid for entry in planned])
+        jurisdictions = await self._jurisdictions(planned)
+        new: list[Planned] = []
+        for entry in planned:
+            source_id = sources[entry.post.qid]
+            if (found := by_qid.get(entry.post.qid)) is not None:
+                await self._update(entry, found, source_id, jurisdictions)
+            elif (found := matches.get(entry.post.qid)) is not None:
+                await self._merge(entry, found, source_id, jurisdictions)
+            else:
+                new.append(entry)
+        await self._create(new, sources, jurisdictions, {m.name for m in missions})
+        if self.changes:
+            await self.session.execute(insert(table_of(models.Change)), self.changes)
+        await rebuild_search_index(self.session)
+
+    async def _load_held(self) -> None:
+        """What the posts hold already, told apart by whether a release of this file said it."""
+        A, C = models.Accreditation, models.MissionClaim
+        self.ours = {
+            pk
+            for pk in await self.session.scalars(
+                select(models.Source.id).where(models.Source.title.like(f"{CREDIT} (release %)"))
+            )
+        }
+        self.held: dict[int, set[Target3]] = defaultdict(set)
+        self.our_accreditations: dict[int, list[Target3]] = defaultdict(list)
+        for row in await self.session.execute(
+            select(A.mission_id, A.country_id, A.organization_id, A.jurisdiction_id, A.source_id)
+        ):
+            target = (row.country_id, row.organization_id, row.jurisdiction_id)
+            if row.source_id in self.ours:
+                self.our_accreditations[row.mission_id].append(target)
+            else:
+                self.held[row.mission_id].add(target)
+        self.our_claims: dict[int, dict[str, tuple[str, str | None]]] = defaultdict(dict)
+        for claim in await self.session.execute(
+            select(C.mission_id, C.property, C.value, C.wikidata, C.source_id)
+        ):
+            if claim.source_id in self.ours:
+                self.our_claims[claim.mission_id][claim.property] = (claim.value, claim.wikidata)
+
+    # -- matching
+
+    def _match_without_id(
+        self, planned: list[Planned], posts: list[models.Mission]
+    ) -> dict[str, models.Mission]:
+        """Rows matched to posts without a Wikidata ID by the rule in the module's docstring."""
+
+        def key(sender: int, host: int, kind: models.MissionKind) -> tuple[int, int, Any]:
+            return (sender, host, kind)
+
+        rows_by_key: dict[tuple[int, int, Any], list[Planned]] = defaultdict(list)
+        for entry in planned:
+            rows_by_key[
+                key(self.countries[entry.sender], self.countries[entry.host], entry.kind)
+            ].append(entry)
+        found: dict[str, models.Mission] = {}
+        posts_by_key: dict[tuple[int, int, Any], list[models.Mission]] = defaultdict(list)
+        for mission in posts:
+            posts_by_key[key(mission.country_id, mission.host_country_id, mission.kind)].append(
+                mission
+            )
+        for group_key, missions in posts_by_key.items():
+            rows = rows_by_key.get(group_key, [])
+            for mission in missions:
+                same_city = [
+                    entry
+                    for entry in rows
+                    if entry.post.city
+                    and entry.post.city.label.casefold() == mission.city.casefold()
+                ]
+                if len(same_city) == 1:
+                    chosen = same_city[0]
+                elif len(missions) == 1 and len(rows) == 1:
+                    chosen = rows[0]
+                else:
+                    continue
+                if chosen.post.qid not in found:
+                    found[chosen.post.qid] = mission
+        return found
+
+    # -- shared rows
+
+    async def _sources(self, qids: Iterable[str]) -> dict[str, int]:
+        """The source row of each post's Wikidata item in this release, added where missing."""
+        S = models.Source
+        table = table_of(models.Source)
+        wanted = {item_url(qid): qid for qid in qids}
+        rows = await self.session.execute(
+            select(S.url, S.id).where(S.title == self.title, S.section.is_(None))
+        )
+        known = {url: pk for url, pk in rows if url in wanted}
+        missing = [url for url in wanted if url not in known]
+        if missing:
+            added = await self.session.execute(
+                insert(table).returning(table.c.url, table.c.id, sort_by_parameter_order=True),
+                [{"title": self.title, "section": None, "url": url} for url in missing],
+            )
+            known.update({url: pk for url, pk in added if url is not None})
+        return {wanted[url]: pk for url, pk in known.items()}
+
+    async def _jurisdictions(self, planned: list[Planned]) -> dict[str, int]:
+        """The row of every jurisdiction that is not a country, by Wikidata ID, added where missing."""
+        J = models.Jurisdiction
+        table = table_of(models.Jurisdiction)
+        items = {
+            target.other.qid: target.other.label
+            for entry in planned
+            for target in entry.targets
+            if target.other is not None
+        }
+        known = dict((await self.session.execute(select(J.wikidata, J.id))).all())
+        missing = [
+            {"wikidata": qid, "name": name} for qid, name in items.items() if qid not in known
+        ]
+        if missing:
+            added = await self.session.execute(
+                insert(table).returning(table.c.wikidata, table.c.id, sort_by_parameter_order=True),
+                missing,
+            )
+            known.update(dict(added.all()))
+        return known
+
+    # -- posts
+
+    def _facts(self, entry: Planned) -> dict[str, Any]:
+        post = entry.post
+        return {
+            "city_wikidata": post.city.qid if post.city else None,
+            "latitude": post.latitude,
+            "longitude": post.longitude,
+            "website": post.website,
+            "email": post.email,
+            "phone": post.phone,
+            "facebook": post.facebook,
+            "twitter": post.twitter,
+            "youtube": post.youtube,
+        }
+
+    def _accreditations(
+        self, entry: Planned, mission_id: int, source_id: int, jurisdictions: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """The release's accreditations of a post that another source does not already give."""
+        rows = []
+        for target in entry.targets:
+            key: Target3 = (
+                None if target.code is None else self.countries[target.code],
+                None,
+                None if target.other is None else jurisdictions[target.other.qid],
+            )
+            if key in self.held[mission_id]:
+                continue
+            rows.append(
+                {
+                    "mission_id": mission_id,
+                    "country_id": key[0],
+                    "organization_id": None,
+                    "jurisdiction_id": key[2],
+                    "start": None,
+                    "end": None,
+                    "source_id": source_id,
+                }
+            )
+        return rows
+
+    def _claims(self, entry: Planned, mission_id: int, source_id: int) -> list[dict[str, Any]]:
+        post = entry.post
+        claims: list[tuple[str, str, str | None]] = []
+        if post.city is not None:
+            claims.append(("city", post.city.label, post.city.qid))
+        if post.creation is not None:
+            claims.append(("opened", str(post.creation), None))
+        return [
+            {
+                "mission_id": mission_id,
+                "property": name,
+                "value": value,
+                "wikidata": qid,
+                "source_id": source_id,
+            }
+            for name, value, qid in claims
+        ]
+
+    def _log(self, mission_id: int, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        self.changes.append(
+            {
+                "actor": ACTOR,
+                "action": ACTION,
+                "target_type": "mission",
+                "target_id": mission_id,
+                "before": before,
+                "after": after,
+            }
+        )
+
+    def _snapshot(self, entry: Planned, mission: dict[str, Any]) -> dict[str, Any]:
+        """A post as the change log shows it: names and codes, as the other writes do."""
+        return {
+            "name": mission["name"],
+            "kind": entry.kind.name,
+            "country": entry.sender,
+            "hostCountry": entry.host,
+            "city": mission["city"],
+            "opened": None if mission["opened"] is None else str(mission["opened"]),
+            "wikidata": mission["wikidata"],
+            **{name: mission[name] for name in _FACTS},
+            "accreditations": [
+                target.code or target.other.qid  # type: ignore[union-attr]
+                for target in entry.targets
+            ],
+            "sources": [{"title": self.title, "section": None, "url": item_url(entry.post.qid)}],
+        }
+
+    async def _create(
+        self,
+        new: list[Planned],
+        sources: dict[str, int],
+        jurisdictions: dict[str, int],
+        names: set[str],
+    ) -> None:
+        if not new:
+            return
+        M = table_of(models.Mission)
+        values = []
+        for entry in new:
+            name = entry.name if entry.name not in names else f"{entry.name} ({entry.post.qid})"
+            names.add(name)
+            values.append(
+                {
+                    "kind": entry.kind,
+                    "name": name,
+                    "country_id": self.countries[entry.sender],
+                    "host_country_id": self.countries[entry.host],
+                    "city": entry.post.city.label if entry.post.city else "",
+                    "opened": entry.post.creation,
+                    "closed": None,
+                    "wikidata": entry.post.qid,
+                    **self._facts(entry),
+                }
+            )
+        added = await self.session.execute(
+            insert(M).returning(M.c.id, sort_by_parameter_order=True), values
+        )
+        ids = list(added.scalars())
+        links, accreditations, claims, addresses = [], [], [], []
+        for entry, mission_id, row in zip(new, ids, values, strict=True):
+            source_id = sources[entry.post.qid]
+            links.append({"mission_id": mission_id, "source_id": source_id})
+            accreditations += self._accreditations(entry, mission_id, source_id, jurisdictions)
+            claims += self._claims(entry, mission_id, source_id)
+            addresses += self._addresses(entry, mission_id, source_id, row["city"])
+            self._log(mission_id, None, self._snapshot(entry, row))
+        await self._insert(links, accreditations, claims, addresses)
+        self.report.created += len(new)
+
+    def _addresses(
+        self, entry: Planned, mission_id: int, source_id: int, city: str
+    ) -> list[dict[str, Any]]:
+        if entry.post.address is None:
+            return []
+        return [
+            {
+                "mission_id": mission_id,
+                "address": entry.post.address,
+                "city": city,
+                "start": None,
+                "end": None,
+                "source_id": source_id,
+            }
+        ]
+
+    async def _insert(
+        self,
+        links: list[dict[str, Any]],
+        accreditations: list[dict[str, Any]],
+        claims: list[dict[str, Any]],
+        addresses: list[dict[str, Any]],
+    ) -> None:
+        for table, rows in (
+            (models.mission_source, links),
+            (table_of(models.Accreditation), accreditations),
+            (table_of(models.MissionClaim), claims),
+            (table_of(models.MissionAddress), addresses),
+        ):
+            if rows:
+                await self.session.execute(insert(table), rows)
+
+    def _columns(self, mission: models.Mission) -> dict[str, Any]:
+        return {
+            "name": mission.name,
+            "city": mission.city,
+            "opened": mission.opened,
+            "wikidata": mission.wikidata,
+            **{name: getattr(mission, name) for name in _FACTS},
+        }
+
+    async def _merge(
+        self,
+        entry: Planned,
+        mission: models.Mission,
+        source_id: int,
+        jurisdictions: dict[str, int],
+    ) -> None:
+        """A post the database has from another source: the release adds what it lacks."""
+        before = self._columns(mission)
+        self._assign(entry, mission, city_is_ours=False, opened_is_ours=mission.opened is None)
+        accreditations = self._accreditations(entry, mission.id, source_id, jurisdictions)
+        links = [{"mission_id": mission.id, "source_id": source_id}]
+        await self._insert(links, accreditations, self._claims(entry, mission.id, source_id), [])
+        after = self._columns(mission)
+        self._log(mission.id, self._snapshot(entry, before), self._snapshot(entry, after))
+        self.report.merged += 1
+
+    def _assign(
+        self, entry: Planned, mission: models.Mission, *, city_is_ours: bool, opened_is_ours: bool
+    ) -> bool:
+        """Give a post what the release says of it; True when anything differed.
+
+        The city and opening date are set only where they are the release's own values, not
+        another source's: that source's value stays, and the release's is kept as a claim.
+        """
+        post = entry.post
+        city = post.city.label if post.city else ""
+        values: dict[str, Any] = {
+            "kind": entry.kind,
+            "country_id": self.countries[entry.sender],
+            "host_country_id": self.countries[entry.host],
+            "wikidata": post.qid,
+            **self._facts(entry),
+        }
+        if city_is_ours:
+            values["city"] = city
+        elif mission.city.casefold() != city.casefold():
+            values["city_wikidata"] = None  # the ID is of the release's city, kept in its claim
+        if opened_is_ours:
+            values["opened"] = post.creation
+        changed = {name: v for name, v in values.items() if getattr(mission, name) != v}
+        for name, value in changed.items():
+            setattr(mission, name, value)
+        return bool(changed)
+
+    async def _update(
+        self,
+        entry: Planned,
+        mission: models.Mission,
+        source_id: int,
+        jurisdictions: dict[str, int],
+    ) -> None:
+        """A post an earlier import brought: what this release says replaces what that one said."""
+        claims = self.our_claims[mission.id]
+        city_is_ours = mission.city == claims.get("city", ("", None))[0]
+        opened = claims.get("opened")
+        opened_is_ours = mission.opened is None or (
+            opened is not None and str(mission.opened) == opened[0]
+        )
+        before = self._columns(mission)
+        changed = self._assign(
+            entry, mission, city_is_ours=city_is_ours, opened_is_ours=opened_is_ours
+        )
+        accreditations = self._accreditations(entry, mission.id, source_id, jurisdictions)
+        new_claims = self._claims(entry, mission.id, source_id)
+        same_links = sorted(self.our_accreditations[mission.id], key=str) == sorted(
+            ((a["country_id"], None, a["jurisdiction_id"]) for a in accreditations), key=str
+        ) and claims == {c["property"]: (c["value"], c["wikidata"]) for c in new_claims}
+        if not changed and same_links:
+            self.report.unchanged += 1
+            return
+        A, C, link = models.Accreditation, models.MissionClaim, models.mission_source
+        for column, source in (
+            (A.mission_id, A.source_id),
+            (C.mission_id, C.source_id),
+            (link.c.mission_id, link.c.source_id),
+        ):
+            await self.session.execute(
+                delete(column.table).where(column == mission.id, source.in_(self.ours))
+            )
+        links = [{"mission_id": mission.id, "source_id": source_id}]
+        await self._insert(links, accreditations, new_claims, [])
+        after = self._columns(mission)
+        self._log(mission.id, self._snapshot(entry, before), self._snapshot(entry, after))
+        self.report.updated += 1
