@@ -7,8 +7,9 @@ import asyncio
 import gzip
 from pathlib import Path
 
+import httpx
 import pytest
-from conftest import GraphQL
+from conftest import GraphQL, StatementCounter
 from databases import Databases, dump, row_counts
 from starlette.applications import Starlette
 
@@ -332,3 +333,54 @@ def test_a_release_without_a_date_needs_one_given(
 )
 def test_a_founding_date_is_no_more_precise_than_the_release(timestamp: str, date: str) -> None:
     assert str(creation_date(timestamp)) == date
+
+
+QUESTIONS = {
+    "posts abroad": '{ country(code: "Q16") { missions { name kind city } } }',
+    "posts in a country, by kind": """{ missions(hostCountry: "IT", kind: [EMBASSY], first: 50) {
+        totalCount nodes { name wikidata cityWikidata location { latitude longitude } } } }""",
+    "accreditations both ways": """{ country(code: "VA") { accreditedMissions(kind: [EMBASSY]) {
+        name accreditations { target { __typename ... on Country { code }
+        ... on Jurisdiction { name wikidata } ... on Organization { name } } } } } }""",
+    "what each source says": """{ country(code: "MY") { missions { contact { website phone }
+        claims { property value wikidata source { title url } } } } }""",
+    "search by city": """{ search(text: "Woluwe") { nodes { __typename ... on Mission { name } } } }""",
+}
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+async def test_the_questions_users_ask_of_the_world_are_one_compiled_statement(
+    question: str,
+    app: Starlette,
+    client: httpx.AsyncClient,
+    graphql: GraphQL,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rows = _rows(MALAYSIA_IN_BRUSSELS, CANADA_TO_THE_HOLY_SEE, CANADA_IN_ROME, GERMANY_IN_GUANGZHOU)
+    assert await _imported(database_url, monkeypatch, _file(tmp_path, rows)) == 0
+    statements = StatementCounter(app)
+    response = await client.post("/graphql", json={"query": QUESTIONS[question]})
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    assert statements.count == 1
+    body = response.json()
+    assert "errors" not in body and body["data"]
+    assert await graphql(QUESTIONS[question]) == body  # and the resolvers agree
+
+
+async def test_a_post_is_found_by_any_city_its_sources_name(
+    app: Starlette,
+    data: GraphQL,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert (
+        await _imported(database_url, monkeypatch, _file(tmp_path, _rows(MALAYSIA_IN_BRUSSELS)))
+        == 0
+    )
+    found = await data(QUESTIONS["search by city"])
+    assert found["search"]["nodes"] == [
+        {"__typename": "Mission", "name": "Embassy of Malaysia, Brussels"}
+    ]

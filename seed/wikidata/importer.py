@@ -178,6 +178,8 @@ class _Merge:
         self.report = report
         self.countries: dict[str, int] = {}
         self.changes: list[dict[str, Any]] = []
+        # What each non-country jurisdiction is: (organization id, jurisdiction id), one set.
+        self.others: dict[str, tuple[int | None, int | None]] = {}
 
     async def run(self, planned: list[Planned]) -> None:
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
@@ -190,17 +192,17 @@ class _Merge:
         )
         await self._load_held()
         sources = await self._sources([entry.post.qid for entry in planned])
-        jurisdictions = await self._jurisdictions(planned)
+        await self._jurisdictions(planned)
         new: list[Planned] = []
         for entry in planned:
             source_id = sources[entry.post.qid]
             if (found := by_qid.get(entry.post.qid)) is not None:
-                await self._update(entry, found, source_id, jurisdictions)
+                await self._update(entry, found, source_id)
             elif (found := matches.get(entry.post.qid)) is not None:
-                await self._merge(entry, found, source_id, jurisdictions)
+                await self._merge(entry, found, source_id)
             else:
                 new.append(entry)
-        await self._create(new, sources, jurisdictions, {m.name for m in missions})
+        await self._create(new, sources, {m.name for m in missions})
         if self.changes:
             await self.session.execute(insert(table_of(models.Change)), self.changes)
         await rebuild_search_index(self.session)
@@ -291,27 +293,39 @@ class _Merge:
             known.update({url: pk for url, pk in added if url is not None})
         return {wanted[url]: pk for url, pk in known.items()}
 
-    async def _jurisdictions(self, planned: list[Planned]) -> dict[str, int]:
-        """The row of every jurisdiction that is not a country, by Wikidata ID, added where missing."""
+    async def _jurisdictions(self, planned: list[Planned]) -> None:
+        """What each jurisdiction that is not a country stands for, by Wikidata ID: an
+        organization of the same name where the database has one (the article's European
+        Union), else a Jurisdiction row, added where missing."""
         J = models.Jurisdiction
-        table = table_of(models.Jurisdiction)
         items = {
             target.other.qid: target.other.label
             for entry in planned
             for target in entry.targets
             if target.other is not None
         }
+        named = dict(
+            (
+                await self.session.execute(select(models.Organization.name, models.Organization.id))
+            ).all()
+        )
         known = dict((await self.session.execute(select(J.wikidata, J.id))).all())
         missing = [
-            {"wikidata": qid, "name": name} for qid, name in items.items() if qid not in known
+            {"wikidata": qid, "name": name}
+            for qid, name in items.items()
+            if qid not in known and name not in named
         ]
         if missing:
+            table = table_of(J)
             added = await self.session.execute(
                 insert(table).returning(table.c.wikidata, table.c.id, sort_by_parameter_order=True),
                 missing,
             )
             known.update(dict(added.all()))
-        return known
+        self.others = {
+            qid: (named[name], None) if name in named else (None, known[qid])
+            for qid, name in items.items()
+        }
 
     # -- posts
 
@@ -330,15 +344,18 @@ class _Merge:
         }
 
     def _accreditations(
-        self, entry: Planned, mission_id: int, source_id: int, jurisdictions: dict[str, int]
+        self, entry: Planned, mission_id: int, source_id: int
     ) -> list[dict[str, Any]]:
         """The release's accreditations of a post that another source does not already give."""
         rows = []
         for target in entry.targets:
+            organization, jurisdiction = (
+                (None, None) if target.other is None else self.others[target.other.qid]
+            )
             key: Target3 = (
                 None if target.code is None else self.countries[target.code],
-                None,
-                None if target.other is None else jurisdictions[target.other.qid],
+                organization,
+                jurisdiction,
             )
             if key in self.held[mission_id]:
                 continue
@@ -346,7 +363,7 @@ class _Merge:
                 {
                     "mission_id": mission_id,
                     "country_id": key[0],
-                    "organization_id": None,
+                    "organization_id": key[1],
                     "jurisdiction_id": key[2],
                     "start": None,
                     "end": None,
@@ -407,7 +424,6 @@ class _Merge:
         self,
         new: list[Planned],
         sources: dict[str, int],
-        jurisdictions: dict[str, int],
         names: set[str],
     ) -> None:
         if not new:
@@ -438,7 +454,7 @@ class _Merge:
         for entry, mission_id, row in zip(new, ids, values, strict=True):
             source_id = sources[entry.post.qid]
             links.append({"mission_id": mission_id, "source_id": source_id})
-            accreditations += self._accreditations(entry, mission_id, source_id, jurisdictions)
+            accreditations += self._accreditations(entry, mission_id, source_id)
             claims += self._claims(entry, mission_id, source_id)
             addresses += self._addresses(entry, mission_id, source_id, row["city"])
             self._log(mission_id, None, self._snapshot(entry, row))
@@ -486,17 +502,11 @@ class _Merge:
             **{name: getattr(mission, name) for name in _FACTS},
         }
 
-    async def _merge(
-        self,
-        entry: Planned,
-        mission: models.Mission,
-        source_id: int,
-        jurisdictions: dict[str, int],
-    ) -> None:
+    async def _merge(self, entry: Planned, mission: models.Mission, source_id: int) -> None:
         """A post the database has from another source: the release adds what it lacks."""
         before = self._columns(mission)
         self._assign(entry, mission, city_is_ours=False, opened_is_ours=mission.opened is None)
-        accreditations = self._accreditations(entry, mission.id, source_id, jurisdictions)
+        accreditations = self._accreditations(entry, mission.id, source_id)
         links = [{"mission_id": mission.id, "source_id": source_id}]
         await self._insert(links, accreditations, self._claims(entry, mission.id, source_id), [])
         after = self._columns(mission)
@@ -531,13 +541,7 @@ class _Merge:
             setattr(mission, name, value)
         return bool(changed)
 
-    async def _update(
-        self,
-        entry: Planned,
-        mission: models.Mission,
-        source_id: int,
-        jurisdictions: dict[str, int],
-    ) -> None:
+    async def _update(self, entry: Planned, mission: models.Mission, source_id: int) -> None:
         """A post an earlier import brought: what this release says replaces what that one said."""
         claims = self.our_claims[mission.id]
         city_is_ours = mission.city == claims.get("city", ("", None))[0]
@@ -549,10 +553,11 @@ class _Merge:
         changed = self._assign(
             entry, mission, city_is_ours=city_is_ours, opened_is_ours=opened_is_ours
         )
-        accreditations = self._accreditations(entry, mission.id, source_id, jurisdictions)
+        accreditations = self._accreditations(entry, mission.id, source_id)
         new_claims = self._claims(entry, mission.id, source_id)
         same_links = sorted(self.our_accreditations[mission.id], key=str) == sorted(
-            ((a["country_id"], None, a["jurisdiction_id"]) for a in accreditations), key=str
+            ((a["country_id"], a["organization_id"], a["jurisdiction_id"]) for a in accreditations),
+            key=str,
         ) and claims == {c["property"]: (c["value"], c["wikidata"]) for c in new_claims}
         if not changed and same_links:
             self.report.unchanged += 1

@@ -96,14 +96,40 @@ def _country_of(item: Item) -> str | None:
     return None if found is None else found.code
 
 
+# English puts "the" before these country names: "Embassy of the Netherlands".
+_THE_BEFORE = (
+    "Republic",
+    "Kingdom",
+    "People's",
+    "United",
+    "Democratic",
+    "Federated",
+    "State of",
+    "Holy",
+)
+_THE_AFTER = ("Republic", "Islands", "Emirates", "States", "States of America")
+_THE_NAMES = {
+    "Netherlands",
+    "Philippines",
+    "Maldives",
+    "Comoros",
+    "Seychelles",
+    "Bahamas",
+    "Gambia",
+}
+
+
 def _label(code: str) -> str:
-    """A country's name as Wikidata labels its own item, else as ISO does."""
+    """A country's name as Wikidata labels its own item (else as ISO does), with "the" where
+    English puts it: "the Netherlands", "the United Kingdom", "the Czech Republic"."""
     qid = wikidata_of_countries().get(code)
     item = None if qid is None else wikidata_items().get(qid)
-    if item is not None:
-        return item.label
     found = find_iso_country(code)
-    return code if found is None else found.name
+    name = item.label if item is not None else code if found is None else found.name
+    name = name.removeprefix("The ")
+    if name.startswith(_THE_BEFORE) or name.endswith(_THE_AFTER) or name in _THE_NAMES:
+        return f"the {name}"
+    return name
 
 
 def post_name(kind: MissionKind, sender: str, host: str, city: str, to: str | None) -> str:
@@ -148,8 +174,11 @@ def plan(post: Post) -> Planned:
         )
     )
     countries = [target.code for target in targets if target.code is not None]
-    # A post in one country that covers only another (an embassy in Rome to the Holy See).
-    to = countries[0] if len(countries) == 1 and countries[0] != host else None
+    # A post that does not cover the country it is in is named for the one it does cover:
+    # an embassy in Rome that covers the Holy See and not Italy is the embassy to the Holy See.
+    to = None
+    if countries and host not in countries:
+        to = "VA" if "VA" in countries else countries[0]
     city = post.city.label if post.city else ""
     name = post_name(kind, sender_item.code, host, city, to)
     return Planned(post, sender_item.code, host, kind, name, targets)

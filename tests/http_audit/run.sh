@@ -8,12 +8,12 @@ port="${AUDIT_PORT:-8391}"
 
 (cd "$here" && npm ci --silent --no-audit --no-fund)
 
-DATABASE_URL="sqlite+aiosqlite:///$workdir/audit.db" PORT="$port" \
+DATABASE_URL="sqlite+aiosqlite:///$workdir/audit.db" PORT="$port" BILATERAL_SEED_WORLD=off \
   "$root/.venv/bin/bilateral" serve >"$workdir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$workdir"' EXIT
 
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
   sleep 0.1
 done
