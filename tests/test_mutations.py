@@ -322,11 +322,25 @@ async def test_a_post_moves_and_a_new_post_opens(editor: GraphQL, data: GraphQL)
     opened = await editor(
         """mutation { createMission(input: {kind: CONSULATE_GENERAL, country: "BE", hostCountry: "MY",
             city: "Johor Bahru", opened: "2026", sources: [{title: "Belgian Official Gazette"}]}) {
-            mission { name accreditations { target { ... on Country { code } } } } userErrors { code } } }"""
+            mission { name accreditations { target { ... on Country { code } } }
+            claims { property value } } userErrors { code } } }"""
     )
     assert opened["data"]["createMission"]["mission"] == {
         "name": "Consulate General of Belgium, Johor Bahru",
         "accreditations": [{"target": {"code": "MY"}}],
+        "claims": [
+            {"property": "city", "value": "Johor Bahru"},
+            {"property": "opened", "value": "2026"},
+        ],
+    }
+    nunciature = await editor(
+        """mutation { createMission(input: {kind: APOSTOLIC_NUNCIATURE, country: "VA",
+            hostCountry: "NL", city: "The Hague", sources: [{title: "Holy See Press Office"}]}) {
+            mission { name } userErrors { code } } }"""
+    )
+    assert nunciature["data"]["createMission"] == {
+        "mission": {"name": "Apostolic Nunciature to the Netherlands, The Hague"},
+        "userErrors": [],
     }
 
 

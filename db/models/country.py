@@ -7,7 +7,7 @@ from db.base import Base
 
 
 class Country(Base):
-    """A sovereign state as ISO 3166-1 lists it."""
+    """A state or territory as ISO 3166-1 lists it, or Kosovo."""
 
     __tablename__ = "country"
 

@@ -9,20 +9,11 @@ from sqlalchemy.exc import IntegrityError
 
 from db import models
 from db.models import MissionKind
+from db.names import post_name
 from db.partial_date import PartialDate
 from db.search import reindex
 from db.writes.edit import Edit, SourceSpec
 from db.writes.snapshots import snapshot
-
-# How a post of each kind is named: "<title> of <country>, <city>".
-KIND_TITLES = {
-    MissionKind.EMBASSY: "Embassy",
-    MissionKind.HIGH_COMMISSION: "High Commission",
-    MissionKind.CONSULATE_GENERAL: "Consulate General",
-    MissionKind.CONSULATE: "Consulate",
-    MissionKind.HONORARY_CONSULATE: "Honorary Consulate",
-    MissionKind.PERMANENT_MISSION: "Permanent Mission",
-}
 
 
 async def create_mission(
@@ -59,12 +50,18 @@ async def create_mission(
     edit.stop_if_rejected()
 
     assert country_id is not None and host_id is not None and tidy_city is not None
-    country_name = await edit.session.scalar(
-        select(models.Country.name).where(models.Country.id == country_id)
+    codes = dict(
+        (
+            await edit.session.execute(
+                select(models.Country.id, models.Country.code).where(
+                    models.Country.id.in_([country_id, host_id])
+                )
+            )
+        ).all()
     )
     mission = M(
         kind=kind,
-        name=f"{KIND_TITLES[kind]} of {country_name}, {tidy_city}",
+        name=post_name(kind, codes[country_id], codes[host_id], tidy_city),
         country_id=country_id,
         host_country_id=host_id,
         city=tidy_city,
@@ -76,6 +73,14 @@ async def create_mission(
         await edit.session.execute(
             insert(models.mission_source).values(mission_id=mission.id, source_id=source_id)
         )
+    # What its sources say of its city and opening date, as the seed loader records them.
+    for name, value in (("city", tidy_city), ("opened", None if opened is None else str(opened))):
+        if value is not None:
+            edit.session.add(
+                models.MissionClaim(
+                    mission_id=mission.id, property=name, value=value, source_id=source_ids[0]
+                )
+            )
     # A post is accredited to its host country from its opening.
     edit.session.add(
         models.Accreditation(

@@ -54,6 +54,7 @@ query RelationView($first: String!, $second: String!) {
           __typename
           ... on Country { code name }
           ... on Organization { id name }
+          ... on Jurisdiction { name wikidata }
         }
       }
       heads { id title ordinal start end ongoing inOfficeOn person { id name } }

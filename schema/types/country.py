@@ -1,5 +1,6 @@
 """The Country type."""
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -23,7 +24,22 @@ EventFilterRef = Annotated["EventFilter", strawberry.lazy("schema.types.event")]
 EventOrderRef = Annotated["EventOrder", strawberry.lazy("schema.types.event")]
 
 
-@strawberry.type(description="A sovereign state, identified by its ISO 3166-1 code.")
+# The `kind` argument of a country's lists of posts.
+KindFilter = Annotated[
+    list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
+]
+
+
+async def _posts(loading: Awaitable[list[models.Mission]], kind: KindFilter) -> list[MissionRef]:
+    """The posts a loader finds, of the kinds asked for (all when none are)."""
+    from schema.types.mission import Mission
+
+    return [Mission.from_row(row) for row in await loading if not kind or row.kind in kind]
+
+
+@strawberry.type(
+    description="A country: a state or territory that ISO 3166-1 lists, or Kosovo, identified by its code."
+)
 class Country(Node):
     pk: strawberry.Private[int]
     code: str = column("code", description="ISO 3166-1 alpha-2 code, upper case: BE, MY.")
@@ -45,45 +61,18 @@ class Country(Node):
     @strawberry.field(
         description="Every post this country keeps abroad, optionally of some kinds only."
     )
-    async def missions(
-        self,
-        info: Info,
-        kind: Annotated[
-            list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
-        ] = None,
-    ) -> list[MissionRef]:
-        from schema.types.mission import Mission
-
-        rows = await info.context.loaders.missions_by_country.load(self.pk)
-        return [Mission.from_row(row) for row in rows if not kind or row.kind in kind]
+    async def missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
+        return await _posts(info.context.loaders.missions_by_country.load(self.pk), kind)
 
     @strawberry.field(description="Posts other countries keep in this country.")
-    async def hosted_missions(
-        self,
-        info: Info,
-        kind: Annotated[
-            list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
-        ] = None,
-    ) -> list[MissionRef]:
-        from schema.types.mission import Mission
-
-        rows = await info.context.loaders.missions_by_host.load(self.pk)
-        return [Mission.from_row(row) for row in rows if not kind or row.kind in kind]
+    async def hosted_missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
+        return await _posts(info.context.loaders.missions_by_host.load(self.pk), kind)
 
     @strawberry.field(
         description="Posts accredited to this country, wherever they are: an embassy in Kuala Lumpur that also covers Brunei is one of Brunei's."
     )
-    async def accredited_missions(
-        self,
-        info: Info,
-        kind: Annotated[
-            list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
-        ] = None,
-    ) -> list[MissionRef]:
-        from schema.types.mission import Mission
-
-        rows = await info.context.loaders.missions_accredited.load(self.pk)
-        return [Mission.from_row(row) for row in rows if not kind or row.kind in kind]
+    async def accredited_missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
+        return await _posts(info.context.loaders.missions_accredited.load(self.pk), kind)
 
     @strawberry.field(description="This country's bilateral relations, one per partner country.")
     async def relations(self, info: Info) -> list[RelationRef]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.countries import find_iso_country, wikidata_items, wikidata_of_countries
+from db.countries import find_iso_country, wikidata_items
 from db.models import MissionKind
+from db.names import post_name
 from seed.wikidata.release import Item, Post
 
 # Each of the type labels in the 2022-11-16 release, and the kind it names. Some labels are
@@ -45,26 +46,6 @@ KINDS: dict[str, MissionKind] = {
     "diplomatic mission of el salvador": MissionKind.DIPLOMATIC_MISSION,
 }
 
-# How a post of each kind is named: "Embassy of Belgium, Kuala Lumpur".
-TITLES: dict[MissionKind, str] = {
-    MissionKind.EMBASSY: "Embassy",
-    MissionKind.HIGH_COMMISSION: "High Commission",
-    MissionKind.CONSULATE_GENERAL: "Consulate General",
-    MissionKind.CONSULATE: "Consulate",
-    MissionKind.HONORARY_CONSULATE: "Honorary Consulate",
-    MissionKind.PERMANENT_MISSION: "Permanent Mission",
-    MissionKind.APOSTOLIC_NUNCIATURE: "Apostolic Nunciature",
-    MissionKind.APOSTOLIC_DELEGATION: "Apostolic Delegation",
-    MissionKind.ASSISTANT_HIGH_COMMISSION: "Assistant High Commission",
-    MissionKind.CONSULAR_AGENCY: "Consular Agency",
-    MissionKind.REPRESENTATIVE_OFFICE: "Representative Office",
-    MissionKind.DE_FACTO_CONSULATE: "Representative Branch Office",
-    MissionKind.LIAISON_OFFICE: "Liaison Office",
-    MissionKind.INTERESTS_SECTION: "Interests Section",
-    MissionKind.TRADE_OFFICE: "Trade Office",
-    MissionKind.DIPLOMATIC_MISSION: "Diplomatic Mission",
-}
-
 
 class Skip(Exception):
     """A row that cannot be a post here; the message says why."""
@@ -94,54 +75,6 @@ def _country_of(item: Item) -> str | None:
     """The country code an item stands for, through the crosswalk; None if it names none."""
     found = wikidata_items().get(item.qid)
     return None if found is None else found.code
-
-
-# English puts "the" before these country names: "Embassy of the Netherlands".
-_THE_BEFORE = (
-    "Republic",
-    "Kingdom",
-    "People's",
-    "United",
-    "Democratic",
-    "Federated",
-    "State of",
-    "Holy",
-)
-_THE_AFTER = ("Republic", "Islands", "Emirates", "States", "States of America")
-_THE_NAMES = {
-    "Netherlands",
-    "Philippines",
-    "Maldives",
-    "Comoros",
-    "Seychelles",
-    "Bahamas",
-    "Gambia",
-}
-
-
-def _label(code: str) -> str:
-    """A country's name as Wikidata labels its own item (else as ISO does), with "the" where
-    English puts it: "the Netherlands", "the United Kingdom", "the Czech Republic"."""
-    qid = wikidata_of_countries().get(code)
-    item = None if qid is None else wikidata_items().get(qid)
-    found = find_iso_country(code)
-    name = item.label if item is not None else code if found is None else found.name
-    name = name.removeprefix("The ")
-    if name.startswith(_THE_BEFORE) or name.endswith(_THE_AFTER) or name in _THE_NAMES:
-        return f"the {name}"
-    return name
-
-
-def post_name(kind: MissionKind, sender: str, host: str, city: str, to: str | None) -> str:
-    """A post's display name in the article's style: "Embassy of Belgium, Kuala Lumpur"."""
-    title = TITLES[kind]
-    if kind in (MissionKind.APOSTOLIC_NUNCIATURE, MissionKind.APOSTOLIC_DELEGATION):
-        head = f"{title} to {_label(to or host)}"  # the Holy See's posts are named for the host
-    elif to is not None:
-        head = f"{title} of {_label(sender)} to {_label(to)}"
-    else:
-        head = f"{title} of {_label(sender)}"
-    return f"{head}, {city}" if city else f"{head} in {_label(host)}"
 
 
 def plan(post: Post) -> Planned:
