@@ -6,9 +6,18 @@ from typing import TypeVar
 import strawberry
 from strawberry.types.enum import StrawberryEnumDefinition
 
-from db.models import EventKind, MissionKind, OrganizationKind
+from db.models import ClaimRank, EventKind, MissionKind, OrganizationKind
+from db.quality import QualityIssueKind
 
-__all__ = ["EventKind", "EventOrderField", "MissionKind", "OrderDirection", "OrganizationKind"]
+__all__ = [
+    "ClaimRank",
+    "EventKind",
+    "EventOrderField",
+    "MissionKind",
+    "OrderDirection",
+    "OrganizationKind",
+    "QualityIssueKind",
+]
 
 E = TypeVar("E", bound=type[Enum])
 
@@ -84,3 +93,27 @@ class EventOrderField(Enum):
 class OrderDirection(Enum):
     ASC = strawberry.enum_value("ASC", description="Smallest or earliest first.")
     DESC = strawberry.enum_value("DESC", description="Largest or latest first.")
+
+
+describe_enum(
+    QualityIssueKind,
+    "A kind of data-quality issue.",
+    {
+        "UNRECORDED_TENURES": "The sources say others headed a post between two recorded tenures, without naming them.",
+        "OVERLAPPING_TENURES": "Two tenures at one post overlap, by every reading of their dates.",
+        "TENURE_ENDS_BEFORE_START": "A tenure ends before it starts.",
+        "POST_WITHOUT_HEAD": "No source names anyone who headed the post.",
+        "EVENT_WITHOUT_SOURCE": "An event cites no source.",
+        "DATE_MORE_PRECISE_THAN_SOURCE": "A date is more precise than any source gives it.",
+    },
+)
+
+describe_enum(
+    ClaimRank,
+    "How a source's value stands among the values the sources give for one fact, as on Wikidata.",
+    {
+        "PREFERRED": "The value the plain field gives: one per fact.",
+        "NORMAL": "A value a source gives, kept beside the preferred one.",
+        "DEPRECATED": "A value a source gives that an editor has judged wrong; kept, with its source.",
+    },
+)

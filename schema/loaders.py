@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, Table, select
 from strawberry.dataloader import DataLoader
 
-from db import models, orders, pages, queries, tenures
+from db import models, orders, pages, quality, queries, tenures
 from db.base import table_of
 from db.pages import Column, Page
 from db.partial_date import PartialDate
@@ -142,6 +142,9 @@ class Loaders:
         self.relation = _by_id(reader, models.Relation)
         self.change = _by_id(reader, models.Change)
         self.source = _by_id(reader, models.Source)
+        self.issues_of_mission = self._issues("Mission")
+        self.issues_of_head = self._issues("HeadOfMission")
+        self.issues_of_event = self._issues("Event")
         self.jurisdiction = _by_id(reader, models.Jurisdiction)
         self.country_by_code = self._country_by_code()
 
@@ -218,6 +221,15 @@ class Loaders:
         self.organization_participation_counts = _per_parent(
             self._participation_counts("organization"), 0
         )
+
+    def _issues(self, subject_type: str) -> DataLoader[int, list[quality.QualityIssue]]:
+        """The data-quality issues about objects of one type, by id."""
+
+        async def fetch(ids: list[int]) -> dict[int, list[quality.QualityIssue]]:
+            found = await quality.find_issues(self.reader, quality.Scope.only(subject_type, ids))
+            return _grouped((issue.subject_id, issue) for issue in found)
+
+        return batched(fetch, [])
 
     def _country_by_code(self) -> DataLoader[str, models.Country | None]:
         async def fetch(codes: list[str]) -> dict[str, models.Country | None]:

@@ -1,5 +1,6 @@
 """The root Query: entry points into the graph."""
 
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
@@ -7,13 +8,13 @@ import strawberry
 from graphql import GraphQLError
 from sqlalchemy import Select, String, literal, select, type_coerce
 
-from db import models, pages, queries
+from db import models, pages, quality, queries
 from db.countries import find_iso_country
 from db.pages import Key
 from db.search import SEARCH_TYPES, SearchTextError, SearchWords, match_query, matches
 from schema.connection import Connection, decode_cursor, nodes_from, page_size
 from schema.context import Info
-from schema.enums import MissionKind
+from schema.enums import MissionKind, QualityIssueKind
 from schema.ids import decode_id
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.types.change import TARGET_KINDS, Change, ChangeConnection
@@ -30,6 +31,7 @@ from schema.types.mission import Mission
 from schema.types.node import Node
 from schema.types.organization import Organization
 from schema.types.person import Person
+from schema.types.quality import QualityIssueConnection, QualityIssueCount, issue_connection
 from schema.types.relation import Relation
 
 T = TypeVar("T")
@@ -379,3 +381,24 @@ class Query:
 
         keys = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
         return await _connection(info, "changes", ids, keys, first, after, load, ChangeConnection)
+
+    @strawberry.field(
+        description="Data-quality issues for editors to work through, by kind and then by object; `kind` narrows them."
+    )
+    async def quality_issues(
+        self,
+        info: Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        kind: Annotated[
+            list[QualityIssueKind] | None,
+            strawberry.argument(description="Only issues of these kinds."),
+        ] = None,
+    ) -> QualityIssueConnection:
+        return await issue_connection(info, kind, first, after)
+
+    @strawberry.field(description="How many data-quality issues of each kind the record has.")
+    async def quality_issue_counts(self, info: Info) -> list[QualityIssueCount]:
+        issues = await quality.find_issues(info.context.loaders.reader)
+        counted = Counter(issue.kind for issue in issues)
+        return [QualityIssueCount(kind=kind, count=counted[kind]) for kind in quality.KINDS]

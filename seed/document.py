@@ -113,6 +113,7 @@ class HeadEntry:
     held_on: PartialDate | None
     section: str | None
     sources: tuple[SourceEntry, ...] = ()
+    gap_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -521,6 +522,7 @@ def _read_head(entry: _Entry, section: str | None) -> HeadEntry:
         held_on=entry.date("held_on"),
         section=entry.text("section") or section,
         sources=_read_sources(entry),
+        gap_before=entry.flag("gap_before"),
     )
     if head.ongoing and head.end is not None:
         entry.fail("ongoing", "cannot be true for a tenure with an end")

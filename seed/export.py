@@ -264,6 +264,7 @@ class _Exporter:
                                     "end": _text(h.end),
                                     "ongoing": h.ongoing,
                                     "held_on": _text(h.held_on),
+                                    "gap_before": h.gap_before,
                                     **self._cited("head_of_mission_source", h.id, section),
                                 }
                             )

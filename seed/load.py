@@ -450,6 +450,7 @@ class _Merger:
                 "end": head.end,
                 "ongoing": head.ongoing,
                 "held_on": head.held_on,
+                "gap_before": head.gap_before,
             }
             key = (person_id, head.title, str(head.start or head.held_on or ""))
             existing = known.get(key)

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import datetime as dt
 import sys
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -137,6 +138,7 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _import(settings: Settings, args: argparse.Namespace) -> int:
+    from db.quality import KINDS, find_issues
     from seed.document import SeedError
     from seed.load import import_file
     from seed.wikidata.importer import import_release
@@ -169,6 +171,11 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
         for reason, count in report.reasons().most_common():
             print(f"  skipped {count:>4}: {reason}")
         print(f"Every skipped row, with its line and reason: {skipped}")
+        async with sessions() as session:
+            issues = Counter(issue.kind for issue in await find_issues(session))
+        print("Data-quality issues for editors, by kind (GraphQL: qualityIssues(kind: …)):")
+        for issue_kind in KINDS:
+            print(f"  {issues[issue_kind]:>5} {issue_kind.name}")
         return 0
 
     return _on_database(settings, work)

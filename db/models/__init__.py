@@ -2,8 +2,8 @@
 
 from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
-from db.models.country import Country
-from db.models.enums import EventKind, MissionKind, OrganizationKind
+from db.models.country import Country, CountryIdentifier, CountryName
+from db.models.enums import ClaimRank, EventKind, MissionKind, OrganizationKind
 from db.models.event import (
     Event,
     EventCountryDeclared,
@@ -29,7 +29,10 @@ from db.models.source import Source
 __all__ = [
     "Accreditation",
     "Change",
+    "ClaimRank",
     "Country",
+    "CountryIdentifier",
+    "CountryName",
     "Event",
     "EventCountryDeclared",
     "EventKind",

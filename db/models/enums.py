@@ -47,3 +47,11 @@ class EventKind(Enum):
     ECONOMIC = "ECONOMIC"
     CULTURAL = "CULTURAL"
     OTHER = "OTHER"
+
+
+class ClaimRank(Enum):
+    """How a value stands among the sources' values for one fact, as Wikidata ranks statements."""
+
+    PREFERRED = "PREFERRED"
+    NORMAL = "NORMAL"
+    DEPRECATED = "DEPRECATED"

@@ -1,10 +1,10 @@
 """Diplomatic and consular posts, their addresses, accreditations, heads and sourced claims."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
-from db.models.enums import MissionKind
+from db.models.enums import ClaimRank, MissionKind
 from db.models.source import citation_table
 from db.partial_date import PartialDate, PartialDateType
 
@@ -52,6 +52,9 @@ class MissionClaim(Base):
     value: Mapped[str] = mapped_column(String(500))
     wikidata: Mapped[str | None] = mapped_column(String(20))  # the value's own item, if any
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"), index=True)
+    # The post's own column holds the preferred value; there is one per post and property.
+    rank: Mapped[ClaimRank] = mapped_column(default=ClaimRank.NORMAL)
+    version: Mapped[int] = mapped_column(default=1)
 
 
 class MissionAddress(Base):
@@ -137,3 +140,5 @@ class HeadOfMission(Base):
     ongoing: Mapped[bool] = mapped_column(default=False)
     # A day the sources show this head in office when they do not say when the tenure began.
     held_on: Mapped[PartialDate | None] = mapped_column(PartialDateType)
+    # The sources say tenures they do not record came between this one and the one before.
+    gap_before: Mapped[bool] = mapped_column(default=False, server_default=false())

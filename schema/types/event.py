@@ -24,6 +24,7 @@ from schema.types.mission import Mission, load_country
 from schema.types.node import Node, Source
 from schema.types.organization import Organization
 from schema.types.person import Person
+from schema.types.quality import QualityIssue
 
 Participant = Annotated[
     Country | Person | Organization | Mission,
@@ -185,6 +186,10 @@ class Event(Node):
     @strawberry.field(description="The sources that report the event.")
     async def sources(self, info: Info) -> list[Source]:
         return Source.from_rows(await info.context.loaders.sources_of_event.load(self.row.id))
+
+    @strawberry.field(description="Data-quality issues about this event.")
+    async def quality_issues(self, info: Info) -> list[QualityIssue]:
+        return QualityIssue.listed(await info.context.loaders.issues_of_event.load(self.row.id))
 
 
 @strawberry.type(description="A page of events.")

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Union
 
 import strawberry
 
-from db import models
+from db import models, succession
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
 from schema.context import Info
@@ -13,6 +13,7 @@ from schema.ids import encode_id
 from schema.types.country import Country
 from schema.types.mission_facts import Claim, Contact, Jurisdiction, Location
 from schema.types.node import Node, Source
+from schema.types.quality import QualityIssue
 
 if TYPE_CHECKING:
     from schema.types.organization import Organization
@@ -108,9 +109,34 @@ class HeadOfMission(Node):
         description="A date the sources show this head in office, when they do not say when the tenure began.",
     )
 
+    gap_before: bool = column(
+        "gap_before",
+        description="True when the sources say others, whom they do not name, headed the post between the tenure before this one in `Mission.heads` and this one.",
+    )
+
     @classmethod
     def from_row(cls, row: models.HeadOfMission) -> "HeadOfMission":
         return from_columns(cls, row, id=strawberry.ID(encode_id("HeadOfMission", row.id)), row=row)
+
+    @strawberry.field(description="Data-quality issues about this tenure.")
+    async def quality_issues(self, info: Info) -> list[QualityIssue]:
+        return QualityIssue.listed(await info.context.loaders.issues_of_head.load(self.row.id))
+
+    @strawberry.field(
+        description="The tenure directly before this one at the post, where the sources say which it was (by their numbering, or one tenure ending as this one began); null where they do not."
+    )
+    async def predecessor(self, info: Info) -> "HeadOfMission | None":
+        heads = await info.context.loaders.heads.load(self.row.mission_id)
+        found = succession.predecessor(self.row, heads)
+        return None if found is None else HeadOfMission.from_row(found)
+
+    @strawberry.field(
+        description="The tenure directly after this one at the post, where the sources say which it was; null where they do not."
+    )
+    async def successor(self, info: Info) -> "HeadOfMission | None":
+        heads = await info.context.loaders.heads.load(self.row.mission_id)
+        found = succession.successor(self.row, heads)
+        return None if found is None else HeadOfMission.from_row(found)
 
     @strawberry.field(description="The person who headed the post.")
     async def person(self, info: Info) -> PersonRef:
@@ -235,6 +261,10 @@ class Mission(Node):
         found = await loaders.head_on.load((self.row.id, as_of or PartialDate.today()))
         row = None if found is None else await loaders.head_of_mission.load(found)
         return None if row is None else HeadOfMission.from_row(row)
+
+    @strawberry.field(description="Data-quality issues about this post.")
+    async def quality_issues(self, info: Info) -> list[QualityIssue]:
+        return QualityIssue.listed(await info.context.loaders.issues_of_mission.load(self.row.id))
 
     @strawberry.field(description="The sources that state this post's existence and details.")
     async def sources(self, info: Info) -> list[Source]:

@@ -1,0 +1,216 @@
+"""What an editor should look at: holes and contradictions in the record, found on demand.
+
+Each issue names its kind, the object it is about and, in a sentence, what is wrong.
+Nothing is stored: the issues are found from the data as it is, so they go away when
+the data is put right.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, select, true
+
+from db import models, orders
+from db.partial_date import PartialDate
+
+
+class QualityIssueKind(enum.Enum):
+    """The kinds of issue, in the order they are listed."""
+
+    UNRECORDED_TENURES = "UNRECORDED_TENURES"
+    OVERLAPPING_TENURES = "OVERLAPPING_TENURES"
+    TENURE_ENDS_BEFORE_START = "TENURE_ENDS_BEFORE_START"
+    POST_WITHOUT_HEAD = "POST_WITHOUT_HEAD"
+    EVENT_WITHOUT_SOURCE = "EVENT_WITHOUT_SOURCE"
+    DATE_MORE_PRECISE_THAN_SOURCE = "DATE_MORE_PRECISE_THAN_SOURCE"
+
+
+KINDS = list(QualityIssueKind)
+
+
+@dataclass(frozen=True)
+class QualityIssue:
+    """One issue: its kind, the object it is about (a type name and a row id) and what is wrong."""
+
+    kind: QualityIssueKind
+    subject_type: str
+    subject_id: int
+    message: str
+
+    @property
+    def key(self) -> tuple[int, str, int]:
+        """Where the issue sorts: by kind, then by the object it is about."""
+        return (KINDS.index(self.kind), self.subject_type, self.subject_id)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which objects to look at: None means all of that type, [] none."""
+
+    missions: Sequence[int] | None = None
+    heads: Sequence[int] | None = None
+    events: Sequence[int] | None = None
+
+    @classmethod
+    def only(cls, subject_type: str, ids: Sequence[int]) -> Scope:
+        """The objects of one type with these ids, and nothing else."""
+        return cls(
+            missions=ids if subject_type == "Mission" else [],
+            heads=ids if subject_type == "HeadOfMission" else [],
+            events=ids if subject_type == "Event" else [],
+        )
+
+
+def _within(column: Any, ids: Sequence[int] | None) -> ColumnElement[bool]:
+    return true() if ids is None else column.in_(ids)
+
+
+async def find_issues(
+    db: Any, scope: Scope = Scope(), kinds: Iterable[QualityIssueKind] | None = None
+) -> list[QualityIssue]:
+    """Every issue of these kinds (default: all) about the objects in scope, in listing order."""
+    wanted = set(KINDS if kinds is None else kinds)
+    found: list[QualityIssue] = []
+    if wanted & {
+        QualityIssueKind.UNRECORDED_TENURES,
+        QualityIssueKind.OVERLAPPING_TENURES,
+        QualityIssueKind.TENURE_ENDS_BEFORE_START,
+    } and (scope.heads is None or scope.heads):
+        found += await _tenure_issues(db, scope.heads, wanted)
+    M, H, E = models.Mission, models.HeadOfMission, models.Event
+    if QualityIssueKind.POST_WITHOUT_HEAD in wanted and scope.missions != []:
+        rows = await db.execute(
+            select(M.id, M.name).where(
+                _within(M.id, scope.missions), ~exists().where(H.mission_id == M.id)
+            )
+        )
+        found += [
+            QualityIssue(
+                QualityIssueKind.POST_WITHOUT_HEAD,
+                "Mission",
+                pk,
+                f"No source names anyone who headed {name}.",
+            )
+            for pk, name in rows
+        ]
+    if QualityIssueKind.EVENT_WITHOUT_SOURCE in wanted and scope.events != []:
+        link = models.event_source
+        rows = await db.execute(
+            select(E.id, E.title).where(
+                _within(E.id, scope.events), ~exists().where(link.c.event_id == E.id)
+            )
+        )
+        found += [
+            QualityIssue(
+                QualityIssueKind.EVENT_WITHOUT_SOURCE,
+                "Event",
+                pk,
+                f"No source is given for the event {title!r}.",
+            )
+            for pk, title in rows
+        ]
+    if QualityIssueKind.DATE_MORE_PRECISE_THAN_SOURCE in wanted and scope.missions != []:
+        found += await _precision_issues(db, scope.missions)
+    return sorted(found, key=lambda issue: issue.key)
+
+
+async def _tenure_issues(
+    db: Any, heads: Sequence[int] | None, wanted: set[QualityIssueKind]
+) -> list[QualityIssue]:
+    """Gaps the sources report, overlaps and reversed periods, among each post's tenures."""
+    H = models.HeadOfMission
+    posts = select(H.mission_id).where(_within(H.id, heads))
+    rows = await db.execute(
+        select(H, models.Person.name)
+        .join(models.Person, models.Person.id == H.person_id)
+        .where(H.mission_id.in_(posts))
+        .order_by(H.mission_id, *orders.tenure(H))
+    )
+    by_post: dict[int, list[tuple[models.HeadOfMission, str]]] = defaultdict(list)
+    for head, name in rows:
+        by_post[head.mission_id].append((head, name))
+    inside = None if heads is None else set(heads)
+    found: list[QualityIssue] = []
+    for tenures in by_post.values():
+        for index, (head, name) in enumerate(tenures):
+            if inside is not None and head.id not in inside:
+                continue
+            if QualityIssueKind.UNRECORDED_TENURES in wanted and head.gap_before:
+                before = f" after {tenures[index - 1][1]}" if index > 0 else ""
+                found.append(
+                    QualityIssue(
+                        QualityIssueKind.UNRECORDED_TENURES,
+                        "HeadOfMission",
+                        head.id,
+                        f"The sources say others headed the post{before} and before {name}, "
+                        "without naming them.",
+                    )
+                )
+            if (
+                QualityIssueKind.TENURE_ENDS_BEFORE_START in wanted
+                and head.start is not None
+                and head.end is not None
+                and head.end.last_day < head.start.first_day
+            ):
+                found.append(
+                    QualityIssue(
+                        QualityIssueKind.TENURE_ENDS_BEFORE_START,
+                        "HeadOfMission",
+                        head.id,
+                        f"{name}'s tenure ends ({head.end}) before it starts ({head.start}).",
+                    )
+                )
+            if QualityIssueKind.OVERLAPPING_TENURES in wanted:
+                found += [
+                    QualityIssue(
+                        QualityIssueKind.OVERLAPPING_TENURES,
+                        "HeadOfMission",
+                        head.id,
+                        f"{name}'s tenure, from {head.start}, began before {other_name}'s "
+                        f"ended ({'ongoing' if other.ongoing else other.end}), at the same post.",
+                    )
+                    for other, other_name in tenures[:index]
+                    if _surely_overlap(other, head)
+                ]
+    return found
+
+
+def _surely_overlap(earlier: models.HeadOfMission, later: models.HeadOfMission) -> bool:
+    """Whether `later` began, by every reading of the partial dates, while `earlier` lasted."""
+    if earlier.start is None or later.start is None:
+        return False
+    if later.start.first_day <= earlier.start.last_day:
+        return False  # which of the two began first is not certain
+    if earlier.ongoing:
+        return True
+    return earlier.end is not None and later.start.last_day < earlier.end.first_day
+
+
+async def _precision_issues(db: Any, missions: Sequence[int] | None) -> list[QualityIssue]:
+    """Posts whose opening date is more precise than any source's value for it."""
+    M, C = models.Mission, models.MissionClaim
+    rows = await db.execute(
+        select(M.id, M.opened, C.value)
+        .join(C, (C.mission_id == M.id) & (C.property == "opened"))
+        .where(_within(M.id, missions), M.opened.is_not(None))
+        .order_by(M.id)
+    )
+    claimed: dict[int, tuple[PartialDate, list[str]]] = {}
+    for pk, opened, value in rows:
+        claimed.setdefault(pk, (opened, []))[1].append(value)
+    return [
+        QualityIssue(
+            QualityIssueKind.DATE_MORE_PRECISE_THAN_SOURCE,
+            "Mission",
+            pk,
+            f"The opening date {opened} is more precise than any source gives it "
+            f"({', '.join(sorted(set(values)))}).",
+        )
+        for pk, (opened, values) in claimed.items()
+        if all(len(str(opened)) > len(value) for value in values)
+    ]
