@@ -6,9 +6,10 @@ import strawberry
 
 from db.partial_date import PartialDate
 from db.writes.edit import Problem, SourceSpec
-from schema.enums import EventKind, MissionKind, OrganizationKind
+from schema.enums import ClaimRank, EventKind, MissionKind, OrganizationKind
 from schema.types.event import Event
 from schema.types.mission import HeadOfMission, Mission
+from schema.types.mission_facts import Claim
 from schema.types.organization import Organization
 from schema.types.person import Person
 
@@ -171,6 +172,18 @@ class EndHeadshipInput:
     end: PartialDate = strawberry.field(description="When it ended.")
 
 
+@strawberry.input(description="A new rank for one source's value of a post's property.")
+class RankClaimInput:
+    claim: strawberry.ID = strawberry.field(description="Global ID of the claim.")
+    rank: ClaimRank = strawberry.field(
+        description="PREFERRED makes it the post's value (the claim preferred before becomes NORMAL); DEPRECATED marks it wrong, keeping it."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description="Optimistic concurrency: the claim's version the client last read; a stale one is a CONFLICT.",
+    )
+
+
 @strawberry.input(description="A participant to add to an event.")
 class AddParticipantInput:
     event: strawberry.ID = strawberry.field(description="Global ID of the event.")
@@ -225,6 +238,17 @@ class MissionPayload:
 class HeadOfMissionPayload:
     head_of_mission: HeadOfMission | None = strawberry.field(
         description="The tenure as it is now; null when nothing was written."
+    )
+    user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
+
+
+@strawberry.type(description="The result of a change of a claim's rank.")
+class ClaimPayload:
+    claim: Claim | None = strawberry.field(
+        description="The claim as it is now; null when nothing was written."
+    )
+    mission: Mission | None = strawberry.field(
+        description="Its post as it is now, with the preferred value; null when nothing was written."
     )
     user_errors: list[UserError] = strawberry.field(description=USER_ERRORS)
 

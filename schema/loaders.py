@@ -142,6 +142,7 @@ class Loaders:
         self.relation = _by_id(reader, models.Relation)
         self.change = _by_id(reader, models.Change)
         self.source = _by_id(reader, models.Source)
+        self.claim = _by_id(reader, models.MissionClaim)
         self.issues_of_mission = self._issues("Mission")
         self.issues_of_head = self._issues("HeadOfMission")
         self.issues_of_event = self._issues("Event")

@@ -14,6 +14,7 @@ from schema.ids import encode_id, parse_id
 from schema.inputs import (
     AddParticipantInput,
     AppointHeadInput,
+    ClaimPayload,
     CreateEventInput,
     CreateMissionInput,
     CreateOrganizationInput,
@@ -26,12 +27,14 @@ from schema.inputs import (
     MoveMissionInput,
     OrganizationPayload,
     PersonPayload,
+    RankClaimInput,
     RemoveParticipantInput,
     UpdateEventInput,
     UserError,
 )
 from schema.types.event import Event
 from schema.types.mission import HeadOfMission, Mission
+from schema.types.mission_facts import Claim
 from schema.types.organization import Organization
 from schema.types.person import Person
 
@@ -45,6 +48,7 @@ KINDS = {
     "Mission": "mission",
     "Event": "event",
     "HeadOfMission": "head_of_mission",
+    "Claim": "mission_claim",
 }
 PARTICIPANTS = ("Country", "Person", "Organization", "Mission")
 INPUT = strawberry.argument(description="What to write.")
@@ -293,6 +297,24 @@ class Mutation:
         if isinstance(outcome, list):
             return HeadOfMissionPayload(head_of_mission=None, user_errors=outcome)
         return HeadOfMissionPayload(head_of_mission=await _head(info, outcome), user_errors=[])
+
+    @strawberry.mutation(
+        description="Rank one source's value of a post's city or opening date: prefer it (the post then gives it), keep it as normal, or deprecate it. Every value stays, with its source."
+    )
+    async def rank_claim(self, info: Info, input: Annotated[RankClaimInput, INPUT]) -> ClaimPayload:
+        async def work(edit: Edit) -> int:
+            pk = await existing(edit, input.claim, ("input", "claim"), "Claim")
+            return await missions.rank_claim(edit, pk, input.rank, input.expected_version)
+
+        outcome = await write(info, "rankClaim", work)
+        if isinstance(outcome, list):
+            return ClaimPayload(claim=None, mission=None, user_errors=outcome)
+        row = await info.context.loaders.claim.load(outcome)
+        assert row is not None
+        claim = Claim.from_row(row)
+        return ClaimPayload(
+            claim=claim, mission=await _mission(info, row.mission_id), user_errors=[]
+        )
 
     @strawberry.mutation(description="End a tenure on a date.")
     async def end_headship(

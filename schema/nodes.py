@@ -11,6 +11,7 @@ from schema.types.change import Change
 from schema.types.country import Country
 from schema.types.event import Event
 from schema.types.mission import HeadOfMission, Mission
+from schema.types.mission_facts import Claim
 from schema.types.node import Node
 from schema.types.organization import Organization
 from schema.types.person import Person
@@ -28,6 +29,7 @@ _NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
     "Event": ("event", Event.from_row),
     "Relation": ("relation", Relation.from_row),
     "Change": ("change", Change.from_row),
+    "Claim": ("claim", Claim.from_row),
 }
 
 

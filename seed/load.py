@@ -365,8 +365,24 @@ class _Merger:
                 await self.session.delete(claim)
                 claim = None
             if claim is None and value is not None:
+                # The file's value is the post's own (the loader sets it): it is the preferred one.
+                await self.session.execute(
+                    update(C)
+                    .where(
+                        C.mission_id == mission_id,
+                        C.property == name,
+                        C.rank == models.ClaimRank.PREFERRED,
+                    )
+                    .values(rank=models.ClaimRank.NORMAL, version=C.version + 1)
+                )
                 self.session.add(
-                    C(mission_id=mission_id, property=name, value=value, source_id=source_id)
+                    C(
+                        mission_id=mission_id,
+                        property=name,
+                        value=value,
+                        source_id=source_id,
+                        rank=models.ClaimRank.PREFERRED,
+                    )
                 )
                 changed = True
         return changed

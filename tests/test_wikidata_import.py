@@ -3,76 +3,38 @@
 The files are cut from real rows of the shipped release (seed/data/), by their Wikidata IDs.
 """
 
-import asyncio
-import gzip
 from pathlib import Path
 
 import httpx
 import pytest
 from conftest import GraphQL, StatementCounter
 from databases import Databases, dump, row_counts
+from releases import (
+    AFGHANISTAN_IN_WARSAW,
+    AUSTRALIA_IN_ANKARA,
+    BELGIUM_IN_KUALA_LUMPUR,
+    CANADA_IN_ROME,
+    CANADA_TO_THE_HOLY_SEE,
+    ENTITY,
+    GERMANY_IN_GUANGZHOU,
+    MALAYSIA_IN_BRUSSELS,
+    NEPAL_OR_IRAQ_IN_KUWAIT,
+    QUEBEC_IN_PARIS,
+    edited_row,
+    import_release,
+    imported_release,
+    release_file,
+    release_rows,
+)
 from starlette.applications import Starlette
 
-from seed.load import WORLD
-from seed.wikidata.release import HEADER, creation_date
+from seed.wikidata.release import creation_date
 from server.cli import main
-
-BELGIUM_IN_KUALA_LUMPUR = "Q104586118"
-MALAYSIA_IN_BRUSSELS = "Q69876977"
-CANADA_TO_THE_HOLY_SEE = "Q63615140"
-CANADA_IN_ROME = "Q103268964"
-AUSTRALIA_IN_ANKARA = "Q106519946"  # the row gives Australia as the country it is in
-GERMANY_IN_GUANGZHOU = "Q15903420"  # covers provinces, which are not countries
-AFGHANISTAN_IN_WARSAW = "Q9149445"  # founded "1927-01-01T00:00:00Z": the year 1927
-NEPAL_OR_IRAQ_IN_KUWAIT = "Q106686567"  # two rows, two senders
-QUEBEC_IN_PARIS = "Q335453"
-
-
-def _release_lines() -> list[str]:
-    return gzip.decompress(WORLD.read_bytes()).decode("utf-8").split("\n")
-
-
-def _rows(*qids: str) -> list[str]:
-    """The release's rows of these posts, in the order asked for (each row of a post)."""
-    lines = _release_lines()[1:]
-    return [line for qid in qids for line in lines if line.endswith(f"/entity/{qid}")]
-
-
-ENTITY = "http://www.wikidata.org/entity/"
-
-
-def _edited(row: str, values: dict[int, str]) -> str:
-    """A row with some of its fields (by index) set to other values."""
-    fields = row.split(";")
-    for index, value in values.items():
-        fields[index] = value
-    return ";".join(fields)
-
-
-def _file(
-    folder: Path, rows: list[str], name: str = "database_of_embassies-2022-11-16.csv"
-) -> Path:
-    path = folder / name
-    path.write_text("\n".join([HEADER + ";", *rows]) + "\n", encoding="utf-8")
-    return path
-
-
-def _import(database_url: str, monkeypatch: pytest.MonkeyPatch, path: Path, *options: str) -> int:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(path.parent)  # where the report of skipped rows is written
-    return main(["import", str(path), *options])
-
-
-async def _imported(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, path: Path, *options: str
-) -> int:
-    """_import from an async test, in a thread of its own: the command runs its own event loop."""
-    return await asyncio.to_thread(_import, database_url, monkeypatch, path, *options)
 
 
 def test_the_test_rows_are_in_the_release() -> None:
-    assert len(_rows(QUEBEC_IN_PARIS)) == 1
-    assert len(_rows(NEPAL_OR_IRAQ_IN_KUWAIT)) == 2
+    assert len(release_rows(QUEBEC_IN_PARIS)) == 1
+    assert len(release_rows(NEPAL_OR_IRAQ_IN_KUWAIT)) == 2
 
 
 async def test_the_articles_posts_and_wikidatas_are_merged_and_keep_both_sources(
@@ -83,8 +45,8 @@ async def test_the_articles_posts_and_wikidatas_are_merged_and_keep_both_sources
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    rows = _rows(BELGIUM_IN_KUALA_LUMPUR, MALAYSIA_IN_BRUSSELS, CANADA_TO_THE_HOLY_SEE)
-    assert await _imported(database_url, monkeypatch, _file(tmp_path, rows)) == 0
+    rows = release_rows(BELGIUM_IN_KUALA_LUMPUR, MALAYSIA_IN_BRUSSELS, CANADA_TO_THE_HOLY_SEE)
+    assert await imported_release(database_url, monkeypatch, release_file(tmp_path, rows)) == 0
     assert (
         "3 rows read: 1 posts created, 0 updated, 2 merged with posts already there, "
         "0 unchanged, 0 skipped" in capsys.readouterr().out
@@ -143,7 +105,12 @@ async def test_the_import_is_in_the_change_log(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert await _imported(database_url, monkeypatch, _file(tmp_path, _rows(CANADA_IN_ROME))) == 0
+    assert (
+        await imported_release(
+            database_url, monkeypatch, release_file(tmp_path, release_rows(CANADA_IN_ROME))
+        )
+        == 0
+    )
     found = await data("{ changes(first: 5) { nodes { action actor targetId after } } }")
     [change] = found["changes"]["nodes"]
     assert change["action"] == "importWikidataMissions" and change["actor"] == "import"
@@ -163,11 +130,13 @@ async def test_rows_that_are_no_post_here_are_skipped_and_listed_with_their_line
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    rows = _rows(CANADA_IN_ROME, QUEBEC_IN_PARIS, AUSTRALIA_IN_ANKARA, NEPAL_OR_IRAQ_IN_KUWAIT)
+    rows = release_rows(
+        CANADA_IN_ROME, QUEBEC_IN_PARIS, AUSTRALIA_IN_ANKARA, NEPAL_OR_IRAQ_IN_KUWAIT
+    )
     rows.append(rows[0])  # the same row again
-    rows.append(_edited(rows[0], {4: "Nowhere", 5: f"{ENTITY}Q2724951", 24: f"{ENTITY}Q1"}))
-    rows.append(_edited(rows[0], {21: "floating palace", 24: f"{ENTITY}Q2"}))
-    assert await _imported(database_url, monkeypatch, _file(tmp_path, rows)) == 0
+    rows.append(edited_row(rows[0], {4: "Nowhere", 5: f"{ENTITY}Q2724951", 24: f"{ENTITY}Q1"}))
+    rows.append(edited_row(rows[0], {21: "floating palace", 24: f"{ENTITY}Q2"}))
+    assert await imported_release(database_url, monkeypatch, release_file(tmp_path, rows)) == 0
     out = capsys.readouterr().out
     assert "8 rows read: 1 posts created, 0 updated, 0 merged" in out and "7 skipped" in out
     report = (tmp_path / "database_of_embassies-2022-11-16.skipped.tsv").read_text()
@@ -194,14 +163,14 @@ async def test_importing_a_release_twice_changes_nothing_the_second_time(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    rows = _rows(
+    rows = release_rows(
         BELGIUM_IN_KUALA_LUMPUR, MALAYSIA_IN_BRUSSELS, GERMANY_IN_GUANGZHOU, AFGHANISTAN_IN_WARSAW
     )
-    path = _file(tmp_path, rows)
-    assert await _imported(database_url, monkeypatch, path) == 0
+    path = release_file(tmp_path, rows)
+    assert await imported_release(database_url, monkeypatch, path) == 0
     before = dump(database_url)
     capsys.readouterr()
-    assert await _imported(database_url, monkeypatch, path) == 0
+    assert await imported_release(database_url, monkeypatch, path) == 0
     assert "0 posts created, 0 updated, 0 merged with posts already there, 4 unchanged" in (
         capsys.readouterr().out
     )
@@ -216,14 +185,14 @@ async def test_a_newer_release_updates_posts_by_their_wikidata_id(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    [row] = _rows(GERMANY_IN_GUANGZHOU)
-    assert await _imported(database_url, monkeypatch, _file(tmp_path, [row])) == 0
+    [row] = release_rows(GERMANY_IN_GUANGZHOU)
+    assert await imported_release(database_url, monkeypatch, release_file(tmp_path, [row])) == 0
     fields = row.split(";")
     fields[2], fields[3] = "Guangdong", "http://www.wikidata.org/entity/Q15175"
     fields[13] = "https://china.diplo.de/cn-de/vertretungen/generalkonsulat-guangzhou"
-    newer = _file(tmp_path, [";".join(fields)], "database_of_embassies-2023-05-01.csv")
+    newer = release_file(tmp_path, [";".join(fields)], "database_of_embassies-2023-05-01.csv")
     capsys.readouterr()
-    assert await _imported(database_url, monkeypatch, newer) == 0
+    assert await imported_release(database_url, monkeypatch, newer) == 0
     assert "0 posts created, 1 updated" in capsys.readouterr().out
     found = await data(
         """{ missions(country: "DE", hostCountry: "CN") { totalCount nodes {
@@ -246,29 +215,29 @@ def _other_format(folder: Path) -> Path:
     return path
 
 
-def _bad_file(tmp_path: Path, edit: int, value: str) -> Path:
-    fields = _rows(CANADA_IN_ROME)[0].split(";")
+def _badrelease_file(tmp_path: Path, edit: int, value: str) -> Path:
+    fields = release_rows(CANADA_IN_ROME)[0].split(";")
     fields[edit] = value
-    return _file(tmp_path, [";".join(fields)])
+    return release_file(tmp_path, [";".join(fields)])
 
 
 @pytest.mark.parametrize(
     ("make", "fault"),
     [
         (
-            lambda folder: _bad_file(folder, 9, "41.9x"),
+            lambda folder: _badrelease_file(folder, 9, "41.9x"),
             "line 2, latitude: not a number: '41.9x'",
         ),
         (
-            lambda folder: _bad_file(folder, 10, "212.4"),
+            lambda folder: _badrelease_file(folder, 10, "212.4"),
             "line 2, longitude: 212.4 is outside -180 to 180",
         ),
         (
-            lambda folder: _bad_file(folder, 23, "sometime in 1969"),
+            lambda folder: _badrelease_file(folder, 23, "sometime in 1969"),
             "line 2, creation: not a timestamp such as 1975-01-01T00:00:00Z: 'sometime in 1969'",
         ),
         (
-            lambda folder: _file(folder, [_rows(CANADA_IN_ROME)[0][:120]]),
+            lambda folder: release_file(folder, [release_rows(CANADA_IN_ROME)[0][:120]]),
             "line 2: 4 fields where 25 were expected (a truncated line, or a ';' inside a value)",
         ),
         (
@@ -291,7 +260,7 @@ def test_a_malformed_release_changes_nothing_and_says_where(
     assert main(["seed"]) == 0
     before = row_counts(database)
     path = make(tmp_path)  # type: ignore[operator]
-    assert _import(database, monkeypatch, path, "--format", "wikidata-missions") == 1
+    assert import_release(database, monkeypatch, path, "--format", "wikidata-missions") == 1
     error = capsys.readouterr().err
     assert "has errors; nothing was imported" in error and fault in error
     assert row_counts(database) == before
@@ -306,7 +275,7 @@ def test_a_file_in_another_format_is_read_as_a_seed_file_and_refused(
     database = databases.new()
     path = tmp_path / "embassies.csv"
     path.write_text("name,country\nEmbassy of Belgium,BE\n", encoding="utf-8")
-    assert _import(database, monkeypatch, path) == 1
+    assert import_release(database, monkeypatch, path) == 1
     assert "has errors; nothing was imported" in capsys.readouterr().err
 
 
@@ -317,10 +286,10 @@ def test_a_release_without_a_date_needs_one_given(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     database = databases.new()
-    path = _file(tmp_path, _rows(CANADA_IN_ROME), "embassies.csv")
-    assert _import(database, monkeypatch, path) == 1
+    path = release_file(tmp_path, release_rows(CANADA_IN_ROME), "embassies.csv")
+    assert import_release(database, monkeypatch, path) == 1
     assert "give one with --release-date" in capsys.readouterr().err
-    assert _import(database, monkeypatch, path, "--release-date", "2022-11-16") == 0
+    assert import_release(database, monkeypatch, path, "--release-date", "2022-11-16") == 0
 
 
 @pytest.mark.parametrize(
@@ -358,8 +327,10 @@ async def test_the_questions_users_ask_of_the_world_are_one_compiled_statement(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rows = _rows(MALAYSIA_IN_BRUSSELS, CANADA_TO_THE_HOLY_SEE, CANADA_IN_ROME, GERMANY_IN_GUANGZHOU)
-    assert await _imported(database_url, monkeypatch, _file(tmp_path, rows)) == 0
+    rows = release_rows(
+        MALAYSIA_IN_BRUSSELS, CANADA_TO_THE_HOLY_SEE, CANADA_IN_ROME, GERMANY_IN_GUANGZHOU
+    )
+    assert await imported_release(database_url, monkeypatch, release_file(tmp_path, rows)) == 0
     statements = StatementCounter(app)
     response = await client.post("/graphql", json={"query": QUESTIONS[question]})
     assert response.headers["x-bilateral-execution"] == "compiled"
@@ -377,7 +348,9 @@ async def test_a_post_is_found_by_any_city_its_sources_name(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert (
-        await _imported(database_url, monkeypatch, _file(tmp_path, _rows(MALAYSIA_IN_BRUSSELS)))
+        await imported_release(
+            database_url, monkeypatch, release_file(tmp_path, release_rows(MALAYSIA_IN_BRUSSELS))
+        )
         == 0
     )
     found = await data(QUESTIONS["search by city"])

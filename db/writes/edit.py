@@ -27,6 +27,7 @@ _MODELS: dict[str, type[Base]] = {
     "mission": models.Mission,
     "event": models.Event,
     "head_of_mission": models.HeadOfMission,
+    "mission_claim": models.MissionClaim,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from db import models
@@ -78,7 +78,11 @@ async def create_mission(
         if value is not None:
             edit.session.add(
                 models.MissionClaim(
-                    mission_id=mission.id, property=name, value=value, source_id=source_ids[0]
+                    mission_id=mission.id,
+                    property=name,
+                    value=value,
+                    source_id=source_ids[0],
+                    rank=models.ClaimRank.PREFERRED,
                 )
             )
     # A post is accredited to its host country from its opening.
@@ -197,3 +201,51 @@ async def end_headship(edit: Edit, head_id: int, end: PartialDate) -> None:
     head.end, head.ongoing = end, False
     await edit.session.flush()
     await edit.log("head_of_mission", head_id, before)
+
+
+async def rank_claim(
+    edit: Edit, claim_id: int, rank: models.ClaimRank, expected: int | None
+) -> int:
+    """Give a source's value a rank; preferring it makes it the post's value of that property.
+
+    The preferred value gives way only to another: a claim stops being preferred when
+    another of the same property is preferred instead.
+    """
+    claim = await edit.session.get(models.MissionClaim, claim_id)
+    assert claim is not None  # the caller has checked the reference
+    if expected is not None and claim.version != expected:
+        edit.reject(
+            ("input", "expectedVersion"),
+            f"The claim is at version {claim.version}, not {expected}: reload it and try again.",
+            "CONFLICT",
+        )
+    if claim.rank is models.ClaimRank.PREFERRED and rank is not models.ClaimRank.PREFERRED:
+        edit.reject(
+            ("input", "rank"),
+            f"This is the post's preferred {claim.property}: prefer another claim of it instead.",
+        )
+    edit.stop_if_rejected()
+    before = await snapshot(edit.session, "mission", claim.mission_id)
+    if rank is models.ClaimRank.PREFERRED and claim.rank is not rank:
+        C = models.MissionClaim
+        await edit.session.execute(
+            update(C)
+            .where(
+                C.mission_id == claim.mission_id,
+                C.property == claim.property,
+                C.rank == models.ClaimRank.PREFERRED,
+            )
+            .values(rank=models.ClaimRank.NORMAL, version=C.version + 1)
+        )
+        mission = await edit.session.get(models.Mission, claim.mission_id)
+        assert mission is not None
+        if claim.property == "city":
+            mission.city, mission.city_wikidata = claim.value, claim.wikidata
+        else:
+            mission.opened = PartialDate.parse(claim.value)
+    if claim.rank is not rank:
+        claim.rank, claim.version = rank, claim.version + 1
+    await edit.session.flush()
+    await reindex(edit.session, "mission", [claim.mission_id])
+    await edit.log("mission", claim.mission_id, before)
+    return claim.id

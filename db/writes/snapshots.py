@@ -121,6 +121,14 @@ async def _mission(session: AsyncSession, pk: int) -> dict[str, Any] | None:
             for a in addresses
         ],
         "sources": await _sources(session, models.mission_source, "mission_id", pk),
+        "claims": [
+            {"property": c.property, "value": c.value, "rank": c.rank.name}
+            for c in await session.scalars(
+                select(models.MissionClaim)
+                .where(models.MissionClaim.mission_id == pk)
+                .order_by(models.MissionClaim.id)
+            )
+        ],
     }
 
 

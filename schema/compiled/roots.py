@@ -28,6 +28,7 @@ NODE_MODELS: dict[str, Any] = {
     "Organization": models.Organization,
     "Event": models.Event,
     "Relation": models.Relation,
+    "Claim": models.MissionClaim,
 }
 
 

@@ -5,7 +5,9 @@ import strawberry
 from db import models
 from schema.columns import column, from_columns
 from schema.context import Info
-from schema.types.node import Source
+from schema.enums import ClaimRank
+from schema.ids import encode_id
+from schema.types.node import Node, Source
 
 
 @strawberry.type(description="A point on the earth, in WGS 84 degrees.")
@@ -40,9 +42,9 @@ class Contact:
 
 
 @strawberry.type(
-    description="One source's value for one property of a post. Where sources disagree, each value is kept with its own source."
+    description="One source's value for one property of a post. Where sources disagree, each value is kept with its own source and a rank; the post's plain field gives the preferred one."
 )
-class Claim:
+class Claim(Node):
     row: strawberry.Private[models.MissionClaim]
     property: str = column("property", description="The property: 'city' or 'opened'.")
     value: str = column(
@@ -52,9 +54,17 @@ class Claim:
         "wikidata", description="The Wikidata ID of the value itself (a city's item), if known."
     )
 
+    rank: ClaimRank = column(
+        "rank", description="How this value stands among the sources' values for the property."
+    )
+    version: int = column(
+        "version",
+        description="Grows by one with every change of rank; send it back as `expectedVersion`.",
+    )
+
     @classmethod
     def from_row(cls, row: models.MissionClaim) -> "Claim":
-        return from_columns(cls, row, row=row)
+        return from_columns(cls, row, id=strawberry.ID(encode_id("Claim", row.id)), row=row)
 
     @strawberry.field(description="The source that gives this value.")
     async def source(self, info: Info) -> Source:

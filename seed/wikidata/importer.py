@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.base import table_of
+from db.models import ClaimRank
 from db.search import rebuild_search_index
 from seed.countries import ensure_countries
 from seed.wikidata.posts import Planned, Skip, plan
@@ -227,11 +228,14 @@ class _Merge:
             else:
                 self.held[row.mission_id].add(target)
         self.our_claims: dict[int, dict[str, tuple[str, str | None]]] = defaultdict(dict)
+        self.our_preferred: dict[int, set[str]] = defaultdict(set)
         for claim in await self.session.execute(
-            select(C.mission_id, C.property, C.value, C.wikidata, C.source_id)
+            select(C.mission_id, C.property, C.value, C.wikidata, C.source_id, C.rank)
         ):
             if claim.source_id in self.ours:
                 self.our_claims[claim.mission_id][claim.property] = (claim.value, claim.wikidata)
+                if claim.rank is ClaimRank.PREFERRED:
+                    self.our_preferred[claim.mission_id].add(claim.property)
 
     # -- matching
 
@@ -372,7 +376,10 @@ class _Merge:
             )
         return rows
 
-    def _claims(self, entry: Planned, mission_id: int, source_id: int) -> list[dict[str, Any]]:
+    def _claims(
+        self, entry: Planned, mission_id: int, source_id: int, preferred: set[str]
+    ) -> list[dict[str, Any]]:
+        """The release's city and opening date of a post; preferred where the post holds them."""
         post = entry.post
         claims: list[tuple[str, str, str | None]] = []
         if post.city is not None:
@@ -386,6 +393,8 @@ class _Merge:
                 "value": value,
                 "wikidata": qid,
                 "source_id": source_id,
+                "rank": ClaimRank.PREFERRED if name in preferred else ClaimRank.NORMAL,
+                "version": 1,
             }
             for name, value, qid in claims
         ]
@@ -455,7 +464,7 @@ class _Merge:
             source_id = sources[entry.post.qid]
             links.append({"mission_id": mission_id, "source_id": source_id})
             accreditations += self._accreditations(entry, mission_id, source_id)
-            claims += self._claims(entry, mission_id, source_id)
+            claims += self._claims(entry, mission_id, source_id, {"city", "opened"})
             addresses += self._addresses(entry, mission_id, source_id, row["city"])
             self._log(mission_id, None, self._snapshot(entry, row))
         await self._insert(links, accreditations, claims, addresses)
@@ -505,10 +514,13 @@ class _Merge:
     async def _merge(self, entry: Planned, mission: models.Mission, source_id: int) -> None:
         """A post the database has from another source: the release adds what it lacks."""
         before = self._columns(mission)
-        self._assign(entry, mission, city_is_ours=False, opened_is_ours=mission.opened is None)
+        opened_is_ours = mission.opened is None
+        self._assign(entry, mission, city_is_ours=False, opened_is_ours=opened_is_ours)
         accreditations = self._accreditations(entry, mission.id, source_id)
         links = [{"mission_id": mission.id, "source_id": source_id}]
-        await self._insert(links, accreditations, self._claims(entry, mission.id, source_id), [])
+        preferred = {"opened"} if opened_is_ours else set()
+        claims = self._claims(entry, mission.id, source_id, preferred)
+        await self._insert(links, accreditations, claims, [])
         after = self._columns(mission)
         self._log(mission.id, self._snapshot(entry, before), self._snapshot(entry, after))
         self.report.merged += 1
@@ -544,17 +556,21 @@ class _Merge:
     async def _update(self, entry: Planned, mission: models.Mission, source_id: int) -> None:
         """A post an earlier import brought: what this release says replaces what that one said."""
         claims = self.our_claims[mission.id]
-        city_is_ours = mission.city == claims.get("city", ("", None))[0]
-        opened = claims.get("opened")
-        opened_is_ours = mission.opened is None or (
-            opened is not None and str(mission.opened) == opened[0]
-        )
+        # The post holds the earlier release's value where that value is the preferred one.
+        ours = self.our_preferred[mission.id]
+        city_is_ours = "city" in ours or (mission.city == "" and "city" not in claims)
+        opened_is_ours = "opened" in ours or mission.opened is None
         before = self._columns(mission)
         changed = self._assign(
             entry, mission, city_is_ours=city_is_ours, opened_is_ours=opened_is_ours
         )
         accreditations = self._accreditations(entry, mission.id, source_id)
-        new_claims = self._claims(entry, mission.id, source_id)
+        preferred = {
+            name
+            for name, ours in (("city", city_is_ours), ("opened", opened_is_ours))
+            if ours and (name != "opened" or entry.post.creation is not None)
+        }
+        new_claims = self._claims(entry, mission.id, source_id, preferred)
         same_links = sorted(self.our_accreditations[mission.id], key=str) == sorted(
             ((a["country_id"], a["organization_id"], a["jurisdiction_id"]) for a in accreditations),
             key=str,
