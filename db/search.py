@@ -248,7 +248,17 @@ def _documents() -> dict[str, tuple[Any, Select[Any]]]:
     )
     empty = literal("")
     return {
-        "country": (C.id, select(literal("country"), C.id, C.name, C.code + " " + C.alpha3, empty)),
+        "country": (
+            C.id,
+            select(
+                literal("country"),
+                C.id,
+                C.name,
+                C.code + " " + C.alpha3,
+                # Its names in every language with translations: "Belgique", "België".
+                _joined(models.CountryName.name, models.CountryName.country_id == C.id),
+            ),
+        ),
         "mission": (
             M.id,
             select(

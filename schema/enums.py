@@ -6,11 +6,13 @@ from typing import TypeVar
 import strawberry
 from strawberry.types.enum import StrawberryEnumDefinition
 
+from db.countries import CodeScheme
 from db.models import ClaimRank, EventKind, MissionKind, OrganizationKind
 from db.quality import QualityIssueKind
 
 __all__ = [
     "ClaimRank",
+    "CodeScheme",
     "EventKind",
     "EventOrderField",
     "MissionKind",
@@ -115,5 +117,17 @@ describe_enum(
         "PREFERRED": "The value the plain field gives: one per fact.",
         "NORMAL": "A value a source gives, kept beside the preferred one.",
         "DEPRECATED": "A value a source gives that an editor has judged wrong; kept, with its source.",
+    },
+)
+
+describe_enum(
+    CodeScheme,
+    "A scheme of country codes.",
+    {
+        "ISO_ALPHA2": "ISO 3166-1 alpha-2: BE.",
+        "ISO_ALPHA3": "ISO 3166-1 alpha-3: BEL.",
+        "ISO_NUMERIC": "ISO 3166-1 numeric, three digits: 056.",
+        "WIKIDATA": "The country's Wikidata item: Q31.",
+        "GLEDITSCH_WARD": "Gleditsch and Ward's state number, as the country-converter package gives it: 211.",
     },
 )

@@ -148,6 +148,13 @@ class Loaders:
         self.issues_of_event = self._issues("Event")
         self.jurisdiction = _by_id(reader, models.Jurisdiction)
         self.country_by_code = self._country_by_code()
+        self.country_name = self._country_name()
+        self.identifiers = _rows_by(
+            reader,
+            models.CountryIdentifier,
+            models.CountryIdentifier.country_id,
+            models.CountryIdentifier.scheme,
+        )
 
         Mission, Head, Position = models.Mission, models.HeadOfMission, models.Position
         Address, Accreditation = models.MissionAddress, models.Accreditation
@@ -231,6 +238,21 @@ class Loaders:
             return _grouped((issue.subject_id, issue) for issue in found)
 
         return batched(fetch, [])
+
+    def _country_name(self) -> DataLoader[tuple[int, str], str | None]:
+        """A country's name in a language, by (country id, locale); None where untranslated."""
+
+        async def fetch(keys: list[tuple[int, str]]) -> dict[tuple[int, str], str | None]:
+            N = models.CountryName
+            rows = await self.reader.execute(
+                select(N.country_id, N.language, N.name).where(
+                    N.country_id.in_({pk for pk, _ in keys}),
+                    N.language.in_({locale for _, locale in keys}),
+                )
+            )
+            return {(row.country_id, row.language): row.name for row in rows}
+
+        return batched(fetch, None)
 
     def _country_by_code(self) -> DataLoader[str, models.Country | None]:
         async def fetch(codes: list[str]) -> dict[str, models.Country | None]:

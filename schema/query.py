@@ -14,7 +14,7 @@ from db.pages import Key
 from db.search import SEARCH_TYPES, SearchTextError, SearchWords, match_query, matches
 from schema.connection import Connection, decode_cursor, nodes_from, page_size
 from schema.context import Info
-from schema.enums import MissionKind, QualityIssueKind
+from schema.enums import CodeScheme, MissionKind, QualityIssueKind
 from schema.ids import decode_id
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.types.change import TARGET_KINDS, Change, ChangeConnection
@@ -161,15 +161,24 @@ class Query:
     ) -> list[Node | None]:
         return await load_nodes(info, ids, "ids")
 
-    @strawberry.field(description="A country by ISO 3166-1 alpha-2 or alpha-3 code, any case.")
+    @strawberry.field(
+        description="A country by its ISO 3166-1 alpha-2, alpha-3 or numeric code (any case) or its Wikidata ID; with `scheme`, by a code of that scheme. Null when no country has the code."
+    )
     async def country(
         self,
         info: Info,
         code: Annotated[
-            str, strawberry.argument(description="An alpha-2 or alpha-3 code: MY, mys.")
+            str,
+            strawberry.argument(description="A code: MY, mys, 458, Q833; or one of `scheme`."),
         ],
+        scheme: Annotated[
+            CodeScheme | None,
+            strawberry.argument(
+                description="The scheme of `code`, where codes of several schemes look alike: GLEDITSCH_WARD 840 is the Philippines, ISO_NUMERIC 840 the United States."
+            ),
+        ] = None,
     ) -> Country | None:
-        found = find_iso_country(code)
+        found = find_iso_country(code, scheme)
         row = None if found is None else await info.context.loaders.country_by_code.load(found.code)
         return None if row is None else Country.from_row(row)
 

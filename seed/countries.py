@@ -1,16 +1,18 @@
-"""The country list in the database: every country db.countries knows, with its Wikidata ID."""
+"""The country list in the database: every country db.countries knows, with its Wikidata ID,
+its codes in other schemes and its names in other languages."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.countries import iso_countries, wikidata_of_countries
+from db.base import table_of
+from db.countries import identifiers, iso_countries, translations, wikidata_of_countries
 
 
 async def ensure_countries(session: AsyncSession) -> None:
-    """Add every country the database does not have yet, and each country's Wikidata ID."""
+    """Add every country the database does not have yet, its Wikidata ID, codes and names."""
     C = models.Country
     known = dict((await session.execute(select(C.code, C.wikidata))).all())
     wikidata = wikidata_of_countries()
@@ -31,3 +33,29 @@ async def ensure_countries(session: AsyncSession) -> None:
     for code, qid in wikidata.items():
         if code in known and known[code] != qid:
             await session.execute(update(C).where(C.code == code).values(wikidata=qid))
+    await _describe_countries(session)
+
+
+async def _describe_countries(session: AsyncSession) -> None:
+    """Write every country's codes and translated names, when the code list has changed.
+
+    They come from the installed pycountry and the crosswalks, so they are written anew
+    whenever the number of either differs from what the database holds.
+    """
+    ids = dict((await session.execute(select(models.Country.code, models.Country.id))).all())
+    codes = [
+        {"country_id": ids[country.code], "scheme": scheme, "value": value}
+        for country in iso_countries()
+        for scheme, value in identifiers(country).items()
+    ]
+    names = [
+        {"country_id": ids[code], "language": locale, "name": name}
+        for locale, by_code in translations().items()
+        for code, name in by_code.items()
+        if code in ids
+    ]
+    for model, rows in ((models.CountryIdentifier, codes), (models.CountryName, names)):
+        held = await session.scalar(select(func.count()).select_from(model))
+        if held != len(rows):
+            await session.execute(delete(model))
+            await session.execute(insert(table_of(model)), rows)

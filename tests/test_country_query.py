@@ -1,5 +1,6 @@
 """Countries: lookup by code, the ISO list, their posts and relations."""
 
+import pytest
 from conftest import GraphQL
 
 
@@ -78,3 +79,68 @@ async def test_country_events_are_those_it_is_involved_in(data: GraphQL) -> None
         "2024-12",
         "2024-12-08",
     ]
+
+
+async def test_a_country_is_named_in_the_language_asked_for(data: GraphQL) -> None:
+    found = await data(
+        """{ country(code: "BE") { nl: name(lang: "nl") fr: name(lang: "fr")
+            de: name(lang: "de") ms: name(lang: "ms") en: name brazil: name(lang: "pt-BR") }
+            malaysia: country(code: "MY") { name(lang: "fr") } }"""
+    )
+    assert found["country"] == {
+        "nl": "België",
+        "fr": "Belgique",
+        "de": "Belgien",
+        "ms": "Belgium",  # Malay writes it as English does
+        "en": "Belgium",
+        "brazil": "Bélgica",
+    }
+    assert found["malaysia"] == {"name": "Malaisie"}
+
+
+async def test_an_unknown_language_is_a_bad_user_input_error(graphql: GraphQL) -> None:
+    body = await graphql('{ country(code: "BE") { name(lang: "xx") } }')
+    [error] = body["errors"]
+    assert error["message"] == (
+        "Argument 'lang' is not a language with translated country names: 'xx'."
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("words", ["Belgique", "België", "belgie"])
+async def test_a_country_is_found_by_its_name_in_any_language(data: GraphQL, words: str) -> None:
+    found = await data("query($q: String!) { countries(search: $q) { nodes { code } } }", q=words)
+    assert {"code": "BE"} in found["countries"]["nodes"]
+
+
+async def test_malaisie_finds_malaysia(data: GraphQL) -> None:
+    found = await data('{ search(text: "Malaisie") { nodes { ... on Country { code } } } }')
+    assert {"code": "MY"} in found["search"]["nodes"]
+
+
+async def test_a_country_has_the_codes_researchers_join_on(data: GraphQL) -> None:
+    found = await data('{ country(code: "056") { identifiers { scheme value } } }')
+    assert found["country"]["identifiers"] == [
+        {"scheme": "GLEDITSCH_WARD", "value": "211"},
+        {"scheme": "ISO_ALPHA2", "value": "BE"},
+        {"scheme": "ISO_ALPHA3", "value": "BEL"},
+        {"scheme": "ISO_NUMERIC", "value": "056"},
+        {"scheme": "WIKIDATA", "value": "Q31"},
+    ]
+
+
+async def test_a_code_of_another_scheme_needs_the_scheme_where_codes_collide(
+    data: GraphQL,
+) -> None:
+    found = await data(
+        """{ iso: country(code: "840") { code }
+            gw: country(code: "840", scheme: GLEDITSCH_WARD) { code }
+            wikidata: country(code: "Q833", scheme: WIKIDATA) { code }
+            none: country(code: "BE", scheme: GLEDITSCH_WARD) { code } }"""
+    )
+    assert found == {
+        "iso": {"code": "US"},
+        "gw": {"code": "PH"},
+        "wikidata": {"code": "MY"},
+        "none": None,
+    }

@@ -37,5 +37,5 @@ class CountryIdentifier(Base):
     __table_args__ = (Index("ix_country_identifier_scheme_value", "scheme", "value"),)
 
     country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), primary_key=True)
-    scheme: Mapped[str] = mapped_column(String(20), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(20), primary_key=True)  # a CodeScheme's name
     value: Mapped[str] = mapped_column(String(20))

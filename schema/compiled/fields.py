@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from db import models, orders, queries, tenures
+from db.countries import language
 from db.partial_date import PartialDate
 from schema.compiled.compiler import (
     Build,
@@ -112,6 +113,21 @@ def embedded(present: Callable[[Any], Any] | None = None) -> Handler:
         return build.json.embed(case((present(row), document), else_=None))
 
     return handle
+
+
+def country_name(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    lang = arguments.get("lang")
+    if lang is None:
+        english: Expr = row.name
+        return english
+    locale = language(lang)
+    if locale is None:
+        raise Uncovered("an unknown language")  # the resolvers word the error
+    N = aliased(models.CountryName)
+    translated = select(N.name).where(N.country_id == row.id, N.language == locale)
+    return func.coalesce(translated.scalar_subquery(), row.name)
 
 
 def head_on(
@@ -264,6 +280,10 @@ FIELDS: dict[tuple[str, str], Handler] = {
     ("Country", "missions"): missions("country_id"),
     ("Country", "hostedMissions"): missions("host_country_id"),
     ("Country", "accreditedMissions"): missions(None),
+    ("Country", "name"): country_name,
+    ("Country", "identifiers"): rows_of(
+        models.CountryIdentifier, "country_id", lambda code: [code.scheme]
+    ),
     ("Country", "relations"): relations,
     ("Country", "events"): country_events,
     ("Mission", "country"): reference(models.Country, "country_id"),

@@ -65,7 +65,7 @@ def root_nodes(
 def root_country(
     build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    found = find_iso_country(arguments["code"])
+    found = find_iso_country(arguments["code"], arguments.get("scheme"))
     if found is None:
         return build.json.null()
     return build.one(type_, models.Country, lambda row: row.code == found.code, details)

@@ -4,11 +4,13 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from graphql import GraphQLError
 
 from db import models
+from db.countries import language
 from schema.columns import column, from_columns
 from schema.context import Info
-from schema.enums import MissionKind
+from schema.enums import CodeScheme, MissionKind
 from schema.ids import encode_id
 from schema.types.node import Node
 
@@ -22,6 +24,27 @@ RelationRef = Annotated["Relation", strawberry.lazy("schema.types.relation")]
 EventConnectionRef = Annotated["EventConnection", strawberry.lazy("schema.types.event")]
 EventFilterRef = Annotated["EventFilter", strawberry.lazy("schema.types.event")]
 EventOrderRef = Annotated["EventOrder", strawberry.lazy("schema.types.event")]
+
+
+@strawberry.type(description="A country's code in one scheme.")
+class CountryCode:
+    scheme: CodeScheme = strawberry.field(description="The scheme the code belongs to.")
+    value: str = column("value", description="The code, as the scheme writes it: 'BEL', '056'.")
+
+    @classmethod
+    def from_row(cls, row: models.CountryIdentifier) -> "CountryCode":
+        return from_columns(cls, row, scheme=CodeScheme[row.scheme])
+
+
+def locale_of(lang: str) -> str:
+    """The locale a `lang` argument names; a BAD_USER_INPUT error if none has translations."""
+    found = language(lang)
+    if found is None:
+        raise GraphQLError(
+            f"Argument 'lang' is not a language with translated country names: {lang[:20]!r}.",
+            extensions={"code": "BAD_USER_INPUT"},
+        )
+    return found
 
 
 # The `kind` argument of a country's lists of posts.
@@ -42,16 +65,42 @@ async def _posts(loading: Awaitable[list[models.Mission]], kind: KindFilter) -> 
 )
 class Country(Node):
     pk: strawberry.Private[int]
+    english: strawberry.Private[str]
     code: str = column("code", description="ISO 3166-1 alpha-2 code, upper case: BE, MY.")
     alpha3: str = column("alpha3", description="ISO 3166-1 alpha-3 code: BEL, MYS.")
-    name: str = column("name", description="Common English name.")
     wikidata: str | None = column(
         "wikidata", description="The country's Wikidata ID: 'Q31' for Belgium."
     )
 
     @classmethod
     def from_row(cls, row: models.Country) -> "Country":
-        return from_columns(cls, row, id=strawberry.ID(encode_id("Country", row.id)), pk=row.id)
+        global_id = strawberry.ID(encode_id("Country", row.id))
+        return from_columns(cls, row, id=global_id, pk=row.id, english=row.name)
+
+    @strawberry.field(
+        description="The country's common name: in English, or in the language asked for where pycountry's translations give one (else in English)."
+    )
+    async def name(
+        self,
+        info: Info,
+        lang: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A language tag with translations, such as 'nl', 'ms' or 'pt-BR'; an unknown one is a BAD_USER_INPUT error."
+            ),
+        ] = None,
+    ) -> str:
+        if lang is None:
+            return self.english
+        found = await info.context.loaders.country_name.load((self.pk, locale_of(lang)))
+        return found or self.english
+
+    @strawberry.field(
+        description="The country's codes in the schemes researchers join on, by scheme: ISO, Wikidata, Gleditsch and Ward."
+    )
+    async def identifiers(self, info: Info) -> list[CountryCode]:
+        rows = await info.context.loaders.identifiers.load(self.pk)
+        return [CountryCode.from_row(row) for row in rows]
 
     @strawberry.field(description="Embassies this country keeps abroad.")
     async def embassies(self, info: Info) -> list[MissionRef]:
