@@ -225,8 +225,10 @@ async def rank_claim(
             f"This is the post's preferred {claim.property}: prefer another claim of it instead.",
         )
     edit.stop_if_rejected()
+    if claim.rank is rank:
+        return claim.id  # nothing to change, nothing to log
     before = await snapshot(edit.session, "mission", claim.mission_id)
-    if rank is models.ClaimRank.PREFERRED and claim.rank is not rank:
+    if rank is models.ClaimRank.PREFERRED:
         C = models.MissionClaim
         await edit.session.execute(
             update(C)
@@ -243,8 +245,7 @@ async def rank_claim(
             mission.city, mission.city_wikidata = claim.value, claim.wikidata
         else:
             mission.opened = PartialDate.parse(claim.value)
-    if claim.rank is not rank:
-        claim.rank, claim.version = rank, claim.version + 1
+    claim.rank, claim.version = rank, claim.version + 1
     await edit.session.flush()
     await reindex(edit.session, "mission", [claim.mission_id])
     await edit.log("mission", claim.mission_id, before)

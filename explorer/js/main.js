@@ -3,6 +3,7 @@
 
 import { ApiError, request } from "./api.js";
 import { h } from "./elements.js";
+import { language, setUpLanguage } from "./language.js";
 import { parseRoute, relationRoute } from "./links.js";
 import { organizationView, personView } from "./participantView.js";
 import { setUpPicker } from "./picker.js";
@@ -13,9 +14,12 @@ const VIEWS = { relation: relationView, person: personView, organization: organi
 
 const main = document.getElementById("view");
 const status = document.getElementById("status");
-const showPair = setUpPicker(document.getElementById("pair"), (first, second) => {
-  window.location.hash = relationRoute(first, second);
-});
+const { show: showPair, reload: reloadCountries } = setUpPicker(
+  document.getElementById("pair"),
+  (first, second) => {
+    window.location.hash = relationRoute(first, second);
+  },
+);
 
 // Answers that arrive after the reader has moved on are dropped.
 let latest = 0;
@@ -23,7 +27,7 @@ let latest = 0;
 async function show({ moveFocus }) {
   const route = parseRoute(window.location.hash);
   const view = VIEWS[route.name];
-  const variables = view.variables(route);
+  const variables = { ...view.variables(route), lang: language() };
   const ticket = ++latest;
   if (route.name === "relation") {
     showPair(route.first, route.second);
@@ -71,5 +75,9 @@ async function show({ moveFocus }) {
   }
 }
 
+setUpLanguage(document.getElementById("lang"), () => {
+  reloadCountries();
+  show({ moveFocus: false });
+});
 window.addEventListener("hashchange", () => show({ moveFocus: true }));
 show({ moveFocus: false });

@@ -3,17 +3,20 @@
 
 import { request } from "./api.js";
 import { h } from "./elements.js";
+import { language } from "./language.js";
 import { COUNTRY_PAGE } from "./queries.js";
 
 async function loadCountries() {
   const countries = [];
+  const lang = language();
   let after = null;
   do {
-    const { countries: page } = await request(COUNTRY_PAGE, { after });
+    const { countries: page } = await request(COUNTRY_PAGE, { after, lang });
     countries.push(...page.nodes);
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after);
-  return countries.sort((a, b) => a.name.localeCompare(b.name, "en"));
+  const collation = (lang ?? "en").replace("_", "-").split("@")[0];
+  return countries.sort((a, b) => a.name.localeCompare(b.name, collation));
 }
 
 function fill(select, countries, chosen) {
@@ -30,7 +33,8 @@ function fill(select, countries, chosen) {
 
 /**
  * Wire the form: `choose(first, second)` is called on submit. Returns `show(first, second)`,
- * which sets the pickers to the pair a view is showing.
+ * which sets the pickers to the pair a view is showing, and `reload()`, which fills them
+ * again (in the language now chosen).
  */
 export function setUpPicker(form, choose) {
   const [first, second] = [form.elements.first, form.elements.second];
@@ -53,13 +57,15 @@ export function setUpPicker(form, choose) {
   form.elements.swap.addEventListener("click", () => {
     choose(second.value, first.value);
   });
-  loadCountries()
-    .then((countries) => {
-      known = countries;
-      const [a, b] = [first.value, second.value];
-      fill(first, countries, a);
-      fill(second, countries, b);
-    })
-    .catch((error) => console.error("Could not load the countries", error));
-  return show;
+  const reload = () =>
+    loadCountries()
+      .then((countries) => {
+        known = countries;
+        const [a, b] = [first.value, second.value];
+        fill(first, countries, a);
+        fill(second, countries, b);
+      })
+      .catch((error) => console.error("Could not load the countries", error));
+  reload();
+  return { show, reload };
 }

@@ -102,7 +102,26 @@ export function postLanes(scale, missions, countries) {
   });
 }
 
-/** A post described in words: heads, addresses and accreditations over time. */
+// Stands in the list of heads where the sources say others served, unrecorded.
+const UNRECORDED = Symbol("unrecorded tenures");
+
+const unrecordedText = () =>
+  h("span", { class: "unrecorded" }, "Others, whom the sources do not name");
+
+/** A tenure in words: who, as what, and when. */
+function headText(head) {
+  return [
+    personLink(head.person),
+    h(
+      "span",
+      { class: "role" },
+      head.ordinal ? `${ordinalWord(head.ordinal)} ${head.title}` : head.title,
+    ),
+    h("span", { class: `when ${tenureEnds(head)}` }, tenureText(head)),
+  ];
+}
+
+/** A post described in words: heads, addresses and accreditations over time, and what to check. */
 export function postCard(mission) {
   const facts = [MISSION_KINDS[mission.kind], mission.city];
   if (mission.opened) {
@@ -112,18 +131,14 @@ export function postCard(mission) {
     facts.push(`closed ${formatDate(mission.closed)}`);
   }
   const heads = listOf(
-    mission.heads,
-    (head) => [
-      personLink(head.person),
-      h(
-        "span",
-        { class: "role" },
-        head.ordinal ? `${ordinalWord(head.ordinal)} ${head.title}` : head.title,
-      ),
-      h("span", { class: `when ${tenureEnds(head)}` }, tenureText(head)),
-    ],
+    mission.heads.flatMap((head) => (head.gapBefore ? [UNRECORDED, head] : [head])),
+    (head) => (head === UNRECORDED ? unrecordedText() : headText(head)),
     { class: "heads" },
   );
+  const issues = [
+    ...mission.qualityIssues,
+    ...mission.heads.flatMap((head) => head.qualityIssues),
+  ];
   const addresses = listOf(mission.addresses, (address) => [
     `${address.address}, ${address.city}`,
     h("span", { class: "when" }, addressText(address, mission)),
@@ -145,6 +160,12 @@ export function postCard(mission) {
     addresses ?? h("p", { class: "none" }, mission.currentAddress ?? "No address is known."),
     h("h5", {}, "Accredited to"),
     accreditations ?? h("p", { class: "none" }, "No accreditation is recorded."),
+    issues.length
+      ? [
+          h("h5", {}, "For editors to check"),
+          listOf(issues, (issue) => issue.message, { class: "quality" }),
+        ]
+      : null,
   );
 }
 

@@ -19,7 +19,7 @@ fragment EventDetails on Event {
       __typename
       ... on Person { id name }
       ... on Organization { id name }
-      ... on Country { code name }
+      ... on Country { code name(lang: $lang) }
       ... on Mission { id name }
     }
   }
@@ -29,9 +29,9 @@ fragment EventDetails on Event {
 }`;
 
 export const RELATION_VIEW = `
-query RelationView($first: String!, $second: String!) {
-  first: country(code: $first) { code name }
-  second: country(code: $second) { code name }
+query RelationView($first: String!, $second: String!, $lang: String) {
+  first: country(code: $first) { code name(lang: $lang) }
+  second: country(code: $second) { code name(lang: $lang) }
   relation(between: [$first, $second]) {
     established
     sources { title section url }
@@ -43,8 +43,8 @@ query RelationView($first: String!, $second: String!) {
       city
       opened
       closed
-      country { code name }
-      hostCountry { code name }
+      country { code name(lang: $lang) }
+      hostCountry { code name(lang: $lang) }
       currentAddress: address
       addresses { address city from to }
       accreditations {
@@ -52,12 +52,16 @@ query RelationView($first: String!, $second: String!) {
         to
         target {
           __typename
-          ... on Country { code name }
+          ... on Country { code name(lang: $lang) }
           ... on Organization { id name }
           ... on Jurisdiction { name wikidata }
         }
       }
-      heads { id title ordinal start end ongoing inOfficeOn person { id name } }
+      heads {
+        id title ordinal start end ongoing inOfficeOn gapBefore person { id name }
+        qualityIssues { kind message }
+      }
+      qualityIssues { kind message }
     }
     events(first: 100) {
       totalCount
@@ -68,12 +72,12 @@ query RelationView($first: String!, $second: String!) {
 ${EVENT_DETAILS}`.trim();
 
 export const PERSON_VIEW = `
-query PersonView($id: ID!) {
+query PersonView($id: ID!, $lang: String) {
   node(id: $id) {
     __typename
     ... on Person {
       name
-      country { code name }
+      country { code name(lang: $lang) }
       positions { title start end inOfficeOn }
       headships {
         title
@@ -93,14 +97,14 @@ query PersonView($id: ID!) {
 ${EVENT_DETAILS}`.trim();
 
 export const ORGANIZATION_VIEW = `
-query OrganizationView($id: ID!) {
+query OrganizationView($id: ID!, $lang: String) {
   node(id: $id) {
     __typename
     ... on Organization {
       name
       kind
       founded
-      country { code name }
+      country { code name(lang: $lang) }
       participations(first: 100) {
         totalCount
         nodes { role event { ...EventDetails } }
@@ -112,9 +116,9 @@ ${EVENT_DETAILS}`.trim();
 
 /** Only for the country pickers: the API gives at most 100 countries a page. */
 export const COUNTRY_PAGE = `
-query CountryPage($after: String) {
+query CountryPage($after: String, $lang: String) {
   countries(first: 100, after: $after) {
-    nodes { code name }
+    nodes { code name(lang: $lang) }
     pageInfo { hasNextPage endCursor }
   }
 }`.trim();

@@ -160,6 +160,34 @@ def test_the_graphiql_link_opens_the_views_query_ready_to_run(page: Page) -> Non
     page.locator(".result-window").get_by_text('"PEGASUS 23"').wait_for()
 
 
+def test_the_unrecorded_ambassadors_and_what_to_check_show_on_the_post(page: Page) -> None:
+    open_explorer(page)
+    card = page.locator("article.post", has=page.get_by_role("heading", name=BRUSSELS))
+    heads = card.locator(".heads li").all_inner_texts()
+    assert [text.split("\n")[0].split(" Ambassador")[0] for text in heads] == [
+        "Peter Stephen Lai",
+        "Others, whom the sources do not name",
+        "Mohd Khalid Abbasi Abdul Razak",
+    ]
+    assert "without naming them" in card.locator(".quality").inner_text()
+
+
+def test_country_names_follow_the_language_chosen_and_it_is_kept(
+    page: Page, problems: list[str], screenshot: Screenshot
+) -> None:
+    open_explorer(page)
+    page.get_by_label("Country names in").select_option("nl")
+    page.get_by_role("heading", name="België – Maleisië").wait_for()
+    picker = page.get_by_label("Country", exact=True)
+    picker.locator('option[value="BE"]', has_text="België (BE)").wait_for(state="attached")
+    screenshot("explorer-in-dutch")
+    page.reload()
+    page.get_by_role("heading", name="België – Maleisië").wait_for()
+    page.get_by_label("Country names in").select_option("")
+    page.get_by_role("heading", name="Belgium – Malaysia").wait_for()
+    assert problems == []
+
+
 def test_another_pair_is_chosen_with_the_keyboard(page: Page) -> None:
     open_explorer(page)
     picker = page.get_by_label("Country", exact=True)
