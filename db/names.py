@@ -61,6 +61,8 @@ def post_name(kind: MissionKind, sender: str, host: str, city: str, to: str | No
     title = TITLES[kind]
     if kind in (MissionKind.APOSTOLIC_NUNCIATURE, MissionKind.APOSTOLIC_DELEGATION):
         head = f"{title} to {country_label(to or host)}"
+        if not city and to in (None, host):
+            return head  # "Apostolic Nunciature to Belgium" says where it is
     elif to is not None:
         head = f"{title} of {country_label(sender)} to {country_label(to)}"
     else:

@@ -27,7 +27,8 @@ let latest = 0;
 async function show({ moveFocus }) {
   const route = parseRoute(window.location.hash);
   const view = VIEWS[route.name];
-  const variables = { ...view.variables(route), lang: language() };
+  const lang = language();
+  const variables = lang ? { ...view.variables(route), lang } : view.variables(route);
   const ticket = ++latest;
   if (route.name === "relation") {
     showPair(route.first, route.second);

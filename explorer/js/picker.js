@@ -11,7 +11,7 @@ async function loadCountries() {
   const lang = language();
   let after = null;
   do {
-    const { countries: page } = await request(COUNTRY_PAGE, { after, lang });
+    const { countries: page } = await request(COUNTRY_PAGE, lang ? { after, lang } : { after });
     countries.push(...page.nodes);
     after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
   } while (after);
