@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.base import table_of
-from db.countries import identifiers, iso_countries, translations, wikidata_of_countries
+from db.countries import CodeScheme, identifiers, iso_countries, translations, wikidata_of_countries
 
 
 async def ensure_countries(session: AsyncSession) -> None:
@@ -44,7 +44,7 @@ async def _describe_countries(session: AsyncSession) -> None:
     """
     ids = dict((await session.execute(select(models.Country.code, models.Country.id))).all())
     codes = [
-        {"country_id": ids[country.code], "scheme": scheme, "value": value}
+        {"country_id": ids[country.code], "scheme": CodeScheme[scheme], "value": value}
         for country in iso_countries()
         for scheme, value in identifiers(country).items()
     ]

@@ -1,9 +1,10 @@
 """Countries, one row per ISO 3166-1 entry."""
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Enum, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
+from db.countries import CodeScheme
 
 
 class Country(Base):
@@ -37,5 +38,7 @@ class CountryIdentifier(Base):
     __table_args__ = (Index("ix_country_identifier_scheme_value", "scheme", "value"),)
 
     country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), primary_key=True)
-    scheme: Mapped[str] = mapped_column(String(20), primary_key=True)  # a CodeScheme's name
+    scheme: Mapped[CodeScheme] = mapped_column(
+        Enum(CodeScheme, native_enum=False, length=20, create_constraint=False), primary_key=True
+    )
     value: Mapped[str] = mapped_column(String(20))

@@ -28,12 +28,12 @@ EventOrderRef = Annotated["EventOrder", strawberry.lazy("schema.types.event")]
 
 @strawberry.type(description="A country's code in one scheme.")
 class CountryCode:
-    scheme: CodeScheme = strawberry.field(description="The scheme the code belongs to.")
+    scheme: CodeScheme = column("scheme", description="The scheme the code belongs to.")
     value: str = column("value", description="The code, as the scheme writes it: 'BEL', '056'.")
 
     @classmethod
     def from_row(cls, row: models.CountryIdentifier) -> "CountryCode":
-        return from_columns(cls, row, scheme=CodeScheme[row.scheme])
+        return from_columns(cls, row)
 
 
 def locale_of(lang: str) -> str:
