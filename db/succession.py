@@ -10,11 +10,16 @@ sources know that others did.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from db import models
 
 ONE_DAY = dt.timedelta(days=1)
+
+# How a neighbouring tenure is found: from a tenure and all of its post's tenures.
+Finder = Callable[
+    [models.HeadOfMission, Sequence[models.HeadOfMission]], models.HeadOfMission | None
+]
 
 
 def consecutive(before: models.HeadOfMission, after: models.HeadOfMission) -> bool:

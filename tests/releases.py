@@ -63,3 +63,11 @@ async def imported_release(
 ) -> int:
     """import_release from an async test, in a thread of its own: the command runs its own event loop."""
     return await asyncio.to_thread(import_release, database_url, monkeypatch, path, *options)
+
+
+async def import_posts(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, folder: Path, *qids: str
+) -> None:
+    """Import a file of the release's rows of these posts; the command must succeed."""
+    path = release_file(folder, release_rows(*qids))
+    assert await imported_release(database_url, monkeypatch, path) == 0

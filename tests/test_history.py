@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from conftest import GraphQL
-from releases import MALAYSIA_IN_BRUSSELS, imported_release, release_file, release_rows
+from releases import MALAYSIA_IN_BRUSSELS, import_posts
 from starlette.applications import Starlette
 
 from db import models
@@ -185,8 +185,7 @@ async def test_disagreeing_sources_are_both_kept_and_an_editor_ranks_them(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rows = release_rows(MALAYSIA_IN_BRUSSELS)
-    assert await imported_release(database_url, monkeypatch, release_file(tmp_path, rows)) == 0
+    await import_posts(database_url, monkeypatch, tmp_path, MALAYSIA_IN_BRUSSELS)
     [post] = (await data(CLAIMS))["missions"]["nodes"]
     cities = {c["source"]["title"][:9]: c for c in post["claims"] if c["property"] == "city"}
     article, wikidata = cities["Belgium–M"], cities["Wikidata,"]

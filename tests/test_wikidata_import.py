@@ -21,6 +21,7 @@ from releases import (
     NEPAL_OR_IRAQ_IN_KUWAIT,
     QUEBEC_IN_PARIS,
     edited_row,
+    import_posts,
     import_release,
     imported_release,
     release_file,
@@ -45,8 +46,14 @@ async def test_the_articles_posts_and_wikidatas_are_merged_and_keep_both_sources
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    rows = release_rows(BELGIUM_IN_KUALA_LUMPUR, MALAYSIA_IN_BRUSSELS, CANADA_TO_THE_HOLY_SEE)
-    assert await imported_release(database_url, monkeypatch, release_file(tmp_path, rows)) == 0
+    await import_posts(
+        database_url,
+        monkeypatch,
+        tmp_path,
+        BELGIUM_IN_KUALA_LUMPUR,
+        MALAYSIA_IN_BRUSSELS,
+        CANADA_TO_THE_HOLY_SEE,
+    )
     assert (
         "3 rows read: 1 posts created, 0 updated, 2 merged with posts already there, "
         "0 unchanged, 0 skipped" in capsys.readouterr().out
@@ -105,12 +112,7 @@ async def test_the_import_is_in_the_change_log(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert (
-        await imported_release(
-            database_url, monkeypatch, release_file(tmp_path, release_rows(CANADA_IN_ROME))
-        )
-        == 0
-    )
+    await import_posts(database_url, monkeypatch, tmp_path, CANADA_IN_ROME)
     found = await data("{ changes(first: 5) { nodes { action actor targetId after } } }")
     [change] = found["changes"]["nodes"]
     assert change["action"] == "importWikidataMissions" and change["actor"] == "import"
@@ -327,10 +329,15 @@ async def test_the_questions_users_ask_of_the_world_are_one_compiled_statement(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    rows = release_rows(
-        MALAYSIA_IN_BRUSSELS, CANADA_TO_THE_HOLY_SEE, CANADA_IN_ROME, GERMANY_IN_GUANGZHOU
+    await import_posts(
+        database_url,
+        monkeypatch,
+        tmp_path,
+        MALAYSIA_IN_BRUSSELS,
+        CANADA_TO_THE_HOLY_SEE,
+        CANADA_IN_ROME,
+        GERMANY_IN_GUANGZHOU,
     )
-    assert await imported_release(database_url, monkeypatch, release_file(tmp_path, rows)) == 0
     statements = StatementCounter(app)
     response = await client.post("/graphql", json={"query": QUESTIONS[question]})
     assert response.headers["x-bilateral-execution"] == "compiled"
@@ -347,12 +354,7 @@ async def test_a_post_is_found_by_any_city_its_sources_name(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert (
-        await imported_release(
-            database_url, monkeypatch, release_file(tmp_path, release_rows(MALAYSIA_IN_BRUSSELS))
-        )
-        == 0
-    )
+    await import_posts(database_url, monkeypatch, tmp_path, MALAYSIA_IN_BRUSSELS)
     found = await data(QUESTIONS["search by city"])
     assert found["search"]["nodes"] == [
         {"__typename": "Mission", "name": "Embassy of Malaysia, Brussels"}

@@ -126,16 +126,17 @@ class HeadOfMission(Node):
         description="The tenure directly before this one at the post, where the sources say which it was (by their numbering, or one tenure ending as this one began); null where they do not."
     )
     async def predecessor(self, info: Info) -> "HeadOfMission | None":
-        heads = await info.context.loaders.heads.load(self.row.mission_id)
-        found = succession.predecessor(self.row, heads)
-        return None if found is None else HeadOfMission.from_row(found)
+        return await self._neighbour(info, succession.predecessor)
 
     @strawberry.field(
         description="The tenure directly after this one at the post, where the sources say which it was; null where they do not."
     )
     async def successor(self, info: Info) -> "HeadOfMission | None":
-        heads = await info.context.loaders.heads.load(self.row.mission_id)
-        found = succession.successor(self.row, heads)
+        return await self._neighbour(info, succession.successor)
+
+    async def _neighbour(self, info: Info, find: succession.Finder) -> "HeadOfMission | None":
+        """The tenure `find` picks among the post's tenures, if any."""
+        found = find(self.row, await info.context.loaders.heads.load(self.row.mission_id))
         return None if found is None else HeadOfMission.from_row(found)
 
     @strawberry.field(description="The person who headed the post.")
