@@ -99,8 +99,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
-                allow_methods=["GET", "POST"],
-                allow_headers=["Content-Type", "Authorization", HEADER],
+                allow_methods=["GET", "HEAD", "POST"],
+                allow_headers=list(settings.cors_headers),
                 expose_headers=[HEADER, "ETag", "X-Bilateral-Execution"],
                 allow_credentials=False,
             ),

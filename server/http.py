@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +179,9 @@ class GraphQLEndpoint:
             if request.method == "GET" and _wants_ide(request):
                 return HTMLResponse(self.ide)
             media = choose_media_type(request.headers.get("accept"))
+            if request.method == "HEAD":  # as GET answers, headers only
+                answer = await self._get(request, media)
+                return Response(b"", answer.status_code, _without_length(answer.headers))
             if request.method == "GET":
                 return await self._get(request, media)
             return await self._post(request, media)
@@ -199,11 +203,12 @@ class GraphQLEndpoint:
         status = outcome.status(media)
         headers = {"Vary": "Accept", **outcome.execution}
         if status == 200 and "errors" not in outcome.body:
-            etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
-            headers |= {
-                "ETag": etag,
-                "Cache-Control": f"public, max-age={self.settings.cache_max_age}",
-            }
+            # The media type is part of what is tagged: the same data as JSON and as
+            # graphql-response+json are two representations.
+            etag = '"' + hashlib.sha256(media.encode() + b"\n" + content).hexdigest()[:32] + '"'
+            max_age = self.settings.cache_max_age
+            cache = f"public, max-age={max_age}" if max_age else "no-cache"
+            headers |= {"ETag": etag, "Cache-Control": cache}
             if etag in _etags(request.headers.get("if-none-match", "")):
                 return Response(status_code=304, headers=headers)
         else:
@@ -328,6 +333,11 @@ def _wants_ide(request: Request) -> bool:
     params = request.query_params
     asks_html = "text/html" in request.headers.get("accept", "")
     return asks_html and "query" not in params and "extensions" not in params
+
+
+def _without_length(headers: Mapping[str, str]) -> dict[str, str]:
+    """A response's headers, less those that describe a body HEAD does not send."""
+    return {name: value for name, value in headers.items() if name.lower() != "content-length"}
 
 
 def _etags(header: str) -> set[str]:

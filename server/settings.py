@@ -11,6 +11,23 @@ from schema.limits import ENVIRONMENT, Limits
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
+# Request headers browsers may send cross-origin: the API's own, and those of the tracing
+# (OpenTelemetry, Sentry) and GraphQL clients (Apollo) that browser apps commonly use.
+CORS_HEADERS = (
+    "Content-Type",
+    "Authorization",
+    "X-Request-ID",
+    "If-None-Match",
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "sentry-trace",
+    "apollographql-client-name",
+    "apollographql-client-version",
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -28,9 +45,12 @@ class Settings:
     timeout_seconds: float = 10.0
     batching: bool = False
     max_batch: int = 10
-    cache_max_age: int = 60
+    # 0: GET answers say `no-cache`, so clients revalidate with the ETag and never show data
+    # older than the client's own write; more: `public, max-age`, for read-only deployments.
+    cache_max_age: int = 0
     persisted_queries: int = 1000
     cors_origins: tuple[str, ...] = ("*",)
+    cors_headers: tuple[str, ...] = CORS_HEADERS
     # Run each query as one compiled SQL statement where the compiler covers it.
     compiled: bool = True
 
@@ -57,6 +77,7 @@ class Settings:
             }
         )
         origins = env.get("BILATERAL_CORS_ORIGINS", "*")
+        headers = env.get("BILATERAL_CORS_HEADERS", ",".join(CORS_HEADERS))
         return cls(
             database_url=env.get("DATABASE_URL") or defaults.database_url,
             host=env.get("HOST") or defaults.host,
@@ -69,6 +90,7 @@ class Settings:
             cache_max_age=number("BILATERAL_CACHE_MAX_AGE", defaults.cache_max_age),
             persisted_queries=number("BILATERAL_PERSISTED_QUERIES", defaults.persisted_queries, 1),
             cors_origins=tuple(origin.strip() for origin in origins.split(",") if origin.strip()),
+            cors_headers=tuple(name.strip() for name in headers.split(",") if name.strip()),
             compiled=env.get("BILATERAL_COMPILED", "on").strip().lower()
             not in {"off", "0", "false"},
             seed_world=env.get("BILATERAL_SEED_WORLD", "on").strip().lower()

@@ -4,7 +4,10 @@ import hashlib
 import json
 
 import httpx
+import pytest
 from conftest import ClientFor
+
+from server.settings import Settings
 
 QUERY = '{ country(code: "MY") { name } }'
 HASH = hashlib.sha256(QUERY.encode()).hexdigest()
@@ -14,11 +17,13 @@ def _persisted(sha256: str = HASH) -> str:
     return json.dumps({"persistedQuery": {"version": 1, "sha256Hash": sha256}})
 
 
-async def test_get_queries_carry_an_etag_and_public_cache_control(
+async def test_get_queries_carry_an_etag_and_are_revalidated_every_time(
     client: httpx.AsyncClient,
 ) -> None:
     response = await client.get("/graphql", params={"query": QUERY})
-    assert response.headers["cache-control"] == "public, max-age=60"
+    # no-cache: a browser asks again (and gets a 304) rather than show an answer older than
+    # its own write.
+    assert response.headers["cache-control"] == "no-cache"
     etag = response.headers["etag"]
     again = await client.get("/graphql", params={"query": QUERY}, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.content == b""
@@ -26,10 +31,69 @@ async def test_get_queries_carry_an_etag_and_public_cache_control(
     assert other.status_code == 200
 
 
-async def test_max_age_comes_from_settings(client_for: ClientFor) -> None:
+async def test_a_max_age_is_an_opt_in_of_read_only_deployments(client_for: ClientFor) -> None:
+    assert Settings.from_env({}).cache_max_age == 0
+    assert Settings.from_env({"BILATERAL_CACHE_MAX_AGE": "300"}).cache_max_age == 300
     async with client_for(cache_max_age=5) as client:
         response = await client.get("/graphql", params={"query": QUERY})
         assert response.headers["cache-control"] == "public, max-age=5"
+
+
+async def test_the_etag_differs_with_the_media_type(client: httpx.AsyncClient) -> None:
+    tags = set()
+    for accept in ("application/json", "application/graphql-response+json"):
+        response = await client.get("/graphql", params={"query": QUERY}, headers={"Accept": accept})
+        assert response.status_code == 200
+        tags.add(response.headers["etag"])
+    assert len(tags) == 2
+
+
+async def test_head_answers_as_get_without_a_body(client: httpx.AsyncClient) -> None:
+    got = await client.get("/graphql", params={"query": QUERY})
+    head = await client.head("/graphql", params={"query": QUERY})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == got.headers["etag"]
+    assert head.headers["content-type"] == got.headers["content-type"]
+    again = await client.head(
+        "/graphql", params={"query": QUERY}, headers={"If-None-Match": got.headers["etag"]}
+    )
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["traceparent", "sentry-trace", "baggage", "apollographql-client-name", "content-type"],
+)
+async def test_preflights_allow_the_tracing_and_client_headers(
+    client: httpx.AsyncClient, header: str
+) -> None:
+    response = await client.options(
+        "/graphql",
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": header,
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert header in response.headers["access-control-allow-headers"].lower()
+
+
+async def test_the_allowed_headers_are_configurable(client_for: ClientFor) -> None:
+    settings = Settings.from_env({"BILATERAL_CORS_HEADERS": "Content-Type, x-team"})
+    assert settings.cors_headers == ("Content-Type", "x-team")
+    async with client_for(cors_headers=settings.cors_headers) as client:
+        preflight = {
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "POST",
+        }
+        allowed = await client.options(
+            "/graphql", headers={**preflight, "Access-Control-Request-Headers": "x-team"}
+        )
+        refused = await client.options(
+            "/graphql", headers={**preflight, "Access-Control-Request-Headers": "traceparent"}
+        )
+        assert (allowed.status_code, refused.status_code) == (200, 400)
 
 
 async def test_posts_and_errors_are_not_cached(client: httpx.AsyncClient) -> None:
