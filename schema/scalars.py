@@ -32,6 +32,9 @@ def _parse_literal(node: ValueNode, _variables: Any = None) -> PartialDate | Inv
     return InvalidDate(node)  # reported, with the argument's name, by PartialDateLiteralRule
 
 
+# The format's definition, docs/partial-date.md, as the API serves it.
+PARTIAL_DATE_SPEC = "/docs/partial-date.md"
+
 PARTIAL_DATE: ScalarDefinition = strawberry.scalar(
     name="PartialDate",
     description=(
@@ -43,6 +46,7 @@ PARTIAL_DATE: ScalarDefinition = strawberry.scalar(
     serialize=str,
     parse_value=_parse_value,
     parse_literal=_parse_literal,
+    specified_by_url=PARTIAL_DATE_SPEC,
 )
 
 
@@ -55,6 +59,7 @@ DATE_TIME: ScalarDefinition = strawberry.scalar(
     description="A moment in UTC, ISO 8601: 2026-11-28T23:45:13.123456Z.",
     serialize=_serialize_moment,
     parse_value=dt.datetime.fromisoformat,
+    specified_by_url="https://www.rfc-editor.org/rfc/rfc3339",
 )
 
 JSON_VALUE: ScalarDefinition = strawberry.scalar(
@@ -62,6 +67,7 @@ JSON_VALUE: ScalarDefinition = strawberry.scalar(
     description="Arbitrary JSON: an object, a list, a string, a number, true, false or null.",
     serialize=lambda value: value,
     parse_value=lambda value: value,
+    specified_by_url="https://www.rfc-editor.org/rfc/rfc8259",
 )
 
 # The Python type each scalar stands for. JSON values are plain Python data, marked by Json.

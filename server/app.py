@@ -25,6 +25,7 @@ from schema.compiled.plans import Plans
 from schema.errors import UNAVAILABLE, is_outage
 from schema.execution import Operations
 from seed.load import WORLD, seed_database
+from server.docs import docs_routes
 from server.explorer import explorer_routes, graphiql_html
 from server.http import GraphQLEndpoint
 from server.live import SubscriptionEndpoint
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz, methods=["GET"]),
             WebSocketRoute("/graphql", SubscriptionEndpoint(sessions, writer)),
             *explorer_routes(),
+            *docs_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+import httpx
 import pytest
+from conftest import GraphQL
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -64,3 +66,24 @@ def test_every_type_field_argument_and_enum_value_has_a_description() -> None:
         if isinstance(type_, GraphQLUnionType) and not type_.description:
             missing.append(name)
     assert missing == []
+
+
+async def test_the_custom_scalars_say_where_they_are_specified(
+    data: GraphQL, client: httpx.AsyncClient
+) -> None:
+    found = await data(
+        """{ PartialDate: __type(name: "PartialDate") { specifiedByURL }
+            DateTime: __type(name: "DateTime") { specifiedByURL }
+            JSON: __type(name: "JSON") { specifiedByURL } }"""
+    )
+    assert found == {
+        "PartialDate": {"specifiedByURL": "/docs/partial-date.md"},
+        "DateTime": {"specifiedByURL": "https://www.rfc-editor.org/rfc/rfc3339"},
+        "JSON": {"specifiedByURL": "https://www.rfc-editor.org/rfc/rfc8259"},
+    }
+    page = await client.get(found["PartialDate"]["specifiedByURL"])
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/markdown; charset=utf-8"
+    assert page.text.startswith("# The PartialDate scalar")
+    for missing in ("/docs/nothing.md", "/docs/..%2FREADME.md", "/docs/explorer.png"):
+        assert (await client.get(missing)).status_code == 404
