@@ -3,7 +3,10 @@ its codes in other schemes and its names in other languages."""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select, update
+from typing import Any
+
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -58,4 +61,18 @@ async def _describe_countries(session: AsyncSession) -> None:
         held = await session.scalar(select(func.count()).select_from(model))
         if held != len(rows):
             await session.execute(delete(model))
-            await session.execute(insert(table_of(model)), rows)
+            await _insert(session, table_of(model), rows)
+
+
+async def _insert(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows at once: on PostgreSQL as one statement over arrays, which is many
+    times faster for the 31,000 names than a statement per row."""
+    if session.get_bind().dialect.name != "postgresql":
+        await session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    arrays = [
+        bindparam(name, [row[name] for row in rows], type_=ARRAY(table.c[name].type))
+        for name in names
+    ]
+    await session.execute(insert(table).from_select(names, select(*map(func.unnest, arrays))))
