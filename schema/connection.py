@@ -27,7 +27,11 @@ def page_size(first: int | None) -> int:
     if first is None:
         return DEFAULT_PAGE_SIZE
     if not 0 <= first <= MAX_PAGE_SIZE:
-        raise GraphQLError(f"Argument 'first' must be between 0 and {MAX_PAGE_SIZE}; got {first}.")
+        code = "LIMIT_EXCEEDED" if first > MAX_PAGE_SIZE else "BAD_USER_INPUT"
+        raise GraphQLError(
+            f"Argument 'first' must be between 0 and {MAX_PAGE_SIZE}; got {first}.",
+            extensions={"code": code},
+        )
     return first
 
 

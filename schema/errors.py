@@ -47,6 +47,9 @@ def mask_unexpected(errors: Sequence[GraphQLError], request_id: str) -> list[Gra
     shown = []
     for error in errors:
         if is_expected(error):
+            if not (error.extensions or {}).get("code"):
+                # An argument the resolvers refuse: a bad cursor, ID, code or date.
+                error.extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
             shown.append(error)
             continue
         if is_outage(error.original_error):

@@ -169,6 +169,8 @@ class Operations:
             self.schema, operation.variable_definitions or (), dict(variables or {}), max_errors=20
         )
         if isinstance(coerced, list):
+            for error in coerced:  # a variable of the wrong type, missing, or malformed
+                error.extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
             raise RequestError(coerced)
         too_big = self._check_nodes(document, operation, coerced.coerced)
         if too_big is not None:

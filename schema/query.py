@@ -308,7 +308,7 @@ class Query:
         return await _connection(info, name, ids, keys, first, after, load, EventConnection)
 
     @strawberry.field(
-        description="The relations of two countries, given by ISO code in either order; null if none are recorded."
+        description="The relations of two countries, given by code in either order; null if none are recorded, or if no country has one of the codes."
     )
     async def relation(
         self,
@@ -322,6 +322,8 @@ class Query:
             raise GraphQLError(
                 f"Argument 'between' must hold exactly two country codes; got {len(between)}."
             )
+        if any(find_iso_country(code) is None for code in between):
+            return None  # as country(code:) answers for a code no country has
         first_pk = await _country_pk(info, between[0], "between")
         second_pk = await _country_pk(info, between[1], "between")
         if first_pk == second_pk:

@@ -29,14 +29,31 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
+# The `extensions.code` of a request refused before it runs, by HTTP status.
+PROBLEM_CODES = {
+    400: "BAD_REQUEST",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
+
+
 class HTTPProblem(Exception):
     """A request that is not a well-formed GraphQL request: answered with a 4xx status."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.code = code or PROBLEM_CODES.get(status, "BAD_REQUEST")
 
 
 @dataclass(frozen=True)
@@ -149,7 +166,8 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 def _problem_response(problem: HTTPProblem, media: str) -> Response:
-    content = json.dumps({"errors": [{"message": problem.message}]}).encode()
+    error = {"message": problem.message, "extensions": {"code": problem.code}}
+    content = json.dumps({"errors": [error]}).encode()
     headers = {"Cache-Control": "no-store", **problem.headers}
     return Response(content, problem.status, headers, f"{media}; charset=utf-8")
 
@@ -282,7 +300,9 @@ class GraphQLEndpoint:
             return found
         if not self.persisted.add(sha256, params.query):
             raise HTTPProblem(
-                400, "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query."
+                400,
+                "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query.",
+                code="PERSISTED_QUERY_HASH_MISMATCH",
             )
         return params.query
 

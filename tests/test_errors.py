@@ -61,3 +61,52 @@ async def test_validation_errors_keep_their_message(client: httpx.AsyncClient) -
     assert (
         "String" in error["message"] and error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     )
+
+
+CODED = [
+    ("{ events(first: 500) { totalCount } }", {}, "LIMIT_EXCEEDED"),
+    ("{ events(first: -1) { totalCount } }", {}, "BAD_USER_INPUT"),
+    ('{ events(after: "not-a-cursor") { totalCount } }', {}, "BAD_USER_INPUT"),
+    ('{ node(id: "not-an-id") { id } }', {}, "BAD_USER_INPUT"),
+    ('{ missions(country: "ZZ") { totalCount } }', {}, "BAD_USER_INPUT"),
+    ('{ relation(between: ["BE"]) { established } }', {}, "BAD_USER_INPUT"),
+    ("query($c: String!) { country(code: $c) { name } }", {"c": 5}, "BAD_USER_INPUT"),
+    ("query($c: String!) { country(code: $c) { name } }", {}, "BAD_USER_INPUT"),
+    (
+        "query($d: PartialDate) { events(filter: {from: $d}) { totalCount } }",
+        {"d": "2020-13"},
+        "BAD_USER_INPUT",
+    ),
+    ('{ events(filter: {from: "2020-13"}) { totalCount } }', {}, "GRAPHQL_VALIDATION_FAILED"),
+    ("{ nosuchfield }", {}, "GRAPHQL_VALIDATION_FAILED"),
+    ("{ country(code: ", {}, "GRAPHQL_PARSE_FAILED"),
+]
+
+
+@pytest.mark.parametrize(("query", "variables", "code"), CODED)
+async def test_every_error_carries_a_code(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any], code: str
+) -> None:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    errors = response.json()["errors"]
+    assert [error["extensions"]["code"] for error in errors] == [code] * len(errors)
+
+
+async def test_a_refused_request_carries_a_code_too(client: httpx.AsyncClient) -> None:
+    query = '{ country(code: "MY") { name } }'
+    wrong = "0" * 64
+    mismatch = await client.post(
+        "/graphql",
+        json={
+            "query": query,
+            "extensions": {"persistedQuery": {"version": 1, "sha256Hash": wrong}},
+        },
+    )
+    assert mismatch.status_code == 400
+    assert mismatch.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
+    text = await client.post("/graphql", content=query, headers={"Content-Type": "text/plain"})
+    assert text.status_code == 415
+    assert text.json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+    mutation = await client.get("/graphql", params={"query": "mutation { __typename }"})
+    assert mutation.status_code == 405
+    assert mutation.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
