@@ -105,3 +105,29 @@ def test_the_app_refuses_to_start_on_an_old_schema(databases: Databases) -> None
 
     with pytest.raises(RuntimeError, match="bilateral migrate"):
         asyncio.run(start())
+
+
+def test_a_database_with_facts_keeps_them_through_every_migration(databases: Databases) -> None:
+    from alembic import command
+
+    url = databases.new()
+    command.upgrade(alembic_config(url), "0002")
+    for statement in (
+        "INSERT INTO country (id, code, alpha3, name) VALUES (1, 'BE', 'BEL', 'Belgium'),"
+        " (2, 'MY', 'MYS', 'Malaysia')",
+        "INSERT INTO source (id, title, section) VALUES (1, 'Belgium–Malaysia relations', 'History')",
+        "INSERT INTO person (id, name) VALUES (1, 'Peter Stephen Lai')",
+        "INSERT INTO mission (id, kind, name, country_id, host_country_id, city, opened)"
+        " VALUES (1, 'EMBASSY', 'Embassy of Malaysia, Brussels', 2, 1, 'Brussels', '1975')",
+        "INSERT INTO mission_source (mission_id, source_id) VALUES (1, 1)",
+        "INSERT INTO accreditation (mission_id, country_id) VALUES (1, 1)",
+        "INSERT INTO head_of_mission (mission_id, person_id, title, ongoing, start)"
+        " VALUES (1, 1, 'Ambassador', false, '1975')",
+    ):
+        _execute(url, statement)
+    upgrade(url)
+    after = dump(url)
+    assert len(after["mission"]) == len(after["accreditation"]) == 1
+    assert len(after["head_of_mission"]) == len(after["mission_source"]) == 1
+    claims = sorted((row[2], row[3], row[6]) for row in after["mission_claim"])
+    assert claims == [("city", "Brussels", "PREFERRED"), ("opened", "1975", "PREFERRED")]

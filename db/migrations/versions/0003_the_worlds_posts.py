@@ -122,6 +122,15 @@ def upgrade() -> None:
         batch.drop_constraint(op.f("uq_mission_country_id"), type_="unique")
         batch.create_index("ix_mission_posts", ["country_id", "host_country_id", "kind"])
         batch.create_unique_constraint(op.f("uq_mission_wikidata"), ["wikidata"])
+    # What the posts already hold is what their first source says of them.
+    for name in ("city", "opened"):
+        op.execute(
+            f"""INSERT INTO mission_claim (mission_id, property, value, source_id)
+                SELECT m.id, '{name}', m.{name}, min(s.source_id)
+                FROM mission m JOIN mission_source s ON s.mission_id = m.id
+                WHERE m.{name} IS NOT NULL AND m.{name} <> ''
+                GROUP BY m.id, m.{name}"""
+        )
 
 
 def downgrade() -> None:
