@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
@@ -87,15 +87,18 @@ async def clear_facts(session: AsyncSession) -> None:
 
     Ids start again from 1, as in a new database, so that reloading gives the same rows.
     """
+    names = [getattr(table, "__tablename__", None) or table.name for table in _FACT_TABLES]
     if session.get_bind().dialect.name == "postgresql":
-        names = ", ".join(
-            getattr(table, "__tablename__", None) or table.name for table in _FACT_TABLES
-        )
-        await session.execute(text(f"TRUNCATE {names} RESTART IDENTITY"))
+        await session.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY"))
         return
-    # SQLite numbers rows from the highest id left, so emptying a table starts it at 1.
     for table in _FACT_TABLES:
         await session.execute(delete(table))
+    # Forgetting the highest ids given, as RESTART IDENTITY does: the database is new again.
+    await session.execute(
+        text("DELETE FROM sqlite_sequence WHERE name IN :names").bindparams(
+            bindparam("names", names, expanding=True)
+        )
+    )
 
 
 async def seed_database(

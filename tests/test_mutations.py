@@ -10,6 +10,11 @@ from conftest import GraphQL, make_token
 from databases import row_counts
 from starlette.applications import Starlette
 
+from db import models
+from db.partial_date import PartialDate
+from db.session import make_sessions
+from schema.ids import decode_id
+
 CREATE_EVENT = """mutation($input: CreateEventInput!) {
     createEvent(input: $input) {
         event { id title date version countries { code } participants { role participant { __typename } } }
@@ -409,3 +414,38 @@ async def test_the_database_itself_allows_one_ongoing_head_per_post(
         with pytest.raises(IntegrityError):
             await session.flush()
         await session.rollback()
+
+
+async def test_an_id_is_never_given_twice_even_after_a_delete(
+    app: Starlette, editor: GraphQL
+) -> None:
+    """A deleted event's ID never comes back, so a client's cache cannot mistake a new
+    event for it, and changes(target:) keeps one object's history."""
+    given = []
+    for _ in range(3):
+        created = await editor(
+            CREATE_EVENT,
+            input={
+                "title": "A visit",
+                "kind": "DIPLOMATIC",
+                "date": "2026-02",
+                "summary": "A visit that is then withdrawn.",
+                "countries": ["BE", "MY"],
+                "sources": [SOURCE],
+            },
+        )
+        event_id = created["data"]["createEvent"]["event"]["id"]
+        given.append(event_id)
+        deleted = await editor(
+            "mutation($id: ID!) { deleteEvent(id: $id) { deletedId } }", id=event_id
+        )
+        assert deleted["data"]["deleteEvent"]["deletedId"] == event_id
+    assert len(set(given)) == 3
+    # And a row written any other way does not take a deleted one's id either.
+    async with make_sessions(app.state.engine)() as session, session.begin():
+        event = models.Event(
+            title="x", kind=models.EventKind.OTHER, date=PartialDate.parse("2026"), summary="x"
+        )
+        session.add(event)
+        await session.flush()
+        assert int(decode_id(given[-1], "id")[1]) < event.id

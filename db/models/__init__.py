@@ -1,5 +1,7 @@
 """Every table, importable as `from db import models` then `models.Mission`."""
 
+from db.base import Base
+
 from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
 from db.models.country import Country, CountryIdentifier, CountryName
@@ -60,3 +62,14 @@ __all__ = [
     "relation_organization",
     "relation_source",
 ]
+
+
+def _never_reuse_ids() -> None:
+    """A row id is never given twice, even after a delete, so a global ID names one object for
+    good: SQLite needs AUTOINCREMENT for that; PostgreSQL's sequences never go back anyway."""
+    for table in Base.metadata.tables.values():
+        if [column.name for column in table.primary_key] == ["id"]:
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_never_reuse_ids()
