@@ -1,8 +1,9 @@
 """Keyset pagination: pages of ids in a stable order, for one parent or many at once.
 
 A connection's order always ends in a unique column, so every row has a distinct
-sort key; a page starts strictly after the key of the cursor it is given, which
-neither skips nor repeats a row however the pages are walked.
+sort key; a page starts strictly after the key of the cursor it is given (or ends
+strictly before it, paging backwards), which neither skips nor repeats a row however
+the pages are walked.
 """
 
 from __future__ import annotations
@@ -36,12 +37,53 @@ class Key:
 
 
 @dataclass(frozen=True)
+class Window:
+    """Which page to read: `size` rows between two cursors (either may be absent), taken from
+    the start of what lies between them, or from its end (`last`, paging backwards)."""
+
+    size: int
+    after: tuple[CursorValue, ...] | None = None
+    before: tuple[CursorValue, ...] | None = None
+    from_end: bool = False
+
+    def bounded(self, statement: Select[Any], keys: Sequence[Key]) -> Select[Any]:
+        """The statement limited to the rows between the cursors."""
+        if self.after is not None:
+            statement = statement.where(after(keys, self.after))
+        if self.before is not None:
+            statement = statement.where(after(_reversed(keys), self.before))
+        return statement
+
+    def ordering(self, keys: Sequence[Key]) -> list[Column]:
+        """The order to read rows in: from the end when taking the last ones."""
+        return [key.ordering for key in (_reversed(keys) if self.from_end else keys)]
+
+    def page(self, rows: Sequence[Any], keys_of: Any) -> Page:
+        """The page from up to size + 1 rows read in `ordering`; `keys_of(row)` gives a row's key."""
+        more = len(rows) > self.size
+        taken = list(rows[: self.size])
+        if self.from_end:
+            taken.reverse()
+        return Page(
+            ids=[row[0] for row in taken],
+            keys=[keys_of(row) for row in taken],
+            has_next=self.before is not None if self.from_end else more,
+            has_previous=more if self.from_end else self.after is not None,
+        )
+
+
+@dataclass(frozen=True)
 class Page:
-    """One page: the ids in order, each with its sort key, and whether more follow."""
+    """One page: the ids in order, each with its sort key, and whether items follow or precede."""
 
     ids: list[int]
     keys: list[tuple[CursorValue, ...]]
     has_next: bool
+    has_previous: bool = False
+
+
+def _reversed(keys: Sequence[Key]) -> list[Key]:
+    return [Key(key.expression, not key.descending) for key in keys]
 
 
 def after(keys: Sequence[Key], values: Sequence[CursorValue]) -> ColumnElement[bool]:
@@ -61,24 +103,12 @@ def _plain(value: Any) -> CursorValue:
     return value.text if isinstance(value, PartialDate) else value
 
 
-async def read_page(
-    reader: Reader,
-    ids: Select[Any],
-    keys: Sequence[Key],
-    first: int,
-    cursor: Sequence[CursorValue] | None,
-) -> Page:
+async def read_page(reader: Reader, ids: Select[Any], keys: Sequence[Key], window: Window) -> Page:
     """One page of the ids `ids` selects (its first column), in the order of `keys`."""
-    statement = ids.add_columns(*(key.expression for key in keys))
-    if cursor is not None:
-        statement = statement.where(after(keys, cursor))
-    statement = statement.order_by(*(key.ordering for key in keys)).limit(first + 1)
+    statement = window.bounded(ids.add_columns(*(key.expression for key in keys)), keys)
+    statement = statement.order_by(*window.ordering(keys)).limit(window.size + 1)
     rows = (await reader.execute(statement)).all()
-    return Page(
-        ids=[row[0] for row in rows[:first]],
-        keys=[tuple(_plain(row[i]) for i in range(1, len(row))) for row in rows[:first]],
-        has_next=len(rows) > first,
-    )
+    return window.page(rows, lambda row: tuple(_plain(row[i]) for i in range(1, len(row))))
 
 
 async def read_pages(
@@ -87,8 +117,7 @@ async def read_pages(
     parent: Column,
     parents: Sequence[int],
     keys: Sequence[Key],
-    first: int,
-    cursor: Sequence[CursorValue] | None,
+    window: Window,
 ) -> dict[int, Page]:
     """The same page of many parents' rows in one statement.
 
@@ -98,32 +127,23 @@ async def read_pages(
         parent.label("parent"),
         *(key.expression.label(f"key_{index}") for index, key in enumerate(keys)),
         func.row_number()
-        .over(partition_by=parent, order_by=[key.ordering for key in keys])
+        .over(partition_by=parent, order_by=window.ordering(keys))
         .label("position"),
     ).where(parent.in_(parents))
-    if cursor is not None:
-        statement = statement.where(after(keys, cursor))
-    ranked = statement.subquery()
+    ranked = window.bounded(statement, keys).subquery()
     rows = await reader.execute(
         select(ranked)
-        .where(ranked.c.position <= first + 1)
+        .where(ranked.c.position <= window.size + 1)
         .order_by(ranked.c.parent, ranked.c.position)
     )
     found: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         found[row.parent].append(row)
-    pages = {}
-    for parent_id in parents:
-        page_rows = found[parent_id]
-        pages[parent_id] = Page(
-            ids=[row[0] for row in page_rows[:first]],
-            keys=[
-                tuple(_plain(row[f"key_{i}"]) for i in range(len(keys)))
-                for row in (r._mapping for r in page_rows[:first])
-            ],
-            has_next=len(page_rows) > first,
-        )
-    return pages
+
+    def keys_of(row: Any) -> tuple[CursorValue, ...]:
+        return tuple(_plain(row._mapping[f"key_{i}"]) for i in range(len(keys)))
+
+    return {parent_id: window.page(found[parent_id], keys_of) for parent_id in parents}
 
 
 async def count(reader: Reader, ids: Select[Any]) -> int:

@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -13,7 +14,7 @@ from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
 from db import base64url
-from db.pages import CursorValue, Page
+from db.pages import CursorValue, Page, Window
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -22,17 +23,63 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def page_size(first: int | None) -> int:
+# The arguments every connection takes, declared once.
+FIRST = strawberry.argument(description="How many items to return, 0 to 100 (default 20).")
+AFTER = strawberry.argument(description="Return the items after this cursor.")
+LAST = strawberry.argument(
+    description="How many items to return from the end, 0 to 100, to page backwards; not with `first`."
+)
+BEFORE = strawberry.argument(description="Return the items before this cursor.")
+
+
+@dataclass(frozen=True)
+class PageArguments:
+    """A connection field's paging arguments, as given."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def window(self, connection: str, key_count: int) -> Window:
+        return page_window(connection, key_count, self.first, self.after, self.last, self.before)
+
+
+def page_size(first: int | None, argument: str = "first") -> int:
     """The page size asked for, checked: an error outside 0 to 100, not a silent cap."""
     if first is None:
         return DEFAULT_PAGE_SIZE
     if not 0 <= first <= MAX_PAGE_SIZE:
         code = "LIMIT_EXCEEDED" if first > MAX_PAGE_SIZE else "BAD_USER_INPUT"
         raise GraphQLError(
-            f"Argument 'first' must be between 0 and {MAX_PAGE_SIZE}; got {first}.",
+            f"Argument '{argument}' must be between 0 and {MAX_PAGE_SIZE}; got {first}.",
             extensions={"code": code},
         )
     return first
+
+
+def page_window(
+    connection: str,
+    key_count: int,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Window:
+    """The page the arguments ask for, checked: the first items, or with `last` the last ones,
+    of those between `after` and `before`."""
+    if first is not None and last is not None:
+        raise GraphQLError(
+            "Arguments 'first' and 'last' cannot be given together: page forwards or backwards.",
+            extensions={"code": "BAD_USER_INPUT"},
+        )
+    size = page_size(first) if last is None else page_size(last, "last")
+    return Window(
+        size,
+        decode_cursor(connection, after, key_count),
+        decode_cursor(connection, before, key_count, "before"),
+        from_end=last is not None,
+    )
 
 
 def nodes_from(
@@ -53,7 +100,9 @@ def encode_cursor(connection: str, key: Sequence[CursorValue]) -> str:
     return base64url.encode(raw)
 
 
-def decode_cursor(connection: str, cursor: str | None, size: int) -> tuple[CursorValue, ...] | None:
+def decode_cursor(
+    connection: str, cursor: str | None, size: int, argument: str = "after"
+) -> tuple[CursorValue, ...] | None:
     """The sort key a cursor stands for; a GraphQL error if it is not one of this connection's."""
     if cursor is None:
         return None
@@ -69,17 +118,19 @@ def decode_cursor(connection: str, cursor: str | None, size: int) -> tuple[Curso
         and all(isinstance(value, str | int | float) or value is None for value in values[1:])
     ):
         return tuple(values[1:])
-    raise GraphQLError(f"Argument 'after' is not a cursor of this connection: {cursor[:100]!r}.")
+    raise GraphQLError(
+        f"Argument '{argument}' is not a cursor of this connection: {cursor[:100]!r}."
+    )
 
 
 @strawberry.type(description="Where a page sits in a connection.")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="True when more items follow this page.")
     has_previous_page: bool = strawberry.field(
-        description="True when items come before this page (it was asked for `after` a cursor)."
+        description="True when items come before this page: it was asked for `after` a cursor, or for the `last` items and more precede them."
     )
     start_cursor: str | None = strawberry.field(
-        description="The cursor of the page's first item; null on an empty page."
+        description="The cursor of the page's first item; pass it as `before` for the page before. Null on an empty page."
     )
     end_cursor: str | None = strawberry.field(
         description="The cursor of the page's last item; pass it as `after` for the next page."
@@ -98,7 +149,6 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     page: strawberry.Private[Page]
     name: strawberry.Private[str]
-    has_previous: strawberry.Private[bool]
     load_nodes: strawberry.Private[Callable[[Sequence[int]], Awaitable[list[T]]]]
     load_total: strawberry.Private[Callable[[], Awaitable[int]]]
 
@@ -119,7 +169,7 @@ class Connection(Generic[T]):
         keys = self.page.keys
         return PageInfo(
             has_next_page=self.page.has_next,
-            has_previous_page=self.has_previous,
+            has_previous_page=self.page.has_previous,
             start_cursor=encode_cursor(self.name, keys[0]) if keys else None,
             end_cursor=encode_cursor(self.name, keys[-1]) if keys else None,
         )

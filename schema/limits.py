@@ -168,14 +168,14 @@ def estimate_nodes(
 ) -> int:
     """GitHub's node estimate: for each list or connection, the product of page sizes down its path.
 
-    A connection counts its `first` (or the default page size); a plain list counts the
+    A connection counts its `first` or `last` (or the default page size); a plain list counts the
     assumed list size; fields under a connection's `edges` and `nodes` are its items.
     """
     fragments = _fragments(document)
 
     def page(field: FieldNode) -> int:
         for argument in field.arguments or ():
-            if argument.name.value != "first":
+            if argument.name.value not in ("first", "last"):
                 continue
             value = argument.value
             if isinstance(value, IntValueNode):

@@ -96,8 +96,7 @@ def _sources(reader: Reader, link: Table) -> DataLoader[int, list[models.Source]
 class PageArgs:
     """The arguments one page of a nested connection is asked with."""
 
-    first: int
-    cursor: tuple[pages.CursorValue, ...] | None
+    window: pages.Window
     descending: bool = False
     criteria: queries.EventCriteria | None = None
 
@@ -314,9 +313,7 @@ class Loaders:
         async def fetch(parents: Sequence[int], args: PageArgs) -> dict[int, Page]:
             ids, parent = selection(args.criteria or queries.EventCriteria())
             keys = queries.event_keys(args.descending)
-            return await pages.read_pages(
-                self.reader, ids, parent, parents, keys, args.first, args.cursor
-            )
+            return await pages.read_pages(self.reader, ids, parent, parents, keys, args.window)
 
         return fetch
 
@@ -335,9 +332,7 @@ class Loaders:
         async def fetch(parents: Sequence[int], args: PageArgs) -> dict[int, Page]:
             ids, parent = queries.participation_ids(kind)
             keys = queries.participation_keys()
-            return await pages.read_pages(
-                self.reader, ids, parent, parents, keys, args.first, args.cursor
-            )
+            return await pages.read_pages(self.reader, ids, parent, parents, keys, args.window)
 
         return fetch
 

@@ -10,9 +10,17 @@ from sqlalchemy import Select, String, literal, select, type_coerce
 
 from db import models, pages, quality, queries
 from db.countries import find_iso_country
-from db.pages import Key
+from db.pages import Key, Window
 from db.search import SEARCH_TYPES, SearchTextError, SearchWords, match_query, matches
-from schema.connection import Connection, decode_cursor, nodes_from, page_size
+from schema.connection import (
+    AFTER,
+    BEFORE,
+    FIRST,
+    LAST,
+    Connection,
+    nodes_from,
+    page_window,
+)
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind, QualityIssueKind
 from schema.ids import decode_id
@@ -73,23 +81,18 @@ async def _connection(
     name: str,
     ids: Select[Any],
     keys: Sequence[Key],
-    first: int | None,
-    after: str | None,
+    window: Window,
     load: Callable[[Sequence[Any]], Awaitable[list[T]]],
     kind: type[C],
 ) -> C:
     """A top-level connection: one page of what `ids` selects, in the order of `keys`."""
-    size = page_size(first)
-    cursor = decode_cursor(name, after, len(keys))
     reader = info.context.reader
-    page = await pages.read_page(reader, ids, keys, size, cursor)
+    page = await pages.read_page(reader, ids, keys, window)
 
     async def total() -> int:
         return await pages.count(reader, ids)
 
-    return kind(
-        page=page, name=name, has_previous=cursor is not None, load_nodes=load, load_total=total
-    )
+    return kind(page=page, name=name, load_nodes=load, load_total=total)
 
 
 def search_page(words: SearchWords | None) -> tuple[Select[Any], list[Key]]:
@@ -129,10 +132,6 @@ async def _country_pk(info: Info, code: str | None, argument: str) -> int | None
     row = await info.context.loaders.country_by_code.load(found)
     assert row is not None
     return row.id
-
-
-FIRST = strawberry.argument(description="How many items to return, 0 to 100 (default 20).")
-AFTER = strawberry.argument(description="Return the items after this cursor.")
 
 
 @strawberry.type(
@@ -190,6 +189,8 @@ class Query:
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         search: Annotated[
             str | None,
             strawberry.argument(description="Words the country's name or codes must start with."),
@@ -200,7 +201,13 @@ class Query:
         load = nodes_from(info.context.loaders.country, Country.from_row)
 
         return await _connection(
-            info, "countries", ids, queries.COUNTRY_KEYS, first, after, load, CountryConnection
+            info,
+            "countries",
+            ids,
+            queries.COUNTRY_KEYS,
+            page_window("countries", len(queries.COUNTRY_KEYS), first, after, last, before),
+            load,
+            CountryConnection,
         )
 
     @strawberry.field(
@@ -211,6 +218,8 @@ class Query:
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         kind: Annotated[
             list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
         ] = None,
@@ -232,7 +241,13 @@ class Query:
         load = nodes_from(info.context.loaders.mission, Mission.from_row)
 
         return await _connection(
-            info, "missions", ids, queries.MISSION_KEYS, first, after, load, MissionConnection
+            info,
+            "missions",
+            ids,
+            queries.MISSION_KEYS,
+            page_window("missions", len(queries.MISSION_KEYS), first, after, last, before),
+            load,
+            MissionConnection,
         )
 
     @strawberry.field(description="Every person, by name, optionally only those matching a search.")
@@ -241,6 +256,8 @@ class Query:
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         search: Annotated[
             str | None,
             strawberry.argument(
@@ -253,7 +270,15 @@ class Query:
         load = nodes_from(info.context.loaders.person, Person.from_row)
 
         keys = queries.by_name_keys(models.Person)
-        return await _connection(info, "people", ids, keys, first, after, load, PersonConnection)
+        return await _connection(
+            info,
+            "people",
+            ids,
+            keys,
+            page_window("people", len(keys), first, after, last, before),
+            load,
+            PersonConnection,
+        )
 
     @strawberry.field(
         description="Every organization, by name, optionally only those matching a search."
@@ -263,6 +288,8 @@ class Query:
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         search: Annotated[
             str | None,
             strawberry.argument(
@@ -276,7 +303,13 @@ class Query:
 
         keys = queries.by_name_keys(models.Organization)
         return await _connection(
-            info, "organizations", ids, keys, first, after, load, OrganizationConnection
+            info,
+            "organizations",
+            ids,
+            keys,
+            page_window("organizations", len(keys), first, after, last, before),
+            load,
+            OrganizationConnection,
         )
 
     @strawberry.field(
@@ -287,6 +320,8 @@ class Query:
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         filter: Annotated[
             EventFilter | None,
             strawberry.argument(description="Only the events that match this filter."),
@@ -305,7 +340,15 @@ class Query:
         load = nodes_from(info.context.loaders.event, Event.from_row)
 
         keys = queries.event_keys(descending)
-        return await _connection(info, name, ids, keys, first, after, load, EventConnection)
+        return await _connection(
+            info,
+            name,
+            ids,
+            keys,
+            page_window(name, len(keys), first, after, last, before),
+            load,
+            EventConnection,
+        )
 
     @strawberry.field(
         description="The relations of two countries, given by code in either order; null if none are recorded, or if no country has one of the codes."
@@ -348,6 +391,8 @@ class Query:
         ],
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
     ) -> SearchResultConnection:
         ids, keys = search_page(search_words(text, "text"))
 
@@ -358,16 +403,8 @@ class Query:
             ]
             return [node for node in await load_refs(info, refs) if node is not None]  # type: ignore[misc]
 
-        return await _connection(
-            info,
-            "search",
-            ids,
-            keys,
-            first,
-            after,
-            load,
-            SearchResultConnection,
-        )
+        window = page_window("search", len(keys), first, after, last, before)
+        return await _connection(info, "search", ids, keys, window, load, SearchResultConnection)
 
     @strawberry.field(
         description="The change log, newest first; `target` narrows it to one object's history."
@@ -377,6 +414,8 @@ class Query:
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         target: Annotated[
             strawberry.ID | None,
             strawberry.argument(description="Global ID of an object: only its changes."),
@@ -391,7 +430,15 @@ class Query:
         load = nodes_from(info.context.loaders.change, Change.from_row)
 
         keys = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
-        return await _connection(info, "changes", ids, keys, first, after, load, ChangeConnection)
+        return await _connection(
+            info,
+            "changes",
+            ids,
+            keys,
+            page_window("changes", len(keys), first, after, last, before),
+            load,
+            ChangeConnection,
+        )
 
     @strawberry.field(
         description="Data-quality issues for editors to work through, by kind and then by object; `kind` narrows them."
@@ -401,12 +448,14 @@ class Query:
         info: Info,
         first: Annotated[int | None, FIRST] = None,
         after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         kind: Annotated[
             list[QualityIssueKind] | None,
             strawberry.argument(description="Only issues of these kinds."),
         ] = None,
     ) -> QualityIssueConnection:
-        return await issue_connection(info, kind, first, after)
+        return await issue_connection(info, kind, first, after, last, before)
 
     @strawberry.field(description="How many data-quality issues of each kind the record has.")
     async def quality_issue_counts(self, info: Info) -> list[QualityIssueCount]:

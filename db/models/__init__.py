@@ -1,7 +1,6 @@
 """Every table, importable as `from db import models` then `models.Mission`."""
 
 from db.base import Base
-
 from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
 from db.models.country import Country, CountryIdentifier, CountryName

@@ -388,9 +388,7 @@ class Build:
         else:
             ids, parent_column = nested(criteria)
             spec = ConnectionSpec(name, models.Event, ids, keys, parent_column)
-        return self.connection(
-            type_, spec, details, arguments.get("first"), arguments.get("after"), parent
-        )
+        return self.connection(type_, spec, details, *forwards(arguments), parent)
 
     def participations(
         self,
@@ -404,9 +402,14 @@ class Build:
         spec = ConnectionSpec(
             "participations", models.Participation, ids, queries.participation_keys(), column
         )
-        return self.connection(
-            type_, spec, details, arguments.get("first"), arguments.get("after"), parent
-        )
+        return self.connection(type_, spec, details, *forwards(arguments), parent)
+
+
+def forwards(arguments: dict[str, Any]) -> tuple[int | None, str | None]:
+    """A connection's `first` and `after`; paging backwards is for the resolvers."""
+    if arguments.get("last") is not None or arguments.get("before") is not None:
+        raise Uncovered("paging backwards")
+    return arguments.get("first"), arguments.get("after")
 
 
 def _id_is(value: Any) -> Callable[[Any], Any]:

@@ -16,6 +16,7 @@ from schema.compiled.compiler import (
     Details,
     RootHandler,
     Uncovered,
+    forwards,
 )
 from schema.compiled.json_sql import MAX_KEYS, Expr
 from schema.ids import parse_id
@@ -86,7 +87,7 @@ def root_countries(
 ) -> Expr:
     ids = queries.country_ids(_search(arguments.get("search"), "search"))
     spec = ConnectionSpec("countries", models.Country, ids, queries.COUNTRY_KEYS)
-    return build.connection(type_, spec, details, arguments.get("first"), arguments.get("after"))
+    return build.connection(type_, spec, details, *forwards(arguments))
 
 
 def _code(value: str | None) -> str | None:
@@ -107,7 +108,7 @@ def root_missions(
         _code(arguments.get("hostCountry")),
     )
     spec = ConnectionSpec("missions", models.Mission, ids, queries.MISSION_KEYS)
-    return build.connection(type_, spec, details, arguments.get("first"), arguments.get("after"))
+    return build.connection(type_, spec, details, *forwards(arguments))
 
 
 def named(model: Any, kind: str, name: str) -> RootHandler:
@@ -116,9 +117,7 @@ def named(model: Any, kind: str, name: str) -> RootHandler:
     ) -> Expr:
         ids = queries.named_ids(model, kind, _search(arguments.get("search"), "search"))
         spec = ConnectionSpec(name, model, ids, queries.by_name_keys(model))
-        return build.connection(
-            type_, spec, details, arguments.get("first"), arguments.get("after")
-        )
+        return build.connection(type_, spec, details, *forwards(arguments))
 
     return handle
 
@@ -166,7 +165,7 @@ def root_search(
         return build.union(members, group)
 
     spec = ConnectionSpec("search", None, ids, keys, node=result, exact_cursors=False)
-    return build.connection(type_, spec, details, arguments.get("first"), arguments.get("after"))
+    return build.connection(type_, spec, details, *forwards(arguments))
 
 
 ROOT_FIELDS: dict[str, RootHandler] = {

@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from db import models
 from db.countries import language
 from schema.columns import column, from_columns
+from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind
 from schema.ids import encode_id
@@ -136,13 +137,10 @@ class Country(Node):
     async def events(
         self,
         info: Info,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="How many events to return, 0 to 100 (default 20)."),
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Return the events after this cursor.")
-        ] = None,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         filter: Annotated[
             EventFilterRef | None,
             strawberry.argument(description="Only the events that match this filter."),
@@ -162,8 +160,7 @@ class Country(Node):
             self.pk,
             loaders.country_events,
             loaders.country_event_counts,
-            first,
-            after,
+            PageArguments(first, after, last, before),
             filter,
             order_by,
         )

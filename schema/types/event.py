@@ -14,7 +14,7 @@ from db.partial_date import PartialDate
 from db.queries import EventCriteria
 from db.search import SearchTextError, match_query
 from schema.columns import column, from_columns
-from schema.connection import Connection, decode_cursor, nodes_from, page_size
+from schema.connection import Connection, PageArguments, nodes_from
 from schema.context import Info
 from schema.enums import EventKind, EventOrderField, OrderDirection
 from schema.ids import decode_id, encode_id
@@ -288,25 +288,21 @@ async def nested_event_connection(
     parent: int,
     page_loader: DataLoader[tuple[int, PageArgs], Page],
     count_loader: DataLoader[tuple[int, EventCriteria], int],
-    first: int | None,
-    after: str | None,
+    arguments: PageArguments,
     event_filter: EventFilter | None,
     order: EventOrder | None,
 ) -> EventConnection:
     """A page of one parent's events, batched with the same page of its siblings."""
     name = "events-desc" if is_descending(order) else "events"
-    size = page_size(first)
+    window = arguments.window(name, 2)
     criteria = event_criteria(event_filter)
-    cursor = decode_cursor(name, after, 2)
-    page = await page_loader.load((parent, PageArgs(size, cursor, is_descending(order), criteria)))
+    page = await page_loader.load((parent, PageArgs(window, is_descending(order), criteria)))
 
     async def total() -> int:
         return await count_loader.load((parent, criteria))
 
     nodes = nodes_from(info.context.loaders.event, Event.from_row)
-    return EventConnection(
-        page=page, name=name, has_previous=cursor is not None, load_nodes=nodes, load_total=total
-    )
+    return EventConnection(page=page, name=name, load_nodes=nodes, load_total=total)
 
 
 async def participation_connection(
@@ -314,12 +310,10 @@ async def participation_connection(
     parent: int,
     page_loader: DataLoader[tuple[int, PageArgs], Page],
     count_loader: DataLoader[tuple[int, None], int],
-    first: int | None,
-    after: str | None,
+    arguments: PageArguments,
 ) -> ParticipationConnection:
     """A page of one person's or organization's participations, oldest event first."""
-    cursor = decode_cursor("participations", after, 2)
-    page = await page_loader.load((parent, PageArgs(page_size(first), cursor)))
+    page = await page_loader.load((parent, PageArgs(arguments.window("participations", 2))))
 
     async def total() -> int:
         return await count_loader.load((parent, None))
@@ -327,7 +321,6 @@ async def participation_connection(
     return ParticipationConnection(
         page=page,
         name="participations",
-        has_previous=cursor is not None,
         load_nodes=nodes_from(info.context.loaders.participation, Participation.from_row),
         load_total=total,
     )

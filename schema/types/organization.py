@@ -7,6 +7,7 @@ import strawberry
 from db import models
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
+from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments
 from schema.context import Info
 from schema.enums import OrganizationKind
 from schema.ids import encode_id
@@ -46,14 +47,10 @@ class Organization(Node):
     async def participations(
         self,
         info: Info,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="How many to return, 0 to 100 (default 20)."),
-        ] = None,
-        after: Annotated[
-            str | None,
-            strawberry.argument(description="Return the participations after this cursor."),
-        ] = None,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
     ) -> ParticipationConnectionRef:
         from schema.types.event import participation_connection
 
@@ -63,6 +60,5 @@ class Organization(Node):
             self.row.id,
             loaders.organization_participations,
             loaders.organization_participation_counts,
-            first,
-            after,
+            PageArguments(first, after, last, before),
         )

@@ -7,6 +7,7 @@ import strawberry
 from db import models
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
+from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments
 from schema.context import Info
 from schema.ids import encode_id
 from schema.types.country import Country
@@ -83,14 +84,10 @@ class Person(Node):
     async def participations(
         self,
         info: Info,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="How many to return, 0 to 100 (default 20)."),
-        ] = None,
-        after: Annotated[
-            str | None,
-            strawberry.argument(description="Return the participations after this cursor."),
-        ] = None,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
     ) -> ParticipationConnectionRef:
         from schema.types.event import participation_connection
 
@@ -100,8 +97,7 @@ class Person(Node):
             self.row.id,
             loaders.person_participations,
             loaders.person_participation_counts,
-            first,
-            after,
+            PageArguments(first, after, last, before),
         )
 
     @strawberry.field(description="What this person is quoted as saying, oldest first.")

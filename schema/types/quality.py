@@ -1,12 +1,12 @@
 """Data-quality issues: what an editor should look at, listed by kind with counts."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from db import quality
-from db.pages import Page
-from schema.connection import Connection, decode_cursor, page_size
+from schema.connection import Connection, page_window
 from schema.context import Info
 from schema.enums import QualityIssueKind
 
@@ -55,29 +55,29 @@ async def issue_connection(
     kinds: list[quality.QualityIssueKind] | None,
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> QualityIssueConnection:
-    """One page of the issues of some kinds (all by default), after a cursor."""
-    size = page_size(first)
-    cursor = decode_cursor("qualityIssues", after, 3)
+    """One page of the issues of some kinds (all by default), between cursors."""
+    window = page_window("qualityIssues", 3, first, after, last, before)
     issues = await quality.find_issues(info.context.loaders.reader, kinds=kinds)
-    start = 0 if cursor is None else sum(1 for issue in issues if issue.key <= tuple(cursor))
-    chosen = issues[start : start + size]
-    page = Page(
-        ids=list(range(start, start + len(chosen))),
-        keys=[issue.key for issue in chosen],
-        has_next=start + size < len(issues),
+    between = [
+        (index, issue)
+        for index, issue in enumerate(issues)
+        if (window.after is None or issue.key > tuple(window.after))
+        and (window.before is None or issue.key < tuple(window.before))
+    ]
+    taken = between[::-1] if window.from_end else between  # read in the window's order
+    page = window.page(
+        [(index, issue) for index, issue in taken[: window.size + 1]], lambda row: row[1].key
     )
 
-    async def load(ids: object) -> list[QualityIssue]:
-        return [QualityIssue.of(issues[index]) for index in ids]  # type: ignore[attr-defined]
+    async def load(ids: Sequence[int]) -> list[QualityIssue]:
+        return [QualityIssue.of(issues[index]) for index in ids]
 
     async def total() -> int:
         return len(issues)
 
     return QualityIssueConnection(
-        page=page,
-        name="qualityIssues",
-        has_previous=cursor is not None,
-        load_nodes=load,
-        load_total=total,
+        page=page, name="qualityIssues", load_nodes=load, load_total=total
     )

@@ -7,6 +7,7 @@ import strawberry
 from db import models
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
+from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments
 from schema.context import Info
 from schema.ids import encode_id
 from schema.types.country import Country
@@ -53,13 +54,10 @@ class Relation(Node):
     async def events(
         self,
         info: Info,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="How many events to return, 0 to 100 (default 20)."),
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Return the events after this cursor.")
-        ] = None,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+        last: Annotated[int | None, LAST] = None,
+        before: Annotated[str | None, BEFORE] = None,
         filter: Annotated[
             EventFilter | None,
             strawberry.argument(description="Only the events that match this filter."),
@@ -77,8 +75,7 @@ class Relation(Node):
             self.row.id,
             loaders.relation_events,
             loaders.relation_event_counts,
-            first,
-            after,
+            PageArguments(first, after, last, before),
             filter,
             order_by,
         )
