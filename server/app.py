@@ -92,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-            WebSocketRoute("/graphql", SubscriptionEndpoint(sessions, writer)),
+            WebSocketRoute("/graphql", SubscriptionEndpoint(sessions, writer, settings.limits)),
             *explorer_routes(),
             *docs_routes(),
         ],

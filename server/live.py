@@ -10,16 +10,21 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
 from db.session import Writer
-from schema import schema
 from schema.context import Context
+from schema.limits import Limits
+from schema.websocket import websocket_schema
 
 
 class SubscriptionEndpoint(GraphQL[Context, None]):
     """Strawberry's WebSocket handling, with our Context; the token may come with connection_init."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], writer: Writer) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], writer: Writer, limits: Limits
+    ) -> None:
         super().__init__(
-            schema, graphql_ide=None, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+            websocket_schema(limits),  # held to the same limits and checks as HTTP
+            graphql_ide=None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
         self.sessions = sessions
         self.writer = writer

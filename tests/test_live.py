@@ -1,65 +1,12 @@
 """Live subscriptions over WebSocket (graphql-transport-ws), in one process and across processes."""
 
 import asyncio
-import json
 import time
-from typing import Any
 
 import pytest
-import websockets
 from databases import ON_POSTGRESQL
 from servers import post, serving
-
-from db.migrate import upgrade
-from server.cli import main
-
-SOURCE = '[{title: "Bernama"}]'
-
-
-def _create_event(title: str, countries: str = '["BE", "MY"]') -> str:
-    return f"""mutation {{ createEvent(input: {{title: "{title}", kind: POLITICAL, date: "2026-05",
-        summary: "A visit.", countries: {countries}, sources: {SOURCE}}}) {{ userErrors {{ code }} }} }}"""
-
-
-def _prepare(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> str:
-    """Set up the database (schema, article) and return an editor's token."""
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    upgrade(database_url)
-    assert main(["seed"]) == 0
-    capsys.readouterr()
-    assert main(["token", "create", "--name", "live", "--role", "editor"]) == 0
-    return capsys.readouterr().out.strip()
-
-
-class Subscriber:
-    """A graphql-transport-ws client with one subscription."""
-
-    def __init__(self, base: str, query: str) -> None:
-        self.url = base.replace("http://", "ws://") + "/graphql"
-        self.query = query
-
-    async def __aenter__(self) -> "Subscriber":
-        self.socket = await websockets.connect(self.url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
-        await self.socket.send(json.dumps({"type": "connection_init", "payload": {}}))
-        assert json.loads(await self.socket.recv())["type"] == "connection_ack"
-        await self.socket.send(
-            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": self.query}})
-        )
-        await asyncio.sleep(0.3)  # let the server register the subscription
-        return self
-
-    async def __aexit__(self, *_: Any) -> None:
-        await self.socket.close()
-
-    async def next(self, timeout: float) -> dict[str, Any]:
-        message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
-        return message
-
-
-async def _in_thread(function: Any, *args: Any) -> Any:
-    return await asyncio.to_thread(function, *args)
+from sockets import Subscriber, _create_event, _in_thread, _prepare
 
 
 async def test_a_created_event_reaches_a_subscriber_of_its_countries(
