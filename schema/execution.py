@@ -32,6 +32,7 @@ from graphql.language import OperationType
 from schema.compiled.plans import Plans, RawJSON
 from schema.errors import mask_unexpected
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
+from schema.list_sizes import ListSizes
 from schema.validation import PartialDateLiteralRule
 
 log = logging.getLogger("bilateral.execution")
@@ -48,6 +49,14 @@ class Prepared:
     def runnable(self) -> DocumentNode | None:
         """The document when it may run: parsed and valid."""
         return None if self.errors else self.document
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An operation's result, and the node estimate it was checked against."""
+
+    result: ExecutionResult | RawJSON
+    estimate: int
 
 
 class RequestError(Exception):
@@ -75,7 +84,8 @@ class Operations:
         self.timeout = timeout
         self.cache_size = cache_size
         self._rules = [*specified_rules, PartialDateLiteralRule, *limit_rules(limits)]
-        self._check_nodes = node_check(schema, limits)
+        self.sizes = ListSizes()  # the longest lists in the data, for the node estimate
+        self._check_nodes = node_check(schema, limits, self.sizes.of)
         self._prepared: OrderedDict[str, Prepared] = OrderedDict()
         self.plans = plans  # compiled execution; None runs every operation on the resolvers
 
@@ -129,7 +139,7 @@ class Operations:
         variables: Mapping[str, Any] | None,
         context: Any,
         request_id: str,
-    ) -> ExecutionResult | RawJSON:
+    ) -> Answer:
         """Check the variables and the node estimate, then execute within the time limit.
 
         A query the compiler covers runs as its one SQL statement and its answer is the
@@ -143,28 +153,42 @@ class Operations:
             key = self.plans.key(operation, variables)
             plan = self.plans.cached(key)
         if plan is None:
-            coerced = self._checked(document, operation, variables)
+            coerced, estimate = self._checked(document, operation, variables)
             if key is not None and self.plans is not None:
-                plan = self.plans.make(key, document, operation, coerced)
+                plan = self.plans.make(key, document, operation, coerced, estimate)
+        else:
+            estimate = plan.estimate
         if plan is not None and plan.sql is not None:
             assert self.plans is not None
             try:
                 async with asyncio.timeout(self.timeout):
-                    return RawJSON(await self.plans.answer(plan))
+                    return Answer(RawJSON(await self.plans.answer(plan)), estimate)
             except TimeoutError:
-                return self._timed_out(request_id)
+                return Answer(self._timed_out(request_id), estimate)
             except Exception as error:  # the resolvers answer, and report an outage if it is one
                 self.plans.failures += 1
                 log.warning("request %s: compiled statement failed: %r", request_id, error)
-        return await self._resolve(document, operation, variables, context, request_id)
+        result = await self._resolve(document, operation, variables, context, request_id)
+        if operation.operation == OperationType.MUTATION:
+            self.sizes.expire()  # a write may have made a list longer
+        return Answer(result, estimate)
+
+    def estimate(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any] | None,
+    ) -> int:
+        """The node estimate of an operation, checked as a run would check it, without running it."""
+        return self._checked(document, operation, variables)[1]
 
     def _checked(
         self,
         document: DocumentNode,
         operation: OperationDefinitionNode,
         variables: Mapping[str, Any] | None,
-    ) -> VariableValues:
-        """The coerced variables; a request error when they or the node estimate fail."""
+    ) -> tuple[VariableValues, int]:
+        """The coerced variables and the node estimate; a request error when either fails."""
         coerced = get_variable_values(
             self.schema, operation.variable_definitions or (), dict(variables or {}), max_errors=20
         )
@@ -172,10 +196,10 @@ class Operations:
             for error in coerced:  # a variable of the wrong type, missing, or malformed
                 error.extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
             raise RequestError(coerced)
-        too_big = self._check_nodes(document, operation, coerced.coerced)
+        estimate, too_big = self._check_nodes(document, operation, coerced.coerced)
         if too_big is not None:
             raise RequestError([too_big])
-        return coerced
+        return coerced, estimate
 
     def _timed_out(self, request_id: str) -> ExecutionResult:
         message = (

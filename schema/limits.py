@@ -159,17 +159,23 @@ def limit_rules(limits: Limits) -> list[type[ValidationRule]]:
     return [DepthAndAliasRule]
 
 
+# The longest list a field gives, by type and field name, with a default for the unmeasured.
+ListSize = Callable[[str, str, int], int]
+
+
 def estimate_nodes(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation: OperationDefinitionNode,
     variables: Mapping[str, Any],
     limits: Limits,
+    list_size: ListSize | None = None,
 ) -> int:
     """GitHub's node estimate: for each list or connection, the product of page sizes down its path.
 
-    A connection counts its `first` or `last` (or the default page size); a plain list counts the
-    assumed list size; fields under a connection's `edges` and `nodes` are its items.
+    A connection counts its `first` or `last` (or the default page size); a plain list counts
+    the longest list the field gives in the data (`list_size`), or the assumed list size
+    for a field not measured; fields under a connection's `edges` and `nodes` are its items.
     """
     fragments = _fragments(document)
 
@@ -220,7 +226,10 @@ def estimate_nodes(
             factor *= max(page(field), 0)
             own = factor
         elif isinstance(get_nullable_type(type_), GraphQLList) and not in_connection:
-            factor *= limits.list_size
+            measured = (
+                list_size(parent.name, field.name.value, limits.list_size) if list_size else None
+            )
+            factor *= limits.list_size if measured is None else measured
             own = factor
         else:
             own = 0
@@ -231,19 +240,23 @@ def estimate_nodes(
 
 
 NodeCheck = Callable[
-    [DocumentNode, OperationDefinitionNode, Mapping[str, Any]], GraphQLError | None
+    [DocumentNode, OperationDefinitionNode, Mapping[str, Any]], tuple[int, GraphQLError | None]
 ]
 
 
-def node_check(schema: GraphQLSchema, limits: Limits) -> NodeCheck:
-    """A check of the node estimate, which needs the variables and so runs after validation."""
+def node_check(
+    schema: GraphQLSchema, limits: Limits, list_size: ListSize | None = None
+) -> NodeCheck:
+    """A check of the node estimate, which needs the variables and so runs after validation:
+    the estimate, and the error when it is over the limit."""
 
     def check(
         document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
-    ) -> GraphQLError | None:
-        nodes = estimate_nodes(schema, document, operation, variables, limits)
+    ) -> tuple[int, GraphQLError | None]:
+        nodes = estimate_nodes(schema, document, operation, variables, limits, list_size)
         if nodes <= limits.max_nodes:
-            return None
-        return limit_error("max_nodes", nodes, limits.max_nodes, "The estimated number of nodes")
+            return nodes, None
+        error = limit_error("max_nodes", nodes, limits.max_nodes, "The estimated number of nodes")
+        return nodes, error
 
     return check

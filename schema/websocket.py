@@ -48,7 +48,7 @@ def _checks(limits: Limits) -> type[SchemaExtension]:
                         error.extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
                     errors = coerced
                 else:
-                    too_big = node_check(schema, limits)(document, operation, coerced.coerced)
+                    _, too_big = node_check(schema, limits)(document, operation, coerced.coerced)
                     errors = [] if too_big is None else [too_big]
             context.pre_execution_errors = errors  # validation is done: Strawberry skips its own
             yield

@@ -64,10 +64,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             if settings.seed_on_start:
                 await prepare_database(engine, sessions, world=settings.seed_world)
+            await operations.sizes.start(sessions)
             if engine.dialect.name == "postgresql":
                 feed.listen(settings.database_url)  # hear every process's writes
             yield
         finally:  # also when start-up fails, so that no connection is left open
+            await operations.sizes.stop()
             await feed.close()
             if plans is not None:
                 await plans.statements.close()

@@ -29,6 +29,9 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
+# A request with this header set to "true" is checked and estimated, not run.
+DRY_RUN = "x-bilateral-dry-run"
+
 # The `extensions.code` of a request refused before it runs, by HTTP status.
 PROBLEM_CODES = {
     400: "BAD_REQUEST",
@@ -324,14 +327,29 @@ class GraphQLEndpoint:
                 raise HTTPProblem(400, "Subscriptions are served over WebSocket, not plain HTTP.")
             context = Context(self.sessions, self.writer, request.headers.get("authorization"))
             try:
-                result = await self.operations.run(
+                if request.headers.get(DRY_RUN, "").strip().lower() in {"1", "true", "yes"}:
+                    estimate = self.operations.estimate(
+                        prepared.runnable, operation, params.variables
+                    )
+                    return Outcome({"data": None, "extensions": {"cost": self._cost(estimate)}})
+                answer = await self.operations.run(
                     prepared.runnable, operation, params.variables, context, rid
                 )
             finally:
                 await context.reader.close()
         except RequestError as error:
             return _failed(error.errors)
-        return Outcome(_formatted(result))
+        body = _formatted(answer.result)
+        body["extensions"] = {"cost": self._cost(answer.estimate, _objects(answer.result))}
+        return Outcome(body)
+
+    def _cost(self, estimate: int, returned: int | None = None) -> dict[str, int]:
+        """What a request cost, as `extensions.cost`: the node estimate it was checked
+        against, the limit, and (unless it was a dry run) the objects it returned."""
+        cost = {"estimatedNodes": estimate, "maxNodes": self.operations.limits.max_nodes}
+        if returned is not None:
+            cost["returnedObjects"] = returned
+        return cost
 
     @staticmethod
     def _encode(body: Any) -> bytes:
@@ -344,8 +362,24 @@ def encode(body: Any) -> bytes:
         return b"[" + b",".join(encode(item) for item in body) + b"]"
     data = body.get("data")
     if isinstance(data, RawJSON):
-        return b'{"data":' + data.text.encode("utf-8") + b"}"
+        rest = {key: value for key, value in body.items() if key != "data"}
+        tail = json.dumps(rest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return b'{"data":' + data.text.encode("utf-8") + (b"," + tail[1:] if rest else b"}")
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _objects(result: ExecutionResult | RawJSON) -> int:
+    """How many objects an answer's `data` holds, the data itself aside."""
+    data = json.loads(result.text) if isinstance(result, RawJSON) else result.data
+
+    def count(value: Any) -> int:
+        if isinstance(value, dict):
+            return 1 + sum(count(item) for item in value.values())
+        if isinstance(value, list):
+            return sum(count(item) for item in value)
+        return 0
+
+    return max(count(data) - 1, 0) if data is not None else 0
 
 
 def _wants_ide(request: Request) -> bool:

@@ -26,6 +26,7 @@ CORS_HEADERS = (
     "apollographql-client-version",
     "apollo-require-preflight",
     "x-apollo-operation-name",
+    "X-Bilateral-Dry-Run",
 )
 
 

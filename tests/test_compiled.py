@@ -36,7 +36,7 @@ async def test_what_the_compiler_does_not_cover_goes_to_the_resolvers(
 ) -> None:
     response = await _post(client, "{ changes(first: 1) { totalCount } }")
     assert response.headers["x-bilateral-execution"] == "resolvers"
-    assert response.json() == {"data": {"changes": {"totalCount": 0}}}
+    assert response.json()["data"] == {"changes": {"totalCount": 0}}
 
 
 async def test_a_bad_argument_is_answered_by_the_resolvers_in_their_words(

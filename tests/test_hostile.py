@@ -30,7 +30,7 @@ async def test_a_burst_of_200_mixed_requests_is_answered_and_the_server_keeps_se
     assert all(response.status_code in {200, 400} for response in responses)
     assert all(response.json() for response in responses)
     good = [r for r, req in zip(responses, requests, strict=True) if req is HOSTILE[-1]]
-    assert all(r.json() == {"data": {"country": {"name": "Belgium"}}} for r in good)
+    assert all(r.json()["data"] == {"country": {"name": "Belgium"}} for r in good)
     assert (await client.get("/healthz")).status_code == 200
 
 
@@ -50,4 +50,4 @@ async def test_sql_looking_and_wildcard_text_is_matched_literally(
         assert "errors" not in body
         assert list(body["data"].values()) == [{"totalCount": 0}]
     still = await client.post("/graphql", json={"query": "{ events(first: 0) { totalCount } }"})
-    assert still.json() == {"data": {"events": {"totalCount": 19}}}
+    assert still.json()["data"] == {"events": {"totalCount": 19}}

@@ -55,15 +55,7 @@ def _ask(url: str, text: str, editor: str | None = None) -> dict[str, Any]:
     return asyncio.run(ask())
 
 
-@pytest.mark.parametrize(
-    "index",
-    [
-        pytest.param(i, marks=pytest.mark.xfail(strict=True, reason="node estimate"))
-        if i in REFUSED
-        else i
-        for i in range(len(READS))
-    ],
-)
+@pytest.mark.parametrize("index", range(len(READS)))
 def test_each_read_example_runs(world: str, index: int) -> None:
     body = _ask(world, READS[index])
     assert "errors" not in body, body["errors"]

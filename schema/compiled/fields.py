@@ -6,6 +6,7 @@ Plain column fields need no entry: the Strawberry types declare them (schema.col
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLType
@@ -37,7 +38,28 @@ def reference(model: Any, attribute: str) -> Handler:
     return handle
 
 
-def rows_of(model: Any, attribute: str, order: Callable[[Any], orders.Order]) -> Handler:
+@dataclass(frozen=True)
+class Listed:
+    """A list field's handler, with the columns its lists are grouped by: the largest group
+    (summed over the groupings) is the longest list the field can give, for the node estimate."""
+
+    handle: Handler
+    groupings: tuple[tuple[Any, ...], ...] = ()
+    where: Any = None  # only the rows the field can list (an embassy among the posts)
+    fixed: int | None = None  # a list that is always this long
+
+    def __call__(
+        self,
+        build: Build,
+        row: Any,
+        details: Details,
+        arguments: dict[str, Any],
+        type_: GraphQLType,
+    ) -> Expr:
+        return self.handle(build, row, details, arguments, type_)
+
+
+def rows_of(model: Any, attribute: str, order: Callable[[Any], orders.Order]) -> Listed:
     """The rows of `model` whose column `attribute` points at the row, in `order`."""
 
     def handle(
@@ -47,12 +69,12 @@ def rows_of(model: Any, attribute: str, order: Callable[[Any], orders.Order]) ->
             type_, model, lambda target: getattr(target, attribute) == row.id, order, details, row
         )
 
-    return handle
+    return Listed(handle, ((getattr(model, attribute),),))
 
 
 def linked(
     model: Any, link: Any, subject: str, target: str, order: Callable[[Any], orders.Order]
-) -> Handler:
+) -> Listed:
     """Rows of `model` linked to the row through a link table."""
 
     def handle(
@@ -65,10 +87,10 @@ def linked(
             type_, model, lambda _: link.c[subject] == row.id, order, details, row, through
         )
 
-    return handle
+    return Listed(handle, ((link.c[subject],),))
 
 
-def sources(link: Any) -> Handler:
+def sources(link: Any) -> Listed:
     subject = f"{link.name.removesuffix('_source')}_id"
     return linked(models.Source, link, subject, "source_id", orders.by_id)
 
@@ -80,7 +102,7 @@ def _accredited(mission: Any, country: Any) -> Any:
     return condition.correlate_except(link)  # the country is two levels up: correlate it too
 
 
-def missions(attribute: str | None, fixed: Sequence[Any] = ()) -> Handler:
+def missions(attribute: str | None, fixed: Sequence[Any] = ()) -> Listed:
     """A country's posts abroad, posts hosted (by the post's column `attribute`) or posts
     accredited to it (None), optionally of some kinds."""
 
@@ -98,7 +120,11 @@ def missions(attribute: str | None, fixed: Sequence[Any] = ()) -> Handler:
 
         return build.many(type_, models.Mission, where, orders.by_name, details, row)
 
-    return handle
+    grouped = (
+        models.Accreditation.country_id if attribute is None else getattr(models.Mission, attribute)
+    )
+    where = models.Mission.kind.in_(fixed) if fixed and attribute is not None else None
+    return Listed(handle, ((grouped,),), where)
 
 
 def embedded(present: Callable[[Any], Any] | None = None) -> Handler:
@@ -284,7 +310,9 @@ FIELDS: dict[tuple[str, str], Handler] = {
     ("Country", "identifiers"): rows_of(
         models.CountryIdentifier, "country_id", lambda code: [code.scheme]
     ),
-    ("Country", "relations"): relations,
+    ("Country", "relations"): Listed(
+        relations, ((models.Relation.country_a_id,), (models.Relation.country_b_id,))
+    ),
     ("Country", "events"): country_events,
     ("Mission", "country"): reference(models.Country, "country_id"),
     ("Mission", "hostCountry"): reference(models.Country, "host_country_id"),
@@ -314,7 +342,7 @@ FIELDS: dict[tuple[str, str], Handler] = {
     ("Participation", "participant"): participant,
     ("Participation", "event"): reference(models.Event, "event_id"),
     ("Event", "place"): place,
-    ("Event", "participants"): participants,
+    ("Event", "participants"): Listed(participants, ((models.Participation.event_id,),)),
     ("Event", "countries"): linked(
         models.Country, models.event_country, "event_id", "country_id", orders.by_code
     ),
@@ -323,8 +351,14 @@ FIELDS: dict[tuple[str, str], Handler] = {
     ("Event", "sources"): sources(models.event_source),
     ("Quote", "speaker"): reference(models.Person, "speaker_id"),
     ("Quote", "event"): reference(models.Event, "event_id"),
-    ("Relation", "countries"): relation_countries,
-    ("Relation", "missions"): relation_missions,
+    ("Relation", "countries"): Listed(relation_countries, fixed=2),
+    ("Relation", "missions"): Listed(
+        relation_missions,
+        (
+            (models.Mission.country_id, models.Mission.host_country_id),
+            (models.Mission.host_country_id, models.Mission.country_id),
+        ),
+    ),
     ("Relation", "organizations"): linked(
         models.Organization,
         models.relation_organization,

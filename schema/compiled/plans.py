@@ -39,6 +39,7 @@ class Plan:
     operation: OperationDefinitionNode  # held so its id, part of the cache key, is not reused
     sql: str | None
     uncovered: str | None = None
+    estimate: int = 0  # the node estimate the operation was checked against
 
 
 class Plans:
@@ -93,6 +94,7 @@ class Plans:
         document: DocumentNode,
         operation: OperationDefinitionNode,
         variables: VariableValues,
+        estimate: int = 0,
     ) -> Plan:
         """Compile the operation for checked variables, and keep the plan."""
         try:
@@ -100,9 +102,9 @@ class Plans:
             sql = str(
                 statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
             )
-            plan = Plan(operation, sql)
+            plan = Plan(operation, sql, estimate=estimate)
         except Uncovered as reason:
-            plan = Plan(operation, None, str(reason))
+            plan = Plan(operation, None, str(reason), estimate)
             log.debug("resolvers answer this operation: %s", reason)
         self._plans[key] = plan
         if len(self._plans) > self.size:

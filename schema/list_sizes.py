@@ -1,0 +1,108 @@
+"""How long each list field's lists can be, as the database knows it, for an honest node estimate.
+
+A plain list (not a connection) has no `first`; rather than assume a length, the node
+estimate uses the longest list the field gives in the data: the largest group of the
+rows it lists, by the columns the compiler declares for it (schema.compiled.fields).
+The figures are read in one statement when the app starts, then in the background
+every half minute and soon after this process writes, so that no request waits for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from schema.compiled.fields import FIELDS, Listed
+
+MAX_AGE_SECONDS = 30.0
+
+log = logging.getLogger("bilateral.list_sizes")
+
+
+def _statement() -> Any:
+    """One row per grouping of every list field: its name and its largest group."""
+    parts = []
+    for (type_name, field_name), handler in FIELDS.items():
+        if not isinstance(handler, Listed):
+            continue
+        for columns in handler.groupings:
+            table = columns[0].table
+            groups = select(func.count().label("n")).select_from(table).group_by(*columns)
+            if handler.where is not None:
+                groups = groups.where(handler.where)
+            counted = groups.subquery()
+            parts.append(
+                select(
+                    literal(f"{type_name}.{field_name}").label("field"),
+                    func.coalesce(func.max(counted.c.n), 0).label("longest"),
+                ).select_from(counted)
+            )
+    return union_all(*parts)
+
+
+class ListSizes:
+    """The longest list of each list field, kept fresh in the background."""
+
+    def __init__(self, max_age: float = MAX_AGE_SECONDS) -> None:
+        self.max_age = max_age
+        self.longest: dict[str, int] = {
+            f"{type_name}.{field_name}": handler.fixed
+            for (type_name, field_name), handler in FIELDS.items()
+            if isinstance(handler, Listed) and handler.fixed is not None
+        }
+        self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def of(self, type_name: str, field_name: str, default: int) -> int:
+        """The longest list the field gives (at least 1), or `default` for one not measured."""
+        found = self.longest.get(f"{type_name}.{field_name}")
+        return default if found is None else max(found, 1)
+
+    async def read(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        """Read the figures now."""
+        async with sessions() as session:
+            rows = (await session.execute(_statement())).all()
+        longest: dict[str, int] = {}
+        for field, size in rows:
+            longest[field] = longest.get(field, 0) + int(size)  # several groupings add up
+        self.longest |= longest
+
+    async def start(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        """Read the figures, then keep reading them every `max_age` seconds until stopped."""
+        self._sessions = sessions
+        await self._read_quietly()
+
+        async def keep_reading() -> None:
+            while True:
+                await asyncio.sleep(self.max_age)
+                await self._read_quietly()
+
+        self._spawn(keep_reading())
+
+    def expire(self) -> None:
+        """Read the figures again soon: this process has written, and a list may be longer."""
+        if self._sessions is not None:
+            self._spawn(self._read_quietly())
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _read_quietly(self) -> None:
+        assert self._sessions is not None
+        try:
+            await self.read(self._sessions)
+        except Exception as error:  # the old figures serve until the database answers again
+            log.warning("could not read the list sizes: %r", error)
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
