@@ -370,6 +370,10 @@ def encode(body: Any) -> bytes:
 
 def _objects(result: ExecutionResult | RawJSON) -> int:
     """How many objects an answer's `data` holds, the data itself aside."""
+    if isinstance(result, RawJSON) and "{}" not in result.text:
+        # In JSON text a quote inside a string is escaped, so `{"` opens an object and
+        # nothing else: counted without parsing what the database built.
+        return max(result.text.count('{"') - 1, 0) if result.text != "null" else 0
     data = json.loads(result.text) if isinstance(result, RawJSON) else result.data
 
     def count(value: Any) -> int:
