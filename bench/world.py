@@ -113,7 +113,8 @@ def run_database(server: str | None, args: argparse.Namespace) -> Timings:
     rounds: list[tuple[Measure, Measure]] = []
     try:
         answer = json.loads(_post(api_url, body))
-        assert answer == json.loads(_post(floor_url, body)), (
+        # The data must be the same; the API's extensions.cost has no counterpart there.
+        assert answer["data"] == json.loads(_post(floor_url, body))["data"], (
             f"{name}: the floor and the API disagree"
         )
         posts = len(answer["data"]["country"]["hostedMissions"])

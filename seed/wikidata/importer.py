@@ -290,11 +290,16 @@ class _Merge:
         known = {url: pk for url, pk in rows if url in wanted}
         missing = [url for url in wanted if url not in known]
         if missing:
-            added = await self.session.execute(
-                insert(table).returning(table.c.url, table.c.id, sort_by_parameter_order=True),
+            # Inserted in one batch, then read back by their unique key: RETURNING with its
+            # order kept costs SQLite a statement per row.
+            await self.session.execute(
+                insert(table),
                 [{"title": self.title, "section": None, "url": url} for url in missing],
             )
-            known.update({url: pk for url, pk in added if url is not None})
+            rows = await self.session.execute(
+                select(S.url, S.id).where(S.title == self.title, S.section.is_(None))
+            )
+            known = {url: pk for url, pk in rows if url in wanted}
         return {wanted[url]: pk for url, pk in known.items()}
 
     async def _jurisdictions(self, planned: list[Planned]) -> None:
@@ -320,12 +325,8 @@ class _Merge:
             if qid not in known and name not in named
         ]
         if missing:
-            table = table_of(J)
-            added = await self.session.execute(
-                insert(table).returning(table.c.wikidata, table.c.id, sort_by_parameter_order=True),
-                missing,
-            )
-            known.update(dict(added.all()))
+            await self.session.execute(insert(table_of(J)), missing)
+            known = dict((await self.session.execute(select(J.wikidata, J.id))).all())
         self.others = {
             qid: (named[name], None) if name in named else (None, known[qid])
             for qid, name in items.items()
@@ -455,10 +456,12 @@ class _Merge:
                     **self._facts(entry),
                 }
             )
-        added = await self.session.execute(
-            insert(M).returning(M.c.id, sort_by_parameter_order=True), values
+        await self.session.execute(insert(M), values)  # read back by Wikidata ID, as above
+        rows = await self.session.execute(
+            select(M.c.wikidata, M.c.id).where(M.c.wikidata.is_not(None))
         )
-        ids = list(added.scalars())
+        by_qid = dict(rows.all())
+        ids = [by_qid[row["wikidata"]] for row in values]
         links, accreditations, claims, addresses = [], [], [], []
         for entry, mission_id, row in zip(new, ids, values, strict=True):
             source_id = sources[entry.post.qid]
