@@ -84,39 +84,40 @@ async def find_issues(
         found += await _tenure_issues(db, scope.heads, wanted)
     M, H, E = models.Mission, models.HeadOfMission, models.Event
     if QualityIssueKind.POST_WITHOUT_HEAD in wanted and scope.missions != []:
-        rows = await db.execute(
-            select(M.id, M.name).where(
-                _within(M.id, scope.missions), ~exists().where(H.mission_id == M.id)
-            )
+        found += await _lacking(
+            db,
+            QualityIssueKind.POST_WITHOUT_HEAD,
+            "Mission",
+            select(M.id, M.name).where(_within(M.id, scope.missions)),
+            exists().where(H.mission_id == M.id),
+            "No source names anyone who headed {}.",
         )
-        found += [
-            QualityIssue(
-                QualityIssueKind.POST_WITHOUT_HEAD,
-                "Mission",
-                pk,
-                f"No source names anyone who headed {name}.",
-            )
-            for pk, name in rows
-        ]
     if QualityIssueKind.EVENT_WITHOUT_SOURCE in wanted and scope.events != []:
         link = models.event_source
-        rows = await db.execute(
-            select(E.id, E.title).where(
-                _within(E.id, scope.events), ~exists().where(link.c.event_id == E.id)
-            )
+        found += await _lacking(
+            db,
+            QualityIssueKind.EVENT_WITHOUT_SOURCE,
+            "Event",
+            select(E.id, E.title).where(_within(E.id, scope.events)),
+            exists().where(link.c.event_id == E.id),
+            "No source is given for the event {!r}.",
         )
-        found += [
-            QualityIssue(
-                QualityIssueKind.EVENT_WITHOUT_SOURCE,
-                "Event",
-                pk,
-                f"No source is given for the event {title!r}.",
-            )
-            for pk, title in rows
-        ]
     if QualityIssueKind.DATE_MORE_PRECISE_THAN_SOURCE in wanted and scope.missions != []:
         found += await _precision_issues(db, scope.missions)
     return sorted(found, key=lambda issue: issue.key)
+
+
+async def _lacking(
+    db: Any,
+    kind: QualityIssueKind,
+    subject_type: str,
+    rows: Any,
+    child: Any,
+    message: str,
+) -> list[QualityIssue]:
+    """An issue for each of the rows (id, name) that has no `child` row."""
+    found = await db.execute(rows.where(~child))
+    return [QualityIssue(kind, subject_type, pk, message.format(name)) for pk, name in found]
 
 
 async def _tenure_issues(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     ExecutionResult,
     GraphQLError,
@@ -36,6 +37,18 @@ from schema.list_sizes import ListSizes
 from schema.validation import PartialDateLiteralRule
 
 log = logging.getLogger("bilateral.execution")
+
+
+def validation_rules(limits: Limits) -> list[type[ASTValidationRule]]:
+    """The rules every document is validated with, over HTTP and WebSocket alike."""
+    return [*specified_rules, PartialDateLiteralRule, *limit_rules(limits)]
+
+
+def coded(errors: list[GraphQLError], code: str) -> list[GraphQLError]:
+    """The errors, each given `code` as its extensions.code unless it has one."""
+    for error in errors:
+        error.extensions = {"code": code, **(error.extensions or {})}
+    return errors
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,7 @@ class Operations:
         self.limits = limits
         self.timeout = timeout
         self.cache_size = cache_size
-        self._rules = [*specified_rules, PartialDateLiteralRule, *limit_rules(limits)]
+        self._rules = validation_rules(limits)
         self.sizes = ListSizes()  # the longest lists in the data, for the node estimate
         self._check_nodes = node_check(schema, limits, self.sizes.of)
         self._prepared: OrderedDict[str, Prepared] = OrderedDict()
@@ -116,9 +129,7 @@ class Operations:
             syntax_error.extensions = {"code": "GRAPHQL_PARSE_FAILED"}
             return Prepared(None, [syntax_error])
         errors = validate(self.schema, document, self._rules, allow_empty_selection_sets=False)
-        for invalid in errors:
-            invalid.extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(invalid.extensions or {})}
-        return Prepared(document, errors)
+        return Prepared(document, coded(errors, "GRAPHQL_VALIDATION_FAILED"))
 
     @staticmethod
     def operation(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode:
@@ -192,10 +203,8 @@ class Operations:
         coerced = get_variable_values(
             self.schema, operation.variable_definitions or (), dict(variables or {}), max_errors=20
         )
-        if isinstance(coerced, list):
-            for error in coerced:  # a variable of the wrong type, missing, or malformed
-                error.extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
-            raise RequestError(coerced)
+        if isinstance(coerced, list):  # a variable of the wrong type, missing, or malformed
+            raise RequestError(coded(coerced, "BAD_USER_INPUT"))
         estimate, too_big = self._check_nodes(document, operation, coerced.coerced)
         if too_big is not None:
             raise RequestError([too_big])

@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import strawberry
-from graphql import get_operation_ast, specified_rules, validate
+from graphql import get_operation_ast, validate
 from graphql.execution.values import get_variable_values
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from schema.errors import mask_unexpected
-from schema.limits import Limits, limit_rules, node_check
+from schema.execution import coded, validation_rules
+from schema.limits import Limits, node_check
 from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.subscription import Subscription
-from schema.validation import PartialDateLiteralRule
 
 
 def _checks(limits: Limits) -> type[SchemaExtension]:
@@ -34,19 +34,16 @@ def _checks(limits: Limits) -> type[SchemaExtension]:
             document = context.graphql_document
             assert document is not None
             schema = context.schema._schema
-            rules = [*specified_rules, PartialDateLiteralRule, *limit_rules(limits)]
-            errors = validate(schema, document, rules)
-            for error in errors:
-                error.extensions = {"code": "GRAPHQL_VALIDATION_FAILED", **(error.extensions or {})}
+            errors = coded(
+                validate(schema, document, validation_rules(limits)), "GRAPHQL_VALIDATION_FAILED"
+            )
             operation = get_operation_ast(document, context.operation_name)
             if not errors and operation is not None:
                 coerced = get_variable_values(
                     schema, operation.variable_definitions or (), dict(context.variables or {})
                 )
                 if isinstance(coerced, list):
-                    for error in coerced:
-                        error.extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
-                    errors = coerced
+                    errors = coded(coerced, "BAD_USER_INPUT")
                 else:
                     _, too_big = node_check(schema, limits)(document, operation, coerced.coerced)
                     errors = [] if too_big is None else [too_big]
