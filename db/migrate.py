@@ -19,9 +19,11 @@ class SchemaBehind(RuntimeError):
     """The database's schema is older than the code's: it needs `bilateral migrate`."""
 
 
-def alembic_config(url: str) -> Config:
-    """Alembic's configuration for one database, without an alembic.ini."""
+def alembic_config(url: str, *, pooled: bool = False) -> Config:
+    """Alembic's configuration for one database (through a transaction-mode pooler?), without
+    an alembic.ini."""
     config = Config()
+    config.attributes["pooled"] = pooled
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
@@ -34,9 +36,9 @@ def head_revision() -> str:
     return head
 
 
-def upgrade(url: str) -> None:
+def upgrade(url: str, *, pooled: bool = False) -> None:
     """Bring a database's schema up to the code's (blocking: runs its own event loop)."""
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url, pooled=pooled), "head")
 
 
 async def schema_state(engine: AsyncEngine) -> str | None:
@@ -61,7 +63,7 @@ async def check_schema(engine: AsyncEngine) -> None:
         )
 
 
-async def ensure_schema(engine: AsyncEngine) -> None:
+async def ensure_schema(engine: AsyncEngine, *, pooled: bool = False) -> None:
     """Create the schema in a database without tables; refuse one whose schema is behind.
 
     A new, empty database is set up at once (that is how `make run` starts on a fresh
@@ -69,5 +71,5 @@ async def ensure_schema(engine: AsyncEngine) -> None:
     """
     if await schema_state(engine) == "":
         url = engine.url.render_as_string(hide_password=False)
-        await asyncio.to_thread(upgrade, url)  # Alembic runs its own event loop
+        await asyncio.to_thread(upgrade, url, pooled=pooled)  # Alembic runs its own event loop
     await check_schema(engine)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, TypeVar
 
@@ -17,28 +18,42 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from db import base64url, sqlite_driver
+from db import base64url, sqlite_driver, wal
 from db.feed import Feed
 
 T = TypeVar("T")
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, pooled: bool = False) -> AsyncEngine:
     """An async engine for the URL: SQLite set up to enforce foreign keys, PostgreSQL to fail fast.
 
     Connections are checked before use (pre-ping), so after the database comes back the
     pool recovers by itself; while it is away, connecting gives up after a few seconds
-    instead of hanging a request.
+    instead of hanging a request. `pooled`: the URL leads to a pooler in transaction mode.
     """
     options: dict[str, Any] = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
-        options |= {"pool_timeout": 5, "connect_args": {"timeout": 3, "command_timeout": 30}}
+        connect_args: dict[str, Any] = {"timeout": 3, "command_timeout": 30}
+        if pooled:
+            connect_args |= UNPREPARED
+        options |= {"pool_timeout": 5, "connect_args": connect_args}
     elif url.startswith("sqlite+aiosqlite"):
         options["module"] = sqlite_driver.dbapi()
     engine = create_async_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     return engine
+
+
+# asyncpg through a pooler in transaction mode (PgBouncer before 1.21 tracks no prepared
+# statements): no statement is kept prepared for reuse, and each one SQLAlchemy prepares
+# for a transaction is named uniquely, so two clients sharing a server connection never
+# collide on asyncpg's counter-based names.
+UNPREPARED: dict[str, Any] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+    "prepared_statement_name_func": lambda: f"__bilateral_{uuid.uuid4().hex}__",
+}
 
 
 def _configure_sqlite(connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
@@ -98,12 +113,18 @@ class Writer:
     SQLite allows one writer at a time anyway; queueing here, rather than in the
     database, means a writer never fails for a lock another request holds, and an
     optimistic-concurrency check sees the version the previous writer committed.
+
+    With `positions` (PostgreSQL with replicas), each commit's position in the log is
+    read afterwards and left in the session's `info["position"]`, for read-your-writes.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], feed: Feed) -> None:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], feed: Feed, *, positions: bool = False
+    ) -> None:
         self._sessions = sessions
         self._lock = asyncio.Lock()
         self._feed = feed
+        self._positions = positions
 
     @property
     def feed(self) -> Feed:
@@ -118,3 +139,5 @@ class Writer:
                 yield session
             # Committed: changes not announced by the database itself go to the feed now.
             self._feed.publish(session.info.pop("announced", []))
+            if self._positions:  # read after the commit, so that it lies past the commit record
+                session.info["position"] = await wal.inserted(session)

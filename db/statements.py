@@ -68,10 +68,17 @@ class SQLiteStatements:
 
 
 class PostgresStatements:
-    """A small asyncpg pool, created on first use."""
+    """A small asyncpg pool, created on first use.
 
-    def __init__(self, dsn: str) -> None:
+    `pooled`: the DSN leads to a pooler in transaction mode, where a session setting would
+    land on whichever server connection the pooler picked, and a statement prepared under
+    a name for later may be gone by then; so neither is used (the pooler's own settings,
+    such as PgBouncer's connect_query, can switch JIT off instead).
+    """
+
+    def __init__(self, dsn: str, *, pooled: bool = False) -> None:
         self.dsn = dsn
+        self.pooled = pooled
         self.executed = 0
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
@@ -79,15 +86,16 @@ class PostgresStatements:
     async def _open(self) -> asyncpg.Pool:
         async with self._opening:
             if self._pool is None:
+                # A compiled statement is large and its cost estimate high, but it reads
+                # few rows through indexes: compiling it to machine code (JIT) costs more
+                # than it saves, every time.
+                options: dict[str, Any] = (
+                    {"statement_cache_size": 0}
+                    if self.pooled
+                    else {"server_settings": {"jit": "off"}}
+                )
                 self._pool = await asyncpg.create_pool(
-                    self.dsn,
-                    min_size=1,
-                    max_size=POOL_SIZE,
-                    timeout=CONNECT_TIMEOUT,
-                    # A compiled statement is large and its cost estimate high, but it reads
-                    # few rows through indexes: compiling it to machine code (JIT) costs
-                    # more than it saves, every time.
-                    server_settings={"jit": "off"},
+                    self.dsn, min_size=1, max_size=POOL_SIZE, timeout=CONNECT_TIMEOUT, **options
                 )
             return self._pool
 
@@ -102,11 +110,11 @@ class PostgresStatements:
             self._pool = None
 
 
-def for_url(url: URL) -> Statements:
-    """The runner for the database an engine's URL names."""
+def for_url(url: URL, *, pooled: bool = False) -> Statements:
+    """The runner for the database an engine's URL names (through a transaction-mode pooler?)."""
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             raise ValueError("compiled statements need a SQLite file, not an in-memory database")
         return SQLiteStatements(url.database)
     plain = url.set(drivername="postgresql")
-    return PostgresStatements(plain.render_as_string(hide_password=False))
+    return PostgresStatements(plain.render_as_string(hide_password=False), pooled=pooled)

@@ -28,6 +28,8 @@ class Context:
         self.websocket: object | None = None  # the WebSocket of a subscription, if any
         self.reader = Reader(sessions)
         self._loaders: Loaders | None = None
+        # Where the log stood after this request's last commit (PostgreSQL with replicas).
+        self.position: int | None = None
 
     @property
     def loaders(self) -> Loaders:
@@ -35,6 +37,11 @@ class Context:
         if self._loaders is None:
             self._loaders = Loaders(self.reader)
         return self._loaders
+
+    def committed(self, position: object) -> None:
+        """Note a commit's log position, if the writer read one."""
+        if isinstance(position, int):
+            self.position = max(position, self.position or 0)
 
     async def refresh(self) -> None:
         """After a write: later reads in this request start afresh and see it."""

@@ -30,6 +30,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import OperationType
 
+from db.statements import Statements
 from schema.compiled.plans import Plans, RawJSON
 from schema.errors import mask_unexpected
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
@@ -150,13 +151,15 @@ class Operations:
         variables: Mapping[str, Any] | None,
         context: Any,
         request_id: str,
+        statements: Statements | None = None,
     ) -> Answer:
         """Check the variables and the node estimate, then execute within the time limit.
 
         A query the compiler covers runs as its one SQL statement and its answer is the
         `data` JSON the database built; anything else runs on the resolvers. A plan is
         kept only for variables that passed the checks, and is keyed by them, so a
-        request that finds one needs no checking again.
+        request that finds one needs no checking again. `statements`: where a compiled
+        statement runs, when not on the primary.
         """
         plan = None
         key = None
@@ -173,7 +176,7 @@ class Operations:
             assert self.plans is not None
             try:
                 async with asyncio.timeout(self.timeout):
-                    return Answer(RawJSON(await self.plans.answer(plan)), estimate)
+                    return Answer(RawJSON(await self.plans.answer(plan, statements)), estimate)
             except TimeoutError:
                 return Answer(self._timed_out(request_id), estimate)
             except Exception as error:  # the resolvers answer, and report an outage if it is one

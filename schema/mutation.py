@@ -68,6 +68,7 @@ async def write(
             result = await work(Edit(session, actor, action))
     except Rejected as rejected:
         return [UserError.from_problem(problem) for problem in rejected.problems]
+    info.context.committed(session.info.get("position"))
     await info.context.refresh()
     return result
 

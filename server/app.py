@@ -19,6 +19,7 @@ from starlette.routing import Route, WebSocketRoute
 from db import statements
 from db.feed import Feed
 from db.migrate import ensure_schema
+from db.replicas import Database, Replicas
 from db.session import Writer, make_engine, make_sessions
 from schema import schema
 from schema.compiled.plans import Plans
@@ -27,7 +28,7 @@ from schema.execution import Operations
 from seed.load import WORLD, seed_database
 from server.docs import docs_routes
 from server.explorer import explorer_routes, graphiql_html
-from server.http import GraphQLEndpoint
+from server.http import LSN, GraphQLEndpoint
 from server.live import SubscriptionEndpoint
 from server.request_id import HEADER, RequestIdMiddleware
 from server.settings import Settings
@@ -36,25 +37,40 @@ log = logging.getLogger("bilateral.app")
 
 
 async def prepare_database(
-    engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession], *, world: bool
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    world: bool,
+    pooled: bool = False,
 ) -> None:
     """Set up a new database (schema, the article, the world's posts if asked for); refuse one
     whose schema is behind."""
-    await ensure_schema(engine)
+    await ensure_schema(engine, pooled=pooled)
     await seed_database(sessions, world=WORLD if world else None)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """The app for these settings (default: from the environment)."""
     settings = settings or Settings.from_env()
-    engine = make_engine(settings.database_url)
+    pooled = settings.pool_mode == "transaction"
+    engine = make_engine(settings.database_url, pooled=pooled)
     sessions = make_sessions(engine)
     plans = None
     if settings.compiled:
         try:
-            plans = Plans(schema._schema, engine.dialect, statements.for_url(engine.url))
+            plans = Plans(
+                schema._schema, engine.dialect, statements.for_url(engine.url, pooled=pooled)
+            )
         except ValueError as reason:
             log.warning("queries run on the resolvers only: %s", reason)
+    replicas = Replicas(
+        Database("the primary", engine, sessions, plans.statements if plans else None),
+        [
+            _replica(f"replica {number}", url, pooled=pooled, compiled=plans is not None)
+            for number, url in enumerate(settings.replica_urls, 1)
+        ],
+        settings.replica_max_lag_seconds,
+    )
     operations = Operations(
         schema._schema, settings.limits, timeout=settings.timeout_seconds, plans=plans
     )
@@ -63,13 +79,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         try:
             if settings.seed_on_start:
-                await prepare_database(engine, sessions, world=settings.seed_world)
+                await prepare_database(engine, sessions, world=settings.seed_world, pooled=pooled)
             await operations.sizes.start(sessions)
             if engine.dialect.name == "postgresql":
-                feed.listen(settings.database_url)  # hear every process's writes
+                # Hear every process's writes, on a direct line to the primary if one is given.
+                feed.listen(settings.listen_url or settings.database_url)
+            await replicas.start()
             yield
         finally:  # also when start-up fails, so that no connection is left open
             await operations.sizes.stop()
+            await replicas.close()
             await feed.close()
             if plans is not None:
                 await plans.statements.close()
@@ -88,8 +107,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     feed = Feed()
-    writer = Writer(sessions, feed)
-    graphql = GraphQLEndpoint(operations, sessions, writer, settings, graphiql_html())
+    writer = Writer(sessions, feed, positions=bool(replicas.replicas))
+    graphql = GraphQLEndpoint(operations, replicas, writer, settings, graphiql_html())
     app = Starlette(
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
@@ -105,7 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "HEAD", "POST"],
                 allow_headers=list(settings.cors_headers),
-                expose_headers=[HEADER, "ETag", "X-Bilateral-Execution"],
+                expose_headers=[HEADER, "ETag", "X-Bilateral-Execution", LSN],
                 allow_credentials=False,
             ),
         ],
@@ -113,4 +132,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.operations = operations  # the tests compare compiled and resolved answers through it
     app.state.engine = engine  # for tools that watch the database, such as statement counters
+    app.state.replicas = replicas
     return app
+
+
+def _replica(name: str, url: str, *, pooled: bool, compiled: bool) -> Database:
+    """A replica's engine, sessions and (for compiled queries) statement runner."""
+    engine = make_engine(url, pooled=pooled)
+    runner = statements.for_url(engine.url, pooled=pooled) if compiled else None
+    return Database(name, engine, make_sessions(engine), runner)

@@ -25,9 +25,10 @@ def _on_database(settings: Settings, work: Work) -> int:
     from db.session import make_engine, make_sessions
 
     async def run() -> int:
-        engine = make_engine(settings.database_url)
+        pooled = settings.pool_mode == "transaction"
+        engine = make_engine(settings.database_url, pooled=pooled)
         try:
-            await ensure_schema(engine)
+            await ensure_schema(engine, pooled=pooled)
             return await work(make_sessions(engine))
         except SchemaBehind as behind:
             print(behind, file=sys.stderr)
@@ -41,7 +42,7 @@ def _on_database(settings: Settings, work: Work) -> int:
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     from db.migrate import head_revision, upgrade
 
-    upgrade(settings.database_url)
+    upgrade(settings.database_url, pooled=settings.pool_mode == "transaction")
     print(f"The database is at revision {head_revision()}.")
     return 0
 

@@ -12,11 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, OperationType
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+)
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from db import wal
+from db.replicas import Database, Replicas
 from db.session import Writer
 from schema.compiled.plans import RawJSON
 from schema.context import Context
@@ -31,6 +38,10 @@ JSON = "application/json"
 
 # A request with this header set to "true" is checked and estimated, not run.
 DRY_RUN = "x-bilateral-dry-run"
+# Read-your-writes: a mutation's answer carries its commit's log position in this header
+# (and in extensions.lsn); a request that sends it back is read from a server that has
+# replayed that far.
+LSN = "X-Bilateral-LSN"
 
 # The `extensions.code` of a request refused before it runs, by HTTP status.
 PROBLEM_CODES = {
@@ -69,18 +80,42 @@ class Params:
     extensions: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class Run:
+    """A valid operation about to run, with what it runs with."""
+
+    request: Request
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    variables: dict[str, Any] | None
+    request_id: str
+
+
 @dataclass
 class Outcome:
     """One operation's answer and whether it failed before execution."""
 
     body: dict[str, Any]
     request_failed: bool = False
+    position: int | None = None  # the log position of the operation's last commit, if any
 
     @property
     def execution(self) -> dict[str, str]:
-        """The header that says how the answer was made: one compiled statement, or resolvers."""
+        """The headers that say how the answer was made (one compiled statement, or resolvers)
+        and, after a write with replicas about, where in the log it was committed."""
         compiled = isinstance(self.body.get("data"), RawJSON)
-        return {"X-Bilateral-Execution": "compiled" if compiled else "resolvers"}
+        headers = {"X-Bilateral-Execution": "compiled" if compiled else "resolvers"}
+        if self.position is not None:
+            headers[LSN] = wal.write(self.position)
+        return headers
+
+    @property
+    def outage(self) -> bool:
+        """Whether the database was unavailable to this operation."""
+        return any(
+            (error.get("extensions") or {}).get("code") == "SERVICE_UNAVAILABLE"
+            for error in self.body.get("errors", [])
+        )
 
     def status(self, media: str) -> int:
         """The HTTP status of this answer.
@@ -181,16 +216,18 @@ class GraphQLEndpoint:
     def __init__(
         self,
         operations: Operations,
-        sessions: async_sessionmaker[AsyncSession],
+        replicas: Replicas,
         writer: Writer,
         settings: Settings,
         ide_html: str,
     ) -> None:
         self.operations = operations
-        self.sessions = sessions
+        self.replicas = replicas
         self.writer = writer
         self.settings = settings
-        self.persisted = PersistedQueries(settings.persisted_queries)
+        self.persisted = PersistedQueries(
+            settings.persisted_queries, replicas.primary.sessions, writer
+        )
         self.ide = ide_html  # the GraphiQL page a browser gets at /graphql
 
     async def handle(self, request: Request) -> Response:
@@ -222,7 +259,9 @@ class GraphQLEndpoint:
         outcome = await self._run(request, params, get=True)
         content = self._encode(outcome.body)
         status = outcome.status(media)
-        headers = {"Vary": "Accept", **outcome.execution}
+        # With replicas, the answer depends on the log position a client sends back.
+        vary = f"Accept, {LSN}" if self.replicas.replicas else "Accept"
+        headers = {"Vary": vary, **outcome.execution}
         if status == 200 and "errors" not in outcome.body:
             # The media type is part of what is tagged: the same data as JSON and as
             # graphql-response+json are two representations.
@@ -256,7 +295,11 @@ class GraphQLEndpoint:
         headers = {"Cache-Control": "no-store"}
         if isinstance(payload, list):
             params = self._batch(payload)
-            bodies = [(await self._run(request, item, get=False)).body for item in params]
+            outcomes = [await self._run(request, item, get=False) for item in params]
+            positions = [outcome.position for outcome in outcomes if outcome.position is not None]
+            if positions:
+                headers[LSN] = wal.write(max(positions))
+            bodies = [outcome.body for outcome in outcomes]
             return Response(self._encode(bodies), 200, headers, f"{media}; charset=utf-8")
         outcome = await self._run(request, read_params(payload), get=False)
         status = outcome.status(media)
@@ -274,7 +317,7 @@ class GraphQLEndpoint:
             )
         return [read_params(item) for item in payload]
 
-    def _query_text(self, params: Params) -> str:
+    async def _query_text(self, params: Params) -> str:
         """The query to run: the text sent, or the one a persisted-query hash stands for."""
         persisted = (params.extensions or {}).get("persistedQuery")
         if persisted is None:
@@ -290,7 +333,7 @@ class GraphQLEndpoint:
             )
         sha256 = persisted["sha256Hash"]
         if params.query is None:
-            found = self.persisted.get(sha256)
+            found = await self.persisted.get(sha256)
             if found is None:
                 raise RequestError(
                     [
@@ -301,7 +344,7 @@ class GraphQLEndpoint:
                     ]
                 )
             return found
-        if not self.persisted.add(sha256, params.query):
+        if not await self.persisted.add(sha256, params.query):
             raise HTTPProblem(
                 400,
                 "extensions.persistedQuery.sha256Hash is not the SHA-256 of the query.",
@@ -312,7 +355,7 @@ class GraphQLEndpoint:
     async def _run(self, request: Request, params: Params, *, get: bool) -> Outcome:
         rid = request_id(request.scope)
         try:
-            prepared = self.operations.prepare(self._query_text(params))
+            prepared = self.operations.prepare(await self._query_text(params))
             if prepared.document is None:
                 return _failed(prepared.errors)
             operation = self.operations.operation(prepared.document, params.operation_name)
@@ -325,23 +368,42 @@ class GraphQLEndpoint:
                 return _failed(prepared.errors)
             if operation.operation == OperationType.SUBSCRIPTION:
                 raise HTTPProblem(400, "Subscriptions are served over WebSocket, not plain HTTP.")
-            context = Context(self.sessions, self.writer, request.headers.get("authorization"))
-            try:
-                if request.headers.get(DRY_RUN, "").strip().lower() in {"1", "true", "yes"}:
-                    estimate = self.operations.estimate(
-                        prepared.runnable, operation, params.variables
-                    )
-                    return Outcome({"data": None, "extensions": {"cost": self._cost(estimate)}})
-                answer = await self.operations.run(
-                    prepared.runnable, operation, params.variables, context, rid
-                )
-            finally:
-                await context.reader.close()
+            if request.headers.get(DRY_RUN, "").strip().lower() in {"1", "true", "yes"}:
+                estimate = self.operations.estimate(prepared.runnable, operation, params.variables)
+                return Outcome({"data": None, "extensions": {"cost": self._cost(estimate)}})
+            database = self.replicas.primary
+            if operation.operation == OperationType.QUERY:
+                database = await self.replicas.choose(_position_sent(request))
+            run = Run(request, prepared.runnable, operation, params.variables, rid)
+            outcome = await self._execute(run, database)
+            if outcome.outage and database is not self.replicas.primary:
+                # A read the replica could not serve is the primary's to answer.
+                self.replicas.take_out(database, "a request found it unavailable")
+                outcome = await self._execute(run, self.replicas.primary)
+            return outcome
         except RequestError as error:
             return _failed(error.errors)
+
+    async def _execute(self, run: Run, database: Database) -> Outcome:
+        """Run a valid operation, reading from one database."""
+        authorization = run.request.headers.get("authorization")
+        context = Context(database.sessions, self.writer, authorization)
+        try:
+            answer = await self.operations.run(
+                run.document,
+                run.operation,
+                run.variables,
+                context,
+                run.request_id,
+                database.statements,
+            )
+        finally:
+            await context.reader.close()
         body = _formatted(answer.result)
         body["extensions"] = {"cost": self._cost(answer.estimate, _objects(answer.result))}
-        return Outcome(body)
+        if context.position is not None:
+            body["extensions"]["lsn"] = wal.write(context.position)
+        return Outcome(body, position=context.position)
 
     def _cost(self, estimate: int, returned: int | None = None) -> dict[str, int]:
         """What a request cost, as `extensions.cost`: the node estimate it was checked
@@ -384,6 +446,20 @@ def _objects(result: ExecutionResult | RawJSON) -> int:
         return 0
 
     return max(count(data) - 1, 0) if data is not None else 0
+
+
+def _position_sent(request: Request) -> int | None:
+    """The log position a client sent back for read-your-writes, if any; 400 if malformed."""
+    sent = request.headers.get(LSN)
+    if sent is None or not sent.strip():
+        return None
+    position = wal.parse(sent)
+    if position is None:
+        raise HTTPProblem(
+            400,
+            f"The {LSN} header must be a log position as a mutation returned it, like 0/16B3748.",
+        )
+    return position
 
 
 def _wants_ide(request: Request) -> bool:

@@ -27,6 +27,7 @@ CORS_HEADERS = (
     "apollo-require-preflight",
     "x-apollo-operation-name",
     "X-Bilateral-Dry-Run",
+    "X-Bilateral-LSN",
 )
 
 
@@ -54,6 +55,15 @@ class Settings:
     cors_headers: tuple[str, ...] = CORS_HEADERS
     # Run each query as one compiled SQL statement where the compiler covers it.
     compiled: bool = True
+    # PostgreSQL streaming replicas that serve read-only operations, in turn.
+    replica_urls: tuple[str, ...] = ()
+    # A replica further behind the primary than this is taken out of rotation until it catches up.
+    replica_max_lag_seconds: int = 10
+    # A direct connection for LISTEN, when DATABASE_URL goes through a pooler that cannot carry it.
+    listen_url: str | None = None
+    # "transaction": the database URLs lead to a pooler in transaction mode (PgBouncer), so no
+    # statement is prepared under a name for later and nothing is set for a whole session.
+    pool_mode: str = "session"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -77,10 +87,19 @@ class Settings:
                 for name, variable in ENVIRONMENT.items()
             }
         )
+        pool_mode = env.get("DATABASE_POOL_MODE", "").strip().lower() or defaults.pool_mode
+        if pool_mode not in {"session", "transaction"}:
+            raise SystemExit(
+                f"DATABASE_POOL_MODE must be session or transaction, not {pool_mode!r}"
+            )
+        replicas = env.get("DATABASE_REPLICA_URLS", "")
+        database_url = env.get("DATABASE_URL") or defaults.database_url
+        if replicas.strip() and not database_url.startswith("postgresql"):
+            raise SystemExit("DATABASE_REPLICA_URLS needs a PostgreSQL primary in DATABASE_URL")
         origins = env.get("BILATERAL_CORS_ORIGINS", "*")
         headers = env.get("BILATERAL_CORS_HEADERS", ",".join(CORS_HEADERS))
         return cls(
-            database_url=env.get("DATABASE_URL") or defaults.database_url,
+            database_url=database_url,
             host=env.get("HOST") or defaults.host,
             port=number("PORT", defaults.port, 1, 65535),
             limits=limits,
@@ -96,4 +115,10 @@ class Settings:
             not in {"off", "0", "false"},
             seed_world=env.get("BILATERAL_SEED_WORLD", "on").strip().lower()
             not in {"off", "0", "false"},
+            replica_urls=tuple(url.strip() for url in replicas.split(",") if url.strip()),
+            replica_max_lag_seconds=number(
+                "DATABASE_REPLICA_MAX_LAG_SECONDS", defaults.replica_max_lag_seconds, 1
+            ),
+            listen_url=env.get("DATABASE_LISTEN_URL") or None,
+            pool_mode=pool_mode,
         )

@@ -42,7 +42,7 @@ def _run(connection: Connection) -> None:
 async def _run_online() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     assert url is not None
-    engine = make_engine(url)
+    engine = make_engine(url, pooled=bool(context.config.attributes.get("pooled")))
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run)

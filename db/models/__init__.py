@@ -24,6 +24,7 @@ from db.models.mission import (
     head_of_mission_source,
     mission_source,
 )
+from db.models.persisted_query import PersistedQuery
 from db.models.relation import Relation, relation_organization, relation_source
 from db.models.source import Source
 
@@ -47,6 +48,7 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "Participation",
+    "PersistedQuery",
     "Person",
     "Position",
     "Quote",

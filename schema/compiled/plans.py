@@ -83,10 +83,10 @@ class Plans:
             self._plans.move_to_end(key)
         return found
 
-    async def answer(self, plan: Plan) -> str:
-        """The `data` JSON text a compiled plan's statement builds."""
+    async def answer(self, plan: Plan, statements: Statements | None = None) -> str:
+        """The `data` JSON text a compiled plan's statement builds (on a replica's runner, if given)."""
         assert plan.sql is not None
-        return await self.statements.text(plan.sql)
+        return await (statements or self.statements).text(plan.sql)
 
     def make(
         self,
