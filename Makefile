@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # GraphiQL's files, copied from node_modules by `make assets`; the server serves them offline.
 ASSETS := server/static/graphiql
 
-.PHONY: help run test check lint types fmt schema venv audit assets browser-test bench bench-world profile
+.PHONY: help run test check lint types fmt schema venv audit assets browser-test bench bench-world profile pgbouncer compose-config
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -62,9 +62,19 @@ assets: ## install the pinned GraphiQL (package-lock.json) and copy its files in
 browser-test: $(STAMP) ## drive the explorer and GraphiQL in headless Chromium (/usr/bin/chromium; after make assets)
 	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser
 
-bench: $(STAMP) ## benchmark the API against the one-statement floor under wrk; writes bench/RESULTS.md
+bench: $(STAMP) ## benchmark the API against the floor, then 2 processes on a replica (and a soak); writes bench/RESULTS.md
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.run
+	$(PY) -m bench.scale
+
+pgbouncer: ## install PgBouncer (Debian's package) for the tests that run the app through it
+	command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || \
+	  (apt-get install -y -qq pgbouncer || (apt-get update -qq && apt-get install -y -qq pgbouncer))
+
+compose-config: ## check compose.yaml with `docker compose config` (where Docker is installed)
+	@if command -v docker >/dev/null && docker compose version >/dev/null 2>&1; then \
+	  docker compose -f compose.yaml config --quiet && echo "compose.yaml is valid"; \
+	else echo "docker compose not found: compose.yaml not checked"; fi
 
 bench-world: $(STAMP) ## time the world's posts (first start, import) and QW against its floor; writes bench/WORLD.md
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))

@@ -162,18 +162,50 @@ def _post(url: str, body: bytes) -> bytes:
         return data
 
 
-def _wrk(url: str, body: bytes, seconds: int) -> Measure:
+def _wrk(
+    url: str,
+    body: bytes,
+    seconds: int,
+    connections: int = 8,
+    *,
+    graphql_errors: bool = False,
+) -> Measure:
+    """Load one URL with wrk; `graphql_errors` also counts 200 answers that carry `errors`."""
+    output = run_wrk(url, body, seconds, connections, graphql_errors=graphql_errors).stdout
+    return parse_wrk(output)
+
+
+# Counts answers that are not 200 or carry GraphQL errors, over all of wrk's threads.
+COUNT_ERRORS = """
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) errors = 0 end
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then errors = errors + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("errors") end
+  io.write(string.format("graphql errors %d\\n", total))
+end
+"""
+
+
+def run_wrk(
+    url: str, body: bytes, seconds: int, connections: int = 8, *, graphql_errors: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """wrk's run: POSTs of one JSON body, for so many seconds over so many connections."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
             'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-            f"wrk.body = {json.dumps(body.decode())}\n"
+            f"wrk.body = {json.dumps(body.decode())}\n" + (COUNT_ERRORS if graphql_errors else "")
         )
     try:
-        output = subprocess.run(
+        return subprocess.run(
             [
                 "wrk",
                 "-t2",
-                "-c8",
+                f"-c{connections}",
                 f"-d{seconds}s",
                 "--timeout",
                 "60s",
@@ -185,9 +217,13 @@ def _wrk(url: str, body: bytes, seconds: int) -> Measure:
             capture_output=True,
             text=True,
             check=True,
-        ).stdout
+        )
     finally:
         os.unlink(script.name)
+
+
+def parse_wrk(output: str) -> Measure:
+    """Throughput, latency and failures from wrk's report."""
 
     def latency(percentile: str) -> float:
         found = re.search(rf"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)
@@ -200,6 +236,9 @@ def _wrk(url: str, body: bytes, seconds: int) -> Measure:
     failures = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     failures += int(non_2xx.group(1)) if non_2xx else 0
+    graphql = re.search(r"graphql errors (\d+)", output)
+    if graphql:  # these include the non-2xx answers counted above
+        failures = max(failures, int(graphql.group(1)))
     return Measure(float(rps.group(1)), latency("50"), latency("99"), failures)
 
 

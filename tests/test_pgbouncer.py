@@ -16,11 +16,12 @@ import httpx
 import pytest
 from pooler import MISSING as NO_PGBOUNCER
 from pooler import pgbouncer, pgbouncer_program
-from replication import MISSING as NO_POSTGRESQL
-from replication import Pair, primary_and_replica, server_binaries
 from servers import BILATERAL, serving
 from sockets import Subscriber
 from test_replicas import CREATE, READ, _token
+
+from bench.replication import MISSING as NO_POSTGRESQL
+from bench.replication import Pair, primary_and_replica, server_binaries
 
 BINARIES = server_binaries()
 pytestmark = [

@@ -13,9 +13,10 @@ from typing import Any
 
 import httpx
 import pytest
-from replication import MISSING, Pair, primary_and_replica, server_binaries
 from servers import BILATERAL, serving
 from sockets import Subscriber
+
+from bench.replication import MISSING, Pair, primary_and_replica, server_binaries
 
 BINARIES = server_binaries()
 pytestmark = pytest.mark.skipif(BINARIES is None, reason=MISSING)

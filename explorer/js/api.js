@@ -2,6 +2,39 @@
 
 export const ENDPOINT = "/graphql";
 
+// Read-your-writes (README, "Running at scale"): a mutation's answer carries the log
+// position (LSN) of its commit; sent back, it keeps this tab's reads off any replica
+// that has not replayed that far yet. Kept for the tab, so a reload still sees its writes.
+const LSN_HEADER = "X-Bilateral-LSN";
+const LSN_KEY = "bilateral.lsn";
+
+/** An LSN ("16/B374D848") as a number of bytes, or null when it is not one. */
+function lsnBytes(lsn) {
+  const found = /^([0-9A-F]{1,8})\/([0-9A-F]{1,8})$/i.exec(lsn ?? "");
+  return found ? BigInt(`0x${found[1]}`) * 2n ** 32n + BigInt(`0x${found[2]}`) : null;
+}
+
+function lastLsn() {
+  try {
+    return sessionStorage.getItem(LSN_KEY);
+  } catch {
+    return null; // storage switched off: reads simply do not wait for this tab's writes
+  }
+}
+
+/** Keep the greatest position an answer has reported. */
+function rememberLsn(response) {
+  const given = response.headers.get(LSN_HEADER);
+  const kept = lastLsn();
+  if (lsnBytes(given) !== null && (lsnBytes(kept) === null || lsnBytes(given) > lsnBytes(kept))) {
+    try {
+      sessionStorage.setItem(LSN_KEY, given);
+    } catch {
+      // as above
+    }
+  }
+}
+
 /** A GraphQL answer that carries errors instead of (or beside) the data a view needs. */
 export class ApiError extends Error {
   constructor(messages) {
@@ -14,15 +47,17 @@ export class ApiError extends Error {
 /** Run one query and return its data; throws ApiError on GraphQL errors or a failed request. */
 export async function request(query, variables) {
   let response;
+  const headers = { "Content-Type": "application/json", Accept: "application/graphql-response+json" };
+  const lsn = lastLsn();
+  if (lsn) {
+    headers[LSN_HEADER] = lsn;
+  }
   try {
-    response = await fetch(ENDPOINT, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/graphql-response+json" },
-      body: JSON.stringify({ query, variables }),
-    });
+    response = await fetch(ENDPOINT, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
   } catch {
     throw new ApiError(["The server could not be reached."]);
   }
+  rememberLsn(response);
   let body;
   try {
     body = await response.json();

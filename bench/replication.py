@@ -1,8 +1,8 @@
-"""A PostgreSQL primary and a streaming replica of it, made from scratch for the tests.
+"""A PostgreSQL primary and a streaming replica of it, made from scratch for tests and benchmarks.
 
-The primary is a fresh cluster (initdb) on a free port rather than the server the rest
-of the suite uses: its configuration is then the test's own (streaming replication,
-trust for replication connections), and the base backup copies only the test's data.
+The primary is a fresh cluster (initdb) on a free port rather than a server already
+running: its configuration is then our own (streaming replication, trust for
+replication connections), and the base backup copies only the data made for the run.
 The replica is a `pg_basebackup` of it in standby mode on another free port. Both
 run as the `postgres` user when the tests run as root, since PostgreSQL refuses root.
 """
@@ -18,9 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
-from databases import run_apart
-from servers import free_port
+from bench.run import _free_port as free_port
 
 
 def server_binaries() -> Path | None:
@@ -43,7 +41,9 @@ def server_binaries() -> Path | None:
     return None
 
 
-MISSING = "no PostgreSQL server programs (initdb, pg_basebackup) found; set PG_BIN to their folder"
+MISSING = (
+    "no PostgreSQL server programs (initdb, pg_basebackup, psql) found; set PG_BIN to their folder"
+)
 
 
 def _as_owner(command: list[str]) -> list[str]:
@@ -75,19 +75,20 @@ class Server:
         """Stop the server; `immediate` is as abrupt as a crash."""
         self.run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
 
-    def sql(self, statement: str, database: str = "postgres") -> object:
-        """The first value of one statement's answer."""
-
-        async def ask() -> object:
-            connection = await asyncpg.connect(
-                host="127.0.0.1", port=self.port, user="postgres", database=database
-            )
-            try:
-                return await connection.fetchval(statement)
-            finally:
-                await connection.close()
-
-        return run_apart(ask)
+    def sql(self, statement: str, database: str = "postgres") -> str:
+        """One statement's answer as psql prints it, unaligned."""
+        command = [
+            str(self.bin / "psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+        ]
+        command += ["-d", database, "-AtX", "-v", "ON_ERROR_STOP=1", "-c", statement]
+        done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
+        return done.stdout.strip()
 
 
 @dataclass
