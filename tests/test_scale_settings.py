@@ -1,0 +1,65 @@
+"""The scale-out settings as read from the environment, log positions as written, and a server
+without replicas: its answers carry no LSN, and an LSN sent to it changes nothing."""
+
+import httpx
+import pytest
+from conftest import GraphQL
+
+from db import wal
+from server.settings import Settings
+
+CREATE = """mutation { createEvent(input: {title: "No replica", kind: POLITICAL, date: "2026-05",
+    summary: "A visit.", countries: ["BE"], sources: [{title: "Bernama"}]}) { userErrors { code } } }"""
+
+
+def test_replica_pooler_and_listen_settings_are_read_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "postgresql+asyncpg://app@pgbouncer:6432/bilateral",
+            "DATABASE_REPLICA_URLS": " postgresql+asyncpg://a/db , postgresql+asyncpg://b/db,",
+            "DATABASE_REPLICA_MAX_LAG_SECONDS": "3",
+            "DATABASE_LISTEN_URL": "postgresql+asyncpg://app@primary/bilateral",
+            "DATABASE_POOL_MODE": "Transaction",
+        }
+    )
+    assert settings.replica_urls == ("postgresql+asyncpg://a/db", "postgresql+asyncpg://b/db")
+    assert settings.replica_max_lag_seconds == 3
+    assert settings.listen_url == "postgresql+asyncpg://app@primary/bilateral"
+    assert settings.pool_mode == "transaction"
+    defaults = Settings.from_env({})
+    assert (defaults.replica_urls, defaults.listen_url, defaults.pool_mode) == ((), None, "session")
+
+
+def test_replicas_need_a_postgresql_primary() -> None:
+    with pytest.raises(SystemExit, match="PostgreSQL primary"):
+        Settings.from_env({"DATABASE_REPLICA_URLS": "postgresql+asyncpg://replica/db"})
+
+
+def test_an_unknown_pool_mode_is_refused() -> None:
+    with pytest.raises(SystemExit, match="DATABASE_POOL_MODE"):
+        Settings.from_env({"DATABASE_POOL_MODE": "statement"})
+
+
+def test_log_positions_are_read_and_written_as_postgresql_writes_them() -> None:
+    assert wal.parse("16/B374D848") == (0x16 << 32) + 0xB374D848
+    assert wal.write(wal.parse("16/b374d848") or 0) == "16/B374D848"
+    assert wal.parse("0/0") == 0
+    for wrong in ("", "16", "16/", "G/1", "1/2/3", "123456789/0"):
+        assert wal.parse(wrong) is None
+
+
+async def test_without_replicas_a_mutation_answer_carries_no_lsn(editor: GraphQL) -> None:
+    body = await editor(CREATE)
+    assert body["data"]["createEvent"]["userErrors"] == []
+    assert "lsn" not in body["extensions"]
+
+
+async def test_without_replicas_an_lsn_sent_back_changes_nothing(client: httpx.AsyncClient) -> None:
+    query = {"query": '{ country(code: "BE") { name } }'}
+    plain = await client.post("/graphql", json=query)
+    sent = await client.post("/graphql", json=query, headers={"X-Bilateral-LSN": "FF/0"})
+    assert sent.status_code == plain.status_code == 200
+    assert sent.json() == plain.json()
+    refused = await client.post("/graphql", json=query, headers={"X-Bilateral-LSN": "yesterday"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
