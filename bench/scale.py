@@ -8,7 +8,8 @@ needs PostgreSQL's server programs, not a running server. Both set-ups answer QW
 (bench/queries/qw.graphql) under wrk at concurrency 64; the answers are first checked
 to be the same. The soak keeps the same load on the 2 processes for 60 seconds,
 sampling each worker's resident memory every second, and counts every answer that is
-not a 200 without GraphQL errors. Replaces the "Scale-out" section of bench/RESULTS.md.
+not a 200 without GraphQL errors. Last, where PgBouncer is installed, the 2 processes
+run once more with both databases through it in transaction mode. Replaces the "Scale-out" section of bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.pooler import pgbouncer, pgbouncer_program
 from bench.replication import MISSING, primary_and_replica, server_binaries
 from bench.run import BIN, HERE, Measure, _free_port, _post, _start, _wrk, parse_wrk, run_wrk
 
@@ -117,10 +119,41 @@ def run(args: argparse.Namespace) -> str:
             soak = _soak(both, url, body, args.soak)
         finally:
             _stop(both)
-    return _section(args, single, scaled, soak)
+        pooled = _through_pgbouncer(pair.primary.port, pair.replica.port, body, expected, args)
+    return _section(args, single, scaled, soak, pooled)
 
 
-def _section(args: argparse.Namespace, single: Measure, scaled: Measure, soak: Soak) -> str:
+def _through_pgbouncer(
+    primary: int, replica: int, body: bytes, expected: object, args: argparse.Namespace
+) -> Measure | None:
+    """The 2 processes and the replica again, both databases through PgBouncer in transaction
+    mode (statement caches off); None where PgBouncer is not installed."""
+    if pgbouncer_program() is None:
+        return None
+    name = "bilateral_bench_scale"
+    with pgbouncer({name: primary, f"{name}_replica": replica}) as port:
+        through = f"postgresql+asyncpg://postgres@127.0.0.1:{port}"
+        environment = {
+            "DATABASE_REPLICA_URLS": f"{through}/{name}_replica",
+            "DATABASE_POOL_MODE": "transaction",
+            "DATABASE_LISTEN_URL": f"postgresql+asyncpg://postgres@127.0.0.1:{primary}/{name}",
+        }
+        server, url = _serve(f"{through}/{name}", 2, environment)
+        try:
+            assert json.loads(_post(url, body))["data"] == expected, "PgBouncer answers otherwise"
+            _wrk(url, body, 2, CONNECTIONS)
+            return _wrk(url, body, args.seconds, CONNECTIONS, graphql_errors=True)
+        finally:
+            _stop(server)
+
+
+def _section(
+    args: argparse.Namespace,
+    single: Measure,
+    scaled: Measure,
+    soak: Soak,
+    pooled: Measure | None,
+) -> str:
     def row(name: str, measure: Measure) -> str:
         return (
             f"| {name} | {measure.rps:,.0f} | {measure.p50_ms:.2f} | {measure.p99_ms:.2f} |"
@@ -137,18 +170,21 @@ def _section(args: argparse.Namespace, single: Measure, scaled: Measure, soak: S
     return f"""{SECTION}
 
 Command: `python -m bench.scale --seconds {args.seconds} --soak {args.soak} --code {args.code}`
-(part of `make bench`), run on {time.strftime("%Y-%m-%d %H:%M")} UTC on {os.cpu_count()} cores
-**shared with other work** (two other engineers' test runs were on the same machine), so
-the figures are indicative only. A primary and a streaming replica made for the run
+(part of `make bench`), run on {time.strftime("%Y-%m-%d %H:%M")} UTC on {os.cpu_count()} cores;
+the machine's load average was {args.load:.1f} when the run began (anything above 0 is
+other work sharing those cores, which makes the figures indicative only). A primary and a streaming replica made for the run
 (PostgreSQL's own replication: initdb, pg_basebackup, standby mode), on the same machine;
 the world's posts; QW (`bench/queries/qw.graphql`, code {args.code}) under wrk, 2 threads,
 {CONNECTIONS} connections, {args.seconds} s after a 2 s warm-up. Both set-ups gave the same answer.
-"Failures" counts every answer that was not a 200 without GraphQL errors.
+"Failures" counts every answer that was not a 200 without GraphQL errors. Through
+PgBouncer (Debian's 1.18, transaction mode) the statement caches are off
+(`DATABASE_POOL_MODE=transaction`): 1.18 cannot track named prepared statements.
 
 | Set-up | req/s | p50 ms | p99 ms | Failures |
 |---|---|---|---|---|
 {row("1 process, primary alone", single)}
 {row("2 processes, reads on the replica", scaled)}
+{row("2 processes, reads on the replica, both through PgBouncer", pooled) if pooled else "| 2 processes through PgBouncer | not run: pgbouncer is not installed | | | |"}
 
 On 2 cores the server processes, the two PostgreSQL servers and wrk share the same two
 cores, so a second process and a replica cannot add capacity here; the point of the run
@@ -181,6 +217,7 @@ def main() -> int:
     parser.add_argument("--settle", type=int, default=10, help="the soak's first second compared")
     parser.add_argument("--code", default="BE", help="the country whose posts QW asks for")
     args = parser.parse_args()
+    args.load = os.getloadavg()[0]
     write(run(args))
     print((HERE / "RESULTS.md").read_text())
     return 0

@@ -14,12 +14,12 @@ from typing import Any
 
 import httpx
 import pytest
-from pooler import MISSING as NO_PGBOUNCER
-from pooler import pgbouncer, pgbouncer_program
 from servers import BILATERAL, serving
 from sockets import Subscriber
 from test_replicas import CREATE, READ, _token
 
+from bench.pooler import MISSING as NO_PGBOUNCER
+from bench.pooler import pgbouncer, pgbouncer_program
 from bench.replication import MISSING as NO_POSTGRESQL
 from bench.replication import Pair, primary_and_replica, server_binaries
 

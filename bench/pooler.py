@@ -1,4 +1,4 @@
-"""PgBouncer in transaction mode, started for the tests in front of PostgreSQL servers.
+"""PgBouncer in transaction mode, started for tests and benchmarks in front of PostgreSQL servers.
 
 Debian's package puts it at /usr/sbin/pgbouncer (`make pgbouncer` installs it). Like
 PostgreSQL, it will not run as root, so it runs as `postgres` when the tests are root.
@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from servers import free_port
+from bench.run import _free_port as free_port
 
 
 def pgbouncer_program() -> str | None:
