@@ -9,6 +9,7 @@ import pytest
 from conftest import ClientFor, StatementCounter
 from starlette.applications import Starlette
 
+from db.statements import Statements
 from schema.compiled.plans import Plan, Plans
 from server.settings import Settings
 
@@ -64,7 +65,7 @@ async def test_a_repeated_request_reuses_its_plan(
 async def test_a_failing_statement_falls_back_to_the_resolvers(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(self: Plans, plan: Plan) -> str:
+    async def broken(self: Plans, plan: Plan, statements: Statements | None = None) -> str:
         raise RuntimeError("the statement failed")
 
     monkeypatch.setattr(Plans, "answer", broken)

@@ -9,6 +9,7 @@ from conftest import ClientFor, GraphQL, StatementCounter
 from graphql import get_introspection_query
 from starlette.applications import Starlette
 
+from db.statements import Statements
 from schema import loaders
 from schema.compiled.plans import Plan, Plans
 from schema.limits import Limits
@@ -171,9 +172,9 @@ async def test_a_slow_compiled_statement_is_stopped_at_the_time_limit(
 ) -> None:
     original = Plans.answer
 
-    async def slow(self: Plans, plan: Plan) -> str:
+    async def slow(self: Plans, plan: Plan, statements: Statements | None = None) -> str:
         await asyncio.sleep(5)
-        return await original(self, plan)
+        return await original(self, plan, statements)
 
     monkeypatch.setattr(Plans, "answer", slow)
     async with client_for(timeout_seconds=0.2) as client:
