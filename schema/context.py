@@ -36,6 +36,13 @@ class Context:
             self._loaders = Loaders(self.reader)
         return self._loaders
 
+    def for_operation(self) -> Context:
+        """A context for one operation on a WebSocket: the connection's token and socket, fresh reads."""
+        context = Context(self.sessions, self.writer, self.authorization)
+        context.connection_params = self.connection_params
+        context.websocket = self.websocket
+        return context
+
     async def refresh(self) -> None:
         """After a write: later reads in this request start afresh and see it."""
         await self.reader.close()

@@ -31,7 +31,7 @@ from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import OperationType
 
 from schema.compiled.plans import Plans, RawJSON
-from schema.errors import mask_unexpected
+from schema.errors import mask_unexpected, timed_out
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
 from schema.list_sizes import ListSizes
 from schema.validation import PartialDateLiteralRule
@@ -211,11 +211,7 @@ class Operations:
         return coerced, estimate
 
     def _timed_out(self, request_id: str) -> ExecutionResult:
-        message = (
-            f"The request ran longer than the time limit of {self.timeout:g} s and was stopped."
-        )
-        error = GraphQLError(message, extensions={"code": "TIMEOUT", "requestId": request_id})
-        return ExecutionResult(data=None, errors=[error])
+        return ExecutionResult(data=None, errors=[timed_out(self.timeout, request_id)])
 
     async def _resolve(
         self,
