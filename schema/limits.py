@@ -31,7 +31,7 @@ from graphql import (
 )
 from graphql.language import Lexer, Source, TokenKind
 
-from schema.connection import DEFAULT_PAGE_SIZE
+from schema.cursors import DEFAULT_PAGE_SIZE
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ which remain the reference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +42,10 @@ from sqlalchemy.orm import aliased
 
 from db import models, orders, pages, queries
 from db.pages import Key
-from schema.columns import column_of
+from schema.columns import column_of, row_model
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql
-from schema.connection import decode_cursor, page_size
+from schema.criteria import event_criteria
+from schema.cursors import decode_cursor, page_size
 
 Details = list[FieldDetails]
 
@@ -53,6 +54,34 @@ Details = list[FieldDetails]
 # a root field handler has no parent row.
 Handler = Callable[["Build", Any, Details, dict[str, Any], GraphQLType], Expr]
 RootHandler = Callable[["Build", Details, dict[str, Any], GraphQLType], Expr]
+
+
+# The metadata key under which a Strawberry field names its compiled form (schema.relations).
+COMPILED = "bilateral.compiled"
+
+
+def handler_of(field: GraphQLField) -> Any:
+    """The compiled form a field declares, if any (a Handler, or a RootHandler on Query)."""
+    definition = field.extensions.get("strawberry-definition")
+    return None if definition is None else definition.metadata.get(COMPILED)
+
+
+# The fields the compiler leaves to the resolvers, and why. An operation that asks for one
+# runs on the resolvers; every other field of the graph that Query reaches is compiled
+# (tests/test_schema.py checks that each is a column, declares its compiled form, or is here).
+RESOLVER_ONLY = {
+    # The change log: snapshots kept as JSON, shaped in Python (time zones, global IDs).
+    "Query.changes": "the change log",
+    # Data-quality issues: found by the checks in db.quality, several statements each.
+    "Query.qualityIssues": "data-quality issues",
+    "Query.qualityIssueCounts": "data-quality issues",
+    "Mission.qualityIssues": "data-quality issues",
+    "HeadOfMission.qualityIssues": "data-quality issues",
+    "Event.qualityIssues": "data-quality issues",
+    # Succession: rules over all of a post's tenures, in db.succession.
+    "HeadOfMission.predecessor": "succession between tenures",
+    "HeadOfMission.successor": "succession between tenures",
+}
 
 
 class Uncovered(Exception):
@@ -74,26 +103,33 @@ class ConnectionSpec:
     exact_cursors: bool = True
 
 
+def node_models(schema: GraphQLSchema) -> dict[str, Any]:
+    """The model of each type whose `id` is a global ID: the types that implement Node."""
+    found: dict[str, Any] = {}
+    for type_ in schema.type_map.values():
+        if is_object_type(type_) and any(i.name == "Node" for i in type_.interfaces):
+            definition = type_.extensions.get("strawberry-definition")
+            model = None if definition is None else row_model(definition.origin)
+            if model is not None:
+                found[type_.name] = model
+    return found
+
+
 class Compiler:
     """Compiles the operations of one schema for one database dialect.
 
-    `fields` builds the fields of object types, by (type, field); `roots` those of
-    Query; `nodes` names the model of each type whose `id` is a global ID.
+    Fields name their compiled form themselves (`handler_of`: a Handler, or a RootHandler
+    on Query), or are columns (schema.columns).
     """
 
     def __init__(
         self,
         schema: GraphQLSchema,
         json: JsonSql,
-        fields: Mapping[tuple[str, str], Handler],
-        roots: Mapping[str, RootHandler],
-        nodes: Mapping[str, Any],
     ) -> None:
         self.schema = schema
         self.json = json
-        self.fields = fields
-        self.roots = roots
-        self.nodes = nodes
+        self.nodes = node_models(schema)  # the model of each type whose `id` is a global ID
 
     def compile(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
@@ -116,8 +152,6 @@ class Build:
             raise Uncovered("only queries are compiled")
         self.schema = compiler.schema
         self.json = compiler.json
-        self.fields = compiler.fields
-        self.roots = compiler.roots
         self.nodes = compiler.nodes
         self.operation = operation
         self.variables = variables
@@ -146,10 +180,10 @@ class Build:
                 continue
             if name.startswith("__"):
                 raise Uncovered("introspection")
-            handler = self.roots.get(name)
-            if handler is None:
-                raise Uncovered(f"Query.{name}")
             field = root.fields[name]
+            handler = handler_of(field)
+            if handler is None:
+                raise Uncovered(RESOLVER_ONLY.get(f"Query.{name}", f"Query.{name}"))
             pairs.append((key, handler(self, details, self.arguments(field, details), field.type)))
         return select(self.json.text(self.object(pairs)))
 
@@ -187,9 +221,10 @@ class Build:
             if name == "id" and type_.name in self.nodes:
                 pairs.append((key, self.json.global_id(type_.name, row.id)))
                 continue
-            handler = self.fields.get((type_.name, name)) or _from_column(field)
+            handler = handler_of(field) or _from_column(field)
             if handler is None:
-                raise Uncovered(f"{type_.name}.{name}")
+                where = f"{type_.name}.{name}"
+                raise Uncovered(RESOLVER_ONLY.get(where, where))
             pairs.append((key, handler(self, row, group, self.arguments(field, group), field.type)))
         return self.object(pairs)
 
@@ -362,21 +397,16 @@ class Build:
         nested: Callable[[queries.EventCriteria], tuple[Select[Any], Any]] | None = None,
     ) -> Expr:
         """An event connection, at the root or under a country or relation."""
-        from schema.types.event import EventFilter, event_criteria
-
-        given = arguments.get("filter")
-        event_filter = None
-        if given is not None:
-            event_filter = EventFilter(
+        given = arguments.get("filter") or {}
+        try:
+            criteria = event_criteria(
                 countries=given.get("countries"),
                 kinds=given.get("kinds"),
-                from_=given.get("from"),
-                to=given.get("to"),
+                start=given.get("from"),
+                end=given.get("to"),
                 participant=given.get("participant"),
                 text=given.get("text"),
             )
-        try:
-            criteria = event_criteria(event_filter)
         except GraphQLError as error:
             raise Uncovered(error.message) from None
         order = arguments.get("orderBy")
