@@ -205,7 +205,7 @@ class Operations:
         )
         if isinstance(coerced, list):  # a variable of the wrong type, missing, or malformed
             raise RequestError(coded(coerced, "BAD_USER_INPUT"))
-        estimate, too_big = self._check_nodes(document, operation, coerced.coerced)
+        estimate, too_big = self._check_nodes(document, operation, coerced)
         if too_big is not None:
             raise RequestError([too_big])
         return coerced, estimate

@@ -52,7 +52,7 @@ def _checks(limits: Limits) -> type[SchemaExtension]:
                 if isinstance(coerced, list):
                     errors = coded(coerced, "BAD_USER_INPUT")
                 else:
-                    _, too_big = node_check(schema, limits)(document, operation, coerced.coerced)
+                    _, too_big = node_check(schema, limits)(document, operation, coerced)
                     errors = [] if too_big is None else [too_big]
             context.pre_execution_errors = errors  # validation is done: Strawberry skips its own
             yield

@@ -209,24 +209,35 @@ class Build:
             raise Uncovered("@defer")
         return collected.grouped_field_set
 
-    def document(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:
-        """The JSON object of one row of a type, with the fields the selection asks for."""
+    def built(
+        self,
+        type_: GraphQLObjectType,
+        details: Details,
+        value: Callable[[str, Details], Expr],
+    ) -> Expr:
+        """The JSON object of a type for a selection: `__typename` is answered here, every
+        other field by `value(its name, its details)`."""
         pairs: list[tuple[str, Expr]] = []
         for key, group in self.subfields(type_, details).items():
             name = group[0].node.name.value
-            if name == "__typename":
-                pairs.append((key, literal(type_.name)))
-                continue
+            pairs.append((key, literal(type_.name) if name == "__typename" else value(name, group)))
+        return self.object(pairs)
+
+    def document(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:
+        """The JSON object of one row of a type, with the fields the selection asks for."""
+
+        def value(name: str, group: Details) -> Expr:
             field = type_.fields[name]
             if name == "id" and type_.name in self.nodes:
-                pairs.append((key, self.json.global_id(type_.name, row.id)))
-                continue
+                return self.json.global_id(type_.name, row.id)
             handler = handler_of(field) or _from_column(field)
             if handler is None:
                 where = f"{type_.name}.{name}"
                 raise Uncovered(RESOLVER_ONLY.get(where, where))
-            pairs.append((key, handler(self, row, group, self.arguments(field, group), field.type)))
-        return self.object(pairs)
+            expression: Expr = handler(self, row, group, self.arguments(field, group), field.type)
+            return expression
+
+        return self.built(type_, details, value)
 
     # Shapes of fields -----------------------------------------------------------------
 
@@ -282,111 +293,8 @@ class Build:
         parent: Any = None,
     ) -> Expr:
         """A page of a connection, with whichever of its parts the selection asks for."""
-        connection = object_type(type_)
-        try:
-            size = page_size(first)
-            cursor = decode_cursor(spec.name, after, len(spec.keys))
-        except GraphQLError as error:
-            raise Uncovered(error.message) from None
-        ids = spec.ids
-        if spec.parent is not None:
-            ids = ids.where(spec.parent == parent.id).correlate(parent)
-        page = ids.add_columns(*(key.expression.label(f"k{i}") for i, key in enumerate(spec.keys)))
-        if cursor is not None:
-            page = page.where(pages.after(spec.keys, cursor))
-        page = page.order_by(*(key.ordering for key in spec.keys))
-        if spec.parent is not None:
-            page = page.correlate(parent)
-        key_names = [f"k{i}" for i in range(len(spec.keys))]
-        directions = [key.descending for key in spec.keys]
-
-        def rows(limit: int) -> Any:
-            return page.limit(limit).subquery()
-
-        def cursor_of(table: Any) -> Expr:
-            if not spec.exact_cursors:
-                raise Uncovered(f"the cursors of {spec.name}")
-            return self.json.cursor(spec.name, [table.c[name] for name in key_names])
-
-        def items(build: Callable[[Any, Any], Expr]) -> Expr:
-            found = rows(size)
-            source: Any = found
-            row = None
-            if spec.node is None:
-                row = aliased(spec.model)
-                source = found.join(row, row.id == found.c[spec.ids.selected_columns[0].key])
-            ordering = [
-                found.c[name].desc() if descending else found.c[name]
-                for name, descending in zip(key_names, directions, strict=True)
-            ]
-            listed = select(self.json.aggregate(build(row, found), ordering)).select_from(source)
-            return self.json.embed(listed.scalar_subquery())
-
-        def end(last: bool) -> Expr:
-            found = rows(size)
-            ordering = [
-                found.c[name].desc() if descending != last else found.c[name]
-                for name, descending in zip(key_names, directions, strict=True)
-            ]
-            return select(cursor_of(found)).order_by(*ordering).limit(1).scalar_subquery()
-
-        def node(row: Any, found: Any, group: Details) -> Expr:
-            if spec.node is not None:
-                return spec.node(self, found, group)
-            return self.document(node_type(connection), row, group)
-
-        pairs: list[tuple[str, Expr]] = []
-        for key, group in self.subfields(connection, details).items():
-            name = group[0].node.name.value
-            if name == "__typename":
-                pairs.append((key, literal(connection.name)))
-            elif name == "totalCount":
-                counted = ids.subquery()
-                pairs.append((key, select(func.count()).select_from(counted).scalar_subquery()))
-            elif name == "nodes":
-
-                def build_node(row: Any, found: Any, g: Details = group) -> Expr:
-                    return node(row, found, g)
-
-                pairs.append((key, items(build_node)))
-            elif name == "edges":
-                edge = object_type(connection.fields["edges"].type)
-
-                def build_edge(row: Any, found: Any, g: Details = group, e: Any = edge) -> Expr:
-                    parts: list[tuple[str, Expr]] = []
-                    for edge_key, edge_group in self.subfields(e, g).items():
-                        edge_field = edge_group[0].node.name.value
-                        if edge_field == "__typename":
-                            parts.append((edge_key, literal(e.name)))
-                        elif edge_field == "cursor":
-                            parts.append((edge_key, cursor_of(found)))
-                        else:
-                            parts.append((edge_key, node(row, found, edge_group)))
-                    return self.object(parts)
-
-                pairs.append((key, items(build_edge)))
-            elif name == "pageInfo":
-                info = object_type(connection.fields["pageInfo"].type)
-                parts: list[tuple[str, Expr]] = []
-                for info_key, info_group in self.subfields(info, group).items():
-                    info_field = info_group[0].node.name.value
-                    if info_field == "__typename":
-                        parts.append((info_key, literal(info.name)))
-                    elif info_field == "hasNextPage":
-                        more = select(func.count()).select_from(rows(size + 1)).scalar_subquery()
-                        parts.append((info_key, self.json.boolean(more > size)))
-                    elif info_field == "hasPreviousPage":
-                        parts.append(
-                            (info_key, self.json.boolean(true() if cursor is not None else false()))
-                        )
-                    elif info_field == "startCursor":
-                        parts.append((info_key, end(last=False)))
-                    else:
-                        parts.append((info_key, end(last=True)))
-                pairs.append((key, self.object(parts)))
-            else:
-                raise Uncovered(f"{connection.name}.{name}")
-        return self.object(pairs)
+        page = _Page(self, spec, object_type(type_), first, after, parent)
+        return self.built(page.connection, details, page.part)
 
     def events(
         self,
@@ -433,6 +341,106 @@ class Build:
             "participations", models.Participation, ids, queries.participation_keys(), column
         )
         return self.connection(type_, spec, details, *forwards(arguments), parent)
+
+
+class _Page:
+    """One page of a connection: its rows in order, and each part a selection can ask for."""
+
+    def __init__(
+        self,
+        build: Build,
+        spec: ConnectionSpec,
+        connection: GraphQLObjectType,
+        first: int | None,
+        after: str | None,
+        parent: Any,
+    ) -> None:
+        try:
+            self.size = page_size(first)
+            self.cursor = decode_cursor(spec.name, after, len(spec.keys))
+        except GraphQLError as error:
+            raise Uncovered(error.message) from None
+        self.build, self.spec, self.connection = build, spec, connection
+        ids = spec.ids
+        if spec.parent is not None:
+            ids = ids.where(spec.parent == parent.id).correlate(parent)
+        self.ids = ids
+        labelled = (key.expression.label(f"k{i}") for i, key in enumerate(spec.keys))
+        page = ids.add_columns(*labelled)
+        if self.cursor is not None:
+            page = page.where(pages.after(spec.keys, self.cursor))
+        page = page.order_by(*(key.ordering for key in spec.keys))
+        self.page = page.correlate(parent) if spec.parent is not None else page
+        self.keys = [(f"k{i}", key.descending) for i, key in enumerate(spec.keys)]
+
+    def part(self, name: str, group: Details) -> Expr:
+        """One field of the connection."""
+        if name == "totalCount":
+            return select(func.count()).select_from(self.ids.subquery()).scalar_subquery()
+        if name == "nodes":
+            return self._items(lambda row, found: self._node(row, found, group))
+        if name == "edges":
+            edge = object_type(self.connection.fields["edges"].type)
+
+            def build_edge(row: Any, found: Any) -> Expr:
+                def value(field: str, details: Details) -> Expr:
+                    if field == "cursor":
+                        return self._cursor_of(found)
+                    return self._node(row, found, details)
+
+                return self.build.built(edge, group, value)
+
+            return self._items(build_edge)
+        if name == "pageInfo":
+            info = object_type(self.connection.fields["pageInfo"].type)
+            return self.build.built(info, group, self._page_info)
+        raise Uncovered(f"{self.connection.name}.{name}")
+
+    def _page_info(self, name: str, group: Details) -> Expr:
+        json = self.build.json
+        if name == "hasNextPage":
+            more = select(func.count()).select_from(self._rows(self.size + 1)).scalar_subquery()
+            return json.boolean(more > self.size)
+        if name == "hasPreviousPage":
+            return json.boolean(true() if self.cursor is not None else false())
+        return self._end(last=name == "endCursor")
+
+    def _rows(self, limit: int) -> Any:
+        return self.page.limit(limit).subquery()
+
+    def _ordering(self, found: Any, reverse: bool = False) -> list[Any]:
+        return [
+            found.c[name].desc() if descending != reverse else found.c[name]
+            for name, descending in self.keys
+        ]
+
+    def _cursor_of(self, table: Any) -> Expr:
+        if not self.spec.exact_cursors:
+            raise Uncovered(f"the cursors of {self.spec.name}")
+        return self.build.json.cursor(self.spec.name, [table.c[name] for name, _ in self.keys])
+
+    def _items(self, item: Callable[[Any, Any], Expr]) -> Expr:
+        """The page's items as a JSON array, in order; `item` builds one from its node row
+        (None when the spec builds nodes itself) and its page row."""
+        found = self._rows(self.size)
+        source: Any = found
+        row = None
+        if self.spec.node is None:
+            row = aliased(self.spec.model)
+            source = found.join(row, row.id == found.c[self.spec.ids.selected_columns[0].key])
+        aggregate = self.build.json.aggregate(item(row, found), self._ordering(found))
+        return self.build.json.embed(select(aggregate).select_from(source).scalar_subquery())
+
+    def _end(self, last: bool) -> Expr:
+        """The cursor of the page's first item, or with `last` of its last one."""
+        found = self._rows(self.size)
+        ordering = self._ordering(found, reverse=last)
+        return select(self._cursor_of(found)).order_by(*ordering).limit(1).scalar_subquery()
+
+    def _node(self, row: Any, found: Any, group: Details) -> Expr:
+        if self.spec.node is not None:
+            return self.spec.node(self.build, found, group)
+        return self.build.document(node_type(self.connection), row, group)
 
 
 def forwards(arguments: dict[str, Any]) -> tuple[int | None, str | None]:

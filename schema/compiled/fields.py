@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLType
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from db import models, orders, queries, tenures
@@ -215,25 +215,18 @@ def _participants(
 def place(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
+    """An event's place, built from the event's own columns: its name and its country."""
     target = object_type(type_)
-    pairs: list[tuple[str, Expr]] = []
-    for key, group in build.subfields(target, details).items():
-        name = group[0].node.name.value
-        if name == "__typename":
-            pairs.append((key, literal(target.name)))
-        elif name == "name":
-            pairs.append((key, row.place_name))
-        else:
-            country = target.fields["country"]
-            pairs.append(
-                (
-                    key,
-                    reference(models.Country, "place_country_id")(
-                        build, row, group, {}, country.type
-                    ),
-                )
-            )
-    return build.json.embed(case((row.place_name.is_(None), None), else_=build.object(pairs)))
+
+    def value(name: str, group: Details) -> Expr:
+        if name == "name":
+            name_column: Expr = row.place_name
+            return name_column
+        country = target.fields["country"]
+        return reference(models.Country, "place_country_id")(build, row, group, {}, country.type)
+
+    document = build.built(target, details, value)
+    return build.json.embed(case((row.place_name.is_(None), None), else_=document))
 
 
 def _relation_countries(
