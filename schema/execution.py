@@ -34,14 +34,14 @@ from schema.compiled.plans import Plans, RawJSON
 from schema.errors import mask_unexpected, timed_out
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
 from schema.list_sizes import ListSizes
-from schema.validation import PartialDateLiteralRule
+from schema.validation import NulCharacterRule, PartialDateLiteralRule, nul_in_variables
 
 log = logging.getLogger("bilateral.execution")
 
 
 def validation_rules(limits: Limits) -> list[type[ASTValidationRule]]:
     """The rules every document is validated with, over HTTP and WebSocket alike."""
-    return [*specified_rules, PartialDateLiteralRule, *limit_rules(limits)]
+    return [*specified_rules, PartialDateLiteralRule, NulCharacterRule, *limit_rules(limits)]
 
 
 def coded(errors: list[GraphQLError], code: str) -> list[GraphQLError]:
@@ -205,6 +205,8 @@ class Operations:
         )
         if isinstance(coerced, list):  # a variable of the wrong type, missing, or malformed
             raise RequestError(coded(coerced, "BAD_USER_INPUT"))
+        if refused := nul_in_variables(coerced.coerced):
+            raise RequestError(refused)
         estimate, too_big = self._check_nodes(document, operation, coerced)
         if too_big is not None:
             raise RequestError([too_big])

@@ -30,6 +30,7 @@ from schema.mutation import Mutation
 from schema.query import Query
 from schema.scalars import SCALARS
 from schema.subscription import Subscription
+from schema.validation import nul_in_variables
 
 
 def _checks(limits: Limits) -> type[SchemaExtension]:
@@ -51,6 +52,8 @@ def _checks(limits: Limits) -> type[SchemaExtension]:
                 )
                 if isinstance(coerced, list):
                     errors = coded(coerced, "BAD_USER_INPUT")
+                elif refused := nul_in_variables(coerced.coerced):
+                    errors = refused
                 else:
                     _, too_big = node_check(schema, limits)(document, operation, coerced)
                     errors = [] if too_big is None else [too_big]
