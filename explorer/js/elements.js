@@ -39,3 +39,26 @@ export function listOf(items, render, attributes = {}) {
       )
     : null;
 }
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** A new SVG element, as h() makes HTML ones: svg("circle", { r: 3 }). */
+export function svg(tag, attributes = {}, ...children) {
+  const element = document.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) {
+      continue;
+    }
+    if (name.startsWith("on")) {
+      element.addEventListener(name.slice(2), value);
+    } else {
+      element.setAttribute(name, value === true ? "" : String(value));
+    }
+  }
+  element.append(
+    ...children
+      .flat(Infinity)
+      .filter((child) => child !== null && child !== undefined && child !== false),
+  );
+  return element;
+}
