@@ -112,8 +112,8 @@ function legend(figure, country, abroad, hosted) {
       "fieldset",
       {},
       h("legend", {}, "Posts on the map"),
-      layerSwitch("abroad", `${country.name}'s posts abroad (${abroad.length})`),
-      layerSwitch("hosted", `Other countries' posts in ${country.name} (${hosted.length})`),
+      layerSwitch("abroad", `Posts of ${country.name} abroad (${abroad.length})`),
+      layerSwitch("hosted", `Posts of other countries in ${country.name} (${hosted.length})`),
     ),
     h(
       "ul",
@@ -167,7 +167,7 @@ function render(data, route) {
     })),
   ];
   const figure = worldMap({
-    label: `A world map of ${country.name}'s posts abroad and of other countries' posts in it`,
+    label: `A world map of the posts of ${country.name} abroad and of other countries in it`,
     shade,
     points,
     countryHref: (code) => (code === country.code ? null : relationRoute(country.code, code)),
@@ -188,7 +188,7 @@ function render(data, route) {
       h("p", { class: "lede" }, lede),
     ),
     tabs({
-      label: `${country.name}'s posts as`,
+      label: `The posts of ${country.name} as`,
       selected: route.as,
       chosen: (key) => {
         // The choice is part of the address, so that a shared link opens the same tab.

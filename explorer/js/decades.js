@@ -27,21 +27,39 @@ export function decadeChart(posts, caption) {
   const [first, last] = [Math.min(...decades), Math.max(...decades)];
   const most = Math.max(...counts.values());
   const rows = [];
-  for (let decade = first; decade <= last; decade += 10) {
-    const count = counts.get(decade) ?? 0;
-    rows.push(
+  const bar = (label, count) =>
+    h(
+      "li",
+      {},
+      h("span", { class: "decade" }, label),
       h(
-        "li",
-        {},
-        h("span", { class: "decade" }, `${decade}s`),
-        h(
-          "span",
-          { class: "decade-bar" },
-          h("span", { class: "fill", style: { width: `${(count / most) * 100}%` } }),
-        ),
-        h("span", { class: "decade-count" }, `${count} opened`),
+        "span",
+        { class: "decade-bar" },
+        h("span", { class: "fill", style: { width: `${(count / most) * 100}%` } }),
       ),
+      h("span", { class: "decade-count" }, `${count} opened`),
     );
+  for (let decade = first; decade <= last; decade += 10) {
+    // A long run of decades without an opening is one line, so that a lone early date does not
+    // stretch the chart over centuries.
+    let end = decade;
+    while (end + 10 <= last && !counts.has(end + 10)) {
+      end += 10;
+    }
+    if (!counts.has(decade) && end - decade >= 20) {
+      rows.push(
+        h(
+          "li",
+          { class: "gap" },
+          h("span", { class: "decade" }, `${decade}s–${end}s`),
+          h("span", { class: "decade-bar" }),
+          h("span", { class: "decade-count" }, "0 opened"),
+        ),
+      );
+      decade = end;
+    } else {
+      rows.push(bar(`${decade}s`, counts.get(decade) ?? 0));
+    }
   }
   return h(
     "figure",

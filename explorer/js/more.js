@@ -8,9 +8,10 @@ import { h } from "./elements.js";
  * The line under a list: how much of it is shown and, while more follow, a button.
  * `fetchPage(after)` resolves to the next connection ({nodes, pageInfo, totalCount});
  * `addPage(nodes)` adds its items to the list and returns the first new element, which
- * then gets the keyboard focus. Nothing when the list is whole.
+ * then gets the keyboard focus; `pageSize` is the `first` of `fetchPage`'s query. Nothing
+ * when the list is whole.
  */
-export function moreControl({ connection, noun, fetchPage, addPage }) {
+export function moreControl({ connection, noun, fetchPage, addPage, pageSize = 100 }) {
   if (!connection.pageInfo.hasNextPage) {
     return null;
   }
@@ -24,7 +25,7 @@ export function moreControl({ connection, noun, fetchPage, addPage }) {
 
   function update() {
     count.textContent = `Showing ${shown} of ${total} ${noun}.`;
-    button.textContent = `Load ${Math.min(total - shown, 100)} more`;
+    button.textContent = `Load ${Math.min(total - shown, pageSize)} more`;
     button.hidden = !pageInfo.hasNextPage;
   }
 

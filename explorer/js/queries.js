@@ -195,29 +195,44 @@ query PostView($id: ID!, $lang: String) {
 }
 ${POST_DETAILS}`.trim();
 
-/** A page of what full-text search finds, best match first. */
-export const SEARCH_VIEW = `
-query SearchView($text: String!, $after: String, $lang: String) {
-  search(text: $text, first: 25, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      __typename
-      ... on Country { code name(lang: $lang) }
-      ... on Mission {
-        id kind name city
-        country { code name(lang: $lang) }
-        hostCountry { code name(lang: $lang) }
-      }
-      ... on Person { id name country { code name(lang: $lang) } }
-      ... on Organization { id name kind }
-      ... on Event {
-        id title date kind
-        participants { participant { __typename ... on Country { code name(lang: $lang) } } }
-      }
+const FOUND = `
+fragment Found on SearchResultConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    __typename
+    ... on Country { code name(lang: $lang) }
+    ... on Mission {
+      id missionKind: kind name city
+      country { code name(lang: $lang) }
+      hostCountry { code name(lang: $lang) }
+    }
+    ... on Person { id name actsFor: country { code name(lang: $lang) } }
+    ... on Organization { id name organizationKind: kind }
+    ... on Event {
+      id title date eventKind: kind
+      participants { participant { __typename ... on Country { code name(lang: $lang) } } }
     }
   }
-}`.trim();
+}`;
+
+/**
+ * What the words find: countries whose name or code starts with them, then full-text search,
+ * best match first (`kind` and a person's `country` aliased: their types differ from a post's).
+ */
+export const SEARCH_VIEW = `
+query SearchView($text: String!, $lang: String) {
+  countries(first: 10, search: $text) { nodes { code name(lang: $lang) } }
+  search(text: $text, first: 25) { ...Found }
+}
+${FOUND}`.trim();
+
+/** The next page of full-text search, after a cursor. */
+export const SEARCH_PAGE = `
+query SearchPage($text: String!, $after: String, $lang: String) {
+  search(text: $text, first: 25, after: $after) { ...Found }
+}
+${FOUND}`.trim();
 
 /**
  * For the country pickers and the maps: the API gives at most 100 countries a page. A map finds

@@ -144,10 +144,10 @@ function render(data, route, { variables }) {
             "p",
             { class: "map-key" },
             h("span", { class: "swatch layer-abroad" }),
-            `${first.name}'s posts`,
+            `Posts of ${first.name}`,
             " ",
             h("span", { class: "swatch layer-hosted" }),
-            `${second.name}'s posts`,
+            `Posts of ${second.name}`,
           ),
         ]
       : null,

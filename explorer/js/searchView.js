@@ -7,7 +7,7 @@ import { h } from "./elements.js";
 import { EVENT_KINDS, MISSION_KINDS, ORGANIZATION_KINDS } from "./kinds.js";
 import { countryRoute, nameOf, relationRoute } from "./links.js";
 import { moreControl } from "./more.js";
-import { SEARCH_VIEW } from "./queries.js";
+import { SEARCH_PAGE, SEARCH_VIEW } from "./queries.js";
 
 /** A found thing: what it is, a link to its view, and a line that tells it apart. */
 function result(node) {
@@ -20,7 +20,7 @@ function result(node) {
       ];
     case "Mission":
       return [
-        h("span", { class: "found-kind" }, MISSION_KINDS[node.kind] ?? "Post"),
+        h("span", { class: "found-kind" }, MISSION_KINDS[node.missionKind] ?? "Post"),
         nameOf(node),
         h(
           "span",
@@ -32,11 +32,11 @@ function result(node) {
       return [
         h("span", { class: "found-kind" }, "Person"),
         nameOf(node),
-        node.country ? h("span", { class: "meta" }, `acts for ${node.country.name}`) : null,
+        node.actsFor ? h("span", { class: "meta" }, `acts for ${node.actsFor.name}`) : null,
       ];
     case "Organization":
       return [
-        h("span", { class: "found-kind" }, ORGANIZATION_KINDS[node.kind] ?? "Organization"),
+        h("span", { class: "found-kind" }, ORGANIZATION_KINDS[node.organizationKind] ?? "Organization"),
         nameOf(node),
       ];
     default: {
@@ -49,7 +49,7 @@ function result(node) {
           ? h("a", { href: relationRoute(countries[0].code, countries[1].code) }, node.title)
           : h("span", {}, node.title);
       return [
-        h("span", { class: "found-kind" }, `${EVENT_KINDS[node.kind]} event`),
+        h("span", { class: "found-kind" }, `${EVENT_KINDS[node.eventKind]} event`),
         title,
         h("span", { class: "meta" }, formatDate(node.date)),
       ];
@@ -78,7 +78,8 @@ function render(data, route, { variables }) {
   const more = moreControl({
     connection: found,
     noun: "results",
-    fetchPage: async (after) => (await request(SEARCH_VIEW, { ...variables, after })).search,
+    pageSize: 25,
+    fetchPage: async (after) => (await request(SEARCH_PAGE, { ...variables, after })).search,
     addPage: (nodes) => {
       const items = nodes.map(item);
       list.append(...items);
@@ -100,6 +101,19 @@ function render(data, route, { variables }) {
           : `Nothing matches “${route.text}”.`,
       ),
     ),
+    data.countries.nodes.length
+      ? [
+          h("h3", {}, "Countries"),
+          h(
+            "ul",
+            { class: "found-countries" },
+            data.countries.nodes.map((country) =>
+              h("li", {}, h("a", { href: countryRoute(country.code) }, country.name)),
+            ),
+          ),
+          h("h3", {}, "Everything found"),
+        ]
+      : null,
     found.nodes.length ? list : null,
     more,
   );
@@ -111,6 +125,8 @@ export const searchView = {
   variables: (route) => ({ text: route.text }),
   // No request for an empty search: the view asks for words instead.
   load: (variables) =>
-    variables.text.trim() ? request(SEARCH_VIEW, variables) : Promise.resolve({ search: null }),
+    variables.text.trim()
+      ? request(SEARCH_VIEW, variables)
+      : Promise.resolve({ countries: null, search: null }),
   render,
 };
