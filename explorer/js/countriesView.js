@@ -17,7 +17,8 @@ function render(countries) {
       h(
         "p",
         { class: "lede" },
-        `${countries.length} countries. Click one, on the map or in the list, to see its posts abroad and the posts others keep in it.`,
+        `${countries.length} countries. Click one, on the map or in the list, to see its ` +
+          "posts abroad and the posts others keep in it.",
       ),
     ),
     worldMap({

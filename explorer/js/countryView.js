@@ -26,6 +26,8 @@ function accreditedCountries(missions) {
   return covered;
 }
 
+const openedText = (mission) => (mission.opened ? formatDate(mission.opened) : "—");
+
 const placeText = (location) =>
   location ? `${location.latitude.toFixed(2)}, ${location.longitude.toFixed(2)}` : null;
 
@@ -50,7 +52,7 @@ function abroadTable(country, missions) {
         cell: (m) =>
           m.accreditations.map((accreditation) => accreditation.target.name).join(", ") || "—",
       },
-      { label: "Opened", sort: (m) => m.opened, cell: (m) => (m.opened ? formatDate(m.opened) : "—") },
+      { label: "Opened", sort: (m) => m.opened, cell: openedText },
       {
         label: "Coordinates",
         sort: (m) => (m.location ? m.location.latitude : null),
@@ -74,7 +76,7 @@ function hostedTable(country, missions) {
         sort: (m) => m.country.name,
         cell: (m) => h("a", { href: relationRoute(country.code, m.country.code) }, m.country.name),
       },
-      { label: "Opened", sort: (m) => m.opened, cell: (m) => (m.opened ? formatDate(m.opened) : "—") },
+      { label: "Opened", sort: (m) => m.opened, cell: openedText },
       {
         label: "Coordinates",
         sort: (m) => (m.location ? m.location.latitude : null),
@@ -175,7 +177,8 @@ function render(data, route) {
   });
   const lede = [
     `${plural(abroad.length, "post")} abroad in ${plural(hosts.size, "country", "countries")}`,
-    `accredited to ${plural(covered.size, "country", "countries")} (${nonResident} without a post of its own there)`,
+    `accredited to ${plural(covered.size, "country", "countries")} ` +
+      `(${nonResident} without a post of its own there)`,
     `${plural(hosted.length, "post")} of other countries in ${country.name}`,
   ].join(" · ");
   const element = h(
@@ -237,7 +240,11 @@ function render(data, route) {
           listOf(country.relations, (relation) => {
             const other = relation.countries.find((c) => c.code !== country.code);
             return [
-              h("a", { href: relationRoute(country.code, other.code) }, `${country.name} – ${other.name}`),
+              h(
+                "a",
+                { href: relationRoute(country.code, other.code) },
+                `${country.name} – ${other.name}`,
+              ),
               relation.established
                 ? h("span", { class: "when" }, `since ${formatDate(relation.established)}`)
                 : null,

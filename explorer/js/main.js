@@ -94,7 +94,7 @@ async function show({ moveFocus }) {
     } else {
       const data = await (view.load ? view.load(variables) : request(view.query, variables));
       performance.mark("view-response");
-      shown = view.render(data, route, { variables, isCurrent: () => ticket === latest });
+      shown = view.render(data, route, { variables });
     }
   } catch (error) {
     if (!(error instanceof ApiError)) {

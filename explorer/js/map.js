@@ -120,11 +120,13 @@ function mapMarkup({ shapes, owners, height, shade, countryHref, drawn, layers, 
           "data-y": y.toFixed(1),
           "aria-label": postText(point),
           tabindex: index === 0 && layer === drawn[0].point.layer ? "0" : "-1",
-        })}><path class="mark ${layer}" d="${SHAPES[mark](MARK_SIZE)}" transform="translate(${x.toFixed(1)},${y.toFixed(1)})"/></a>`;
+        })}><path class="mark ${layer}" d="${SHAPES[mark](MARK_SIZE)}"` +
+          ` transform="translate(${x.toFixed(1)},${y.toFixed(1)})"/></a>`;
       })
       .join("");
   const group = (layer) =>
-    `<g class="layer ${layer}" data-layer="${layer}"${layers[layer] === false ? " hidden" : ""}>${marks(layer)}</g>`;
+    `<g class="layer ${layer}" data-layer="${layer}"${layers[layer] === false ? " hidden" : ""}>` +
+    `${marks(layer)}</g>`;
   return `<svg${attributes({
     viewBox: `0 0 ${WIDTH} ${height}`,
     class: "map",
@@ -203,7 +205,7 @@ function zoomControls(map, marks, height, framed, names, figure) {
   return h("div", { class: "map-controls" }, whole, near);
 }
 
-function draw(figure, canvas, tip, world, countries, options) {
+function draw({ figure, canvas, tip }, world, countries, options) {
   const { label, shade, points, countryHref, focus, layers } = options;
   const { shapes, height, project } = world;
   const owners = ownersOfShapes(shapes, countries);
@@ -214,7 +216,16 @@ function draw(figure, canvas, tip, world, countries, options) {
     }
   });
   const { drawn, left } = placePoints(points, project, centres);
-  canvas.innerHTML = mapMarkup({ shapes, owners, height, shade, countryHref, drawn, layers, label });
+  canvas.innerHTML = mapMarkup({
+    shapes,
+    owners,
+    height,
+    shade,
+    countryHref,
+    drawn,
+    layers,
+    label,
+  });
   const map = canvas.firstElementChild;
   const marks = [...map.querySelectorAll(".point")];
 
@@ -265,7 +276,8 @@ function draw(figure, canvas, tip, world, countries, options) {
         "p",
         { class: "map-note" },
         `${left.length} post${left.length === 1 ? " is" : "s are"} not on the map: no ` +
-          "coordinates, and no shape for their country in Natural Earth's map. The table lists them.",
+          "coordinates, and no shape for their country in Natural Earth's map. The table " +
+          "lists them.",
       ),
     );
   }
@@ -288,12 +300,13 @@ function draw(figure, canvas, tip, world, countries, options) {
  */
 export function worldMap({ label, shade, points, countryHref, focus = [], layers = {} }) {
   const figure = h("figure", { class: "world-map", "data-state": "loading" });
-  const canvas = h("div", { class: "map-canvas" }, h("p", { class: "loading" }, "Drawing the map…"));
+  const drawing = h("p", { class: "loading" }, "Drawing the map…");
+  const canvas = h("div", { class: "map-canvas" }, drawing);
   const tip = h("div", { class: "map-tip", role: "status", hidden: true });
   figure.append(canvas, tip, h("figcaption", { class: "visually-hidden" }, label));
   const options = { label, shade, points, countryHref, focus, layers };
   Promise.all([loadWorld(), allCountries(language())])
-    .then(([world, countries]) => draw(figure, canvas, tip, world, countries, options))
+    .then(([world, countries]) => draw({ figure, canvas, tip }, world, countries, options))
     .catch((error) => {
       figure.dataset.state = "failed";
       canvas.replaceChildren(h("p", { class: "notice" }, `No map: ${error.message}`));

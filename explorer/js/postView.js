@@ -24,7 +24,9 @@ function notFound() {
 
 function contactList(contact) {
   const entries = [
-    contact.website ? ["Website", h("a", { href: contact.website, rel: "noopener" }, contact.website)] : null,
+    contact.website
+      ? ["Website", h("a", { href: contact.website, rel: "noopener" }, contact.website)]
+      : null,
     contact.email ? ["E-mail", h("a", { href: `mailto:${contact.email}` }, contact.email)] : null,
     contact.phone ? ["Phone", contact.phone] : null,
   ].filter(Boolean);
@@ -100,7 +102,11 @@ function render(data) {
           "p",
           { class: "hint" },
           "On Wikidata: ",
-          h("a", { href: `https://www.wikidata.org/wiki/${post.wikidata}`, rel: "noopener" }, post.wikidata),
+          h(
+            "a",
+            { href: `https://www.wikidata.org/wiki/${post.wikidata}`, rel: "noopener" },
+            post.wikidata,
+          ),
         )
       : null,
   );

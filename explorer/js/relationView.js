@@ -49,7 +49,9 @@ function pairMap(first, second, missions) {
       countryName: mission.hostCountry.name,
     })),
     countryHref: (code) =>
-      code === first.code || code === second.code ? countryRoute(code) : relationRoute(first.code, code),
+      code === first.code || code === second.code
+        ? countryRoute(code)
+        : relationRoute(first.code, code),
     focus: [first.code, second.code],
   });
 }
@@ -131,7 +133,8 @@ function render(data, route, { variables }) {
     h("h3", {}, "Timeline"),
     chart(
       scale,
-      `Events between ${first.name} and ${second.name} by kind, and the posts each keeps in the other, by year.`,
+      `Events between ${first.name} and ${second.name} by kind, and the posts each keeps ` +
+        "in the other, by year.",
       eventLanes(scale, events.nodes, openEvent),
       postLanes(scale, relation.missions, pairs),
     ),

@@ -25,7 +25,8 @@ function result(node) {
         h(
           "span",
           { class: "meta" },
-          `of ${node.country.name} in ${[node.city, node.hostCountry.name].filter(Boolean).join(", ")}`,
+          `of ${node.country.name} in ` +
+            [node.city, node.hostCountry.name].filter(Boolean).join(", "),
         ),
       ];
     case "Person":
@@ -36,7 +37,11 @@ function result(node) {
       ];
     case "Organization":
       return [
-        h("span", { class: "found-kind" }, ORGANIZATION_KINDS[node.organizationKind] ?? "Organization"),
+        h(
+          "span",
+          { class: "found-kind" },
+          ORGANIZATION_KINDS[node.organizationKind] ?? "Organization",
+        ),
         nameOf(node),
       ];
     default: {

@@ -60,7 +60,9 @@ export function sortableTable({ caption, columns, rows, sortedBy = 0, className 
           "tr",
           {},
           columns.map((column, index) =>
-            index === 0 ? h("th", { scope: "row" }, column.cell(row)) : h("td", {}, column.cell(row)),
+            index === 0
+              ? h("th", { scope: "row" }, column.cell(row))
+              : h("td", {}, column.cell(row)),
           ),
         ),
       ),
