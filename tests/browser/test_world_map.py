@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import urllib.request
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.error import HTTPError
 
@@ -15,7 +16,7 @@ from servers import ROOT, post
 from browser.harness import TIMINGS, Screenshot
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page, Request
+    from playwright.sync_api import Page, Request, Response
 
 NETHERLANDS = """{ country(code: "NL") {
   missions { id name opened hostCountry { code }
@@ -232,38 +233,45 @@ def test_the_decade_chart_counts_the_posts_with_an_opening_date(
     assert decades[-1] == f"{max(years) // 10 * 10}s"
 
 
+def graphql_answer(operation: str) -> Callable[[Response], bool]:
+    """Whether a response answers a POST of this operation to /graphql."""
+
+    def answers(response: Response) -> bool:
+        request = response.request
+        if request.method != "POST" or not request.url.endswith("/graphql"):
+            return False
+        query: str = json.loads(request.post_data or "{}").get("query", "")
+        return query.startswith(f"query {operation}")
+
+    return answers
+
+
 def test_load_more_fetches_the_next_page_with_the_cursor(page: Page) -> None:
-    answers: list[dict[str, Any]] = []
-    sent: list[dict[str, Any]] = []
-
-    def record(request: Request) -> None:
-        if request.method == "POST" and request.url.endswith("/graphql"):
-            body = json.loads(request.post_data or "{}")
-            response = request.response()
-            if response and body.get("query", "").startswith(
-                ("query SearchView", "query SearchPage")
-            ):
-                sent.append(body["variables"])
-                answers.append(response.json())
-
-    page.on("requestfinished", record)
-    open_view(page, "/search?q=embassy")
+    with page.expect_response(graphql_answer("SearchView")) as first_answer:
+        open_view(page, "/search?q=embassy")
+    first_page = first_answer.value.json()["data"]["search"]
     results = page.locator("ol.found > li")
     assert results.count() == 25
-    first_page = answers[0]["data"]["search"]
     assert first_page["totalCount"] > 50
     assert page.locator(".more-line .count").inner_text() == (
         f"Showing 25 of {first_page['totalCount']} results."
     )
-    page.get_by_role("button", name="Load 25 more").click()
+    with page.expect_response(graphql_answer("SearchPage")) as next_answer:
+        page.get_by_role("button", name="Load 25 more").click()
+    sent = json.loads(next_answer.value.request.post_data or "{}")["variables"]
+    assert sent["after"] == first_page["pageInfo"]["endCursor"]
+    assert sent["text"] == "embassy"
     page.locator("ol.found > li").nth(49).wait_for()
-    assert sent[-1]["after"] == first_page["pageInfo"]["endCursor"]
-    assert sent[-1]["text"] == "embassy"
-    # The next page follows on from the first: no result twice, the focus on the first new one.
-    texts = results.all_inner_texts()
-    assert len(texts) == 50
+    assert results.count() == 50
+    # The next page follows on from the first, and the focus is on its first result.
+    next_page = next_answer.value.json()["data"]["search"]
+    ids = [node.get("id", node.get("code")) for node in first_page["nodes"] + next_page["nodes"]]
+    assert len(set(ids)) == 50
     assert page.evaluate(
         "document.activeElement.closest('li') === document.querySelectorAll('ol.found > li')[25]"
+    )
+    assert page.locator(".more-line .count").inner_text() == (
+        f"Showing 50 of {first_page['totalCount']} results."
     )
 
 
