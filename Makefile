@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ASSETS := server/static/graphiql
 MAP := server/static/map
 
-.PHONY: help run test check lint types fmt schema venv audit assets browser-test bench bench-world profile
+.PHONY: help run test check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -69,6 +69,12 @@ assets: ## install the pinned GraphiQL and map files (package-lock.json); copy t
 
 browser-test: $(STAMP) ## drive the explorer and GraphiQL in headless Chromium (/usr/bin/chromium; after make assets)
 	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser
+
+screenshots: $(STAMP) ## take the README's screenshots again (the NL and BE-MY views) into docs/screenshots
+	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser/test_world_map.py \
+	  -k "draws_one_point_per_post or pair_view_maps"
+	cp build/screenshots/country-netherlands.png build/screenshots/relation-belgium-malaysia.png \
+	   docs/screenshots/
 
 bench: $(STAMP) ## benchmark the API against the one-statement floor under wrk; writes bench/RESULTS.md
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))

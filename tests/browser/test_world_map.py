@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.request
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.error import HTTPError
 
 import pytest
-from servers import ROOT, post
+from servers import post
 
 from browser.harness import TIMINGS, Screenshot
 
@@ -25,8 +24,6 @@ NETHERLANDS = """{ country(code: "NL") {
 } }"""
 PEOPLE = """{ people(search: "Peter Stephen Lai") { nodes { id name } } }"""
 PAIR = """{ relation(between: ["BE", "MY"]) { missions { id } } }"""
-# The README shows these two views; `make browser-test` takes them again into build/screenshots.
-README_SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -78,9 +75,7 @@ def test_the_netherlands_view_draws_one_point_per_post_the_api_returns(
     # Those without coordinates are placed in their country, and marked so.
     placed = page.locator('.point[data-layer="abroad"][data-placed="country"]').count()
     assert 0 < placed < 309
-    path = screenshot("country-netherlands", of=page.locator("main"))
-    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, README_SCREENSHOTS / "country-netherlands.png")
+    screenshot("country-netherlands", of=page.locator("main"))  # shown in the README
     assert problems == []
 
 
@@ -331,7 +326,7 @@ def test_a_person_and_a_post_open_from_their_own_addresses(page: Page, world_url
 
 
 def test_the_pair_view_maps_the_two_countries_posts_in_each_other(
-    page: Page, world_url: str, problems: list[str]
+    page: Page, world_url: str, problems: list[str], screenshot: Screenshot
 ) -> None:
     relation = ask(world_url, PAIR)["relation"]
     open_map(page, "/relation/BE/MY")
@@ -340,10 +335,7 @@ def test_the_pair_view_maps_the_two_countries_posts_in_each_other(
     assert {"BE", "MY"} == set(
         page.locator(".country.pair").evaluate_all("shapes => shapes.map(s => s.dataset.code)")
     )
-    path = ROOT / "build" / "screenshots" / "relation-belgium-malaysia.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-    shutil.copyfile(path, README_SCREENSHOTS / "relation-belgium-malaysia.png")
+    screenshot("relation-belgium-malaysia")  # shown in the README
     assert problems == []
 
 
