@@ -3,10 +3,12 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# GraphiQL's files, copied from node_modules by `make assets`; the server serves them offline.
+# GraphiQL's files and the explorer's map, copied from node_modules by `make assets`; the
+# server serves them offline.
 ASSETS := server/static/graphiql
+MAP := server/static/map
 
-.PHONY: help run test check lint types fmt schema venv audit assets browser-test bench bench-world profile pgbouncer compose-config
+.PHONY: help run test check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile pgbouncer compose-config
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -20,11 +22,12 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) ## create .venv and install the project with its dev tools
 
 run: $(STAMP) ## serve the API on http://HOST:PORT/graphql (default 127.0.0.1:8000; seeds on first run)
-	@# GraphiQL's files come from npm once; without npm the server falls back to GraphiQL's CDN page.
-	@if [ ! -f $(ASSETS)/graphiql.min.js ]; then \
+	@# GraphiQL's files and the map come from npm once; without npm the server falls back to
+	@# GraphiQL's CDN page and the explorer shows its views without maps.
+	@if [ ! -f $(ASSETS)/graphiql.min.js ] || [ ! -f $(MAP)/countries-50m.json ]; then \
 	  if command -v npm >/dev/null; then \
-	    $(MAKE) --no-print-directory assets || echo "make assets failed: GraphiQL will load from a CDN"; \
-	  else echo "npm not found: GraphiQL will load from a CDN (run make assets where npm is)"; fi; \
+	    $(MAKE) --no-print-directory assets || echo "make assets failed: GraphiQL will load from a CDN, the explorer has no maps"; \
+	  else echo "npm not found: GraphiQL will load from a CDN, the explorer has no maps (run make assets where npm is)"; fi; \
 	fi
 	$(VENV)/bin/bilateral serve
 
@@ -50,8 +53,13 @@ schema: $(STAMP) ## write schema/schema.graphql from the code
 audit: $(STAMP) ## run the graphql-http audit (GraphQL over HTTP) against a served app
 	tests/http_audit/run.sh
 
-assets: ## install the pinned GraphiQL (package-lock.json) and copy its files into server/static/graphiql
+assets: ## install the pinned GraphiQL and map files (package-lock.json); copy them into server/static
 	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(MAP)
+	cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/countries-50m.json \
+	   node_modules/d3-array/dist/d3-array.min.js \
+	   node_modules/d3-geo/dist/d3-geo.min.js \
+	   node_modules/topojson-client/dist/topojson-client.min.js $(MAP)/
 	mkdir -p $(ASSETS)
 	cp node_modules/react/umd/react.production.min.js \
 	   node_modules/react-dom/umd/react-dom.production.min.js \
@@ -61,6 +69,12 @@ assets: ## install the pinned GraphiQL (package-lock.json) and copy its files in
 
 browser-test: $(STAMP) ## drive the explorer and GraphiQL in headless Chromium (/usr/bin/chromium; after make assets)
 	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser
+
+screenshots: $(STAMP) ## take the README's screenshots again (the NL and BE-MY views) into docs/screenshots
+	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser/test_world_map.py \
+	  -k "draws_one_point_per_post or pair_view_maps"
+	cp build/screenshots/country-netherlands.png build/screenshots/relation-belgium-malaysia.png \
+	   docs/screenshots/
 
 bench: $(STAMP) ## benchmark the API against the floor, then 2 processes on a replica (and a soak); writes bench/RESULTS.md
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))

@@ -24,3 +24,12 @@ def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def model_of(table: Table) -> type[Base]:
+    """The model mapped to a table: where a foreign key points, as a class."""
+    for mapper in Base.registry.mappers:
+        if mapper.local_table is table:
+            model: type[Base] = mapper.class_
+            return model
+    raise LookupError(f"no model is mapped to {table.name}")

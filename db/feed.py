@@ -30,15 +30,22 @@ class FellBehind(Exception):
     """A subscriber did not keep up with the feed and was cut off."""
 
 
-async def announce(session: AsyncSession, change_id: int) -> None:
-    """Announce a change when its transaction commits (PostgreSQL), or mark it for the writer to hand on."""
-    if session.get_bind().dialect.name == "postgresql":
+def heard_everywhere(session: AsyncSession) -> bool:
+    """Whether this database carries announcements to every process (PostgreSQL's NOTIFY)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+async def announce(session: AsyncSession, change_ids: Sequence[int]) -> None:
+    """Announce changes when their transaction commits (PostgreSQL), or mark them for the writer to hand on."""
+    if not change_ids:
+        return
+    if heard_everywhere(session):
         await session.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": CHANNEL, "payload": str(change_id)},
+            text("SELECT pg_notify(:channel, id::text) FROM unnest(CAST(:ids AS bigint[])) AS id"),
+            {"channel": CHANNEL, "ids": list(change_ids)},
         )
     else:
-        session.info.setdefault("announced", []).append(change_id)
+        session.info.setdefault("announced", []).extend(change_ids)
 
 
 class Subscriber:

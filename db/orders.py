@@ -68,3 +68,8 @@ def claims(claim: Any = models.MissionClaim) -> Order:
 def quotes_of_speaker(quote: Any = models.Quote) -> Order:
     """What a person is quoted as saying, by date."""
     return [quote.date, quote.id]
+
+
+def by_scheme(code: Any = models.CountryIdentifier) -> Order:
+    """A country's codes by scheme."""
+    return [code.scheme]

@@ -33,6 +33,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     select,
+    type_coerce,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
@@ -40,6 +41,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from db import models
+from db.pages import Key
 
 MAX_WORDS = 32
 _WEIGHTS = {"name": "A", "body": "B", "extra": "C"}
@@ -323,3 +325,22 @@ async def reindex(session: AsyncSession, kind: str, ids: list[int]) -> None:
     await session.execute(
         insert(search_index).from_select(_COLUMNS, documents.where(id_column.in_(ids)))
     )
+
+
+def search_words(text: str | None) -> SearchWords | None:
+    """The words of a search argument, matched as word starts; blank text means no search.
+
+    SearchTextError when the text cannot be searched for.
+    """
+    if text is None or not text.strip():
+        return None
+    return match_query(text, prefix=True)
+
+
+def search_page(words: SearchWords | None) -> tuple[Select[Any], list[Key]]:
+    """What `search` pages through: "kind:id" of each match, best first (no words: nothing)."""
+    ranked = matches(words or match_query("")).subquery()
+    ids = select(
+        (ranked.c.kind + literal(":") + type_coerce(ranked.c.ref_id, String)).label("key")
+    ).select_from(ranked)
+    return ids, [Key(ranked.c.score), Key(ranked.c.kind), Key(ranked.c.ref_id)]

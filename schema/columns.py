@@ -7,6 +7,7 @@ fill it from the row (`from_columns`) and the compiler reads the same column in 
 
 from __future__ import annotations
 
+import typing
 from typing import Any, TypeVar
 
 import strawberry
@@ -26,6 +27,17 @@ def column_of(field: StrawberryField) -> str | None:
     """The model attribute a field reads, if it is a column field."""
     found = field.metadata.get(_COLUMN)
     return str(found) if found is not None else None
+
+
+def row_model(cls: type) -> Any:
+    """The model whose row a Strawberry type holds as its Private `row` field, if it holds one."""
+    for klass in cls.__mro__:
+        # The declared annotation itself: evaluating every hint of the class would need
+        # the types its lazy fields name, which are not importable here.
+        hint = vars(klass).get("__annotations__", {}).get("row")
+        if hint is not None:
+            return typing.get_args(hint)[0]  # Private[M] is Annotated[M, private]
+    return None
 
 
 def from_columns(cls: type[T], source: object, /, **others: Any) -> T:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -13,15 +10,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
-from db import base64url
-from db.pages import CursorValue, Page, Window
+from db.pages import Page, Window
+from schema.cursors import decode_cursor, encode_cursor, page_size
 
 T = TypeVar("T")
 M = TypeVar("M")
-
-DEFAULT_PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-
 
 # The arguments every connection takes, declared once.
 FIRST = strawberry.argument(description="How many items to return, 0 to 100 (default 20).")
@@ -43,19 +36,6 @@ class PageArguments:
 
     def window(self, connection: str, key_count: int) -> Window:
         return page_window(connection, key_count, self.first, self.after, self.last, self.before)
-
-
-def page_size(first: int | None, argument: str = "first") -> int:
-    """The page size asked for, checked: an error outside 0 to 100, not a silent cap."""
-    if first is None:
-        return DEFAULT_PAGE_SIZE
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        code = "LIMIT_EXCEEDED" if first > MAX_PAGE_SIZE else "BAD_USER_INPUT"
-        raise GraphQLError(
-            f"Argument '{argument}' must be between 0 and {MAX_PAGE_SIZE}; got {first}.",
-            extensions={"code": code},
-        )
-    return first
 
 
 def page_window(
@@ -92,35 +72,6 @@ def nodes_from(
         return [build(row) for row in rows if row is not None]
 
     return load
-
-
-def encode_cursor(connection: str, key: Sequence[CursorValue]) -> str:
-    """An opaque cursor for the row with this sort key in this connection."""
-    raw = json.dumps([connection, *key], separators=(",", ":"), ensure_ascii=False)
-    return base64url.encode(raw)
-
-
-def decode_cursor(
-    connection: str, cursor: str | None, size: int, argument: str = "after"
-) -> tuple[CursorValue, ...] | None:
-    """The sort key a cursor stands for; a GraphQL error if it is not one of this connection's."""
-    if cursor is None:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode("ascii"))
-        values = json.loads(raw)
-    except (UnicodeError, binascii.Error, ValueError):
-        values = None
-    if (
-        isinstance(values, list)
-        and len(values) == size + 1
-        and values[0] == connection
-        and all(isinstance(value, str | int | float) or value is None for value in values[1:])
-    ):
-        return tuple(values[1:])
-    raise GraphQLError(
-        f"Argument '{argument}' is not a cursor of this connection: {cursor[:100]!r}."
-    )
 
 
 @strawberry.type(description="Where a page sits in a connection.")

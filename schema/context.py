@@ -43,6 +43,13 @@ class Context:
         if isinstance(position, int):
             self.position = max(position, self.position or 0)
 
+    def for_operation(self) -> Context:
+        """A context for one operation on a WebSocket: the connection's token and socket, fresh reads."""
+        context = Context(self.sessions, self.writer, self.authorization)
+        context.connection_params = self.connection_params
+        context.websocket = self.websocket
+        return context
+
     async def refresh(self) -> None:
         """After a write: later reads in this request start afresh and see it."""
         await self.reader.close()

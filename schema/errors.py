@@ -14,6 +14,12 @@ log = logging.getLogger("bilateral.errors")
 INTERNAL = "Internal server error"
 
 
+def timed_out(timeout: float, request_id: str) -> GraphQLError:
+    """The error of an operation stopped at the time limit."""
+    message = f"The request ran longer than the time limit of {timeout:g} s and was stopped."
+    return GraphQLError(message, extensions={"code": "TIMEOUT", "requestId": request_id})
+
+
 def is_expected(error: GraphQLError) -> bool:
     """True for errors about the request (syntax, validation, arguments, limits), which keep their message."""
     return error.original_error is None or isinstance(error.original_error, GraphQLError)

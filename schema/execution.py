@@ -32,17 +32,17 @@ from graphql.language import OperationType
 
 from db.statements import Statements
 from schema.compiled.plans import Plans, RawJSON
-from schema.errors import mask_unexpected
+from schema.errors import mask_unexpected, timed_out
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
 from schema.list_sizes import ListSizes
-from schema.validation import PartialDateLiteralRule
+from schema.validation import NulCharacterRule, PartialDateLiteralRule, nul_in_variables
 
 log = logging.getLogger("bilateral.execution")
 
 
 def validation_rules(limits: Limits) -> list[type[ASTValidationRule]]:
     """The rules every document is validated with, over HTTP and WebSocket alike."""
-    return [*specified_rules, PartialDateLiteralRule, *limit_rules(limits)]
+    return [*specified_rules, PartialDateLiteralRule, NulCharacterRule, *limit_rules(limits)]
 
 
 def coded(errors: list[GraphQLError], code: str) -> list[GraphQLError]:
@@ -98,7 +98,7 @@ class Operations:
         self.timeout = timeout
         self.cache_size = cache_size
         self._rules = validation_rules(limits)
-        self.sizes = ListSizes()  # the longest lists in the data, for the node estimate
+        self.sizes = ListSizes(schema)  # the longest lists in the data, for the node estimate
         self._check_nodes = node_check(schema, limits, self.sizes.of)
         self._prepared: OrderedDict[str, Prepared] = OrderedDict()
         self.plans = plans  # compiled execution; None runs every operation on the resolvers
@@ -208,17 +208,15 @@ class Operations:
         )
         if isinstance(coerced, list):  # a variable of the wrong type, missing, or malformed
             raise RequestError(coded(coerced, "BAD_USER_INPUT"))
-        estimate, too_big = self._check_nodes(document, operation, coerced.coerced)
+        if refused := nul_in_variables(coerced.coerced):
+            raise RequestError(refused)
+        estimate, too_big = self._check_nodes(document, operation, coerced)
         if too_big is not None:
             raise RequestError([too_big])
         return coerced, estimate
 
     def _timed_out(self, request_id: str) -> ExecutionResult:
-        message = (
-            f"The request ran longer than the time limit of {self.timeout:g} s and was stopped."
-        )
-        error = GraphQLError(message, extensions={"code": "TIMEOUT", "requestId": request_id})
-        return ExecutionResult(data=None, errors=[error])
+        return ExecutionResult(data=None, errors=[timed_out(self.timeout, request_id)])
 
     async def _resolve(
         self,

@@ -6,7 +6,7 @@ variable that sets it, so a client knows what to change and an operator what to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,22 +16,31 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
+    GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
-    IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     ValidationRule,
-    VariableNode,
     get_named_type,
     get_nullable_type,
 )
+from graphql.execution.collect_fields import (
+    FieldDetailsList,
+    FragmentDetails,
+    collect_fields,
+    collect_subfields,
+)
+from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import Lexer, Source, TokenKind
 
-from schema.connection import DEFAULT_PAGE_SIZE
+from schema.cursors import DEFAULT_PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -167,7 +176,7 @@ def estimate_nodes(
     schema: GraphQLSchema,
     document: DocumentNode,
     operation: OperationDefinitionNode,
-    variables: Mapping[str, Any],
+    variables: VariableValues,
     limits: Limits,
     list_size: ListSize | None = None,
 ) -> int:
@@ -176,71 +185,83 @@ def estimate_nodes(
     A connection counts its `first` or `last` (or the default page size); a plain list counts
     the longest list the field gives in the data (`list_size`), or the assumed list size
     for a field not measured; fields under a connection's `edges` and `nodes` are its items.
+    The fields are collected as the executor collects them (fragments, `@include` and
+    `@skip`, aliases); a field of a union or interface counts its costliest member.
     """
-    fragments = _fragments(document)
+    fragments = {
+        definition.name.value: FragmentDetails(definition)
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
 
-    def page(field: FieldNode) -> int:
-        for argument in field.arguments or ():
-            if argument.name.value not in ("first", "last"):
-                continue
-            value = argument.value
-            if isinstance(value, IntValueNode):
-                return int(value.value)
-            if isinstance(value, VariableNode):
-                given = variables.get(value.name.value)
-                if isinstance(given, int) and not isinstance(given, bool):
-                    return given
+    def page_size(field: GraphQLField, details: FieldDetailsList) -> int:
+        """The `first` or `last` a connection is asked for, or the default page size."""
+        try:
+            arguments = get_argument_values(field, details[0].node, variables)
+        except GraphQLError:  # the resolvers report it
+            return DEFAULT_PAGE_SIZE
+        for name in ("first", "last"):
+            if isinstance(arguments.get(name), int):
+                size: int = arguments[name]
+                return size
         return DEFAULT_PAGE_SIZE
 
-    def walk(selection_set: SelectionSetNode | None, parent: GraphQLNamedType, factor: int) -> int:
-        if selection_set is None:
-            return 0
+    def count(
+        grouped: Mapping[str, FieldDetailsList], parent: GraphQLObjectType, factor: int
+    ) -> int:
         total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                total += visit_field(selection, parent, factor)
-            elif isinstance(selection, InlineFragmentNode):
-                inner = parent
-                if selection.type_condition is not None:
-                    inner = schema.get_type(selection.type_condition.name.value) or parent
-                total += walk(selection.selection_set, inner, factor)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = fragments.get(selection.name.value)
-                if fragment is not None:
-                    inner = schema.get_type(fragment.type_condition.name.value) or parent
-                    total += walk(fragment.selection_set, inner, factor)
+        for details in grouped.values():
+            name = details[0].node.name.value
+            definition = parent.fields.get(name)
+            if definition is None:
+                continue  # __typename
+            type_: GraphQLOutputType = definition.type
+            named = get_named_type(type_)
+            in_connection = parent.name.endswith("Connection") and name in {"edges", "nodes"}
+            own = 0
+            if named.name.endswith("Connection"):
+                factor_here = factor * max(page_size(definition, details), 0)
+                own = factor_here
+            elif isinstance(get_nullable_type(type_), GraphQLList) and not in_connection:
+                measured = list_size(parent.name, name, limits.list_size) if list_size else None
+                factor_here = factor * (limits.list_size if measured is None else measured)
+                own = factor_here
+            else:
+                factor_here = factor
+            total += own + below(details, named, factor_here)
         return total
 
-    def visit_field(field: FieldNode, parent: GraphQLNamedType, factor: int) -> int:
-        fields = getattr(parent, "fields", None)
-        definition = fields.get(field.name.value) if fields else None
-        if definition is None:
-            return 0  # __typename, or a field validation has already rejected
-        type_: GraphQLOutputType = definition.type
-        named = get_named_type(type_)
-        in_connection = parent.name.endswith("Connection") and field.name.value in {
-            "edges",
-            "nodes",
-        }
-        if named.name.endswith("Connection"):
-            factor *= max(page(field), 0)
-            own = factor
-        elif isinstance(get_nullable_type(type_), GraphQLList) and not in_connection:
-            measured = (
-                list_size(parent.name, field.name.value, limits.list_size) if list_size else None
-            )
-            factor *= limits.list_size if measured is None else measured
-            own = factor
+    def below(details: FieldDetailsList, named: GraphQLNamedType, factor: int) -> int:
+        """The count under a field: of its object type, or of its costliest possible type."""
+        if isinstance(named, GraphQLObjectType):
+            members: Sequence[GraphQLObjectType] = [named]
+        elif isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
+            members = schema.get_possible_types(named)
         else:
-            own = 0
-        return own + walk(field.selection_set, named, factor)
+            return 0
+        return max(
+            (
+                count(
+                    collect_subfields(
+                        schema, fragments, variables, operation, member, details
+                    ).grouped_field_set,
+                    member,
+                    factor,
+                )
+                for member in members
+            ),
+            default=0,
+        )
 
     root = schema.get_root_type(operation.operation)
-    return 0 if root is None else walk(operation.selection_set, root, 1)
+    if root is None:
+        return 0
+    collected = collect_fields(schema, fragments, variables, root, operation)
+    return count(collected.grouped_field_set, root, 1)
 
 
 NodeCheck = Callable[
-    [DocumentNode, OperationDefinitionNode, Mapping[str, Any]], tuple[int, GraphQLError | None]
+    [DocumentNode, OperationDefinitionNode, VariableValues], tuple[int, GraphQLError | None]
 ]
 
 
@@ -251,7 +272,7 @@ def node_check(
     the estimate, and the error when it is over the limit."""
 
     def check(
-        document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
+        document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
     ) -> tuple[int, GraphQLError | None]:
         nodes = estimate_nodes(schema, document, operation, variables, limits, list_size)
         if nodes <= limits.max_nodes:

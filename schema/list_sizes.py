@@ -2,7 +2,7 @@
 
 A plain list (not a connection) has no `first`; rather than assume a length, the node
 estimate uses the longest list the field gives in the data: the largest group of the
-rows it lists, by the columns the compiler declares for it (schema.compiled.fields).
+rows it lists, by the columns its compiled form declares (schema.compiled.fields.Listed).
 The figures are read in one statement when the app starts, then in the background
 every half minute and soon after this process writes, so that no request waits for them.
 """
@@ -14,22 +14,35 @@ import contextlib
 import logging
 from typing import Any
 
+from graphql import GraphQLSchema, is_object_type
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from schema.compiled.fields import FIELDS, Listed
+from schema.compiled.compiler import handler_of
+from schema.compiled.fields import Listed
 
 MAX_AGE_SECONDS = 30.0
 
 log = logging.getLogger("bilateral.list_sizes")
 
 
-def _statement() -> Any:
+def listed_fields(schema: GraphQLSchema) -> dict[str, Listed]:
+    """Every list field whose compiled form says how its lists are grouped, by "Type.field"."""
+    found: dict[str, Listed] = {}
+    for type_ in schema.type_map.values():
+        if not is_object_type(type_) or type_.name.startswith("__"):
+            continue
+        for name, field in type_.fields.items():
+            handler = handler_of(field)
+            if isinstance(handler, Listed):
+                found[f"{type_.name}.{name}"] = handler
+    return found
+
+
+def _statement(listed: dict[str, Listed]) -> Any:
     """One row per grouping of every list field: its name and its largest group."""
     parts = []
-    for (type_name, field_name), handler in FIELDS.items():
-        if not isinstance(handler, Listed):
-            continue
+    for name, handler in listed.items():
         for columns in handler.groupings:
             table = columns[0].table
             groups = select(func.count().label("n")).select_from(table).group_by(*columns)
@@ -38,7 +51,7 @@ def _statement() -> Any:
             counted = groups.subquery()
             parts.append(
                 select(
-                    literal(f"{type_name}.{field_name}").label("field"),
+                    literal(name).label("field"),
                     func.coalesce(func.max(counted.c.n), 0).label("longest"),
                 ).select_from(counted)
             )
@@ -48,12 +61,13 @@ def _statement() -> Any:
 class ListSizes:
     """The longest list of each list field, kept fresh in the background."""
 
-    def __init__(self, max_age: float = MAX_AGE_SECONDS) -> None:
+    def __init__(self, schema: GraphQLSchema, max_age: float = MAX_AGE_SECONDS) -> None:
         self.max_age = max_age
+        self.listed = listed_fields(schema)
         self.longest: dict[str, int] = {
-            f"{type_name}.{field_name}": handler.fixed
-            for (type_name, field_name), handler in FIELDS.items()
-            if isinstance(handler, Listed) and handler.fixed is not None
+            name: handler.fixed
+            for name, handler in self.listed.items()
+            if handler.fixed is not None
         }
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -66,7 +80,7 @@ class ListSizes:
     async def read(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Read the figures now."""
         async with sessions() as session:
-            rows = (await session.execute(_statement())).all()
+            rows = (await session.execute(_statement(self.listed))).all()
         longest: dict[str, int] = {}
         for field, size in rows:
             longest[field] = longest.get(field, 0) + int(size)  # several groupings add up

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, Table, select
 from strawberry.dataloader import DataLoader
 
 from db import models, orders, pages, quality, queries, tenures
-from db.base import table_of
+from db.base import model_of, table_of
 from db.pages import Column, Page
 from db.partial_date import PartialDate
 from db.session import Reader
@@ -86,12 +86,6 @@ def _through(
     return batched(fetch, [])
 
 
-def _sources(reader: Reader, link: Table) -> DataLoader[int, list[models.Source]]:
-    """The sources of a kind of fact that may have several, through its link table."""
-    subject = f"{link.name.removesuffix('_source')}_id"
-    return _through(reader, models.Source, link, subject, "source_id", models.Source.id)
-
-
 @dataclass(frozen=True)
 class PageArgs:
     """The arguments one page of a nested connection is asked with."""
@@ -131,33 +125,25 @@ class Loaders:
 
     def __init__(self, reader: Reader) -> None:
         self.reader = reader
-        self.country = _by_id(reader, models.Country)
-        self.mission = _by_id(reader, models.Mission)
-        self.person = _by_id(reader, models.Person)
-        self.organization = _by_id(reader, models.Organization)
-        self.event = _by_id(reader, models.Event)
-        self.head_of_mission = _by_id(reader, models.HeadOfMission)
-        self.participation = _by_id(reader, models.Participation)
-        self.relation = _by_id(reader, models.Relation)
-        self.change = _by_id(reader, models.Change)
-        self.source = _by_id(reader, models.Source)
-        self.claim = _by_id(reader, models.MissionClaim)
+        self._made: dict[object, DataLoader[Any, Any]] = {}
+        self.country = self.row(models.Country)
+        self.mission = self.row(models.Mission)
+        self.person = self.row(models.Person)
+        self.organization = self.row(models.Organization)
+        self.event = self.row(models.Event)
+        self.head_of_mission = self.row(models.HeadOfMission)
+        self.participation = self.row(models.Participation)
+        self.relation = self.row(models.Relation)
+        self.change = self.row(models.Change)
+        self.claim = self.row(models.MissionClaim)
         self.issues_of_mission = self._issues("Mission")
         self.issues_of_head = self._issues("HeadOfMission")
         self.issues_of_event = self._issues("Event")
-        self.jurisdiction = _by_id(reader, models.Jurisdiction)
+        self.jurisdiction = self.row(models.Jurisdiction)
         self.country_by_code = self._country_by_code()
         self.country_name = self._country_name()
-        self.identifiers = _rows_by(
-            reader,
-            models.CountryIdentifier,
-            models.CountryIdentifier.country_id,
-            models.CountryIdentifier.scheme,
-        )
 
-        Mission, Head, Position = models.Mission, models.HeadOfMission, models.Position
-        Address, Accreditation = models.MissionAddress, models.Accreditation
-        Participation, Quote, Figure = models.Participation, models.Quote, models.Figure
+        Mission, Accreditation = models.Mission, models.Accreditation
         self.missions_by_country = _rows_by(
             reader, Mission, Mission.country_id, *orders.by_name(Mission)
         )
@@ -172,47 +158,12 @@ class Loaders:
             "mission_id",
             *orders.by_name(Mission),
         )
-        self.claims = _rows_by(
-            reader, models.MissionClaim, models.MissionClaim.mission_id, *orders.claims()
-        )
-        self.addresses = _rows_by(reader, Address, Address.mission_id, *orders.addresses(Address))
-        self.accreditations = _rows_by(
-            reader, Accreditation, Accreditation.mission_id, *orders.by_id(Accreditation)
-        )
-        self.heads = _rows_by(reader, Head, Head.mission_id, *orders.tenure(Head))
-        self.headships = _rows_by(reader, Head, Head.person_id, *orders.tenure(Head))
-        self.positions = _rows_by(reader, Position, Position.person_id, *orders.office(Position))
-        self.participants = _rows_by(
-            reader, Participation, Participation.event_id, *orders.by_id(Participation)
-        )
-        self.quotes_by_event = _rows_by(reader, Quote, Quote.event_id, *orders.by_id(Quote))
-        self.quotes_by_speaker = _rows_by(
-            reader, Quote, Quote.speaker_id, *orders.quotes_of_speaker(Quote)
-        )
-        self.figures = _rows_by(reader, Figure, Figure.event_id, *orders.by_id(Figure))
         self.missions_of_relation = self._missions_of_relation()
         self.head_on = _per_parent(self._on_date(tenures.head_on), None)
         self.address_on = _per_parent(self._on_date(tenures.address_on), None)
-        self.event_countries = _through(
-            reader,
-            models.Country,
-            models.event_country,
-            "event_id",
-            "country_id",
-            *orders.by_code(models.Country),
+        self.event_countries = self.linked(
+            models.event_country, "event_id", "country_id", orders.by_code
         )
-        self.organizations_of_relation = _through(
-            reader,
-            models.Organization,
-            models.relation_organization,
-            "relation_id",
-            "organization_id",
-            *orders.by_name(models.Organization),
-        )
-        self.sources_of_event = _sources(reader, models.event_source)
-        self.sources_of_mission = _sources(reader, models.mission_source)
-        self.sources_of_head = _sources(reader, models.head_of_mission_source)
-        self.sources_of_relation = _sources(reader, models.relation_source)
         self.relations_by_country = self._relations_by_country()
 
         empty = Page(ids=[], keys=[], has_next=False)
@@ -227,6 +178,37 @@ class Loaders:
         self.person_participation_counts = _per_parent(self._participation_counts("person"), 0)
         self.organization_participation_counts = _per_parent(
             self._participation_counts("organization"), 0
+        )
+
+    def _made_once(self, key: object, make: Callable[[], DataLoader[Any, Any]]) -> Any:
+        """The request's one loader for this key, made when first asked for."""
+        loader = self._made.get(key)
+        if loader is None:
+            loader = self._made[key] = make()
+        return loader
+
+    def row(self, model: type[M]) -> DataLoader[int, M | None]:
+        """Rows of a model by id."""
+        loader: DataLoader[int, M | None] = self._made_once(
+            model, lambda: _by_id(self.reader, model)
+        )
+        return loader
+
+    def rows_by(self, key: Any, order: Callable[[Any], orders.Order]) -> DataLoader[int, list[Any]]:
+        """Rows of the model of column `key`, grouped by its value, each group in `order`."""
+        model = key.class_
+        return self._made_once(  # type: ignore[no-any-return]
+            (key, order), lambda: _rows_by(self.reader, model, key, *order(model))
+        )
+
+    def linked(
+        self, link: Table, subject: str, target: str, order: Callable[[Any], orders.Order]
+    ) -> DataLoader[int, list[Any]]:
+        """Rows a link table joins to each key (`subject` names the key, `target` the row)."""
+        model = model_of(next(iter(link.c[target].foreign_keys)).column.table)
+        return self._made_once(  # type: ignore[no-any-return]
+            (link, subject, order),
+            lambda: _through(self.reader, model, link, subject, target, *order(model)),
         )
 
     def _issues(self, subject_type: str) -> DataLoader[int, list[quality.QualityIssue]]:

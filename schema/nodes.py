@@ -1,49 +1,42 @@
 """Fetching any Node by global ID, for `node`, `nodes` and search results."""
 
-from collections.abc import Callable, Sequence
-from typing import Any
+import functools
+from collections.abc import Sequence
 
 from graphql import GraphQLError
 
+from schema.columns import row_model
 from schema.context import Info
 from schema.ids import decode_id
-from schema.types.change import Change
-from schema.types.country import Country
-from schema.types.event import Event
-from schema.types.mission import HeadOfMission, Mission
-from schema.types.mission_facts import Claim
 from schema.types.node import Node
-from schema.types.organization import Organization
-from schema.types.person import Person
-from schema.types.relation import Relation
 
 MAX_IDS = 100
 
-# Each Node type by name: the loader that fetches its rows and the constructor from a row.
-_NODE_TYPES: dict[str, tuple[str, Callable[[Any], Node]]] = {
-    "Country": ("country", Country.from_row),
-    "Mission": ("mission", Mission.from_row),
-    "HeadOfMission": ("head_of_mission", HeadOfMission.from_row),
-    "Person": ("person", Person.from_row),
-    "Organization": ("organization", Organization.from_row),
-    "Event": ("event", Event.from_row),
-    "Relation": ("relation", Relation.from_row),
-    "Change": ("change", Change.from_row),
-    "Claim": ("claim", Claim.from_row),
-}
+
+@functools.cache
+def node_types() -> dict[str, type[Node]]:
+    """Every type that implements Node, by its GraphQL name (each holds its row's model)."""
+    found: dict[str, type[Node]] = {}
+    waiting = list(Node.__subclasses__())
+    while waiting:
+        cls = waiting.pop()
+        waiting.extend(cls.__subclasses__())
+        definition = getattr(cls, "__strawberry_definition__", None)
+        if definition is not None and row_model(cls) is not None:
+            found[definition.name] = cls
+    return found
 
 
 async def load_refs(info: Info, refs: Sequence[tuple[str, int]]) -> list[Node | None]:
     """The nodes named by (type name, row id) pairs, in order; None for each that is absent."""
     found: list[Node | None] = []
     for type_name, pk in refs:
-        entry = _NODE_TYPES.get(type_name)
-        if entry is None:
+        cls = node_types().get(type_name)
+        if cls is None:
             found.append(None)
             continue
-        loader_name, build = entry
-        row = await getattr(info.context.loaders, loader_name).load(pk)
-        found.append(None if row is None else build(row))
+        row = await info.context.loaders.row(row_model(cls)).load(pk)
+        found.append(None if row is None else cls.from_row(row))  # type: ignore[attr-defined]
     return found
 
 

@@ -6,12 +6,13 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import Select, String, literal, select, type_coerce
+from sqlalchemy import Select, select
 
-from db import models, pages, quality, queries
+from db import models, pages, quality, queries, search
 from db.countries import find_iso_country
 from db.pages import Key, Window
-from db.search import SEARCH_TYPES, SearchTextError, SearchWords, match_query, matches
+from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_page
+from schema.compiled import roots
 from schema.connection import (
     AFTER,
     BEFORE,
@@ -25,16 +26,16 @@ from schema.context import Info
 from schema.enums import CodeScheme, MissionKind, QualityIssueKind
 from schema.ids import decode_id
 from schema.nodes import load_node, load_nodes, load_refs
+from schema.relations import compiled_as
 from schema.types.change import TARGET_KINDS, Change, ChangeConnection
 from schema.types.country import Country
 from schema.types.event import (
     Event,
     EventConnection,
-    EventFilter,
-    EventOrder,
     event_criteria,
     is_descending,
 )
+from schema.types.lists import EventFilterArgument, EventOrderArgument
 from schema.types.mission import Mission
 from schema.types.node import Node
 from schema.types.organization import Organization
@@ -95,21 +96,10 @@ async def _connection(
     return kind(page=page, name=name, load_nodes=load, load_total=total)
 
 
-def search_page(words: SearchWords | None) -> tuple[Select[Any], list[Key]]:
-    """What `search` pages through: "kind:id" of each match, best first (no words: nothing)."""
-    ranked = matches(words or match_query("")).subquery()
-    ids = select(
-        (ranked.c.kind + literal(":") + type_coerce(ranked.c.ref_id, String)).label("key")
-    ).select_from(ranked)
-    return ids, [Key(ranked.c.score), Key(ranked.c.kind), Key(ranked.c.ref_id)]
-
-
 def search_words(text: str | None, argument: str) -> SearchWords | None:
-    """An FTS query for a `search` argument; blank text means no search."""
-    if text is None or not text.strip():
-        return None
+    """The words of a `search` argument; a GraphQL error when they cannot be searched for."""
     try:
-        return match_query(text, prefix=True)
+        return search.search_words(text)
     except SearchTextError as error:
         raise GraphQLError(f"Argument '{argument}' {error}.") from None
 
@@ -139,7 +129,8 @@ async def _country_pk(info: Info, code: str | None, argument: str) -> int | None
 )
 class Query:
     @strawberry.field(
-        description="The object with this global ID; null when no object has it (a deleted one, say)."
+        description="The object with this global ID; null when no object has it (a deleted one, say).",
+        metadata=compiled_as(roots.root_node),
     )
     async def node(
         self,
@@ -149,7 +140,8 @@ class Query:
         return await load_node(info, id, "id")
 
     @strawberry.field(
-        description="The objects with these global IDs, in the order given; null in place of each ID that names no object."
+        description="The objects with these global IDs, in the order given; null in place of each ID that names no object.",
+        metadata=compiled_as(roots.root_nodes),
     )
     async def nodes(
         self,
@@ -161,7 +153,8 @@ class Query:
         return await load_nodes(info, ids, "ids")
 
     @strawberry.field(
-        description="A country by its ISO 3166-1 alpha-2, alpha-3 or numeric code (any case) or its Wikidata ID; with `scheme`, by a code of that scheme. Null when no country has the code."
+        description="A country by its ISO 3166-1 alpha-2, alpha-3 or numeric code (any case) or its Wikidata ID; with `scheme`, by a code of that scheme. Null when no country has the code.",
+        metadata=compiled_as(roots.root_country),
     )
     async def country(
         self,
@@ -182,7 +175,8 @@ class Query:
         return None if row is None else Country.from_row(row)
 
     @strawberry.field(
-        description="Every country, by alpha-2 code, optionally only those matching a search."
+        description="Every country, by alpha-2 code, optionally only those matching a search.",
+        metadata=compiled_as(roots.root_countries),
     )
     async def countries(
         self,
@@ -211,7 +205,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Every post, by name, optionally of some kinds, senders and hosts only."
+        description="Every post, by name, optionally of some kinds, senders and hosts only.",
+        metadata=compiled_as(roots.root_missions),
     )
     async def missions(
         self,
@@ -250,7 +245,10 @@ class Query:
             MissionConnection,
         )
 
-    @strawberry.field(description="Every person, by name, optionally only those matching a search.")
+    @strawberry.field(
+        description="Every person, by name, optionally only those matching a search.",
+        metadata=compiled_as(roots.PEOPLE),
+    )
     async def people(
         self,
         info: Info,
@@ -281,7 +279,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Every organization, by name, optionally only those matching a search."
+        description="Every organization, by name, optionally only those matching a search.",
+        metadata=compiled_as(roots.ORGANIZATIONS),
     )
     async def organizations(
         self,
@@ -313,7 +312,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="Every event, oldest first unless ordered otherwise, optionally filtered."
+        description="Every event, oldest first unless ordered otherwise, optionally filtered.",
+        metadata=compiled_as(roots.root_events),
     )
     async def events(
         self,
@@ -322,16 +322,8 @@ class Query:
         after: Annotated[str | None, AFTER] = None,
         last: Annotated[int | None, LAST] = None,
         before: Annotated[str | None, BEFORE] = None,
-        filter: Annotated[
-            EventFilter | None,
-            strawberry.argument(description="Only the events that match this filter."),
-        ] = None,
-        order_by: Annotated[
-            EventOrder | None,
-            strawberry.argument(
-                description="The order of the events (default: by date, oldest first)."
-            ),
-        ] = None,
+        filter: EventFilterArgument = None,
+        order_by: EventOrderArgument = None,
     ) -> EventConnection:
         descending = is_descending(order_by)
         name = "events-desc" if descending else "events"
@@ -351,7 +343,8 @@ class Query:
         )
 
     @strawberry.field(
-        description="The relations of two countries, given by code in either order; null if none are recorded, or if no country has one of the codes."
+        description="The relations of two countries, given by code in either order; null if none are recorded, or if no country has one of the codes.",
+        metadata=compiled_as(roots.root_relation),
     )
     async def relation(
         self,
@@ -378,7 +371,8 @@ class Query:
         return None if found is None else Relation.from_row(found)
 
     @strawberry.field(
-        description="Full-text search over names, titles, summaries, quotes, cities and addresses, best match first."
+        description="Full-text search over names, titles, summaries, quotes, cities and addresses, best match first.",
+        metadata=compiled_as(roots.root_search),
     )
     async def search(
         self,

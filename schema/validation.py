@@ -1,9 +1,13 @@
-"""A validation rule that reports malformed PartialDate literals by argument name.
+"""Checks of the values a request gives, beyond graphql-core's own.
 
-graphql-core's own message for a bad scalar literal does not say which argument
-holds it; this rule does, down to the input field ("filter.from").
+Malformed PartialDate literals are reported by argument name: graphql-core's own
+message for a bad scalar literal does not say which argument holds it; this rule
+does, down to the input field ("filter.from"). Text holding the NUL character is
+refused, in the document and in the variables alike: no database here can store it
+(PostgreSQL refuses it in text), so it can match nothing and be written nowhere.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
@@ -64,3 +68,36 @@ class PartialDateLiteralRule(ValidationRule):
         self.report_error(
             GraphQLError(f"Argument '{path}' is not a valid PartialDate: {problem}.", value)
         )
+
+
+NUL = "\x00"
+NUL_MESSAGE = "Text must not contain the NUL character (U+0000)."
+
+
+class NulCharacterRule(ValidationRule):
+    """No string written in the document holds the NUL character."""
+
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+        if NUL in node.value:
+            self.report_error(
+                GraphQLError(NUL_MESSAGE, node, extensions={"code": "BAD_USER_INPUT"})
+            )
+
+
+def nul_in_variables(values: Mapping[str, Any]) -> list[GraphQLError]:
+    """An error for each variable whose value holds the NUL character anywhere in it."""
+
+    def holds(value: Any) -> bool:
+        if isinstance(value, str):
+            return NUL in value
+        if isinstance(value, Mapping):
+            return any(holds(item) for item in value.values())
+        if isinstance(value, list | tuple):
+            return any(holds(item) for item in value)
+        return False
+
+    return [
+        GraphQLError(f"Variable '${name}': {NUL_MESSAGE}", extensions={"code": "BAD_USER_INPUT"})
+        for name, value in values.items()
+        if holds(value)
+    ]

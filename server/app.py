@@ -113,7 +113,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
-            WebSocketRoute("/graphql", SubscriptionEndpoint(sessions, writer, settings.limits)),
+            WebSocketRoute(
+                "/graphql",
+                SubscriptionEndpoint(sessions, writer, settings.limits, settings.timeout_seconds),
+            ),
             *explorer_routes(),
             *docs_routes(),
         ],

@@ -1,4 +1,5 @@
-"""The browser side: the explorer page at / and GraphiQL served from the server's own files."""
+"""The browser side: the explorer page at / (and at each of its views' addresses), its map files,
+and GraphiQL, all served from the server's own files."""
 
 from __future__ import annotations
 
@@ -16,6 +17,19 @@ log = logging.getLogger("bilateral")
 EXPLORER_DIR = Path(__file__).resolve().parent.parent / "explorer"
 # Filled by `make assets` from the pinned npm packages; git-ignored.
 GRAPHIQL_DIR = Path(__file__).resolve().parent / "static" / "graphiql"
+# Natural Earth's countries and the scripts that draw them, also filled by `make assets`.
+MAP_DIR = Path(__file__).resolve().parent / "static" / "map"
+# The explorer's views, each at its own address so that it can be shared and bookmarked; the page
+# reads the address and shows the view. Anything else under / stays a 404.
+VIEW_PATHS = (
+    "/countries",
+    "/country/{code}",
+    "/relation/{first}/{second}",
+    "/person/{id}",
+    "/organization/{id}",
+    "/post/{id}",
+    "/search",
+)
 GRAPHIQL_FILES = (
     "react.production.min.js",
     "react-dom.production.min.js",
@@ -65,16 +79,21 @@ def graphiql_html(directory: Path = GRAPHIQL_DIR) -> str:
 
 
 async def explorer_index(_: Request) -> FileResponse:
-    """The explorer's single page."""
+    """The explorer's single page, at / and at the address of every view."""
     return FileResponse(EXPLORER_DIR / "index.html", media_type="text/html")
 
 
 def explorer_routes() -> list[BaseRoute]:
-    """Routes for the explorer at / and its files, and for GraphiQL's files."""
+    """Routes for the explorer at / and its views' addresses, its files and map, and GraphiQL's
+    files."""
     return [
         Route("/", explorer_index, methods=["GET"]),
+        *(Route(path, explorer_index, methods=["GET"]) for path in VIEW_PATHS),
         # check_dir=False: a missing folder answers 404s instead of stopping the app from starting
         # (without `make assets` there is no GraphiQL folder, and /graphql falls back to the CDN).
         Mount("/explorer", StaticFiles(directory=EXPLORER_DIR, check_dir=False)),
         Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL_DIR, check_dir=False)),
+        # Served with an ETag and Last-Modified, like the explorer's own files: a browser that
+        # has the map asks again with If-None-Match and gets a 304 while it is unchanged.
+        Mount("/static/map", StaticFiles(directory=MAP_DIR, check_dir=False)),
     ]

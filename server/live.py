@@ -19,10 +19,14 @@ class SubscriptionEndpoint(GraphQL[Context, None]):
     """Strawberry's WebSocket handling, with our Context; the token may come with connection_init."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], writer: Writer, limits: Limits
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        writer: Writer,
+        limits: Limits,
+        timeout: float,
     ) -> None:
         super().__init__(
-            websocket_schema(limits),  # held to the same limits and checks as HTTP
+            websocket_schema(limits, timeout),  # held to the same limits and checks as HTTP
             graphql_ide=None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -11,6 +12,7 @@ from typing import Any
 import differential
 import httpx
 import pytest
+import uvicorn
 from databases import Databases
 from sqlalchemy import event
 from starlette.applications import Starlette
@@ -49,6 +51,28 @@ async def started(settings: Settings) -> AsyncIterator[Starlette]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+
+
+@contextlib.asynccontextmanager
+async def listening(settings: Settings) -> AsyncIterator[str]:
+    """The real app for these settings on a real socket, in this process; yields its base URL.
+
+    For socket tests that change the app's code with monkeypatch, which a server process
+    would not see.
+    """
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    running = asyncio.create_task(server.serve())
+    while not server.started:
+        if running.done():
+            running.result()  # raises what stopped it
+        await asyncio.sleep(0.05)
+    [bound] = [s for listener in server.servers for s in listener.sockets]
+    try:
+        yield f"http://127.0.0.1:{bound.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await running
 
 
 def client_of(application: Starlette) -> httpx.AsyncClient:

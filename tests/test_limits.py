@@ -217,6 +217,30 @@ async def test_a_dry_run_reports_the_cost_without_running(client: httpx.AsyncCli
     assert too_big.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
 
 
+async def test_the_estimate_collects_fields_as_the_executor_does(client: httpx.AsyncClient) -> None:
+    async def estimate(query: str, **variables: object) -> int:
+        response = await client.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"X-Bilateral-Dry-Run": "true"},
+        )
+        found: int = response.json()["extensions"]["cost"]["estimatedNodes"]
+        return found
+
+    listed = "events(first: 50) { nodes { title participants { role } } }"
+    assert await estimate(f"{{ {listed} }}") == 50 + 50 * 5
+    # A field skipped by a variable costs nothing; one asked for twice under one key, once.
+    skipped = "query($on: Boolean!) { events(first: 50) @include(if: $on) { nodes { title } } }"
+    assert await estimate(skipped, on=False) == 0
+    assert await estimate(skipped, on=True) == 50
+    assert await estimate(f"{{ {listed} {listed} }}") == 50 + 50 * 5
+    # A page size from a variable, through a fragment.
+    fragment = """query($n: Int) { ...Page } fragment Page on Query { events(first: $n) {
+        nodes { title } } }"""
+    assert await estimate(fragment, n=7) == 7
+    assert await estimate(fragment) == 20  # the default page size
+
+
 async def test_a_write_that_makes_a_list_longer_counts_soon_after(
     app: Starlette, editor: GraphQL, data: GraphQL
 ) -> None:

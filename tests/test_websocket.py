@@ -1,31 +1,55 @@
 """Operations over WebSocket are held to the same limits and checks as over HTTP, on a real socket."""
 
 import asyncio
+import contextlib
+import gzip
 import json
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import websockets
+from conftest import listening
+from databases import ON_POSTGRESQL
+from releases import import_release, release_file
 from servers import post, serving
 from sockets import Subscriber, _create_event, _in_thread, _prepare
+
+from schema import loaders
+from schema.subscription import FELL_BEHIND
+from seed.load import WORLD
+from server.settings import Settings
 
 
 async def _operate(
     base: str, query: str, init: dict[str, Any] | None = None, **variables: Any
 ) -> list[dict[str, Any]]:
     """Run one operation over a new socket: the messages that answer it, up to its end."""
+    async with _connected(base, init) as socket:
+        return await _ask(socket, "1", query, **variables)
+
+
+@contextlib.asynccontextmanager
+async def _connected(base: str, init: dict[str, Any] | None = None) -> AsyncIterator[Any]:
+    """A socket that has said connection_init and heard connection_ack."""
     url = base.replace("http://", "ws://") + "/graphql"
     async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:  # type: ignore[list-item]
         await socket.send(json.dumps({"type": "connection_init", "payload": init or {}}))
         assert json.loads(await socket.recv())["type"] == "connection_ack"
-        payload = {"query": query, "variables": variables}
-        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
-        messages = []
-        while True:
-            message = json.loads(await asyncio.wait_for(socket.recv(), 10))
-            messages.append(message)
-            if message["type"] in ("complete", "error"):
-                return messages
+        yield socket
+
+
+async def _ask(socket: Any, operation: str, query: str, **variables: Any) -> list[dict[str, Any]]:
+    """Run one operation on an open socket: the messages that answer it, up to its end."""
+    payload = {"query": query, "variables": variables}
+    await socket.send(json.dumps({"id": operation, "type": "subscribe", "payload": payload}))
+    messages = []
+    while True:
+        message = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        messages.append(message)
+        if message["type"] in ("complete", "error"):
+            return messages
 
 
 DEEP = """subscription { eventAdded { countries { relations { countries { relations {
@@ -87,3 +111,84 @@ async def test_changed_delivers_the_changes_of_one_object(
             message = await subscriber.next(timeout=5)
             assert message["payload"]["data"]["changed"]["action"] == "updateEvent"
             assert message["payload"]["data"]["changed"]["after"]["title"] == "Renamed"
+
+
+async def test_each_operation_on_a_socket_reads_the_data_afresh(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    token = await asyncio.to_thread(_prepare, database_url, monkeypatch, capsys)
+    with serving(database_url) as base:
+        found: Any = await _in_thread(post, base, "{ events(first: 1) { nodes { id } } }")
+        event = found["data"]["events"]["nodes"][0]["id"]
+        query = "query($id: ID!) { node(id: $id) { ... on Event { title } } }"
+        rename = 'mutation($id: ID!) { updateEvent(input: {id: $id, title: "Renamed"}) { userErrors { code } } }'
+        async with _connected(base) as socket:
+            before, _ = await _ask(socket, "1", query, id=event)
+            assert before["payload"]["data"]["node"]["title"] != "Renamed"
+            await asyncio.to_thread(post, base, rename, token, id=event)
+            after, _ = await _ask(socket, "2", query, id=event)
+            assert after["payload"]["data"]["node"]["title"] == "Renamed"
+
+
+async def test_a_slow_operation_over_the_socket_stops_at_the_time_limit(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = loaders.Loaders._relations_by_country
+
+    def slowed(self: loaders.Loaders) -> Any:
+        loader = original(self)
+        fetch = loader.load_fn
+
+        async def slow(keys: Any) -> Any:
+            await asyncio.sleep(5)
+            return await fetch(keys)
+
+        loader.load_fn = slow
+        return loader
+
+    monkeypatch.setattr(loaders.Loaders, "_relations_by_country", slowed)
+    settings = Settings(database_url=database_url, seed_world=False, timeout_seconds=0.2)
+    async with listening(settings) as base:
+        query = '{ country(code: "BE") { relations { established } } }'
+        stopped, done = await _operate(base, query)
+        assert stopped["type"] == "next"
+        assert stopped["payload"]["data"] is None
+        [error] = stopped["payload"]["errors"]
+        assert error["extensions"]["code"] == "TIMEOUT"
+        assert "0.2 s" in error["message"]
+        assert done["type"] == "complete"
+        # A subscription outlives the limit: it is still there, waiting for events.
+        async with Subscriber(base, "subscription { eventAdded { title } }") as subscriber:
+            with pytest.raises(TimeoutError):
+                await subscriber.next(timeout=0.5)
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="an import from another process reaches a server on PostgreSQL only"
+)
+async def test_a_subscriber_that_falls_behind_is_cut_off(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    await asyncio.to_thread(_prepare, database_url, monkeypatch, capsys)
+    # 300 new posts in one transaction: 300 changes announced at its commit, more than a
+    # subscriber's queue holds (100), all at once.
+    rows = gzip.decompress(WORLD.read_bytes()).decode("utf-8").split("\n")[1:301]
+    release = release_file(tmp_path, rows)
+    with serving(database_url) as base:
+        async with Subscriber(base, "subscription { changed { action } }") as subscriber:
+            code = await asyncio.to_thread(import_release, database_url, monkeypatch, release)
+            assert code == 0
+            delivered = 0
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    message = await subscriber.next(timeout=10)
+                    assert (
+                        message["payload"]["data"]["changed"]["action"] == "importWikidataMissions"
+                    )
+                    delivered += 1
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code == FELL_BEHIND
+            assert delivered < 300

@@ -147,7 +147,7 @@ class Edit:
         )
         self.session.add(change)
         await self.session.flush()
-        await announce(self.session, change.id)
+        await announce(self.session, [change.id])
 
 
 def _same(column: Any, value: str | None) -> Any:

@@ -1,12 +1,9 @@
 // Building DOM elements in one call, so that views read as the markup they make.
 
-/**
- * A new element: h("a", { href: "#/" }, "Home").
- * Attributes named on… become event listeners; `style` takes an object of properties
- * (custom properties such as --at included); null, undefined and false are left out.
- */
-export function h(tag, attributes = {}, ...children) {
-  const element = document.createElement(tag);
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** Set an element's attributes and append its children; see h(). */
+function fill(element, attributes, children) {
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) {
       continue;
@@ -27,6 +24,20 @@ export function h(tag, attributes = {}, ...children) {
       .filter((child) => child !== null && child !== undefined && child !== false),
   );
   return element;
+}
+
+/**
+ * A new element: h("a", { href: "/" }, "Home").
+ * Attributes named on… become event listeners; `style` takes an object of properties
+ * (custom properties such as --at included); null, undefined and false are left out.
+ */
+export function h(tag, attributes = {}, ...children) {
+  return fill(document.createElement(tag), attributes, children);
+}
+
+/** A new SVG element, as h() makes HTML ones: svg("path", { d: "M0,0h4" }). */
+export function svg(tag, attributes = {}, ...children) {
+  return fill(document.createElementNS(SVG_NS, tag), attributes, children);
 }
 
 /** A list of items, or nothing when there are none. */

@@ -100,6 +100,27 @@ function eventBody(event) {
   );
 }
 
+/** One event of a list, a disclosure; `role` is the part the view's subject played in it. */
+export function eventItem(event, role = null) {
+  return h(
+    "li",
+    {},
+    h(
+      "details",
+      { id: eventAnchor(event.id), "data-kind": event.kind },
+      h(
+        "summary",
+        {},
+        h("time", { datetime: event.date }, when(event)),
+        h("span", { class: "kind", "data-kind": event.kind }, EVENT_KINDS[event.kind]),
+        h("span", { class: "title" }, event.title),
+        role ? h("span", { class: "role" }, `as ${role}`) : null,
+      ),
+      eventBody(event),
+    ),
+  );
+}
+
 /**
  * Events, oldest first, each a disclosure. `roleOf(event)` may name the part the
  * view's subject played in it.
@@ -108,27 +129,15 @@ export function eventList(events, roleOf = () => null) {
   return h(
     "ol",
     { class: "events" },
-    events.map((event) => {
-      const role = roleOf(event);
-      return h(
-        "li",
-        {},
-        h(
-          "details",
-          { id: eventAnchor(event.id), "data-kind": event.kind },
-          h(
-            "summary",
-            {},
-            h("time", { datetime: event.date }, when(event)),
-            h("span", { class: "kind", "data-kind": event.kind }, EVENT_KINDS[event.kind]),
-            h("span", { class: "title" }, event.title),
-            role ? h("span", { class: "role" }, `as ${role}`) : null,
-          ),
-          eventBody(event),
-        ),
-      );
-    }),
+    events.map((event) => eventItem(event, roleOf(event))),
   );
+}
+
+/** Add a page of events to a list made by eventList(); returns the first new one's summary. */
+export function addEvents(list, events, roleOf = () => null) {
+  const items = events.map((event) => eventItem(event, roleOf(event)));
+  list.append(...items);
+  return items[0]?.querySelector("summary") ?? null;
 }
 
 /** Open an event of the list, bring it into view and put the keyboard focus on it. */

@@ -16,7 +16,45 @@ export const MISSION_KINDS = {
   CONSULATE: "Consulate",
   HONORARY_CONSULATE: "Honorary consulate",
   PERMANENT_MISSION: "Permanent mission",
+  APOSTOLIC_NUNCIATURE: "Apostolic nunciature",
+  APOSTOLIC_DELEGATION: "Apostolic delegation",
+  ASSISTANT_HIGH_COMMISSION: "Assistant high commission",
+  CONSULAR_AGENCY: "Consular agency",
+  REPRESENTATIVE_OFFICE: "Representative office",
+  DE_FACTO_CONSULATE: "De facto consulate",
+  LIAISON_OFFICE: "Liaison office",
+  INTERESTS_SECTION: "Interests section",
+  TRADE_OFFICE: "Trade office",
+  DIPLOMATIC_MISSION: "Diplomatic post",
 };
+
+/**
+ * How a post is marked on a map, by the work it does: an embassy or its like (a circle), a
+ * consulate or its like (a square), an honorary consulate (a triangle), anything else (a cross).
+ */
+export const MARKS = {
+  embassy: "Embassy, high commission or the like",
+  consulate: "Consulate or the like",
+  honorary: "Honorary consulate",
+  other: "Other post",
+};
+
+const MARK_OF_KIND = {
+  EMBASSY: "embassy",
+  HIGH_COMMISSION: "embassy",
+  PERMANENT_MISSION: "embassy",
+  APOSTOLIC_NUNCIATURE: "embassy",
+  REPRESENTATIVE_OFFICE: "embassy",
+  CONSULATE_GENERAL: "consulate",
+  CONSULATE: "consulate",
+  ASSISTANT_HIGH_COMMISSION: "consulate",
+  CONSULAR_AGENCY: "consulate",
+  DE_FACTO_CONSULATE: "consulate",
+  HONORARY_CONSULATE: "honorary",
+};
+
+/** The mark of a post's kind, one of MARKS' keys. */
+export const markOf = (kind) => MARK_OF_KIND[kind] ?? "other";
 
 export const ORGANIZATION_KINDS = {
   GOVERNMENT_BODY: "Government body",

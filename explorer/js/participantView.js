@@ -1,12 +1,15 @@
 // The views of a person and of an organization: everything they took part in, on a timeline.
 
+import { request } from "./api.js";
 import { chart, eventLanes, groupHeading, lane, makeScale } from "./chart.js";
 import { formatDate, formatSpan } from "./dates.js";
 import { h, listOf } from "./elements.js";
-import { eventList, openEvent } from "./events.js";
+import { addEvents, eventList, openEvent } from "./events.js";
 import { ORGANIZATION_KINDS } from "./kinds.js";
-import { ORGANIZATION_VIEW, PERSON_VIEW } from "./queries.js";
-import { postRelationRoute, tenureBar, tenureText } from "./posts.js";
+import { postLink } from "./links.js";
+import { moreControl } from "./more.js";
+import { ORGANIZATION_VIEW, PARTICIPATION_PAGE, PERSON_VIEW } from "./queries.js";
+import { tenureBar, tenureText } from "./posts.js";
 
 function notFound(kind) {
   const title = `No such ${kind}`;
@@ -22,19 +25,29 @@ function notFound(kind) {
 }
 
 /** The timeline and list of what a participant took part in, with extra lanes under the events. */
-function participations(name, connection, extraLanes = () => [], extraDates = []) {
+function participations(name, connection, variables, extraLanes = () => [], extraDates = []) {
   const entries = connection.nodes;
   const events = entries.map((entry) => entry.event);
   const roles = new Map(entries.map((entry) => [entry.event.id, entry.role]));
+  const roleOf = (event) => roles.get(event.id);
   const scale = makeScale([...events.map((event) => event.date), ...extraDates]);
-  const shown =
-    entries.length < connection.totalCount
-      ? h(
-          "p",
-          { class: "notice" },
-          `Showing the first ${entries.length} of ${connection.totalCount}.`,
-        )
-      : null;
+  const list = events.length ? eventList(events, roleOf) : null;
+  const more = moreControl({
+    connection,
+    noun: "events",
+    fetchPage: async (after) =>
+      (await request(PARTICIPATION_PAGE, { ...variables, after })).node.participations,
+    addPage: (nodes) => {
+      for (const entry of nodes) {
+        roles.set(entry.event.id, entry.role);
+      }
+      return addEvents(
+        list,
+        nodes.map((entry) => entry.event),
+        roleOf,
+      );
+    },
+  });
   const lanes = [eventLanes(scale, events, openEvent), extraLanes(scale)].flat();
   return [
     lanes.length
@@ -45,10 +58,8 @@ function participations(name, connection, extraLanes = () => [], extraDates = []
       {},
       `Took part in ${connection.totalCount} event${connection.totalCount === 1 ? "" : "s"}`,
     ),
-    shown,
-    events.length
-      ? eventList(events, (event) => roles.get(event.id))
-      : h("p", { class: "none" }, "No participation is recorded."),
+    list ?? h("p", { class: "none" }, "No participation is recorded."),
+    more,
   ];
 }
 
@@ -60,7 +71,7 @@ function positionText(position) {
   return position.inOfficeOn ? `in office on ${formatDate(position.inOfficeOn)}` : "dates unknown";
 }
 
-function renderPerson(data) {
+function renderPerson(data, _route, { variables }) {
   const person = data.node;
   if (person?.__typename !== "Person") {
     return notFound("person");
@@ -102,7 +113,7 @@ function renderPerson(data) {
       ? [
           h("h3", {}, "Posts headed"),
           listOf(person.headships, (headship) => [
-            h("a", { href: postRelationRoute(headship.mission) }, headship.mission.name),
+            postLink(headship.mission),
             h("span", { class: "role" }, headship.title),
             h("span", { class: "when" }, tenureText(headship)),
           ]),
@@ -111,6 +122,7 @@ function renderPerson(data) {
     participations(
       person.name,
       person.participations,
+      variables,
       headshipLanes,
       person.headships.map((headship) => headship.start ?? headship.inOfficeOn),
     ),
@@ -118,7 +130,7 @@ function renderPerson(data) {
   return { title: person.name, element };
 }
 
-function renderOrganization(data) {
+function renderOrganization(data, _route, { variables }) {
   const organization = data.node;
   if (organization?.__typename !== "Organization") {
     return notFound("organization");
@@ -139,7 +151,7 @@ function renderOrganization(data) {
       h("h2", { tabindex: "-1" }, organization.name),
       h("p", { class: "lede" }, facts.join(" · ")),
     ),
-    participations(organization.name, organization.participations, () => [], [
+    participations(organization.name, organization.participations, variables, () => [], [
       organization.founded,
     ]),
   );

@@ -1,23 +1,9 @@
 // The two country pickers. They work at once with the chosen pair, then fill with every
 // country, page by page (the API gives at most 100 a page).
 
-import { request } from "./api.js";
+import { allCountries } from "./countries.js";
 import { h } from "./elements.js";
 import { language } from "./language.js";
-import { COUNTRY_PAGE } from "./queries.js";
-
-async function loadCountries() {
-  const countries = [];
-  const lang = language();
-  let after = null;
-  do {
-    const { countries: page } = await request(COUNTRY_PAGE, lang ? { after, lang } : { after });
-    countries.push(...page.nodes);
-    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-  } while (after);
-  const collation = (lang ?? "en").replace("_", "-").split("@")[0];
-  return countries.sort((a, b) => a.name.localeCompare(b.name, collation));
-}
 
 function fill(select, countries, chosen) {
   select.replaceChildren(
@@ -58,7 +44,7 @@ export function setUpPicker(form, choose) {
     choose(second.value, first.value);
   });
   const reload = () =>
-    loadCountries()
+    allCountries(language())
       .then((countries) => {
         known = countries;
         const [a, b] = [first.value, second.value];

@@ -4,7 +4,7 @@ import { bar, groupHeading, lane } from "./chart.js";
 import { formatDate, formatSpan } from "./dates.js";
 import { h, listOf } from "./elements.js";
 import { MISSION_KINDS } from "./kinds.js";
-import { nameOf, personLink, relationRoute } from "./links.js";
+import { nameOf, personLink, postLink } from "./links.js";
 
 /**
  * How a tenure ends, as the API tells it: an end date is known; `ongoing` says it goes on;
@@ -152,7 +152,7 @@ export function postCard(mission) {
   return h(
     "article",
     { class: "card post", id: `post-${mission.id}` },
-    h("h4", {}, mission.name),
+    h("h4", {}, postLink(mission)),
     h("p", { class: "meta" }, facts.join(" · ")),
     h("h5", {}, "Heads"),
     heads ?? h("p", { class: "none" }, "No head is known."),
@@ -168,7 +168,3 @@ export function postCard(mission) {
       : null,
   );
 }
-
-/** Where a post belongs: the relation of the country keeping it and its host. */
-export const postRelationRoute = (mission) =>
-  relationRoute(mission.country.code, mission.hostCountry.code);

@@ -1,13 +1,16 @@
 // The view of two countries: the timeline of their relations and the posts each keeps in the other.
 
+import { request } from "./api.js";
 import { chart, eventLanes, makeScale } from "./chart.js";
 import { formatDate } from "./dates.js";
 import { h, listOf } from "./elements.js";
-import { eventList, openEvent, sourceList } from "./events.js";
+import { addEvents, eventList, openEvent, sourceList } from "./events.js";
 import { ORGANIZATION_KINDS } from "./kinds.js";
-import { organizationLink } from "./links.js";
+import { countryLink, countryRoute, organizationLink, relationRoute } from "./links.js";
+import { worldMap } from "./map.js";
+import { moreControl } from "./more.js";
 import { postCard, postLanes } from "./posts.js";
-import { RELATION_VIEW } from "./queries.js";
+import { RELATION_EVENTS, RELATION_VIEW } from "./queries.js";
 
 function legend() {
   return h(
@@ -31,7 +34,29 @@ function summaryLine(relation, events) {
   return parts.join(" · ");
 }
 
-function render(data, route) {
+/** The two countries' posts in each other on a world map, both countries shaded. */
+function pairMap(first, second, missions) {
+  return worldMap({
+    label: `A world map of the posts ${first.name} and ${second.name} keep in each other`,
+    shade: new Map([
+      [first.code, "pair"],
+      [second.code, "pair"],
+    ]),
+    points: missions.map((mission) => ({
+      ...mission,
+      layer: mission.country.code === first.code ? "abroad" : "hosted",
+      country: mission.hostCountry.code,
+      countryName: mission.hostCountry.name,
+    })),
+    countryHref: (code) =>
+      code === first.code || code === second.code
+        ? countryRoute(code)
+        : relationRoute(first.code, code),
+    focus: [first.code, second.code],
+  });
+}
+
+function render(data, route, { variables }) {
   const first = data.first ?? { code: route.first, name: route.first };
   const second = data.second ?? { code: route.second, name: route.second };
   const title = `${first.name} – ${second.name}`;
@@ -80,14 +105,14 @@ function render(data, route) {
     [first, second],
     [second, first],
   ];
-  const shown =
-    events.nodes.length < events.totalCount
-      ? h(
-          "p",
-          { class: "notice" },
-          `Showing the first ${events.nodes.length} of ${events.totalCount} events.`,
-        )
-      : null;
+  const list = events.nodes.length ? eventList(events.nodes) : null;
+  const more = moreControl({
+    connection: events,
+    noun: "events",
+    fetchPage: async (after) =>
+      (await request(RELATION_EVENTS, { ...variables, after })).relation.events,
+    addPage: (nodes) => addEvents(list, nodes),
+  });
   const element = h(
     "section",
     { class: "relation" },
@@ -96,20 +121,42 @@ function render(data, route) {
       { class: "view-head" },
       heading,
       h("p", { class: "lede" }, summaryLine(relation, events)),
+      h(
+        "p",
+        { class: "country-links" },
+        "Each country's network: ",
+        countryLink(first),
+        " · ",
+        countryLink(second),
+      ),
     ),
     h("h3", {}, "Timeline"),
     chart(
       scale,
-      `Events between ${first.name} and ${second.name} by kind, and the posts each keeps in the other, by year.`,
+      `Events between ${first.name} and ${second.name} by kind, and the posts each keeps ` +
+        "in the other, by year.",
       eventLanes(scale, events.nodes, openEvent),
       postLanes(scale, relation.missions, pairs),
     ),
     relation.missions.length ? legend() : null,
+    relation.missions.length
+      ? [
+          h("h3", {}, "Map of their posts in each other"),
+          pairMap(first, second, relation.missions),
+          h(
+            "p",
+            { class: "map-key" },
+            h("span", { class: "swatch layer-abroad" }),
+            `Posts of ${first.name}`,
+            " ",
+            h("span", { class: "swatch layer-hosted" }),
+            `Posts of ${second.name}`,
+          ),
+        ]
+      : null,
     h("h3", {}, "Events"),
-    shown,
-    events.nodes.length
-      ? eventList(events.nodes)
-      : h("p", { class: "none" }, "No events are recorded."),
+    list ?? h("p", { class: "none" }, "No events are recorded."),
+    more,
     pairs.map(([keeper, host]) => {
       const kept = relation.missions.filter((mission) => mission.country.code === keeper.code);
       return kept.length

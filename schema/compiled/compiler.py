@@ -15,7 +15,7 @@ which remain the reference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,9 +42,10 @@ from sqlalchemy.orm import aliased
 
 from db import models, orders, pages, queries
 from db.pages import Key
-from schema.columns import column_of
+from schema.columns import column_of, row_model
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql
-from schema.connection import decode_cursor, page_size
+from schema.criteria import event_criteria
+from schema.cursors import decode_cursor, page_size
 
 Details = list[FieldDetails]
 
@@ -53,6 +54,34 @@ Details = list[FieldDetails]
 # a root field handler has no parent row.
 Handler = Callable[["Build", Any, Details, dict[str, Any], GraphQLType], Expr]
 RootHandler = Callable[["Build", Details, dict[str, Any], GraphQLType], Expr]
+
+
+# The metadata key under which a Strawberry field names its compiled form (schema.relations).
+COMPILED = "bilateral.compiled"
+
+
+def handler_of(field: GraphQLField) -> Any:
+    """The compiled form a field declares, if any (a Handler, or a RootHandler on Query)."""
+    definition = field.extensions.get("strawberry-definition")
+    return None if definition is None else definition.metadata.get(COMPILED)
+
+
+# The fields the compiler leaves to the resolvers, and why. An operation that asks for one
+# runs on the resolvers; every other field of the graph that Query reaches is compiled
+# (tests/test_schema.py checks that each is a column, declares its compiled form, or is here).
+RESOLVER_ONLY = {
+    # The change log: snapshots kept as JSON, shaped in Python (time zones, global IDs).
+    "Query.changes": "the change log",
+    # Data-quality issues: found by the checks in db.quality, several statements each.
+    "Query.qualityIssues": "data-quality issues",
+    "Query.qualityIssueCounts": "data-quality issues",
+    "Mission.qualityIssues": "data-quality issues",
+    "HeadOfMission.qualityIssues": "data-quality issues",
+    "Event.qualityIssues": "data-quality issues",
+    # Succession: rules over all of a post's tenures, in db.succession.
+    "HeadOfMission.predecessor": "succession between tenures",
+    "HeadOfMission.successor": "succession between tenures",
+}
 
 
 class Uncovered(Exception):
@@ -74,26 +103,33 @@ class ConnectionSpec:
     exact_cursors: bool = True
 
 
+def node_models(schema: GraphQLSchema) -> dict[str, Any]:
+    """The model of each type whose `id` is a global ID: the types that implement Node."""
+    found: dict[str, Any] = {}
+    for type_ in schema.type_map.values():
+        if is_object_type(type_) and any(i.name == "Node" for i in type_.interfaces):
+            definition = type_.extensions.get("strawberry-definition")
+            model = None if definition is None else row_model(definition.origin)
+            if model is not None:
+                found[type_.name] = model
+    return found
+
+
 class Compiler:
     """Compiles the operations of one schema for one database dialect.
 
-    `fields` builds the fields of object types, by (type, field); `roots` those of
-    Query; `nodes` names the model of each type whose `id` is a global ID.
+    Fields name their compiled form themselves (`handler_of`: a Handler, or a RootHandler
+    on Query), or are columns (schema.columns).
     """
 
     def __init__(
         self,
         schema: GraphQLSchema,
         json: JsonSql,
-        fields: Mapping[tuple[str, str], Handler],
-        roots: Mapping[str, RootHandler],
-        nodes: Mapping[str, Any],
     ) -> None:
         self.schema = schema
         self.json = json
-        self.fields = fields
-        self.roots = roots
-        self.nodes = nodes
+        self.nodes = node_models(schema)  # the model of each type whose `id` is a global ID
 
     def compile(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
@@ -116,8 +152,6 @@ class Build:
             raise Uncovered("only queries are compiled")
         self.schema = compiler.schema
         self.json = compiler.json
-        self.fields = compiler.fields
-        self.roots = compiler.roots
         self.nodes = compiler.nodes
         self.operation = operation
         self.variables = variables
@@ -146,10 +180,10 @@ class Build:
                 continue
             if name.startswith("__"):
                 raise Uncovered("introspection")
-            handler = self.roots.get(name)
-            if handler is None:
-                raise Uncovered(f"Query.{name}")
             field = root.fields[name]
+            handler = handler_of(field)
+            if handler is None:
+                raise Uncovered(RESOLVER_ONLY.get(f"Query.{name}", f"Query.{name}"))
             pairs.append((key, handler(self, details, self.arguments(field, details), field.type)))
         return select(self.json.text(self.object(pairs)))
 
@@ -175,23 +209,35 @@ class Build:
             raise Uncovered("@defer")
         return collected.grouped_field_set
 
-    def document(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:
-        """The JSON object of one row of a type, with the fields the selection asks for."""
+    def built(
+        self,
+        type_: GraphQLObjectType,
+        details: Details,
+        value: Callable[[str, Details], Expr],
+    ) -> Expr:
+        """The JSON object of a type for a selection: `__typename` is answered here, every
+        other field by `value(its name, its details)`."""
         pairs: list[tuple[str, Expr]] = []
         for key, group in self.subfields(type_, details).items():
             name = group[0].node.name.value
-            if name == "__typename":
-                pairs.append((key, literal(type_.name)))
-                continue
+            pairs.append((key, literal(type_.name) if name == "__typename" else value(name, group)))
+        return self.object(pairs)
+
+    def document(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:
+        """The JSON object of one row of a type, with the fields the selection asks for."""
+
+        def value(name: str, group: Details) -> Expr:
             field = type_.fields[name]
             if name == "id" and type_.name in self.nodes:
-                pairs.append((key, self.json.global_id(type_.name, row.id)))
-                continue
-            handler = self.fields.get((type_.name, name)) or _from_column(field)
+                return self.json.global_id(type_.name, row.id)
+            handler = handler_of(field) or _from_column(field)
             if handler is None:
-                raise Uncovered(f"{type_.name}.{name}")
-            pairs.append((key, handler(self, row, group, self.arguments(field, group), field.type)))
-        return self.object(pairs)
+                where = f"{type_.name}.{name}"
+                raise Uncovered(RESOLVER_ONLY.get(where, where))
+            expression: Expr = handler(self, row, group, self.arguments(field, group), field.type)
+            return expression
+
+        return self.built(type_, details, value)
 
     # Shapes of fields -----------------------------------------------------------------
 
@@ -247,111 +293,8 @@ class Build:
         parent: Any = None,
     ) -> Expr:
         """A page of a connection, with whichever of its parts the selection asks for."""
-        connection = object_type(type_)
-        try:
-            size = page_size(first)
-            cursor = decode_cursor(spec.name, after, len(spec.keys))
-        except GraphQLError as error:
-            raise Uncovered(error.message) from None
-        ids = spec.ids
-        if spec.parent is not None:
-            ids = ids.where(spec.parent == parent.id).correlate(parent)
-        page = ids.add_columns(*(key.expression.label(f"k{i}") for i, key in enumerate(spec.keys)))
-        if cursor is not None:
-            page = page.where(pages.after(spec.keys, cursor))
-        page = page.order_by(*(key.ordering for key in spec.keys))
-        if spec.parent is not None:
-            page = page.correlate(parent)
-        key_names = [f"k{i}" for i in range(len(spec.keys))]
-        directions = [key.descending for key in spec.keys]
-
-        def rows(limit: int) -> Any:
-            return page.limit(limit).subquery()
-
-        def cursor_of(table: Any) -> Expr:
-            if not spec.exact_cursors:
-                raise Uncovered(f"the cursors of {spec.name}")
-            return self.json.cursor(spec.name, [table.c[name] for name in key_names])
-
-        def items(build: Callable[[Any, Any], Expr]) -> Expr:
-            found = rows(size)
-            source: Any = found
-            row = None
-            if spec.node is None:
-                row = aliased(spec.model)
-                source = found.join(row, row.id == found.c[spec.ids.selected_columns[0].key])
-            ordering = [
-                found.c[name].desc() if descending else found.c[name]
-                for name, descending in zip(key_names, directions, strict=True)
-            ]
-            listed = select(self.json.aggregate(build(row, found), ordering)).select_from(source)
-            return self.json.embed(listed.scalar_subquery())
-
-        def end(last: bool) -> Expr:
-            found = rows(size)
-            ordering = [
-                found.c[name].desc() if descending != last else found.c[name]
-                for name, descending in zip(key_names, directions, strict=True)
-            ]
-            return select(cursor_of(found)).order_by(*ordering).limit(1).scalar_subquery()
-
-        def node(row: Any, found: Any, group: Details) -> Expr:
-            if spec.node is not None:
-                return spec.node(self, found, group)
-            return self.document(node_type(connection), row, group)
-
-        pairs: list[tuple[str, Expr]] = []
-        for key, group in self.subfields(connection, details).items():
-            name = group[0].node.name.value
-            if name == "__typename":
-                pairs.append((key, literal(connection.name)))
-            elif name == "totalCount":
-                counted = ids.subquery()
-                pairs.append((key, select(func.count()).select_from(counted).scalar_subquery()))
-            elif name == "nodes":
-
-                def build_node(row: Any, found: Any, g: Details = group) -> Expr:
-                    return node(row, found, g)
-
-                pairs.append((key, items(build_node)))
-            elif name == "edges":
-                edge = object_type(connection.fields["edges"].type)
-
-                def build_edge(row: Any, found: Any, g: Details = group, e: Any = edge) -> Expr:
-                    parts: list[tuple[str, Expr]] = []
-                    for edge_key, edge_group in self.subfields(e, g).items():
-                        edge_field = edge_group[0].node.name.value
-                        if edge_field == "__typename":
-                            parts.append((edge_key, literal(e.name)))
-                        elif edge_field == "cursor":
-                            parts.append((edge_key, cursor_of(found)))
-                        else:
-                            parts.append((edge_key, node(row, found, edge_group)))
-                    return self.object(parts)
-
-                pairs.append((key, items(build_edge)))
-            elif name == "pageInfo":
-                info = object_type(connection.fields["pageInfo"].type)
-                parts: list[tuple[str, Expr]] = []
-                for info_key, info_group in self.subfields(info, group).items():
-                    info_field = info_group[0].node.name.value
-                    if info_field == "__typename":
-                        parts.append((info_key, literal(info.name)))
-                    elif info_field == "hasNextPage":
-                        more = select(func.count()).select_from(rows(size + 1)).scalar_subquery()
-                        parts.append((info_key, self.json.boolean(more > size)))
-                    elif info_field == "hasPreviousPage":
-                        parts.append(
-                            (info_key, self.json.boolean(true() if cursor is not None else false()))
-                        )
-                    elif info_field == "startCursor":
-                        parts.append((info_key, end(last=False)))
-                    else:
-                        parts.append((info_key, end(last=True)))
-                pairs.append((key, self.object(parts)))
-            else:
-                raise Uncovered(f"{connection.name}.{name}")
-        return self.object(pairs)
+        page = _Page(self, spec, object_type(type_), first, after, parent)
+        return self.built(page.connection, details, page.part)
 
     def events(
         self,
@@ -362,21 +305,16 @@ class Build:
         nested: Callable[[queries.EventCriteria], tuple[Select[Any], Any]] | None = None,
     ) -> Expr:
         """An event connection, at the root or under a country or relation."""
-        from schema.types.event import EventFilter, event_criteria
-
-        given = arguments.get("filter")
-        event_filter = None
-        if given is not None:
-            event_filter = EventFilter(
+        given = arguments.get("filter") or {}
+        try:
+            criteria = event_criteria(
                 countries=given.get("countries"),
                 kinds=given.get("kinds"),
-                from_=given.get("from"),
-                to=given.get("to"),
+                start=given.get("from"),
+                end=given.get("to"),
                 participant=given.get("participant"),
                 text=given.get("text"),
             )
-        try:
-            criteria = event_criteria(event_filter)
         except GraphQLError as error:
             raise Uncovered(error.message) from None
         order = arguments.get("orderBy")
@@ -403,6 +341,106 @@ class Build:
             "participations", models.Participation, ids, queries.participation_keys(), column
         )
         return self.connection(type_, spec, details, *forwards(arguments), parent)
+
+
+class _Page:
+    """One page of a connection: its rows in order, and each part a selection can ask for."""
+
+    def __init__(
+        self,
+        build: Build,
+        spec: ConnectionSpec,
+        connection: GraphQLObjectType,
+        first: int | None,
+        after: str | None,
+        parent: Any,
+    ) -> None:
+        try:
+            self.size = page_size(first)
+            self.cursor = decode_cursor(spec.name, after, len(spec.keys))
+        except GraphQLError as error:
+            raise Uncovered(error.message) from None
+        self.build, self.spec, self.connection = build, spec, connection
+        ids = spec.ids
+        if spec.parent is not None:
+            ids = ids.where(spec.parent == parent.id).correlate(parent)
+        self.ids = ids
+        labelled = (key.expression.label(f"k{i}") for i, key in enumerate(spec.keys))
+        page = ids.add_columns(*labelled)
+        if self.cursor is not None:
+            page = page.where(pages.after(spec.keys, self.cursor))
+        page = page.order_by(*(key.ordering for key in spec.keys))
+        self.page = page.correlate(parent) if spec.parent is not None else page
+        self.keys = [(f"k{i}", key.descending) for i, key in enumerate(spec.keys)]
+
+    def part(self, name: str, group: Details) -> Expr:
+        """One field of the connection."""
+        if name == "totalCount":
+            return select(func.count()).select_from(self.ids.subquery()).scalar_subquery()
+        if name == "nodes":
+            return self._items(lambda row, found: self._node(row, found, group))
+        if name == "edges":
+            edge = object_type(self.connection.fields["edges"].type)
+
+            def build_edge(row: Any, found: Any) -> Expr:
+                def value(field: str, details: Details) -> Expr:
+                    if field == "cursor":
+                        return self._cursor_of(found)
+                    return self._node(row, found, details)
+
+                return self.build.built(edge, group, value)
+
+            return self._items(build_edge)
+        if name == "pageInfo":
+            info = object_type(self.connection.fields["pageInfo"].type)
+            return self.build.built(info, group, self._page_info)
+        raise Uncovered(f"{self.connection.name}.{name}")
+
+    def _page_info(self, name: str, group: Details) -> Expr:
+        json = self.build.json
+        if name == "hasNextPage":
+            more = select(func.count()).select_from(self._rows(self.size + 1)).scalar_subquery()
+            return json.boolean(more > self.size)
+        if name == "hasPreviousPage":
+            return json.boolean(true() if self.cursor is not None else false())
+        return self._end(last=name == "endCursor")
+
+    def _rows(self, limit: int) -> Any:
+        return self.page.limit(limit).subquery()
+
+    def _ordering(self, found: Any, reverse: bool = False) -> list[Any]:
+        return [
+            found.c[name].desc() if descending != reverse else found.c[name]
+            for name, descending in self.keys
+        ]
+
+    def _cursor_of(self, table: Any) -> Expr:
+        if not self.spec.exact_cursors:
+            raise Uncovered(f"the cursors of {self.spec.name}")
+        return self.build.json.cursor(self.spec.name, [table.c[name] for name, _ in self.keys])
+
+    def _items(self, item: Callable[[Any, Any], Expr]) -> Expr:
+        """The page's items as a JSON array, in order; `item` builds one from its node row
+        (None when the spec builds nodes itself) and its page row."""
+        found = self._rows(self.size)
+        source: Any = found
+        row = None
+        if self.spec.node is None:
+            row = aliased(self.spec.model)
+            source = found.join(row, row.id == found.c[self.spec.ids.selected_columns[0].key])
+        aggregate = self.build.json.aggregate(item(row, found), self._ordering(found))
+        return self.build.json.embed(select(aggregate).select_from(source).scalar_subquery())
+
+    def _end(self, last: bool) -> Expr:
+        """The cursor of the page's first item, or with `last` of its last one."""
+        found = self._rows(self.size)
+        ordering = self._ordering(found, reverse=last)
+        return select(self._cursor_of(found)).order_by(*ordering).limit(1).scalar_subquery()
+
+    def _node(self, row: Any, found: Any, group: Details) -> Expr:
+        if self.spec.node is not None:
+            return self.spec.node(self.build, found, group)
+        return self.build.document(node_type(self.connection), row, group)
 
 
 def forwards(arguments: dict[str, Any]) -> tuple[int | None, str | None]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLType
-from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from db import models, orders, queries, tenures
@@ -88,11 +88,6 @@ def linked(
         )
 
     return Listed(handle, ((link.c[subject],),))
-
-
-def sources(link: Any) -> Listed:
-    subject = f"{link.name.removesuffix('_source')}_id"
-    return linked(models.Source, link, subject, "source_id", orders.by_id)
 
 
 def _accredited(mission: Any, country: Any) -> Any:
@@ -201,7 +196,7 @@ def accreditee(
     return build.union(members, details)
 
 
-def participants(
+def _participants(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
     role = arguments.get("role")
@@ -220,28 +215,21 @@ def participants(
 def place(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
+    """An event's place, built from the event's own columns: its name and its country."""
     target = object_type(type_)
-    pairs: list[tuple[str, Expr]] = []
-    for key, group in build.subfields(target, details).items():
-        name = group[0].node.name.value
-        if name == "__typename":
-            pairs.append((key, literal(target.name)))
-        elif name == "name":
-            pairs.append((key, row.place_name))
-        else:
-            country = target.fields["country"]
-            pairs.append(
-                (
-                    key,
-                    reference(models.Country, "place_country_id")(
-                        build, row, group, {}, country.type
-                    ),
-                )
-            )
-    return build.json.embed(case((row.place_name.is_(None), None), else_=build.object(pairs)))
+
+    def value(name: str, group: Details) -> Expr:
+        if name == "name":
+            name_column: Expr = row.place_name
+            return name_column
+        country = target.fields["country"]
+        return reference(models.Country, "place_country_id")(build, row, group, {}, country.type)
+
+    document = build.built(target, details, value)
+    return build.json.embed(case((row.place_name.is_(None), None), else_=document))
 
 
-def relation_countries(
+def _relation_countries(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
     return build.many(
@@ -254,7 +242,7 @@ def relation_countries(
     )
 
 
-def relation_missions(
+def _relation_missions(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
     return build.many(
@@ -267,7 +255,7 @@ def relation_missions(
     )
 
 
-def relations(
+def _relations(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
     return build.many(
@@ -301,71 +289,13 @@ def participations_of(kind: str) -> Handler:
     return handle
 
 
-FIELDS: dict[tuple[str, str], Handler] = {
-    ("Country", "embassies"): missions("country_id", [models.MissionKind.EMBASSY]),
-    ("Country", "missions"): missions("country_id"),
-    ("Country", "hostedMissions"): missions("host_country_id"),
-    ("Country", "accreditedMissions"): missions(None),
-    ("Country", "name"): country_name,
-    ("Country", "identifiers"): rows_of(
-        models.CountryIdentifier, "country_id", lambda code: [code.scheme]
+participants = Listed(_participants, ((models.Participation.event_id,),))
+relation_countries = Listed(_relation_countries, fixed=2)
+relation_missions = Listed(
+    _relation_missions,
+    (
+        (models.Mission.country_id, models.Mission.host_country_id),
+        (models.Mission.host_country_id, models.Mission.country_id),
     ),
-    ("Country", "relations"): Listed(
-        relations, ((models.Relation.country_a_id,), (models.Relation.country_b_id,))
-    ),
-    ("Country", "events"): country_events,
-    ("Mission", "country"): reference(models.Country, "country_id"),
-    ("Mission", "hostCountry"): reference(models.Country, "host_country_id"),
-    ("Mission", "addresses"): rows_of(models.MissionAddress, "mission_id", orders.addresses),
-    ("Mission", "accreditations"): rows_of(models.Accreditation, "mission_id", orders.by_id),
-    ("Mission", "heads"): rows_of(models.HeadOfMission, "mission_id", orders.tenure),
-    ("Mission", "head"): head_on,
-    ("Mission", "address"): address_on,
-    ("Mission", "sources"): sources(models.mission_source),
-    ("Mission", "location"): embedded(lambda row: row.latitude.is_not(None)),
-    ("Mission", "contact"): embedded(),
-    ("Mission", "claims"): rows_of(models.MissionClaim, "mission_id", orders.claims),
-    ("Claim", "source"): reference(models.Source, "source_id"),
-    ("Accreditation", "target"): accreditee,
-    ("HeadOfMission", "person"): reference(models.Person, "person_id"),
-    ("HeadOfMission", "mission"): reference(models.Mission, "mission_id"),
-    ("HeadOfMission", "sources"): sources(models.head_of_mission_source),
-    ("Person", "country"): reference(models.Country, "country_id"),
-    ("Person", "positions"): rows_of(models.Position, "person_id", orders.office),
-    ("Person", "headships"): rows_of(models.HeadOfMission, "person_id", orders.tenure),
-    ("Person", "participations"): participations_of("person"),
-    ("Person", "quotes"): rows_of(models.Quote, "speaker_id", orders.quotes_of_speaker),
-    ("Position", "country"): reference(models.Country, "country_id"),
-    ("Position", "organization"): reference(models.Organization, "organization_id"),
-    ("Organization", "country"): reference(models.Country, "country_id"),
-    ("Organization", "participations"): participations_of("organization"),
-    ("Participation", "participant"): participant,
-    ("Participation", "event"): reference(models.Event, "event_id"),
-    ("Event", "place"): place,
-    ("Event", "participants"): Listed(participants, ((models.Participation.event_id,),)),
-    ("Event", "countries"): linked(
-        models.Country, models.event_country, "event_id", "country_id", orders.by_code
-    ),
-    ("Event", "quotes"): rows_of(models.Quote, "event_id", orders.by_id),
-    ("Event", "figures"): rows_of(models.Figure, "event_id", orders.by_id),
-    ("Event", "sources"): sources(models.event_source),
-    ("Quote", "speaker"): reference(models.Person, "speaker_id"),
-    ("Quote", "event"): reference(models.Event, "event_id"),
-    ("Relation", "countries"): Listed(relation_countries, fixed=2),
-    ("Relation", "missions"): Listed(
-        relation_missions,
-        (
-            (models.Mission.country_id, models.Mission.host_country_id),
-            (models.Mission.host_country_id, models.Mission.country_id),
-        ),
-    ),
-    ("Relation", "organizations"): linked(
-        models.Organization,
-        models.relation_organization,
-        "relation_id",
-        "organization_id",
-        orders.by_name,
-    ),
-    ("Relation", "events"): relation_events,
-    ("Relation", "sources"): sources(models.relation_source),
-}
+)
+relations = Listed(_relations, ((models.Relation.country_a_id,), (models.Relation.country_b_id,)))

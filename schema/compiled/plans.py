@@ -16,9 +16,7 @@ from sqlalchemy.engine import Dialect
 
 from db.statements import Statements
 from schema.compiled.compiler import Compiler, Uncovered
-from schema.compiled.fields import FIELDS
 from schema.compiled.json_sql import for_dialect
-from schema.compiled.roots import NODE_MODELS, ROOT_FIELDS
 
 log = logging.getLogger("bilateral.plans")
 
@@ -55,9 +53,7 @@ class Plans:
     def __init__(
         self, schema: GraphQLSchema, dialect: Dialect, statements: Statements, size: int = 1024
     ) -> None:
-        self.compiler = Compiler(
-            schema, for_dialect(dialect.name), FIELDS, ROOT_FIELDS, NODE_MODELS
-        )
+        self.compiler = Compiler(schema, for_dialect(dialect.name))
         self.dialect = dialect
         self.statements = statements
         self.size = size

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import GraphQLError, GraphQLObjectType, GraphQLType
+from graphql import GraphQLObjectType, GraphQLType
 from sqlalchemy import and_, or_
 
 from db import models, queries
 from db.countries import find_iso_country
-from db.search import SEARCH_TYPES, SearchWords
+from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_page, search_words
 from schema.compiled.compiler import (
     Build,
     ConnectionSpec,
@@ -21,17 +21,6 @@ from schema.compiled.compiler import (
 from schema.compiled.json_sql import MAX_KEYS, Expr
 from schema.ids import parse_id
 
-NODE_MODELS: dict[str, Any] = {
-    "Country": models.Country,
-    "Mission": models.Mission,
-    "HeadOfMission": models.HeadOfMission,
-    "Person": models.Person,
-    "Organization": models.Organization,
-    "Event": models.Event,
-    "Relation": models.Relation,
-    "Claim": models.MissionClaim,
-}
-
 
 def _node(build: Build, global_id_: str, details: Details) -> Expr:
     found = parse_id(global_id_)
@@ -40,7 +29,7 @@ def _node(build: Build, global_id_: str, details: Details) -> Expr:
     type_name, pk = found
     if type_name == "Change":
         raise Uncovered("Change nodes")
-    model = NODE_MODELS.get(type_name)
+    model = build.nodes.get(type_name)
     if model is None:
         return build.json.null()
     target = build.schema.get_type(type_name)
@@ -72,20 +61,18 @@ def root_country(
     return build.one(type_, models.Country, lambda row: row.code == found.code, details)
 
 
-def _search(text: str | None, argument: str) -> SearchWords | None:
+def _search(text: str | None) -> SearchWords | None:
     """The words of a search argument, as the resolvers read them."""
-    from schema.query import search_words
-
     try:
-        return search_words(text, argument)
-    except GraphQLError as error:
-        raise Uncovered(error.message) from None
+        return search_words(text)
+    except SearchTextError as error:
+        raise Uncovered(str(error)) from None
 
 
 def root_countries(
     build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    ids = queries.country_ids(_search(arguments.get("search"), "search"))
+    ids = queries.country_ids(_search(arguments.get("search")))
     spec = ConnectionSpec("countries", models.Country, ids, queries.COUNTRY_KEYS)
     return build.connection(type_, spec, details, *forwards(arguments))
 
@@ -115,7 +102,7 @@ def named(model: Any, kind: str, name: str) -> RootHandler:
     def handle(
         build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
-        ids = queries.named_ids(model, kind, _search(arguments.get("search"), "search"))
+        ids = queries.named_ids(model, kind, _search(arguments.get("search")))
         spec = ConnectionSpec(name, model, ids, queries.by_name_keys(model))
         return build.connection(type_, spec, details, *forwards(arguments))
 
@@ -152,14 +139,12 @@ def root_relation(
 def root_search(
     build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    from schema.query import search_page
-
-    ids, keys = search_page(_search(arguments["text"], "text"))
+    ids, keys = search_page(_search(arguments["text"]))
 
     def result(build: Build, found: Any, group: Details) -> Expr:
         kind, pk = found.c.k1, found.c.k2
         members = [
-            (type_name, NODE_MODELS[type_name], kind == stored, pk)
+            (type_name, build.nodes[type_name], kind == stored, pk)
             for stored, type_name in SEARCH_TYPES.items()
         ]
         return build.union(members, group)
@@ -168,15 +153,5 @@ def root_search(
     return build.connection(type_, spec, details, *forwards(arguments))
 
 
-ROOT_FIELDS: dict[str, RootHandler] = {
-    "search": root_search,
-    "node": root_node,
-    "nodes": root_nodes,
-    "country": root_country,
-    "countries": root_countries,
-    "missions": root_missions,
-    "people": named(models.Person, "person", "people"),
-    "organizations": named(models.Organization, "organization", "organizations"),
-    "events": root_events,
-    "relation": root_relation,
-}
+PEOPLE = named(models.Person, "person", "people")
+ORGANIZATIONS = named(models.Organization, "organization", "organizations")

@@ -23,6 +23,7 @@ TARGET_KINDS = {type_name: kind for kind, type_name in TARGET_TYPES.items()}
 
 @strawberry.type(description="One recorded write: who changed what, when.")
 class Change(Node):
+    row: strawberry.Private[models.Change]
     at: dt.datetime = strawberry.field(description="When the change was made, in UTC.")
     actor: str = strawberry.field(description="Name of the token that made the change.")
     action: str = strawberry.field(description="The mutation's name, e.g. createEvent.")
@@ -44,6 +45,7 @@ class Change(Node):
             target_id=strawberry.ID(encode_id(TARGET_TYPES[row.target_type], row.target_id)),
             before=row.before,
             after=row.after,
+            row=row,
         )
 
 

@@ -6,13 +6,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from graphql import GraphQLError
 
-from db import models
+from db import models, orders
 from db.countries import language
 from schema.columns import column, from_columns
-from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments
+from schema.compiled import fields
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind
 from schema.ids import encode_id
+from schema.relations import children, compiled_as
+from schema.types import lists
 from schema.types.node import Node
 
 if TYPE_CHECKING:
@@ -65,8 +67,7 @@ async def _posts(loading: Awaitable[list[models.Mission]], kind: KindFilter) -> 
     description="A country: a state or territory that ISO 3166-1 lists, or Kosovo, identified by its code."
 )
 class Country(Node):
-    pk: strawberry.Private[int]
-    english: strawberry.Private[str]
+    row: strawberry.Private[models.Country]
     code: str = column("code", description="ISO 3166-1 alpha-2 code, upper case: BE, MY.")
     alpha3: str = column("alpha3", description="ISO 3166-1 alpha-3 code: BEL, MYS.")
     wikidata: str | None = column(
@@ -76,10 +77,11 @@ class Country(Node):
     @classmethod
     def from_row(cls, row: models.Country) -> "Country":
         global_id = strawberry.ID(encode_id("Country", row.id))
-        return from_columns(cls, row, id=global_id, pk=row.id, english=row.name)
+        return from_columns(cls, row, id=global_id, row=row)
 
     @strawberry.field(
-        description="The country's common name: in English, or in the language asked for where pycountry's translations give one (else in English)."
+        description="The country's common name: in English, or in the language asked for where pycountry's translations give one (else in English).",
+        metadata=compiled_as(fields.country_name),
     )
     async def name(
         self,
@@ -92,75 +94,57 @@ class Country(Node):
         ] = None,
     ) -> str:
         if lang is None:
-            return self.english
-        found = await info.context.loaders.country_name.load((self.pk, locale_of(lang)))
-        return found or self.english
+            return self.row.name
+        found = await info.context.loaders.country_name.load((self.row.id, locale_of(lang)))
+        return found or self.row.name
+
+    identifiers: list[CountryCode] = children(
+        models.CountryIdentifier.country_id,
+        order=orders.by_scheme,
+        description="The country's codes in the schemes researchers join on, by scheme: ISO, Wikidata, Gleditsch and Ward.",
+    )
 
     @strawberry.field(
-        description="The country's codes in the schemes researchers join on, by scheme: ISO, Wikidata, Gleditsch and Ward."
+        description="Embassies this country keeps abroad.",
+        metadata=compiled_as(fields.missions("country_id", [models.MissionKind.EMBASSY])),
     )
-    async def identifiers(self, info: Info) -> list[CountryCode]:
-        rows = await info.context.loaders.identifiers.load(self.pk)
-        return [CountryCode.from_row(row) for row in rows]
-
-    @strawberry.field(description="Embassies this country keeps abroad.")
     async def embassies(self, info: Info) -> list[MissionRef]:
         embassies: list[Mission] = await self.missions(info, [MissionKind.EMBASSY])
         return embassies
 
     @strawberry.field(
-        description="Every post this country keeps abroad, optionally of some kinds only."
+        description="Every post this country keeps abroad, optionally of some kinds only.",
+        metadata=compiled_as(fields.missions("country_id")),
     )
     async def missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
-        return await _posts(info.context.loaders.missions_by_country.load(self.pk), kind)
-
-    @strawberry.field(description="Posts other countries keep in this country.")
-    async def hosted_missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
-        return await _posts(info.context.loaders.missions_by_host.load(self.pk), kind)
+        return await _posts(info.context.loaders.missions_by_country.load(self.row.id), kind)
 
     @strawberry.field(
-        description="Posts accredited to this country, wherever they are: an embassy in Kuala Lumpur that also covers Brunei is one of Brunei's."
+        description="Posts other countries keep in this country.",
+        metadata=compiled_as(fields.missions("host_country_id")),
+    )
+    async def hosted_missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
+        return await _posts(info.context.loaders.missions_by_host.load(self.row.id), kind)
+
+    @strawberry.field(
+        description="Posts accredited to this country, wherever they are: an embassy in Kuala Lumpur that also covers Brunei is one of Brunei's.",
+        metadata=compiled_as(fields.missions(None)),
     )
     async def accredited_missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
-        return await _posts(info.context.loaders.missions_accredited.load(self.pk), kind)
+        return await _posts(info.context.loaders.missions_accredited.load(self.row.id), kind)
 
-    @strawberry.field(description="This country's bilateral relations, one per partner country.")
+    @strawberry.field(
+        description="This country's bilateral relations, one per partner country.",
+        metadata=compiled_as(fields.relations),
+    )
     async def relations(self, info: Info) -> list[RelationRef]:
         from schema.types.relation import Relation
 
-        rows = await info.context.loaders.relations_by_country.load(self.pk)
+        rows = await info.context.loaders.relations_by_country.load(self.row.id)
         return [Relation.from_row(row) for row in rows]
 
-    @strawberry.field(
-        description="Events this country is involved in, oldest first unless ordered otherwise."
+    events: EventConnectionRef = lists.events(
+        lambda loaders: (loaders.country_events, loaders.country_event_counts),
+        compiled=fields.country_events,
+        description="Events this country is involved in, oldest first unless ordered otherwise.",
     )
-    async def events(
-        self,
-        info: Info,
-        first: Annotated[int | None, FIRST] = None,
-        after: Annotated[str | None, AFTER] = None,
-        last: Annotated[int | None, LAST] = None,
-        before: Annotated[str | None, BEFORE] = None,
-        filter: Annotated[
-            EventFilterRef | None,
-            strawberry.argument(description="Only the events that match this filter."),
-        ] = None,
-        order_by: Annotated[
-            EventOrderRef | None,
-            strawberry.argument(
-                description="The order of the events (default: by date, oldest first)."
-            ),
-        ] = None,
-    ) -> EventConnectionRef:
-        from schema.types.event import nested_event_connection
-
-        loaders = info.context.loaders
-        return await nested_event_connection(
-            info,
-            self.pk,
-            loaders.country_events,
-            loaders.country_event_counts,
-            PageArguments(first, after, last, before),
-            filter,
-            order_by,
-        )

@@ -4,21 +4,21 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 
-from db import models
-from db.countries import find_iso_country
+from db import models, orders
 from db.pages import Page
 from db.partial_date import PartialDate
 from db.queries import EventCriteria
-from db.search import SearchTextError, match_query
+from schema import criteria
 from schema.columns import column, from_columns
+from schema.compiled import fields
 from schema.connection import Connection, PageArguments, nodes_from
 from schema.context import Info
 from schema.enums import EventKind, EventOrderField, OrderDirection
-from schema.ids import decode_id, encode_id
+from schema.ids import encode_id
 from schema.loaders import PageArgs
+from schema.relations import children, cited, compiled_as, linked, reference
 from schema.types.country import Country
 from schema.types.mission import Mission, load_country
 from schema.types.node import Node, Source
@@ -34,14 +34,6 @@ Participant = Annotated[
     ),
 ]
 
-# The types a participant's global ID may name, with the Participation column each fills.
-PARTICIPANT_TYPES = {
-    "Country": "country",
-    "Person": "person",
-    "Organization": "organization",
-    "Mission": "mission",
-}
-
 
 @strawberry.type(
     description="A measured quantity stated by a source: 65718 tonne, 306000000 MYR, rank 11."
@@ -53,6 +45,10 @@ class Figure:
         "unit",
         description="UCUM unit or ISO 4217 currency code: t, MYR, EUR, USD, 1 (a plain count or rank).",
     )
+
+    @classmethod
+    def from_row(cls, row: models.Figure) -> "Figure":
+        return from_columns(cls, row)
 
 
 @strawberry.type(description="A place where an event happened.")
@@ -75,17 +71,10 @@ class Quote:
     def from_row(cls, row: models.Quote) -> "Quote":
         return from_columns(cls, row, row=row)
 
-    @strawberry.field(description="The person quoted.")
-    async def speaker(self, info: Info) -> Person:
-        row = await info.context.loaders.person.load(self.row.speaker_id)
-        assert row is not None
-        return Person.from_row(row)
-
-    @strawberry.field(description="The event the words were said at, if any.")
-    async def event(self, info: Info) -> "Event | None":
-        pk = self.row.event_id
-        row = None if pk is None else await info.context.loaders.event.load(pk)
-        return None if row is None else Event.from_row(row)
+    speaker: Person = reference(models.Quote.speaker_id, description="The person quoted.")
+    event: "Event | None" = reference(
+        models.Quote.event_id, description="The event the words were said at, if any."
+    )
 
 
 @strawberry.type(description="How one participant took part in one event.")
@@ -99,7 +88,9 @@ class Participation:
     def from_row(cls, row: models.Participation) -> "Participation":
         return from_columns(cls, row, row=row)
 
-    @strawberry.field(description="Who or what took part.")
+    @strawberry.field(
+        description="Who or what took part.", metadata=compiled_as(fields.participant)
+    )
     async def participant(self, info: Info) -> Participant:
         loaders, row = info.context.loaders, self.row
         if row.country_id is not None:
@@ -117,11 +108,9 @@ class Participation:
         assert mission is not None
         return Mission.from_row(mission)
 
-    @strawberry.field(description="The event taken part in.")
-    async def event(self, info: Info) -> "Event":
-        row = await info.context.loaders.event.load(self.row.event_id)
-        assert row is not None
-        return Event.from_row(row)
+    event: "Event" = reference(
+        models.Participation.event_id, description="The event taken part in."
+    )
 
 
 @strawberry.type(
@@ -143,13 +132,18 @@ class Event(Node):
     def from_row(cls, row: models.Event) -> "Event":
         return from_columns(cls, row, id=strawberry.ID(encode_id("Event", row.id)), row=row)
 
-    @strawberry.field(description="Where the event happened, where known.")
+    @strawberry.field(
+        description="Where the event happened, where known.", metadata=compiled_as(fields.place)
+    )
     def place(self) -> Place | None:
         if self.row.place_name is None:
             return None
         return Place(name=self.row.place_name, country_id=self.row.place_country_id)
 
-    @strawberry.field(description="Who took part and how, optionally with one role only.")
+    @strawberry.field(
+        description="Who took part and how, optionally with one role only.",
+        metadata=compiled_as(fields.participants),
+    )
     async def participants(
         self,
         info: Info,
@@ -158,34 +152,35 @@ class Event(Node):
             strawberry.argument(description="Only participants with this role (any case)."),
         ] = None,
     ) -> list[Participation]:
-        rows = await info.context.loaders.participants.load(self.row.id)
+        loader = info.context.loaders.rows_by(models.Participation.event_id, orders.by_id)
+        rows = await loader.load(self.row.id)
         wanted = role.casefold() if role is not None else None
         return [
             Participation.from_row(row)
             for row in rows
-            if wanted is None or (row.role or "").casefold() == wanted
+            if wanted is None or (row.role is not None and row.role.casefold() == wanted)
         ]
 
-    @strawberry.field(
-        description="Every country the event involves, directly or through its participants."
+    countries: list[Country] = linked(
+        models.event_country,
+        "event_id",
+        "country_id",
+        order=orders.by_code,
+        description="Every country the event involves, directly or through its participants.",
     )
-    async def countries(self, info: Info) -> list[Country]:
-        rows = await info.context.loaders.event_countries.load(self.row.id)
-        return [Country.from_row(row) for row in rows]
-
-    @strawberry.field(description="What participants are quoted as saying at the event.")
-    async def quotes(self, info: Info) -> list[Quote]:
-        rows = await info.context.loaders.quotes_by_event.load(self.row.id)
-        return [Quote.from_row(row) for row in rows]
-
-    @strawberry.field(description="The quantities the sources state about the event.")
-    async def figures(self, info: Info) -> list[Figure]:
-        rows = await info.context.loaders.figures.load(self.row.id)
-        return [from_columns(Figure, row) for row in rows]
-
-    @strawberry.field(description="The sources that report the event.")
-    async def sources(self, info: Info) -> list[Source]:
-        return Source.from_rows(await info.context.loaders.sources_of_event.load(self.row.id))
+    quotes: list[Quote] = children(
+        models.Quote.event_id,
+        order=orders.by_id,
+        description="What participants are quoted as saying at the event.",
+    )
+    figures: list[Figure] = children(
+        models.Figure.event_id,
+        order=orders.by_id,
+        description="The quantities the sources state about the event.",
+    )
+    sources: list[Source] = cited(
+        models.event_source, description="The sources that report the event."
+    )
 
     @strawberry.field(description="Data-quality issues about this event.")
     async def quality_issues(self, info: Info) -> list[QualityIssue]:
@@ -233,20 +228,11 @@ class EventOrder:
     direction: OrderDirection = strawberry.field(description="Which way.")
 
 
-def country_codes(codes: Sequence[str], argument: str) -> list[str]:
-    """ISO codes as alpha-2, upper case; a GraphQL error naming any unknown code."""
-    found = []
-    for code in codes:
-        country = find_iso_country(code)
-        if country is None:
-            raise GraphQLError(f"Argument '{argument}' has an unknown country code: {code[:20]!r}.")
-        found.append(country.code)
-    return found
-
-
 async def country_pks(info: Info, codes: Sequence[str], argument: str) -> list[int]:
     """The row ids of countries given by ISO code; a GraphQL error naming any unknown code."""
-    rows = await info.context.loaders.country_by_code.load_many(country_codes(codes, argument))
+    rows = await info.context.loaders.country_by_code.load_many(
+        criteria.country_codes(codes, argument)
+    )
     return [row.id for row in rows if row is not None]
 
 
@@ -254,28 +240,13 @@ def event_criteria(event_filter: EventFilter | None) -> EventCriteria:
     """The filter's conditions, checked, in the data layer's terms."""
     if event_filter is None:
         return EventCriteria()
-    participant = None
-    if event_filter.participant is not None:
-        type_name, pk = decode_id(event_filter.participant, "filter.participant")
-        if type_name not in PARTICIPANT_TYPES:
-            raise GraphQLError(
-                f"Argument 'filter.participant' must be the ID of a country, person,"
-                f" organization or post, not of a {type_name}."
-            )
-        participant = (PARTICIPANT_TYPES[type_name], pk)
-    text_query = None
-    if event_filter.text is not None and event_filter.text.strip():
-        try:
-            text_query = match_query(event_filter.text, prefix=False, columns=("name", "body"))
-        except SearchTextError as error:
-            raise GraphQLError(f"Argument 'filter.text' {error}.") from None
-    return EventCriteria(
-        country_codes=tuple(country_codes(event_filter.countries or [], "filter.countries")),
-        kinds=tuple(event_filter.kinds or ()),
+    return criteria.event_criteria(
+        countries=event_filter.countries,
+        kinds=event_filter.kinds,
         start=event_filter.from_,
         end=event_filter.to,
-        participant=participant,
-        text_query=text_query,
+        participant=event_filter.participant,
+        text=event_filter.text,
     )
 
 

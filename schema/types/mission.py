@@ -4,12 +4,14 @@ from typing import TYPE_CHECKING, Annotated, Union
 
 import strawberry
 
-from db import models, succession
+from db import models, orders, succession
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
+from schema.compiled import fields
 from schema.context import Info
 from schema.enums import MissionKind
 from schema.ids import encode_id
+from schema.relations import children, cited, compiled_as, reference
 from schema.types.country import Country
 from schema.types.mission_facts import Claim, Contact, Jurisdiction, Location
 from schema.types.node import Node, Source
@@ -67,8 +69,13 @@ class Accreditation:
         "end", description="When the accreditation ended; null while it lasts or when unknown."
     )
 
+    @classmethod
+    def from_row(cls, row: models.Accreditation) -> "Accreditation":
+        return from_columns(cls, row, row=row)
+
     @strawberry.field(
-        description="The country or organization the post is accredited to, or the area it covers."
+        description="The country or organization the post is accredited to, or the area it covers.",
+        metadata=compiled_as(fields.accreditee),
     )
     async def target(self, info: Info) -> Accreditee:
         from schema.types.organization import Organization
@@ -136,26 +143,19 @@ class HeadOfMission(Node):
 
     async def _neighbour(self, info: Info, find: succession.Finder) -> "HeadOfMission | None":
         """The tenure `find` picks among the post's tenures, if any."""
-        found = find(self.row, await info.context.loaders.heads.load(self.row.mission_id))
+        heads = info.context.loaders.rows_by(models.HeadOfMission.mission_id, orders.tenure)
+        found = find(self.row, await heads.load(self.row.mission_id))
         return None if found is None else HeadOfMission.from_row(found)
 
-    @strawberry.field(description="The person who headed the post.")
-    async def person(self, info: Info) -> PersonRef:
-        from schema.types.person import Person
-
-        row = await info.context.loaders.person.load(self.row.person_id)
-        assert row is not None
-        return Person.from_row(row)
-
-    @strawberry.field(description="The post this person headed.")
-    async def mission(self, info: Info) -> "Mission":
-        row = await info.context.loaders.mission.load(self.row.mission_id)
-        assert row is not None
-        return Mission.from_row(row)
-
-    @strawberry.field(description="The sources that state this tenure.")
-    async def sources(self, info: Info) -> list[Source]:
-        return Source.from_rows(await info.context.loaders.sources_of_head.load(self.row.id))
+    person: PersonRef = reference(
+        models.HeadOfMission.person_id, description="The person who headed the post."
+    )
+    mission: "Mission" = reference(
+        models.HeadOfMission.mission_id, description="The post this person headed."
+    )
+    sources: list[Source] = cited(
+        models.head_of_mission_source, description="The sources that state this tenure."
+    )
 
 
 @strawberry.type(
@@ -187,31 +187,35 @@ class Mission(Node):
     def from_row(cls, row: models.Mission) -> "Mission":
         return from_columns(cls, row, id=strawberry.ID(encode_id("Mission", row.id)), row=row)
 
-    @strawberry.field(description="Where the post is; null where no source gives coordinates.")
+    @strawberry.field(
+        description="Where the post is; null where no source gives coordinates.",
+        metadata=compiled_as(fields.embedded(lambda row: row.latitude.is_not(None))),
+    )
     def location(self) -> Location | None:
         return Location.of(self.row)
 
-    @strawberry.field(description="How to reach the post: website, e-mail, phone and social media.")
+    @strawberry.field(
+        description="How to reach the post: website, e-mail, phone and social media.",
+        metadata=compiled_as(fields.embedded()),
+    )
     def contact(self) -> Contact:
         return Contact.of(self.row)
 
-    @strawberry.field(
-        description="Every source's value of the post's city and opening date, each with its source, in the order they were recorded."
+    claims: list[Claim] = children(
+        models.MissionClaim.mission_id,
+        order=orders.claims,
+        description="Every source's value of the post's city and opening date, each with its source, in the order they were recorded.",
     )
-    async def claims(self, info: Info) -> list[Claim]:
-        rows = await info.context.loaders.claims.load(self.row.id)
-        return [Claim.from_row(row) for row in rows]
-
-    @strawberry.field(description="The country that keeps the post.")
-    async def country(self, info: Info) -> Country:
-        return await load_country(info, self.row.country_id)
-
-    @strawberry.field(description="The country the post is in.")
-    async def host_country(self, info: Info) -> Country:
-        return await load_country(info, self.row.host_country_id)
+    country: Country = reference(
+        models.Mission.country_id, description="The country that keeps the post."
+    )
+    host_country: Country = reference(
+        models.Mission.host_country_id, description="The country the post is in."
+    )
 
     @strawberry.field(
-        description="Street address on the given date (default: today); null where unknown."
+        description="Street address on the given date (default: today); null where unknown.",
+        metadata=compiled_as(fields.address_on),
     )
     async def address(
         self,
@@ -225,30 +229,31 @@ class Mission(Node):
         found = await loaders.address_on.load((self.row.id, as_of or PartialDate.today()))
         if found is None:
             return None
-        rows = await loaders.addresses.load(self.row.id)
-        return next(row.address for row in rows if row.id == found)
+        rows = await loaders.rows_by(models.MissionAddress.mission_id, orders.addresses).load(
+            self.row.id
+        )
+        address: str = next(row.address for row in rows if row.id == found)
+        return address
 
-    @strawberry.field(description="Every known address of the post, oldest first.")
-    async def addresses(self, info: Info) -> list[MissionAddress]:
-        rows = await info.context.loaders.addresses.load(self.row.id)
-        return [MissionAddress.from_row(row) for row in rows]
-
-    @strawberry.field(
-        description="Countries and organizations the post is accredited to, the host country included."
+    addresses: list[MissionAddress] = children(
+        models.MissionAddress.mission_id,
+        order=orders.addresses,
+        description="Every known address of the post, oldest first.",
     )
-    async def accreditations(self, info: Info) -> list[Accreditation]:
-        rows = await info.context.loaders.accreditations.load(self.row.id)
-        return [from_columns(Accreditation, row, row=row) for row in rows]
-
-    @strawberry.field(
-        description="Everyone known to have headed the post, in order of tenure. The heads of an embassy are its ambassadors."
+    accreditations: list[Accreditation] = children(
+        models.Accreditation.mission_id,
+        order=orders.by_id,
+        description="Countries and organizations the post is accredited to, the host country included.",
     )
-    async def heads(self, info: Info) -> list[HeadOfMission]:
-        rows = await info.context.loaders.heads.load(self.row.id)
-        return [HeadOfMission.from_row(row) for row in rows]
+    heads: list[HeadOfMission] = children(
+        models.HeadOfMission.mission_id,
+        order=orders.tenure,
+        description="Everyone known to have headed the post, in order of tenure. The heads of an embassy are its ambassadors.",
+    )
 
     @strawberry.field(
-        description="Who headed the post on the given date (default: today); null where the data does not say."
+        description="Who headed the post on the given date (default: today); null where the data does not say.",
+        metadata=compiled_as(fields.head_on),
     )
     async def head(
         self,
@@ -267,6 +272,7 @@ class Mission(Node):
     async def quality_issues(self, info: Info) -> list[QualityIssue]:
         return QualityIssue.listed(await info.context.loaders.issues_of_mission.load(self.row.id))
 
-    @strawberry.field(description="The sources that state this post's existence and details.")
-    async def sources(self, info: Info) -> list[Source]:
-        return Source.from_rows(await info.context.loaders.sources_of_mission.load(self.row.id))
+    sources: list[Source] = cited(
+        models.mission_source,
+        description="The sources that state this post's existence and details.",
+    )

@@ -4,9 +4,9 @@ import strawberry
 
 from db import models
 from schema.columns import column, from_columns
-from schema.context import Info
 from schema.enums import ClaimRank
 from schema.ids import encode_id
+from schema.relations import reference
 from schema.types.node import Node, Source
 
 
@@ -66,11 +66,9 @@ class Claim(Node):
     def from_row(cls, row: models.MissionClaim) -> "Claim":
         return from_columns(cls, row, id=strawberry.ID(encode_id("Claim", row.id)), row=row)
 
-    @strawberry.field(description="The source that gives this value.")
-    async def source(self, info: Info) -> Source:
-        row = await info.context.loaders.source.load(self.row.source_id)
-        assert row is not None
-        return Source.from_row(row)
+    source: Source = reference(
+        models.MissionClaim.source_id, description="The source that gives this value."
+    )
 
 
 @strawberry.type(

@@ -4,14 +4,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from db import models
+from db import models, orders
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
-from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments
-from schema.context import Info
+from schema.compiled import fields
 from schema.ids import encode_id
+from schema.relations import children, reference
+from schema.types import lists
 from schema.types.country import Country
-from schema.types.mission import HeadOfMission, load_country
+from schema.types.mission import HeadOfMission
 from schema.types.node import Node
 
 if TYPE_CHECKING:
@@ -38,20 +39,18 @@ class Position:
         description="A date the sources show the person in this office, when they do not say when the term began.",
     )
 
-    @strawberry.field(description="The country the office belongs to, where it belongs to one.")
-    async def country(self, info: Info) -> Country | None:
-        pk = self.row.country_id
-        return None if pk is None else await load_country(info, pk)
-
-    @strawberry.field(
-        description="The organization the office belongs to, where it belongs to one."
+    country: Country | None = reference(
+        models.Position.country_id,
+        description="The country the office belongs to, where it belongs to one.",
     )
-    async def organization(self, info: Info) -> OrganizationRef | None:
-        from schema.types.organization import Organization
+    organization: OrganizationRef | None = reference(
+        models.Position.organization_id,
+        description="The organization the office belongs to, where it belongs to one.",
+    )
 
-        pk = self.row.organization_id
-        row = None if pk is None else await info.context.loaders.organization.load(pk)
-        return None if row is None else Organization.from_row(row)
+    @classmethod
+    def from_row(cls, row: models.Position) -> "Position":
+        return from_columns(cls, row, row=row)
 
 
 @strawberry.type(description="A person named by a source.")
@@ -63,46 +62,28 @@ class Person(Node):
     def from_row(cls, row: models.Person) -> "Person":
         return from_columns(cls, row, id=strawberry.ID(encode_id("Person", row.id)), row=row)
 
-    @strawberry.field(description="Country the person acts for, where known.")
-    async def country(self, info: Info) -> Country | None:
-        pk = self.row.country_id
-        return None if pk is None else await load_country(info, pk)
-
-    @strawberry.field(
-        description="The positions this person is known to have held, earliest first."
+    country: Country | None = reference(
+        models.Person.country_id, description="Country the person acts for, where known."
     )
-    async def positions(self, info: Info) -> list[Position]:
-        rows = await info.context.loaders.positions.load(self.row.id)
-        return [from_columns(Position, row, row=row) for row in rows]
+    positions: list[Position] = children(
+        models.Position.person_id,
+        order=orders.office,
+        description="The positions this person is known to have held, earliest first.",
+    )
+    headships: list[HeadOfMission] = children(
+        models.HeadOfMission.person_id,
+        order=orders.tenure,
+        description="Posts this person headed.",
+    )
 
-    @strawberry.field(description="Posts this person headed.")
-    async def headships(self, info: Info) -> list[HeadOfMission]:
-        rows = await info.context.loaders.headships.load(self.row.id)
-        return [HeadOfMission.from_row(row) for row in rows]
+    participations: ParticipationConnectionRef = lists.participations(
+        lambda loaders: (loaders.person_participations, loaders.person_participation_counts),
+        compiled=fields.participations_of("person"),
+        description="The events this person took part in, oldest first.",
+    )
 
-    @strawberry.field(description="The events this person took part in, oldest first.")
-    async def participations(
-        self,
-        info: Info,
-        first: Annotated[int | None, FIRST] = None,
-        after: Annotated[str | None, AFTER] = None,
-        last: Annotated[int | None, LAST] = None,
-        before: Annotated[str | None, BEFORE] = None,
-    ) -> ParticipationConnectionRef:
-        from schema.types.event import participation_connection
-
-        loaders = info.context.loaders
-        return await participation_connection(
-            info,
-            self.row.id,
-            loaders.person_participations,
-            loaders.person_participation_counts,
-            PageArguments(first, after, last, before),
-        )
-
-    @strawberry.field(description="What this person is quoted as saying, oldest first.")
-    async def quotes(self, info: Info) -> list[QuoteRef]:
-        from schema.types.event import Quote
-
-        rows = await info.context.loaders.quotes_by_speaker.load(self.row.id)
-        return [Quote.from_row(row) for row in rows]
+    quotes: list[QuoteRef] = children(
+        models.Quote.speaker_id,
+        order=orders.quotes_of_speaker,
+        description="What this person is quoted as saying, oldest first.",
+    )

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.base import table_of
+from db.feed import announce, heard_everywhere
 from db.models import ClaimRank
 from db.search import rebuild_search_index
 from seed.countries import ensure_countries
@@ -205,8 +206,21 @@ class _Merge:
                 new.append(entry)
         await self._create(new, sources, {m.name for m in missions})
         if self.changes:
-            await self.session.execute(insert(table_of(models.Change)), self.changes)
+            await self._log_changes()
         await rebuild_search_index(self.session)
+
+    async def _log_changes(self) -> None:
+        """Write the change log; on PostgreSQL, announce it to every server's subscribers.
+
+        On SQLite an import runs in a process of its own, whose announcements no server
+        would hear, and reading the new ids back would double the import's time.
+        """
+        change = table_of(models.Change)
+        if heard_everywhere(self.session):
+            logged = await self.session.scalars(insert(change).returning(change.c.id), self.changes)
+            await announce(self.session, logged.all())
+        else:
+            await self.session.execute(insert(change), self.changes)
 
     async def _load_held(self) -> None:
         """What the posts hold already, told apart by whether a release of this file said it."""

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pytest
-from servers import serving
+from servers import BILATERAL, ROOT, serving
 
-from browser.harness import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, Screenshot, give_up
+from browser.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    TIMINGS,
+    Screenshot,
+    give_up,
+)
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Locator, Page
+    from playwright.sync_api import Browser, Locator, Page, Route
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +30,24 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real server, `bilateral serve`, on a fresh SQLite database seeded with the article."""
     database = tmp_path_factory.mktemp("browser") / "bilateral.db"
     with serving(f"sqlite+aiosqlite:///{database}") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def world_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real server on a database loaded as a first start loads it: the article and the
+    world's 9,852 posts (loaded by `bilateral seed --world` first, so that the server starts
+    as quickly as any)."""
+    database = tmp_path_factory.mktemp("world") / "bilateral.db"
+    url = f"sqlite+aiosqlite:///{database}"
+    subprocess.run(
+        [str(BILATERAL), "seed", "--world"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    with serving(url) as base:
         yield base
 
 
@@ -45,9 +73,28 @@ def problems() -> list[str]:
 
 
 @pytest.fixture
-def page(browser: Browser, base_url: str, problems: list[str]) -> Iterator[Page]:
-    """A fresh tab, 1280 px wide, that records the errors the page reports."""
+def elsewhere() -> list[str]:
+    """Requests the test's page made to any host but the app's: each fails the test."""
+    return []
+
+
+@pytest.fixture
+def page(
+    browser: Browser, base_url: str, problems: list[str], elsewhere: list[str]
+) -> Iterator[Page]:
+    """A fresh tab, 1280 px wide, that records the errors the page reports. It is offline but
+    for the app: a request to any other host is refused, and fails the test."""
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    host = urlsplit(base_url).netloc
+
+    def offline(route: Route) -> None:
+        if urlsplit(route.request.url).netloc == host:
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", offline)
     opened = context.new_page()
     opened.set_default_timeout(10_000)
     opened.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
@@ -59,6 +106,7 @@ def page(browser: Browser, base_url: str, problems: list[str]) -> Iterator[Page]
     )
     yield opened
     context.close()
+    assert elsewhere == [], f"the page asked hosts other than the app's: {elsewhere}"
 
 
 @pytest.fixture
@@ -75,3 +123,9 @@ def screenshot(page: Page) -> Screenshot:
         return path
 
     return take
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The timings the browser tests recorded (reported, never asserted)."""
+    for name, milliseconds in TIMINGS.items():
+        terminalreporter.write_line(f"browser timing: {name}: {milliseconds:.0f} ms")

@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "build" / "screenshots"
+# Timings the tests record, by name, in milliseconds: reported after the run, never asserted
+# (the machine's load decides them as much as the code does).
+TIMINGS: dict[str, float] = {}
 GRAPHIQL_ASSETS = ROOT / "server" / "static" / "graphiql"
 
 
