@@ -24,8 +24,7 @@ from db.involvement import refresh_event_countries
 from db.models import EventKind, MissionKind, OrganizationKind
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
-from seed.countries import ensure_countries
-from seed.load import clear_facts, has_facts
+from seed.load import ready_for_facts
 
 SOURCE_TITLE = "Bilateral synthetic data"
 _BATCH = 20_000
@@ -293,11 +292,8 @@ async def seed_synthetic(
     """Fill the database with the synthetic network; None when it holds facts and `reset` is not asked for."""
     sizes = Sizes.at(scale)
     async with sessions() as session, session.begin():
-        await ensure_countries(session)
-        if await has_facts(session):
-            if not reset:
-                return None
-            await clear_facts(session)
+        if not await ready_for_facts(session, reset=reset):
+            return None
         await _load(session, scale, sizes)
     await _analyze(sessions)
     return sizes
