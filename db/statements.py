@@ -112,7 +112,8 @@ def for_url(url: URL) -> Statements:
         if not sqlite_driver.runs_compiled:
             needs = ".".join(map(str, sqlite_driver.COMPILED_NEEDS))
             raise ValueError(
-                f"compiled statements need SQLite {needs} or later, and this is {sqlite_driver.version}"
+                f"compiled statements need SQLite {needs} or later; {sqlite_driver.library}"
+                f" has SQLite {sqlite_driver.version}"
             )
         return SQLiteStatements(url.database)
     plain = url.set(drivername="postgresql")
