@@ -2,7 +2,12 @@
 .DEFAULT_GOAL := help
 VENV := .venv
 PY := $(VENV)/bin/python
+# The Python that creates .venv: 3.11 or newer (`make run PYTHON=python3.12` to pick one).
+PYTHON ?= python3
 STAMP := $(VENV)/.installed
+# The optional extras, installed by the targets that need them: browser (Playwright), bench (py-spy).
+BROWSER := $(VENV)/.installed-browser
+BENCH := $(VENV)/.installed-bench
 # GraphiQL's files and the explorer's map, copied from node_modules by `make assets`; the
 # server serves them offline.
 ASSETS := server/static/graphiql
@@ -14,12 +19,18 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "$(PYTHON) is older than Python 3.11: make PYTHON=python3.11 (or newer)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-venv: $(STAMP) ## create .venv and install the project with its dev tools
+$(VENV)/.installed-%: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,$*]'
+	touch $@
+
+venv: $(STAMP) ## create .venv and install the project with its dev tools (tests, ruff, mypy)
 
 run: $(STAMP) ## serve the API on http://HOST:PORT/graphql (default 127.0.0.1:8000; seeds on first run)
 	@# GraphiQL's files and the map come from npm once; without npm the server falls back to
@@ -38,7 +49,8 @@ lint: $(STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-types: $(STAMP) ## mypy --strict over every package, tests included
+# The browser tests are type-checked too, against Playwright's types.
+types: $(BROWSER) ## mypy --strict over every package, tests included
 	$(VENV)/bin/mypy
 
 check: lint types test ## lint, types and tests
@@ -67,16 +79,16 @@ assets: ## install the pinned GraphiQL and map files (package-lock.json); copy t
 	cp node_modules/@graphiql/plugin-explorer/dist/index.umd.js $(ASSETS)/plugin-explorer.umd.js
 	cp node_modules/@graphiql/plugin-explorer/dist/style.css $(ASSETS)/plugin-explorer.css
 
-browser-test: $(STAMP) ## drive the explorer and GraphiQL in headless Chromium (/usr/bin/chromium; after make assets)
+browser-test: $(BROWSER) ## drive the explorer and GraphiQL in headless Chromium (/usr/bin/chromium; after make assets)
 	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser
 
-screenshots: $(STAMP) ## take the README's screenshots again (the NL and BE-MY views) into docs/screenshots
+screenshots: $(BROWSER) ## take the README's screenshots again (the NL and BE-MY views) into docs/screenshots
 	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser/test_world_map.py \
 	  -k "draws_one_point_per_post or pair_view_maps"
 	cp build/screenshots/country-netherlands.png build/screenshots/relation-belgium-malaysia.png \
 	   docs/screenshots/
 
-bench: $(STAMP) ## benchmark the API against the floor, then 2 processes on a replica (and a soak); writes bench/RESULTS.md
+bench: $(BENCH) ## benchmark the API against the floor, then 2 processes on a replica (and a soak); writes bench/RESULTS.md
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.run
 	$(PY) -m bench.scale
@@ -90,10 +102,10 @@ compose-config: ## check compose.yaml with `docker compose config` (where Docker
 	  docker compose -f compose.yaml config --quiet && echo "compose.yaml is valid"; \
 	else echo "docker compose not found: compose.yaml not checked"; fi
 
-bench-world: $(STAMP) ## time the world's posts (first start, import) and QW against its floor; writes bench/WORLD.md
+bench-world: $(BENCH) ## time the world's posts (first start, import) and QW against its floor; writes bench/WORLD.md
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.world
 
-profile: $(STAMP) ## flame graph of the API serving one reference query (Q=Q2) under load; writes bench/profiles/
+profile: $(BENCH) ## flame graph of the API serving one reference query (Q=Q2) under load; writes bench/profiles/
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.profile --query $(or $(Q),Q2)

@@ -1,25 +1,47 @@
-"""The SQLite the app runs on: a current SQLite library (pysqlite3-binary) behind aiosqlite.
+"""The SQLite the app runs on, behind aiosqlite: Python's own where it is new enough.
 
-Python's own sqlite3 module uses the system's library, which on Debian 12 is SQLite
-3.40 with a fixed parser stack of 100 entries: a compiled query nested five lists deep
-overflows it. SQLite 3.46 and later grow that stack as needed, and the wheel brings
-one (with FTS5 and the JSON functions) wherever the project is installed.
+The compiled path writes a query as one statement of nested subqueries, and SQLite
+before 3.46.0 parses with a fixed stack of 100 entries: Debian 12's SQLite 3.40 stops
+with "parser stack overflow" at the reference query Q2 (six lists deep), 3.45.0 too,
+and 3.46.0 on, whose parser stack grows as needed, runs it. So the standard `sqlite3`
+module serves where its library is 3.46.0 or later; elsewhere the `pysqlite3-binary`
+wheel (a current SQLite, installed on Linux x86-64, the one platform it has wheels for)
+if it is there; and failing both, the standard module all the same, with the compiled
+path off (`db/statements.py` declines it): the resolvers answer every query, more slowly.
 """
 
 from __future__ import annotations
 
 import functools
+import sqlite3
 import types
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
-import pysqlite3.dbapi2 as sqlite  # type: ignore[import-untyped]
 from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_dbapi
 
-__all__ = ["connect", "dbapi", "sqlite", "version"]
+__all__ = ["COMPILED_NEEDS", "connect", "dbapi", "library", "runs_compiled", "sqlite", "version"]
 
+# The first SQLite whose parser stack grows: the compiled statements need it.
+COMPILED_NEEDS = (3, 46, 0)
+
+
+def _choose() -> tuple[Any, str]:
+    """The DBAPI module to use and the name of the package it comes from."""
+    if sqlite3.sqlite_version_info >= COMPILED_NEEDS:
+        return sqlite3, "sqlite3"
+    try:
+        import pysqlite3.dbapi2 as wheel  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except ImportError:
+        return sqlite3, "sqlite3"
+    return wheel, "pysqlite3-binary"
+
+
+sqlite, library = _choose()
 version: str = sqlite.sqlite_version
+# Whether this SQLite parses the compiled path's nested statements.
+runs_compiled: bool = sqlite.sqlite_version_info >= COMPILED_NEEDS
 
 
 def connect(

@@ -5,6 +5,8 @@ ORM session, transaction or pool pre-ping: on SQLite it runs on one connection k
 open (SQLite runs a connection's statements one at a time, and in WAL mode a read
 never waits for the writer); on PostgreSQL on a small asyncpg pool. A failure here
 is the caller's cue to answer through the resolvers, which report an outage properly.
+Where SQLite is too old to parse them (see `db/sqlite_driver.py`), there are none: the
+resolvers answer every query.
 """
 
 from __future__ import annotations
@@ -115,6 +117,12 @@ def for_url(url: URL, *, pooled: bool = False) -> Statements:
     if url.get_backend_name() == "sqlite":
         if not url.database or url.database == ":memory:":
             raise ValueError("compiled statements need a SQLite file, not an in-memory database")
+        if not sqlite_driver.runs_compiled:
+            needs = ".".join(map(str, sqlite_driver.COMPILED_NEEDS))
+            raise ValueError(
+                f"compiled statements need SQLite {needs} or later; {sqlite_driver.library}"
+                f" has SQLite {sqlite_driver.version}"
+            )
         return SQLiteStatements(url.database)
     plain = url.set(drivername="postgresql")
     return PostgresStatements(plain.render_as_string(hide_password=False), pooled=pooled)

@@ -1,11 +1,14 @@
 """The inputs and payloads of the mutations."""
 
+import dataclasses
+from collections.abc import Mapping
 from enum import Enum
 
 import strawberry
+from strawberry.utils.str_converters import to_camel_case
 
 from db.partial_date import PartialDate
-from db.writes.edit import Problem, SourceSpec
+from db.writes.edit import Field, Problem, SourceSpec
 from schema.enums import ClaimRank, EventKind, MissionKind, OrganizationKind
 from schema.types.event import Event
 from schema.types.mission import HeadOfMission, Mission
@@ -26,6 +29,27 @@ class UserErrorCode(Enum):
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class InputFields:
+    """Where a mutation's input holds the fields its write names in the data layer's terms.
+
+    A write's field is its input's field of the same name in camelCase, as Strawberry
+    names it, unless `renamed` says otherwise; positions in lists stay as they are.
+    """
+
+    argument: str | None = "input"  # the argument holding the fields; None: they are arguments
+    renamed: Mapping[str, str] = dataclasses.field(default_factory=dict)  # write's -> input's
+
+    def path(self, where: Field) -> list[str] | None:
+        """The GraphQL path of a write's field, as a UserError gives it."""
+        names = [str(part) if isinstance(part, int) else self._name(part) for part in where]
+        path = names if self.argument is None else [self.argument, *names]
+        return path or None
+
+    def _name(self, name: str) -> str:
+        return self.renamed.get(name) or to_camel_case(name)
+
+
 @strawberry.type(description="A problem with a mutation's input; nothing was written.")
 class UserError:
     field: list[str] | None = strawberry.field(
@@ -35,9 +59,9 @@ class UserError:
     code: UserErrorCode = strawberry.field(description="What is wrong, as a code.")
 
     @classmethod
-    def from_problem(cls, problem: Problem) -> "UserError":
+    def from_problem(cls, problem: Problem, fields: InputFields) -> "UserError":
         return cls(
-            field=[str(part) for part in problem.field] or None,
+            field=fields.path(problem.field),
             message=problem.message,
             code=UserErrorCode[problem.code],
         )

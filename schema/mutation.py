@@ -6,7 +6,7 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from db.writes import actors, events, missions
-from db.writes.edit import Edit, Ref, Rejected
+from db.writes.edit import Edit, Field, Ref, Rejected
 from db.writes.events import EventChanges, FigureSpec, NewEvent, ParticipantSpec
 from schema.auth import authorize_editor
 from schema.context import Info
@@ -23,6 +23,7 @@ from schema.inputs import (
     EndHeadshipInput,
     EventPayload,
     HeadOfMissionPayload,
+    InputFields,
     MissionPayload,
     MoveMissionInput,
     OrganizationPayload,
@@ -53,41 +54,57 @@ KINDS = {
 PARTICIPANTS = ("Country", "Person", "Organization", "Mission")
 INPUT = strawberry.argument(description="What to write.")
 
+# Where each mutation's input holds the fields its write names otherwise (see InputFields).
+AN_EVENT = InputFields(renamed={"ref": "participant", "expected": "expectedVersion"})
+EVENT_BY_ID = InputFields(renamed={"event_id": "id", "expected": "expectedVersion"})
+AN_EVENTS_PARTICIPANT = InputFields(
+    renamed={"event_id": "event", "ref": "participant", "expected": "expectedVersion"}
+)
+A_POST = InputFields(renamed={"host": "hostCountry"})
+A_MOVE = InputFields(renamed={"mission_id": "mission", "moved": "from"})
+A_TENURE = InputFields(renamed={"mission_id": "mission", "person_id": "person"})
+A_TENURES_END = InputFields(renamed={"head_id": "headOfMission"})
+A_RANK = InputFields(renamed={"claim_id": "claim", "expected": "expectedVersion"})
+
 
 async def write(
-    info: Info, action: str, work: Callable[[Edit], Awaitable[T]]
+    info: Info,
+    action: str,
+    work: Callable[[Edit], Awaitable[T]],
+    fields: InputFields = InputFields(),  # noqa: B008 (frozen: one shared default is safe)
 ) -> T | list[UserError]:
     """Run one mutation's work in one transaction, as the editor whose token the request carries.
 
-    Problems with the input come back as UserErrors, and the transaction is rolled
-    back, so nothing at all is written; an unusable token is a GraphQL error.
+    Problems with the input come back as UserErrors, each at the path `fields` gives
+    its field, and the transaction is rolled back, so nothing at all is written; an
+    unusable token is a GraphQL error.
     """
     try:
         async with info.context.writer.transaction() as session:
             actor = await authorize_editor(session, info.context.authorization)
             result = await work(Edit(session, actor, action))
     except Rejected as rejected:
-        return [UserError.from_problem(problem) for problem in rejected.problems]
+        return [UserError.from_problem(problem, fields) for problem in rejected.problems]
     info.context.committed(session.info.get("position"))
     await info.context.refresh()
     return result
 
 
-def refer(edit: Edit, value: str, path: tuple[str | int, ...], *types: str) -> Ref | None:
+def refer(edit: Edit, value: str, field: Field, *types: str) -> Ref | None:
     """The row a global ID names, if it is an ID of one of these types; a problem otherwise."""
     found = parse_id(value)
     if found is None or found[0] not in types:
         wanted = " or ".join(types)
-        edit.reject(path, f"{value[:100]!r} is not the ID of a {wanted}.")
+        edit.reject(field, f"{value[:100]!r} is not the ID of a {wanted}.")
         return None
     return KINDS[found[0]], found[1]
 
 
-async def existing(edit: Edit, value: str, path: tuple[str | int, ...], *types: str) -> int:
+async def existing(edit: Edit, value: str, field: Field, *types: str) -> int:
     """The row id an input's global ID names; stops the write unless the row exists."""
-    ref = refer(edit, value, path, *types)
+    ref = refer(edit, value, field, *types)
     if ref is not None:
-        await edit.exists(ref, path)
+        await edit.exists(ref, field)
     edit.stop_if_rejected()
     assert ref is not None
     return ref[1]
@@ -126,7 +143,7 @@ class Mutation:
                     refer(
                         edit,
                         item.participant,
-                        ("input", "participants", i, "participant"),
+                        ("participants", i, "ref"),
                         *PARTICIPANTS,
                     ),
                     item.role,
@@ -148,21 +165,21 @@ class Mutation:
             )
             return await events.create_event(edit, new)
 
-        return await _event_payload(info, await write(info, "createEvent", work))
+        return await _event_payload(info, await write(info, "createEvent", work, AN_EVENT))
 
     @strawberry.mutation(description="Change an event's own fields; its version grows by one.")
     async def update_event(
         self, info: Info, input: Annotated[UpdateEventInput, INPUT]
     ) -> EventPayload:
         async def work(edit: Edit) -> int:
-            pk = await existing(edit, input.id, ("input", "id"), "Event")
+            pk = await existing(edit, input.id, ("event_id",), "Event")
             changes = EventChanges(
                 input.title, input.kind, input.date, input.end_date, input.summary
             )
             await events.update_event(edit, pk, changes, input.expected_version)
             return pk
 
-        return await _event_payload(info, await write(info, "updateEvent", work))
+        return await _event_payload(info, await write(info, "updateEvent", work, EVENT_BY_ID))
 
     @strawberry.mutation(description="Delete an event with its participations, quotes and figures.")
     async def delete_event(
@@ -171,11 +188,11 @@ class Mutation:
         id: Annotated[strawberry.ID, strawberry.argument(description="Global ID of the event.")],
     ) -> DeletePayload:
         async def work(edit: Edit) -> int:
-            pk = await existing(edit, id, ("id",), "Event")
+            pk = await existing(edit, id, ("event_id",), "Event")
             await events.delete_event(edit, pk)
             return pk
 
-        outcome = await write(info, "deleteEvent", work)
+        outcome = await write(info, "deleteEvent", work, InputFields(None, {"event_id": "id"}))
         if isinstance(outcome, list):
             return DeletePayload(deleted_id=None, user_errors=outcome)
         return DeletePayload(deleted_id=strawberry.ID(encode_id("Event", outcome)), user_errors=[])
@@ -185,13 +202,14 @@ class Mutation:
         self, info: Info, input: Annotated[AddParticipantInput, INPUT]
     ) -> EventPayload:
         async def work(edit: Edit) -> int:
-            pk = await existing(edit, input.event, ("input", "event"), "Event")
-            ref = refer(edit, input.participant, ("input", "participant"), *PARTICIPANTS)
+            pk = await existing(edit, input.event, ("event_id",), "Event")
+            ref = refer(edit, input.participant, ("participant",), *PARTICIPANTS)
             edit.stop_if_rejected()
             await events.add_participant(edit, pk, ParticipantSpec(ref, input.role))
             return pk
 
-        return await _event_payload(info, await write(info, "addParticipant", work))
+        outcome = await write(info, "addParticipant", work, AN_EVENTS_PARTICIPANT)
+        return await _event_payload(info, outcome)
 
     @strawberry.mutation(
         description="Remove a participant from an event; its version grows by one."
@@ -200,14 +218,15 @@ class Mutation:
         self, info: Info, input: Annotated[RemoveParticipantInput, INPUT]
     ) -> EventPayload:
         async def work(edit: Edit) -> int:
-            pk = await existing(edit, input.event, ("input", "event"), "Event")
-            ref = refer(edit, input.participant, ("input", "participant"), *PARTICIPANTS)
+            pk = await existing(edit, input.event, ("event_id",), "Event")
+            ref = refer(edit, input.participant, ("ref",), *PARTICIPANTS)
             edit.stop_if_rejected()
             assert ref is not None
             await events.remove_participant(edit, pk, ref)
             return pk
 
-        return await _event_payload(info, await write(info, "removeParticipant", work))
+        outcome = await write(info, "removeParticipant", work, AN_EVENTS_PARTICIPANT)
+        return await _event_payload(info, outcome)
 
     @strawberry.mutation(description="Add a person.")
     async def create_person(
@@ -254,7 +273,7 @@ class Mutation:
                 [source.to_spec() for source in input.sources],
             )
 
-        outcome = await write(info, "createMission", work)
+        outcome = await write(info, "createMission", work, A_POST)
         if isinstance(outcome, list):
             return MissionPayload(mission=None, user_errors=outcome)
         return MissionPayload(mission=await _mission(info, outcome), user_errors=[])
@@ -266,11 +285,11 @@ class Mutation:
         self, info: Info, input: Annotated[MoveMissionInput, INPUT]
     ) -> MissionPayload:
         async def work(edit: Edit) -> int:
-            pk = await existing(edit, input.mission, ("input", "mission"), "Mission")
+            pk = await existing(edit, input.mission, ("mission_id",), "Mission")
             await missions.move_mission(edit, pk, input.address, input.city, input.from_)
             return pk
 
-        outcome = await write(info, "moveMission", work)
+        outcome = await write(info, "moveMission", work, A_MOVE)
         if isinstance(outcome, list):
             return MissionPayload(mission=None, user_errors=outcome)
         return MissionPayload(mission=await _mission(info, outcome), user_errors=[])
@@ -282,11 +301,11 @@ class Mutation:
         self, info: Info, input: Annotated[AppointHeadInput, INPUT]
     ) -> HeadOfMissionPayload:
         async def work(edit: Edit) -> int:
-            mission = refer(edit, input.mission, ("input", "mission"), "Mission")
-            person = refer(edit, input.person, ("input", "person"), "Person")
-            for ref, path in ((mission, ("input", "mission")), (person, ("input", "person"))):
+            mission = refer(edit, input.mission, ("mission_id",), "Mission")
+            person = refer(edit, input.person, ("person_id",), "Person")
+            for ref, field in ((mission, "mission_id"), (person, "person_id")):
                 if ref is not None:
-                    await edit.exists(ref, path)
+                    await edit.exists(ref, (field,))
             edit.stop_if_rejected()
             assert mission is not None and person is not None
             sources = [source.to_spec() for source in input.sources]
@@ -294,7 +313,7 @@ class Mutation:
                 edit, mission[1], person[1], input.title, input.start, sources
             )
 
-        outcome = await write(info, "appointHead", work)
+        outcome = await write(info, "appointHead", work, A_TENURE)
         if isinstance(outcome, list):
             return HeadOfMissionPayload(head_of_mission=None, user_errors=outcome)
         return HeadOfMissionPayload(head_of_mission=await _head(info, outcome), user_errors=[])
@@ -304,10 +323,10 @@ class Mutation:
     )
     async def rank_claim(self, info: Info, input: Annotated[RankClaimInput, INPUT]) -> ClaimPayload:
         async def work(edit: Edit) -> int:
-            pk = await existing(edit, input.claim, ("input", "claim"), "Claim")
+            pk = await existing(edit, input.claim, ("claim_id",), "Claim")
             return await missions.rank_claim(edit, pk, input.rank, input.expected_version)
 
-        outcome = await write(info, "rankClaim", work)
+        outcome = await write(info, "rankClaim", work, A_RANK)
         if isinstance(outcome, list):
             return ClaimPayload(claim=None, mission=None, user_errors=outcome)
         row = await info.context.loaders.claim.load(outcome)
@@ -322,13 +341,11 @@ class Mutation:
         self, info: Info, input: Annotated[EndHeadshipInput, INPUT]
     ) -> HeadOfMissionPayload:
         async def work(edit: Edit) -> int:
-            pk = await existing(
-                edit, input.head_of_mission, ("input", "headOfMission"), "HeadOfMission"
-            )
+            pk = await existing(edit, input.head_of_mission, ("head_id",), "HeadOfMission")
             await missions.end_headship(edit, pk, input.end)
             return pk
 
-        outcome = await write(info, "endHeadship", work)
+        outcome = await write(info, "endHeadship", work, A_TENURES_END)
         if isinstance(outcome, list):
             return HeadOfMissionPayload(head_of_mission=None, user_errors=outcome)
         return HeadOfMissionPayload(head_of_mission=await _head(info, outcome), user_errors=[])

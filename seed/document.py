@@ -595,8 +595,25 @@ def _read_figure(entry: _Entry) -> FigureEntry:
     return figure
 
 
+# Checks that a name an entry refers to is defined in the file: (path, kind, name) -> None.
+_Refers = Callable[[str, str, str | None], None]
+
+
 def _check_references(document: SeedDocument, problems: list[str]) -> None:
-    """Every name an entry refers to must be an entry of the file, defined once."""
+    """Every name an entry refers to must be an entry of the file, defined once; keys are unique."""
+    names = _names_defined_once(document, problems)
+
+    def check(path: str, kind: str, name: str | None) -> None:
+        if name and name not in names[kind]:
+            problems.append(f'{path}: refers to {kind} "{name}", which the file does not define')
+
+    _check_people_and_missions(document, check)
+    _check_relations(document, check, problems)
+    _check_events(document, check, problems)
+
+
+def _names_defined_once(document: SeedDocument, problems: list[str]) -> dict[str, set[str]]:
+    """The names of each kind of entry; a problem for each name given twice."""
     names: dict[str, set[str]] = {}
     for kind, plural, entries in (
         ("organization", "organizations", [item.name for item in document.organizations]),
@@ -609,11 +626,11 @@ def _check_references(document: SeedDocument, problems: list[str]) -> None:
                 problems.append(f'{plural}[{index}] "{name}": another {kind} has this name')
             seen.add(name)
         names[kind] = seen
+    return names
 
-    def check(path: str, kind: str, name: str | None) -> None:
-        if name and name not in names[kind]:
-            problems.append(f'{path}: refers to {kind} "{name}", which the file does not define')
 
+def _check_people_and_missions(document: SeedDocument, check: _Refers) -> None:
+    """People's positions name organizations; posts' accreditations and heads name theirs."""
     for i, person in enumerate(document.people):
         for j, position in enumerate(person.positions):
             path = f'people[{i}] "{person.name}".positions[{j}].organization'
@@ -628,6 +645,10 @@ def _check_references(document: SeedDocument, problems: list[str]) -> None:
             )
         for j, head in enumerate(mission.heads):
             check(f"{place}.heads[{j}].person", "person", head.person)
+
+
+def _check_relations(document: SeedDocument, check: _Refers, problems: list[str]) -> None:
+    """A relation's organizations are the file's, and no two relations have one pair."""
     for i, relation in enumerate(document.relations):
         for j, name in enumerate(relation.organizations):
             check(f"relations[{i}].organizations[{j}]", "organization", name)
@@ -637,6 +658,10 @@ def _check_references(document: SeedDocument, problems: list[str]) -> None:
         if pair in pairs and "" not in pair:
             problems.append(f"relations[{i}].countries: another relation has this pair")
         pairs.add(pair)
+
+
+def _check_events(document: SeedDocument, check: _Refers, problems: list[str]) -> None:
+    """No two events share a title and date; participants and speakers are the file's."""
     keys: set[tuple[PartialDate, str]] = set()
     for i, event in enumerate(document.events):
         place = f'events[{i}] "{event.title}"'

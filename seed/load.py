@@ -82,6 +82,17 @@ async def has_facts(session: AsyncSession) -> bool:
     return bool(await session.scalar(select(func.count()).select_from(models.Source)))
 
 
+async def ready_for_facts(session: AsyncSession, *, reset: bool) -> bool:
+    """Make the database ready for a load: the country list in place, and no facts (cleared
+    if `reset` asks for it); False when it holds facts and may not be cleared."""
+    await ensure_countries(session)
+    if await has_facts(session):
+        if not reset:
+            return False
+        await clear_facts(session)
+    return True
+
+
 async def clear_facts(session: AsyncSession) -> None:
     """Delete every fact, keeping the country list and the tokens.
 
@@ -117,11 +128,8 @@ async def seed_database(
     document = read_document(path)
     release = None if world is None else read_release(world)
     async with sessions() as session, session.begin():
-        await ensure_countries(session)
-        if await has_facts(session):
-            if not reset:
-                return None
-            await clear_facts(session)
+        if not await ready_for_facts(session, reset=reset):
+            return None
         report = await merge_document(session, document)
         if release is not None:
             report.world = await merge_release(session, *release)

@@ -24,8 +24,7 @@ from db.involvement import refresh_event_countries
 from db.models import EventKind, MissionKind, OrganizationKind
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
-from seed.countries import ensure_countries
-from seed.load import clear_facts, has_facts
+from seed.load import ready_for_facts
 
 SOURCE_TITLE = "Bilateral synthetic data"
 _BATCH = 20_000
@@ -151,65 +150,67 @@ def _partial(rng: random.Random, day: dt.date) -> PartialDate:
     return PartialDate.of(day)
 
 
-async def seed_synthetic(
-    sessions: async_sessionmaker[AsyncSession], scale: float, *, reset: bool = False
-) -> Sizes | None:
-    """Fill the database with the synthetic network; None when it holds facts and `reset` is not asked for."""
-    sizes = Sizes.at(scale)
-    rng = random.Random(f"bilateral-{scale}")  # the same scale, the same rows
-    async with sessions() as session, session.begin():
-        await ensure_countries(session)
-        if await has_facts(session):
-            if not reset:
-                return None
-            await clear_facts(session)
-        countries = list(
-            await session.scalars(select(models.Country.id).order_by(models.Country.id))
-        )
-        # A few countries keep most posts: weights fall off with a country's rank.
+@dataclass
+class _Network:
+    """One scale's rows, drawn in a fixed order from one seeded generator.
+
+    A few countries keep most posts and people: a country's weight falls off with its
+    rank in a shuffled list, so the network is skewed like the real one.
+    """
+
+    rng: random.Random
+    sizes: Sizes
+    countries: list[int]  # every country's row id, in id order
+    ranked: list[int]  # the same, shuffled: the first are the busiest
+    weights: list[float]
+    source_id: int
+
+    @classmethod
+    def drawn(
+        cls, rng: random.Random, sizes: Sizes, countries: list[int], source_id: int
+    ) -> _Network:
         ranked = countries[:]
         rng.shuffle(ranked)
         weights = [1 / (rank + 1) ** 0.9 for rank in range(len(ranked))]
+        return cls(rng, sizes, countries, ranked, weights, source_id)
 
-        source = models.Source(title=SOURCE_TITLE, section=f"scale {scale:g}")
-        session.add(source)
-        await session.flush()
+    def country(self) -> int:
+        return self.rng.choices(self.ranked, self.weights)[0]
 
-        await _bulk(
-            session,
-            models.Organization,
-            [
-                {
-                    "id": i + 1,
-                    "name": f"Organization {i + 1:05d}",
-                    "kind": rng.choice(list(OrganizationKind)),
-                    "country_id": rng.choices(ranked, weights)[0] if rng.random() < 0.9 else None,
-                    "founded": _partial(rng, _day(rng, 1900)) if rng.random() < 0.5 else None,
-                    "source_id": source.id,
-                }
-                for i in range(sizes.organizations)
-            ],
-        )
-        await _bulk(
-            session,
-            models.Person,
-            [
-                {
-                    "id": i + 1,
-                    "name": f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)} {i + 1:05d}",
-                    "country_id": rng.choices(ranked, weights)[0],
-                    "source_id": source.id,
-                }
-                for i in range(sizes.people)
-            ],
-        )
+    def organizations(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        return [
+            {
+                "id": i + 1,
+                "name": f"Organization {i + 1:05d}",
+                "kind": rng.choice(list(OrganizationKind)),
+                "country_id": self.country() if rng.random() < 0.9 else None,
+                "founded": _partial(rng, _day(rng, 1900)) if rng.random() < 0.5 else None,
+                "source_id": self.source_id,
+            }
+            for i in range(self.sizes.organizations)
+        ]
 
+    def people(self) -> list[dict[str, Any]]:
+        rng = self.rng
+        return [
+            {
+                "id": i + 1,
+                "name": f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)} {i + 1:05d}",
+                "country_id": self.country(),
+                "source_id": self.source_id,
+            }
+            for i in range(self.sizes.people)
+        ]
+
+    def missions(self) -> list[dict[str, Any]]:
+        rng = self.rng
         missions: list[dict[str, Any]] = []
-        for i in range(sizes.missions):
-            sender = rng.choices(ranked, weights)[0]
-            host = rng.choices(ranked, weights)[0]
+        for i in range(self.sizes.missions):
+            sender = self.country()
+            host = self.country()
             while host == sender:
-                host = rng.choice(countries)
+                host = rng.choice(self.countries)
             kind = rng.choices(list(_TITLES), [6, 2, 1, 1])[0]
             city = f"City {i + 1:05d}"  # one post a city keeps every natural key apart
             missions.append(
@@ -223,19 +224,21 @@ async def seed_synthetic(
                     "opened": PartialDate(str(rng.randint(1950, 2020))),
                 }
             )
-        await _bulk(session, models.Mission, missions)
+        return missions
 
+    def tenures(self, missions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each post's heads one after another from its opening; the last is in office."""
         tenures: list[dict[str, Any]] = []
-        per_mission = max(1, sizes.tenures // max(1, sizes.missions))
+        per_mission = max(1, self.sizes.tenures // max(1, self.sizes.missions))
         for mission in missions:
             year = int(mission["opened"].text)
             for n in range(per_mission):
                 last = n == per_mission - 1
-                length = rng.randint(2, 5)
+                length = self.rng.randint(2, 5)
                 tenures.append(
                     {
                         "mission_id": mission["id"],
-                        "person_id": rng.randint(1, sizes.people),
+                        "person_id": self.rng.randint(1, self.sizes.people),
                         "title": _TITLES[mission["kind"]][1],
                         "ordinal": n + 1,
                         "start": PartialDate(str(year)),
@@ -245,8 +248,11 @@ async def seed_synthetic(
                     }
                 )
                 year += length
-        await _bulk(session, models.HeadOfMission, tenures)
+        return tenures
 
+    def events(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """The events, the countries each declares, and who took part in each."""
+        rng, sizes = self.rng, self.sizes
         events: list[dict[str, Any]] = []
         declared: list[dict[str, Any]] = []
         participations: list[dict[str, Any]] = []
@@ -267,33 +273,71 @@ async def seed_synthetic(
                     "version": 1,
                 }
             )
-            for country in set(rng.choices(ranked, weights, k=rng.randint(0, 5))):
+            for country in set(rng.choices(self.ranked, self.weights, k=rng.randint(0, 5))):
                 declared.append({"event_id": event_id, "country_id": country})
             # Every row names every column, so that all of them go in as one bulk insert.
-            base = {"event_id": event_id, "role": "participant", "source_id": source.id}
+            base = {"event_id": event_id, "role": "participant", "source_id": self.source_id}
             people = rng.choices(range(1, sizes.people + 1), k=min(6, int(rng.expovariate(0.4))))
             for person in set(people):
                 participations.append({**base, **_NO_PARTICIPANT, "person_id": person})
             organizations = rng.choices(range(1, sizes.organizations + 1), k=rng.randint(0, 3))
             for organization in set(organizations):
                 participations.append({**base, **_NO_PARTICIPANT, "organization_id": organization})
-        await _bulk(session, models.Event, events)
-        await _bulk(session, models.EventCountryDeclared, declared)
-        await _bulk(session, models.Participation, participations)
+        return events, declared, participations
 
-        await refresh_event_countries(session, None)
-        await rebuild_search_index(session)
-        if session.get_bind().dialect.name == "postgresql":
-            # Rows came with their ids; the id sequences must carry on after them.
-            for table in ("organization", "person", "mission", "event"):
-                await session.execute(
-                    text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                    )
-                )
-    # Statistics for the planner: without them, a freshly bulk-loaded database gets
-    # plans for empty tables (PostgreSQL's autovacuum catches up only later).
+
+async def seed_synthetic(
+    sessions: async_sessionmaker[AsyncSession], scale: float, *, reset: bool = False
+) -> Sizes | None:
+    """Fill the database with the synthetic network; None when it holds facts and `reset` is not asked for."""
+    sizes = Sizes.at(scale)
+    async with sessions() as session, session.begin():
+        if not await ready_for_facts(session, reset=reset):
+            return None
+        await _load(session, scale, sizes)
+    await _analyze(sessions)
+    return sizes
+
+
+async def _load(session: AsyncSession, scale: float, sizes: Sizes) -> None:
+    """Insert the network's rows, a table at a time, and what is derived from them."""
+    countries = list(await session.scalars(select(models.Country.id).order_by(models.Country.id)))
+    source = models.Source(title=SOURCE_TITLE, section=f"scale {scale:g}")
+    session.add(source)
+    await session.flush()
+    rng = random.Random(f"bilateral-{scale}")  # the same scale, the same rows
+    network = _Network.drawn(rng, sizes, countries, source.id)
+    await _bulk(session, models.Organization, network.organizations())
+    await _bulk(session, models.Person, network.people())
+    missions = network.missions()
+    await _bulk(session, models.Mission, missions)
+    await _bulk(session, models.HeadOfMission, network.tenures(missions))
+    events, declared, participations = network.events()
+    await _bulk(session, models.Event, events)
+    await _bulk(session, models.EventCountryDeclared, declared)
+    await _bulk(session, models.Participation, participations)
+    await refresh_event_countries(session, None)
+    await rebuild_search_index(session)
+    if session.get_bind().dialect.name == "postgresql":
+        await _continue_sequences(session)
+
+
+async def _continue_sequences(session: AsyncSession) -> None:
+    """Rows came with their ids; PostgreSQL's id sequences must carry on after them."""
+    for table in ("organization", "person", "mission", "event"):
+        await session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        )
+
+
+async def _analyze(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Statistics for the planner.
+
+    Without them, a freshly bulk-loaded database gets plans for empty tables
+    (PostgreSQL's autovacuum catches up only later).
+    """
     async with sessions() as session:
         await session.execute(text("ANALYZE"))
         await session.commit()
-    return sizes

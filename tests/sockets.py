@@ -11,11 +11,17 @@ from db.migrate import upgrade
 from server.cli import main
 
 SOURCE = '[{title: "Bernama"}]'
+# How long a test waits for a message it expects: a guard against hanging, not a measure.
+GUARD = 30
 
 
 def _create_event(title: str, countries: str = '["BE", "MY"]') -> str:
     return f"""mutation {{ createEvent(input: {{title: "{title}", kind: POLITICAL, date: "2026-05",
         summary: "A visit.", countries: {countries}, sources: {SOURCE}}}) {{ userErrors {{ code }} }} }}"""
+
+
+def _create_person(name: str) -> str:
+    return f'mutation {{ createPerson(input: {{name: "{name}"}}) {{ userErrors {{ code }} }} }}'
 
 
 def _prepare(
@@ -50,7 +56,7 @@ class Subscriber:
     async def __aexit__(self, *_: Any) -> None:
         await self.socket.close()
 
-    async def next(self, timeout: float) -> dict[str, Any]:
+    async def next(self, timeout: float = GUARD) -> dict[str, Any]:
         message: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
         return message
 

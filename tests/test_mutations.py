@@ -449,3 +449,94 @@ async def test_an_id_is_never_given_twice_even_after_a_delete(
         session.add(event)
         await session.flush()
         assert int(decode_id(given[-1], "id")[1]) < event.id
+
+
+CREATE_MISSION = """mutation($input: CreateMissionInput!) {
+    createMission(input: $input) { mission { id } userErrors { field message code } }
+}"""
+
+
+async def test_every_problem_of_a_write_names_its_input_field(
+    editor: GraphQL, data: GraphQL, database_url: str
+) -> None:
+    """The data layer finds the problems; each comes back at the path of its input field."""
+    ids = await _ids(data)
+    before = row_counts(database_url)
+    event = await editor(
+        CREATE_EVENT,
+        input=_event_input(
+            title=" ",
+            summary=" ",
+            date="2026-03",
+            endDate="2025",
+            placeCountry="XX",
+            countries=["BE", "QQ"],
+            participants=[{"participant": ids["anwar"]}, {"participant": ids["anwar"]}],
+            figures=[{"label": " ", "value": 1, "unit": " "}],
+            sources=[{"title": " "}],
+        ),
+    )
+    mission = await editor(
+        CREATE_MISSION,
+        input={
+            "kind": "EMBASSY",
+            "country": "BE",
+            "hostCountry": "BE",
+            "city": " ",
+            "address": " ",
+            "sources": [],
+        },
+    )
+    moved = await editor(
+        """mutation($id: ID!) { moveMission(input: {mission: $id, address: " ", from: "1900"}) {
+            userErrors { field message code } } }""",
+        id=ids["embassy"],
+    )
+    removed = await editor(
+        """mutation($event: ID!, $who: ID!) { removeParticipant(input: {event: $event, participant: $who}) {
+            userErrors { field message code } } }""",
+        event=ids["event"],
+        who=ids["khalid"],
+    )
+    deleted = await editor(
+        'mutation { deleteEvent(id: "garbage") { userErrors { field message code } } }'
+    )
+
+    def found(body: dict[str, Any]) -> list[tuple[list[str], str, str]]:
+        payload = next(iter(body["data"].values()))
+        return [(e["field"], e["code"], e["message"]) for e in payload["userErrors"]]
+
+    assert found(event) == [
+        (["input", "title"], "INVALID", "The title must not be empty."),
+        (["input", "summary"], "INVALID", "The summary must not be empty."),
+        (["input", "endDate"], "INVALID", "The end date 2025 is before the start 2026-03."),
+        (["input", "placeCountry"], "NOT_FOUND", "'XX' is not an ISO 3166-1 country code."),
+        (["input", "countries", "1"], "NOT_FOUND", "'QQ' is not an ISO 3166-1 country code."),
+        (["input", "participants"], "DUPLICATE", "A participant is listed twice."),
+        (["input", "figures", "0", "label"], "INVALID", "A figure's label must not be empty."),
+        (["input", "figures", "0", "unit"], "INVALID", "A figure's unit must not be empty."),
+        (["input", "sources", "0", "title"], "INVALID", "A source's title must not be empty."),
+    ]
+    assert found(mission) == [
+        (["input", "city"], "INVALID", "The city must not be empty."),
+        (["input", "address"], "INVALID", "The address must not be empty."),
+        (["input", "hostCountry"], "INVALID", "A post's host country must differ from its own."),
+        (["input", "sources"], "INVALID", "A post needs at least one source."),
+    ]
+    assert found(moved) == [
+        (["input", "address"], "INVALID", "The address must not be empty."),
+        (
+            ["input", "from"],
+            "INVALID",
+            "The post was at Avenue de Tervueren from 1982; a move must come later.",
+        ),
+    ]
+    assert found(removed) == [
+        (
+            ["input", "participant"],
+            "NOT_FOUND",
+            "This participant does not take part in the event.",
+        )
+    ]
+    assert found(deleted) == [(["id"], "INVALID", "'garbage' is not the ID of a Event.")]
+    assert row_counts(database_url) == before

@@ -18,7 +18,10 @@ from db.writes.snapshots import snapshot
 
 # What a reference to a participant or accreditee names: ("person", 3), ("country", 12), …
 Ref = tuple[str, int]
-Path = tuple[str | int, ...]
+# Where a problem lies, in the write's own terms: the name of one of its arguments (or of a
+# field of one), then positions and names within it: ("host",), ("sources", 0, "title").
+# The caller maps these to where its own input holds them.
+Field = tuple[str | int, ...]
 
 _MODELS: dict[str, type[Base]] = {
     "country": models.Country,
@@ -33,9 +36,9 @@ _MODELS: dict[str, type[Base]] = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input: where, what, and its code (INVALID, NOT_FOUND, DUPLICATE, CONFLICT)."""
+    """One thing wrong with the input: which field, what, and its code (INVALID, NOT_FOUND, DUPLICATE, CONFLICT)."""
 
-    field: Path
+    field: Field
     message: str
     code: str = "INVALID"
 
@@ -66,30 +69,30 @@ class Edit:
     action: str
     problems: list[Problem] = field(default_factory=list)
 
-    def reject(self, path: Path, message: str, code: str = "INVALID") -> None:
-        self.problems.append(Problem(path, message, code))
+    def reject(self, field: Field, message: str, code: str = "INVALID") -> None:
+        self.problems.append(Problem(field, message, code))
 
     def stop_if_rejected(self) -> None:
         """Raise Rejected with every problem found so far, if there is any."""
         if self.problems:
             raise Rejected(self.problems)
 
-    def text(self, value: str | None, path: Path, what: str) -> str | None:
+    def text(self, value: str | None, field: Field, what: str) -> str | None:
         """Text with its spaces tidied; a problem if it is given but blank."""
         if value is None:
             return None
         tidy = " ".join(value.split())
         if not tidy:
-            self.reject(path, f"{what} must not be empty.")
+            self.reject(field, f"{what} must not be empty.")
         return tidy
 
     def period(
-        self, start: PartialDate | None, end: PartialDate | None, path: Path, what: str = "end"
+        self, start: PartialDate | None, end: PartialDate | None, field: Field, what: str = "end"
     ) -> None:
         if start is not None and end is not None and end.last_day < start.first_day:
-            self.reject(path, f"The {what} {end} is before the start {start}.")
+            self.reject(field, f"The {what} {end} is before the start {start}.")
 
-    async def country(self, code: str | None, path: Path) -> int | None:
+    async def country(self, code: str | None, field: Field) -> int | None:
         """The row id of a country given by ISO code; a problem if there is none."""
         if code is None:
             return None
@@ -100,23 +103,23 @@ class Edit:
                 select(models.Country.id).where(models.Country.code == found.code)
             )
         if pk is None:
-            self.reject(path, f"{code[:20]!r} is not an ISO 3166-1 country code.", "NOT_FOUND")
+            self.reject(field, f"{code[:20]!r} is not an ISO 3166-1 country code.", "NOT_FOUND")
         return pk
 
-    async def exists(self, ref: Ref, path: Path) -> bool:
+    async def exists(self, ref: Ref, field: Field) -> bool:
         """Whether the row a reference names exists; a problem if not."""
         kind, pk = ref
         model = _MODELS[kind]
         found = await self.session.get(model, pk) is not None
         if not found:
-            self.reject(path, f"No {kind.replace('_', ' ')} has this ID.", "NOT_FOUND")
+            self.reject(field, f"No {kind.replace('_', ' ')} has this ID.", "NOT_FOUND")
         return found
 
-    async def sources(self, specs: Sequence[SourceSpec], path: Path) -> list[int]:
+    async def sources(self, specs: Sequence[SourceSpec], field: Field) -> list[int]:
         """Row ids of these sources, adding the ones not recorded yet."""
         ids = []
         for index, spec in enumerate(specs):
-            title = self.text(spec.title, (*path, index, "title"), "A source's title")
+            title = self.text(spec.title, (*field, index, "title"), "A source's title")
             if not title:
                 continue
             row = await self.session.scalar(

@@ -56,9 +56,7 @@ async def _duplicate(
     if other_than is not None:
         statement = statement.where(models.Event.id != other_than)
     if await edit.session.scalar(statement) is not None:
-        edit.reject(
-            ("input", "title"), f"An event titled {title!r} on {date} exists already.", "DUPLICATE"
-        )
+        edit.reject(("title",), f"An event titled {title!r} on {date} exists already.", "DUPLICATE")
 
 
 def _participation(event_id: int, ref: Ref, role: str | None) -> models.Participation:
@@ -75,27 +73,25 @@ async def _touched(edit: Edit, event_id: int) -> None:
 
 async def create_event(edit: Edit, new: NewEvent) -> int:
     """Add an event with its participants, figures and sources; its version starts at 1."""
-    title = edit.text(new.title, ("input", "title"), "The title")
-    summary = edit.text(new.summary, ("input", "summary"), "The summary")
-    edit.period(new.date, new.end_date, ("input", "endDate"), "end date")
-    place_country = await edit.country(new.place_country, ("input", "placeCountry"))
+    title = edit.text(new.title, ("title",), "The title")
+    summary = edit.text(new.summary, ("summary",), "The summary")
+    edit.period(new.date, new.end_date, ("end_date",), "end date")
+    place_country = await edit.country(new.place_country, ("place_country",))
     countries = [
-        await edit.country(code, ("input", "countries", index))
-        for index, code in enumerate(new.countries)
+        await edit.country(code, ("countries", index)) for index, code in enumerate(new.countries)
     ]
     for index, participant in enumerate(new.participants):
-        path = ("input", "participants", index, "participant")
         if participant.ref is not None:
-            await edit.exists(participant.ref, path)
+            await edit.exists(participant.ref, ("participants", index, "ref"))
     refs = [p.ref for p in new.participants if p.ref is not None]
     if len(set(refs)) != len(refs):
-        edit.reject(("input", "participants"), "A participant is listed twice.", "DUPLICATE")
+        edit.reject(("participants",), "A participant is listed twice.", "DUPLICATE")
     for index, figure in enumerate(new.figures):
-        edit.text(figure.label, ("input", "figures", index, "label"), "A figure's label")
-        edit.text(figure.unit, ("input", "figures", index, "unit"), "A figure's unit")
+        edit.text(figure.label, ("figures", index, "label"), "A figure's label")
+        edit.text(figure.unit, ("figures", index, "unit"), "A figure's unit")
     if not new.sources:
-        edit.reject(("input", "sources"), "An event needs at least one source.")
-    source_ids = await edit.sources(new.sources, ("input", "sources"))
+        edit.reject(("sources",), "An event needs at least one source.")
+    source_ids = await edit.sources(new.sources, ("sources",))
     if title:
         await _duplicate(edit, new.date, title)
     edit.stop_if_rejected()
@@ -105,7 +101,7 @@ async def create_event(edit: Edit, new: NewEvent) -> int:
         kind=new.kind,
         date=new.date,
         end_date=new.end_date,
-        place_name=edit.text(new.place_name, ("input", "placeName"), "The place"),
+        place_name=edit.text(new.place_name, ("place_name",), "The place"),
         place_country_id=place_country,
         summary=summary,
         version=1,
@@ -154,7 +150,7 @@ async def _bump(edit: Edit, event_id: int, expected: int | None) -> None:
             select(models.Event.version).where(models.Event.id == event_id)
         )
         edit.reject(
-            ("input", "expectedVersion"),
+            ("expected",),
             f"The event is at version {current}, not {expected}: reload it and try again.",
             "CONFLICT",
         )
@@ -168,11 +164,11 @@ async def update_event(
     event = await edit.session.get(models.Event, event_id)
     assert event is not None  # the caller has checked the reference
     before = await snapshot(edit.session, "event", event_id)
-    title = edit.text(changes.title, ("input", "title"), "The title")
-    summary = edit.text(changes.summary, ("input", "summary"), "The summary")
+    title = edit.text(changes.title, ("title",), "The title")
+    summary = edit.text(changes.summary, ("summary",), "The summary")
     date = changes.date or event.date
     end_date = changes.end_date or event.end_date
-    edit.period(date, end_date, ("input", "endDate"), "end date")
+    edit.period(date, end_date, ("end_date",), "end date")
     if title or changes.date:
         await _duplicate(edit, date, title or event.title, other_than=event_id)
     edit.stop_if_rejected()
@@ -215,16 +211,14 @@ async def add_participant(edit: Edit, event_id: int, participant: ParticipantSpe
     """Add one participant to an event; a DUPLICATE if it takes part already."""
     assert participant.ref is not None
     before = await snapshot(edit.session, "event", event_id)
-    if await edit.exists(participant.ref, ("input", "participant")):
+    if await edit.exists(participant.ref, ("participant",)):
         taken = await edit.session.scalar(
             select(models.Participation.id).where(
                 models.Participation.event_id == event_id, _participant_column(participant.ref)
             )
         )
         if taken is not None:
-            edit.reject(
-                ("input", "participant"), "This participant takes part already.", "DUPLICATE"
-            )
+            edit.reject(("participant",), "This participant takes part already.", "DUPLICATE")
     edit.stop_if_rejected()
     await _bump(edit, event_id, None)
     edit.session.add(_participation(event_id, participant.ref, participant.role))
@@ -242,7 +236,7 @@ async def remove_participant(edit: Edit, event_id: int, ref: Ref) -> None:
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
         edit.reject(
-            ("input", "participant"),
+            ("ref",),
             "This participant does not take part in the event.",
             "NOT_FOUND",
         )

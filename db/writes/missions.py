@@ -27,15 +27,15 @@ async def create_mission(
     sources: Sequence[SourceSpec],
 ) -> int:
     """Open a post; its sender, host, kind and city are its natural key."""
-    country_id = await edit.country(country, ("input", "country"))
-    host_id = await edit.country(host, ("input", "hostCountry"))
-    tidy_city = edit.text(city, ("input", "city"), "The city")
-    tidy_address = edit.text(address, ("input", "address"), "The address")
+    country_id = await edit.country(country, ("country",))
+    host_id = await edit.country(host, ("host",))
+    tidy_city = edit.text(city, ("city",), "The city")
+    tidy_address = edit.text(address, ("address",), "The address")
     if country_id is not None and country_id == host_id:
-        edit.reject(("input", "hostCountry"), "A post's host country must differ from its own.")
+        edit.reject(("host",), "A post's host country must differ from its own.")
     if not sources:
-        edit.reject(("input", "sources"), "A post needs at least one source.")
-    source_ids = await edit.sources(sources, ("input", "sources"))
+        edit.reject(("sources",), "A post needs at least one source.")
+    source_ids = await edit.sources(sources, ("sources",))
     M = models.Mission
     same = select(M.id).where(
         M.country_id == country_id,
@@ -44,9 +44,7 @@ async def create_mission(
         M.city == tidy_city,
     )
     if country_id and host_id and tidy_city and await edit.session.scalar(same):
-        edit.reject(
-            ("input", "city"), "This country keeps such a post in this city already.", "DUPLICATE"
-        )
+        edit.reject(("city",), "This country keeps such a post in this city already.", "DUPLICATE")
     edit.stop_if_rejected()
 
     assert country_id is not None and host_id is not None and tidy_city is not None
@@ -114,8 +112,8 @@ async def move_mission(
     mission = await edit.session.get(models.Mission, mission_id)
     assert mission is not None
     before = await snapshot(edit.session, "mission", mission_id)
-    tidy_address = edit.text(address, ("input", "address"), "The address")
-    tidy_city = edit.text(city, ("input", "city"), "The city") or mission.city
+    tidy_address = edit.text(address, ("address",), "The address")
+    tidy_city = edit.text(city, ("city",), "The city") or mission.city
     current = await edit.session.scalars(
         select(models.MissionAddress).where(
             models.MissionAddress.mission_id == mission_id, models.MissionAddress.end.is_(None)
@@ -125,7 +123,7 @@ async def move_mission(
     for row in open_addresses:
         if row.start is not None and moved.first_day <= row.start.first_day:
             edit.reject(
-                ("input", "from"),
+                ("moved",),
                 f"The post was at {row.address} from {row.start}; a move must come later.",
             )
     edit.stop_if_rejected()
@@ -151,20 +149,20 @@ async def appoint_head(
     sources: Sequence[SourceSpec],
 ) -> int:
     """A new head of a post, in office from `start`; a CONFLICT while another tenure is open."""
-    tidy_title = edit.text(title, ("input", "title"), "The title")
+    tidy_title = edit.text(title, ("title",), "The title")
     H = models.HeadOfMission
     open_tenure = await edit.session.scalar(
         select(H).where(H.mission_id == mission_id, H.ongoing.is_(True))
     )
     if open_tenure is not None:
         edit.reject(
-            ("input", "mission"),
+            ("mission_id",),
             "The post's current head is still in office: end that tenure first (endHeadship).",
             "CONFLICT",
         )
     if not sources:
-        edit.reject(("input", "sources"), "A tenure needs at least one source.")
-    source_ids = await edit.sources(sources, ("input", "sources"))
+        edit.reject(("sources",), "A tenure needs at least one source.")
+    source_ids = await edit.sources(sources, ("sources",))
     edit.stop_if_rejected()
     head = H(
         mission_id=mission_id, person_id=person_id, title=tidy_title, start=start, ongoing=True
@@ -173,9 +171,7 @@ async def appoint_head(
     try:
         await edit.session.flush()
     except IntegrityError:  # another process appointed a head between our check and our write
-        edit.reject(
-            ("input", "mission"), "Another head was just appointed to this post.", "CONFLICT"
-        )
+        edit.reject(("mission_id",), "Another head was just appointed to this post.", "CONFLICT")
         edit.stop_if_rejected()
     for source_id in dict.fromkeys(source_ids):
         await edit.session.execute(
@@ -193,10 +189,8 @@ async def end_headship(edit: Edit, head_id: int, end: PartialDate) -> None:
     assert head is not None
     before = await snapshot(edit.session, "head_of_mission", head_id)
     if head.end is not None:
-        edit.reject(
-            ("input", "headOfMission"), f"This tenure ended already, in {head.end}.", "CONFLICT"
-        )
-    edit.period(head.start, end, ("input", "end"))
+        edit.reject(("head_id",), f"This tenure ended already, in {head.end}.", "CONFLICT")
+    edit.period(head.start, end, ("end",))
     edit.stop_if_rejected()
     head.end, head.ongoing = end, False
     await edit.session.flush()
@@ -215,13 +209,13 @@ async def rank_claim(
     assert claim is not None  # the caller has checked the reference
     if expected is not None and claim.version != expected:
         edit.reject(
-            ("input", "expectedVersion"),
+            ("expected",),
             f"The claim is at version {claim.version}, not {expected}: reload it and try again.",
             "CONFLICT",
         )
     if claim.rank is models.ClaimRank.PREFERRED and rank is not models.ClaimRank.PREFERRED:
         edit.reject(
-            ("input", "rank"),
+            ("rank",),
             f"This is the post's preferred {claim.property}: prefer another claim of it instead.",
         )
     edit.stop_if_rejected()
