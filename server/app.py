@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -55,14 +55,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     pooled = settings.pool_mode == "transaction"
     engine = make_engine(settings.database_url, pooled=pooled)
     sessions = make_sessions(engine)
-    plans = None
-    if settings.compiled:
-        try:
-            plans = Plans(
-                schema._schema, engine.dialect, statements.for_url(engine.url, pooled=pooled)
-            )
-        except ValueError as reason:
-            log.warning("queries run on the resolvers only: %s", reason)
+    plans = _plans(settings, engine, pooled)
     replicas = Replicas(
         Database("the primary", engine, sessions, plans.statements if plans else None),
         [
@@ -74,6 +67,51 @@ def create_app(settings: Settings | None = None) -> Starlette:
     operations = Operations(
         schema._schema, settings.limits, timeout=settings.timeout_seconds, plans=plans
     )
+    feed = Feed()
+    writer = Writer(sessions, feed, positions=bool(replicas.replicas))
+    graphql = GraphQLEndpoint(operations, replicas, writer, settings, graphiql_html())
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+            Route("/healthz", _healthz(engine), methods=["GET"]),
+            WebSocketRoute(
+                "/graphql",
+                SubscriptionEndpoint(sessions, writer, settings.limits, settings.timeout_seconds),
+            ),
+            *explorer_routes(),
+            *docs_routes(),
+        ],
+        middleware=_middleware(settings),
+        lifespan=_lifespan(settings, engine, sessions, operations, replicas, feed, pooled),
+    )
+    app.state.operations = operations  # the tests compare compiled and resolved answers through it
+    app.state.engine = engine  # for tools that watch the database, such as statement counters
+    app.state.replicas = replicas
+    return app
+
+
+def _plans(settings: Settings, engine: AsyncEngine, pooled: bool) -> Plans | None:
+    """Compiled execution for the database, unless switched off or impossible there."""
+    if not settings.compiled:
+        return None
+    try:
+        return Plans(schema._schema, engine.dialect, statements.for_url(engine.url, pooled=pooled))
+    except ValueError as reason:
+        log.warning("queries run on the resolvers only: %s", reason)
+        return None
+
+
+def _lifespan(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    operations: Operations,
+    replicas: Replicas,
+    feed: Feed,
+    pooled: bool,
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """Start-up (the database readied, the list sizes read, the feed heard, the replicas
+    watched) and shut-down, which closes every connection whether start-up finished or not."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -86,14 +124,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 feed.listen(settings.listen_url or settings.database_url)
             await replicas.start()
             yield
-        finally:  # also when start-up fails, so that no connection is left open
+        finally:
             await operations.sizes.stop()
             await replicas.close()
             await feed.close()
-            if plans is not None:
-                await plans.statements.close()
+            if operations.plans is not None:
+                await operations.plans.statements.close()
             await engine.dispose()
 
+    return lifespan
+
+
+def _healthz(engine: AsyncEngine) -> Callable[[Request], Awaitable[Response]]:
     async def healthz(_: Request) -> Response:
         """200 while the database answers; 503, quickly, while it does not."""
         try:
@@ -106,37 +148,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": UNAVAILABLE}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    feed = Feed()
-    writer = Writer(sessions, feed, positions=bool(replicas.replicas))
-    graphql = GraphQLEndpoint(operations, replicas, writer, settings, graphiql_html())
-    app = Starlette(
-        routes=[
-            Route("/graphql", graphql.handle, methods=["GET", "POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            WebSocketRoute(
-                "/graphql",
-                SubscriptionEndpoint(sessions, writer, settings.limits, settings.timeout_seconds),
-            ),
-            *explorer_routes(),
-            *docs_routes(),
-        ],
-        middleware=[
-            Middleware(RequestIdMiddleware),
-            Middleware(
-                CORSMiddleware,
-                allow_origins=settings.cors_origins,
-                allow_methods=["GET", "HEAD", "POST"],
-                allow_headers=list(settings.cors_headers),
-                expose_headers=[HEADER, "ETag", "X-Bilateral-Execution", LSN],
-                allow_credentials=False,
-            ),
-        ],
-        lifespan=lifespan,
-    )
-    app.state.operations = operations  # the tests compare compiled and resolved answers through it
-    app.state.engine = engine  # for tools that watch the database, such as statement counters
-    app.state.replicas = replicas
-    return app
+    return healthz
+
+
+def _middleware(settings: Settings) -> list[Middleware]:
+    """Request IDs on every answer, and CORS as configured."""
+    return [
+        Middleware(RequestIdMiddleware),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=list(settings.cors_headers),
+            expose_headers=[HEADER, "ETag", "X-Bilateral-Execution", LSN],
+            allow_credentials=False,
+        ),
+    ]
 
 
 def _replica(name: str, url: str, *, pooled: bool, compiled: bool) -> Database:
