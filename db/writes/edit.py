@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.base import Base
+from db.base import Base, model_of
 from db.countries import find_iso_country
 from db.feed import announce
 from db.partial_date import PartialDate
@@ -22,16 +22,6 @@ Ref = tuple[str, int]
 # field of one), then positions and names within it: ("host",), ("sources", 0, "title").
 # The caller maps these to where its own input holds them.
 Field = tuple[str | int, ...]
-
-_MODELS: dict[str, type[Base]] = {
-    "country": models.Country,
-    "person": models.Person,
-    "organization": models.Organization,
-    "mission": models.Mission,
-    "event": models.Event,
-    "head_of_mission": models.HeadOfMission,
-    "mission_claim": models.MissionClaim,
-}
 
 
 @dataclass(frozen=True)
@@ -109,7 +99,7 @@ class Edit:
     async def exists(self, ref: Ref, field: Field) -> bool:
         """Whether the row a reference names exists; a problem if not."""
         kind, pk = ref
-        model = _MODELS[kind]
+        model = model_of(Base.metadata.tables[kind])  # a reference's kind is its table
         found = await self.session.get(model, pk) is not None
         if not found:
             self.reject(field, f"No {kind.replace('_', ' ')} has this ID.", "NOT_FOUND")
