@@ -83,17 +83,26 @@ async def explorer_index(_: Request) -> FileResponse:
     return FileResponse(EXPLORER_DIR / "index.html", media_type="text/html")
 
 
+class _Assets(StaticFiles):
+    """Files from a folder `make assets` fills: while the folder is missing, each answers 404
+    (Starlette's own would fail every request with a 500)."""
+
+    async def check_config(self) -> None:
+        if self.directory is not None and Path(self.directory).is_dir():
+            await super().check_config()
+
+
 def explorer_routes() -> list[BaseRoute]:
     """Routes for the explorer at / and its views' addresses, its files and map, and GraphiQL's
     files."""
     return [
         Route("/", explorer_index, methods=["GET"]),
         *(Route(path, explorer_index, methods=["GET"]) for path in VIEW_PATHS),
-        # check_dir=False: a missing folder answers 404s instead of stopping the app from starting
-        # (without `make assets` there is no GraphiQL folder, and /graphql falls back to the CDN).
-        Mount("/explorer", StaticFiles(directory=EXPLORER_DIR, check_dir=False)),
-        Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL_DIR, check_dir=False)),
+        Mount("/explorer", StaticFiles(directory=EXPLORER_DIR)),
+        # Without `make assets` these folders are missing: their files answer 404, /graphql
+        # falls back to GraphiQL's CDN page, and the explorer shows its views without maps.
+        Mount("/static/graphiql", _Assets(directory=GRAPHIQL_DIR, check_dir=False)),
         # Served with an ETag and Last-Modified, like the explorer's own files: a browser that
         # has the map asks again with If-None-Match and gets a 304 while it is unchanged.
-        Mount("/static/map", StaticFiles(directory=MAP_DIR, check_dir=False)),
+        Mount("/static/map", _Assets(directory=MAP_DIR, check_dir=False)),
     ]

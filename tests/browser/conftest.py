@@ -19,6 +19,7 @@ from browser.harness import (
     TIMINGS,
     Screenshot,
     give_up,
+    map_assets_present,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +61,8 @@ def browser() -> Iterator[Browser]:
         give_up("Playwright for Python is not installed")
     if not CHROMIUM.exists():
         give_up(f"{CHROMIUM} is missing (apt-get install chromium)")
+    if not map_assets_present():
+        give_up("the explorer's map files are missing: run `make assets`")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched

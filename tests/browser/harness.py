@@ -36,6 +36,13 @@ SCREENSHOTS = ROOT / "build" / "screenshots"
 # (the machine's load decides them as much as the code does).
 TIMINGS: dict[str, float] = {}
 GRAPHIQL_ASSETS = ROOT / "server" / "static" / "graphiql"
+# The explorer's map: Natural Earth and the scripts that draw it, which every view loads.
+MAP_ASSETS = ROOT / "server" / "static" / "map"
+
+
+def map_assets_present() -> bool:
+    """Whether `make assets` has put the map's files where the server serves them from."""
+    return MAP_ASSETS.is_dir() and any(MAP_ASSETS.iterdir())
 
 
 def required() -> bool:
