@@ -76,6 +76,7 @@ async def create_event(edit: Edit, new: NewEvent) -> int:
     title = edit.text(new.title, ("title",), "The title")
     summary = edit.text(new.summary, ("summary",), "The summary")
     edit.period(new.date, new.end_date, ("end_date",), "end date")
+    place_name = edit.text(new.place_name, ("place_name",), "The place")
     place_country = await edit.country(new.place_country, ("place_country",))
     countries = [
         await edit.country(code, ("countries", index)) for index, code in enumerate(new.countries)
@@ -101,7 +102,7 @@ async def create_event(edit: Edit, new: NewEvent) -> int:
         kind=new.kind,
         date=new.date,
         end_date=new.end_date,
-        place_name=edit.text(new.place_name, ("place_name",), "The place"),
+        place_name=place_name,
         place_country_id=place_country,
         summary=summary,
         version=1,
