@@ -17,6 +17,7 @@ from databases import Databases
 from sqlalchemy import event
 from starlette.applications import Starlette
 
+from schema import loaders
 from server.app import create_app
 from server.settings import Settings
 
@@ -106,6 +107,26 @@ async def app(database_url: str) -> AsyncIterator[Starlette]:
 async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     async with client_of(app) as http:
         yield http
+
+
+@pytest.fixture
+def slow_relations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A country's relations take 5 s to load: a request that asks for them outlasts a short
+    time limit."""
+    original = loaders.Loaders._relations_by_country
+
+    def slowed(self: loaders.Loaders) -> Any:
+        loader = original(self)
+        fetch = loader.load_fn
+
+        async def slow(keys: Any) -> Any:
+            await asyncio.sleep(5)
+            return await fetch(keys)
+
+        loader.load_fn = slow
+        return loader
+
+    monkeypatch.setattr(loaders.Loaders, "_relations_by_country", slowed)
 
 
 @pytest.fixture

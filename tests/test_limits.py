@@ -10,7 +10,6 @@ from graphql import get_introspection_query
 from starlette.applications import Starlette
 
 from db.statements import Statements
-from schema import loaders
 from schema.compiled.plans import Plan, Plans
 from schema.limits import Limits
 
@@ -143,22 +142,8 @@ async def test_repeated_identical_fields_run_once(
 
 
 async def test_a_slow_request_is_stopped_at_the_time_limit(
-    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+    client_for: ClientFor, slow_relations: None
 ) -> None:
-    original = loaders.Loaders._relations_by_country
-
-    def slowed(self: loaders.Loaders) -> Any:
-        loader = original(self)
-        fetch = loader.load_fn
-
-        async def slow(keys: Any) -> Any:
-            await asyncio.sleep(5)
-            return await fetch(keys)
-
-        loader.load_fn = slow
-        return loader
-
-    monkeypatch.setattr(loaders.Loaders, "_relations_by_country", slowed)
     async with client_for(timeout_seconds=0.2, compiled=False) as client:
         body = await _post(client, '{ country(code: "BE") { relations { established } } }')
         assert body["data"] is None

@@ -16,7 +16,6 @@ from releases import import_release, release_file
 from servers import post, serving
 from sockets import Subscriber, _create_event, _in_thread, _prepare
 
-from schema import loaders
 from schema.subscription import FELL_BEHIND
 from seed.load import WORLD
 from server.settings import Settings
@@ -50,6 +49,17 @@ async def _ask(socket: Any, operation: str, query: str, **variables: Any) -> lis
         messages.append(message)
         if message["type"] in ("complete", "error"):
             return messages
+
+
+RENAME = """mutation($id: ID!) { updateEvent(input: {id: $id, title: "Renamed"}) {
+    userErrors { code } } }"""
+
+
+async def _first_event(base: str) -> str:
+    """The global ID of the first event a served app lists."""
+    found: Any = await _in_thread(post, base, "{ events(first: 1) { nodes { id } } }")
+    event: str = found["data"]["events"]["nodes"][0]["id"]
+    return event
 
 
 DEEP = """subscription { eventAdded { countries { relations { countries { relations {
@@ -98,16 +108,11 @@ async def test_changed_delivers_the_changes_of_one_object(
 ) -> None:
     token = await asyncio.to_thread(_prepare, database_url, monkeypatch, capsys)
     with serving(database_url) as base:
-        found: Any = await _in_thread(post, base, "{ events(first: 1) { nodes { id } } }")
-        event = found["data"]["events"]["nodes"][0]["id"]
+        event = await _first_event(base)
         query = f'subscription {{ changed(target: "{event}") {{ action actor after }} }}'
         async with Subscriber(base, query) as subscriber:
             await _in_thread(post, base, _create_event("Another event"), token)  # not it
-            update = (
-                'mutation($id: ID!) { updateEvent(input: {id: $id, title: "Renamed"}) '
-                "{ userErrors { code } } }"
-            )
-            await asyncio.to_thread(post, base, update, token, id=event)
+            await asyncio.to_thread(post, base, RENAME, token, id=event)
             message = await subscriber.next(timeout=5)
             assert message["payload"]["data"]["changed"]["action"] == "updateEvent"
             assert message["payload"]["data"]["changed"]["after"]["title"] == "Renamed"
@@ -118,35 +123,19 @@ async def test_each_operation_on_a_socket_reads_the_data_afresh(
 ) -> None:
     token = await asyncio.to_thread(_prepare, database_url, monkeypatch, capsys)
     with serving(database_url) as base:
-        found: Any = await _in_thread(post, base, "{ events(first: 1) { nodes { id } } }")
-        event = found["data"]["events"]["nodes"][0]["id"]
+        event = await _first_event(base)
         query = "query($id: ID!) { node(id: $id) { ... on Event { title } } }"
-        rename = 'mutation($id: ID!) { updateEvent(input: {id: $id, title: "Renamed"}) { userErrors { code } } }'
         async with _connected(base) as socket:
             before, _ = await _ask(socket, "1", query, id=event)
             assert before["payload"]["data"]["node"]["title"] != "Renamed"
-            await asyncio.to_thread(post, base, rename, token, id=event)
+            await asyncio.to_thread(post, base, RENAME, token, id=event)
             after, _ = await _ask(socket, "2", query, id=event)
             assert after["payload"]["data"]["node"]["title"] == "Renamed"
 
 
 async def test_a_slow_operation_over_the_socket_stops_at_the_time_limit(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
+    database_url: str, slow_relations: None
 ) -> None:
-    original = loaders.Loaders._relations_by_country
-
-    def slowed(self: loaders.Loaders) -> Any:
-        loader = original(self)
-        fetch = loader.load_fn
-
-        async def slow(keys: Any) -> Any:
-            await asyncio.sleep(5)
-            return await fetch(keys)
-
-        loader.load_fn = slow
-        return loader
-
-    monkeypatch.setattr(loaders.Loaders, "_relations_by_country", slowed)
     settings = Settings(database_url=database_url, seed_world=False, timeout_seconds=0.2)
     async with listening(settings) as base:
         query = '{ country(code: "BE") { relations { established } } }'
