@@ -12,6 +12,7 @@ resolvers answer every query.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import asyncpg
@@ -27,8 +28,9 @@ POOL_SIZE = 4
 class Statements(Protocol):
     executed: int  # statements run so far, for tests and benchmarks that count them
 
-    async def text(self, sql: str) -> str:
-        """The value of the one row and column a statement yields."""
+    async def text(self, sql: str, parameters: Sequence[Any] = ()) -> str:
+        """The value of the one row and column a statement yields, given its positional
+        parameters."""
         ...
 
     async def close(self) -> None:
@@ -57,10 +59,11 @@ class SQLiteStatements:
                 self._connection = connection
             return self._connection
 
-    async def text(self, sql: str) -> str:
+    async def text(self, sql: str, parameters: Sequence[Any] = ()) -> str:
         connection = self._connection or await self._open()
         self.executed += 1
-        rows = await connection.execute_fetchall(sql)  # one trip to the connection's thread
+        # One trip to the connection's thread.
+        rows = await connection.execute_fetchall(sql, tuple(parameters))
         return str(rows[0][0])
 
     async def close(self) -> None:
@@ -101,10 +104,10 @@ class PostgresStatements:
                 )
             return self._pool
 
-    async def text(self, sql: str) -> str:
+    async def text(self, sql: str, parameters: Sequence[Any] = ()) -> str:
         pool = self._pool or await self._open()
         self.executed += 1
-        return str(await pool.fetchval(sql, timeout=30))
+        return str(await pool.fetchval(sql, *parameters, timeout=30))
 
     async def close(self) -> None:
         if self._pool is not None:

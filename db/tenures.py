@@ -16,6 +16,7 @@ from sqlalchemy import (
     ScalarSelect,
     String,
     and_,
+    bindparam,
     func,
     literal,
     or_,
@@ -34,13 +35,25 @@ def first_day(value: Any) -> ColumnElement[str]:
     return func.substr(type_coerce(value, String).concat(literal("-01-01", String)), 1, 10)
 
 
-def _lasts_until(value: Any, day: str) -> ColumnElement[bool]:
+def _days(on: PartialDate | None) -> tuple[ColumnElement[str], ColumnElement[str]]:
+    """The first and last day of `on` as bound ISO text; with None, of the day the statement
+    runs (the value is taken at execution, so a statement kept for later is not stuck on
+    the day it was made)."""
+    if on is not None:
+        return literal(on.first_day.isoformat(), String), literal(on.last_day.isoformat(), String)
+    first = bindparam(None, type_=String, callable_=lambda: PartialDate.today().first_day.isoformat())
+    last = bindparam(None, type_=String, callable_=lambda: PartialDate.today().last_day.isoformat())
+    return first, last
+
+
+def _lasts_until(value: Any, day: ColumnElement[str]) -> ColumnElement[bool]:
     """The stored period's last day is on or after `day` (NULL when the value is)."""
     return type_coerce(value, String).concat(literal("~", String)) >= day
 
 
-def head_on(mission_id: Any, on: PartialDate, *outer: Any) -> ScalarSelect[int]:
-    """The id of the head in office at the post during `on`; NULL where the data does not say.
+def head_on(mission_id: Any, on: PartialDate | None, *outer: Any) -> ScalarSelect[int]:
+    """The id of the head in office at the post during `on` (None: today); NULL where the
+    data does not say.
 
     A tenure runs from the first date known of it (its start, or a day the sources
     show the head in office) to its end; an ongoing one runs on, and one whose end is
@@ -67,7 +80,7 @@ def head_on(mission_id: Any, on: PartialDate, *outer: Any) -> ScalarSelect[int]:
         .correlate(*outer)
         .subquery()
     )
-    start, end = on.first_day.isoformat(), on.last_day.isoformat()
+    start, end = _days(on)
     row = placed.c
     lasts = or_(
         and_(row.end.is_not(None), _lasts_until(row.end, start)),
@@ -79,8 +92,8 @@ def head_on(mission_id: Any, on: PartialDate, *outer: Any) -> ScalarSelect[int]:
     return _latest(placed, and_(row.first <= end, lasts), start)
 
 
-def address_on(mission_id: Any, on: PartialDate, *outer: Any) -> ScalarSelect[int]:
-    """The id of the address the post had during `on`, or NULL.
+def address_on(mission_id: Any, on: PartialDate | None, *outer: Any) -> ScalarSelect[int]:
+    """The id of the address the post had during `on` (None: today), or NULL.
 
     An address holds from its start (an unknown start counts as the first address)
     to its end, or until the next move when it has none.
@@ -104,13 +117,13 @@ def address_on(mission_id: Any, on: PartialDate, *outer: Any) -> ScalarSelect[in
         .correlate(*outer)
         .subquery()
     )
-    start, end = on.first_day.isoformat(), on.last_day.isoformat()
+    start, end = _days(on)
     row = placed.c
     lasts = or_(row.end.is_(None), _lasts_until(row.end, start))
     return _latest(placed, and_(row.first <= end, lasts), start)
 
 
-def _latest(placed: Any, covers: ColumnElement[bool], start: str) -> ScalarSelect[int]:
+def _latest(placed: Any, covers: ColumnElement[bool], start: ColumnElement[str]) -> ScalarSelect[int]:
     """Of the placed rows that cover the period (cut short by a successor), the one that began last."""
     row = placed.c
     # A successor that begins later ends a span the day before it begins.

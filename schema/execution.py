@@ -172,7 +172,7 @@ class Operations:
                 plan = self.plans.make(key, document, operation, coerced, estimate)
         else:
             estimate = plan.estimate
-        if plan is not None and plan.sql is not None:
+        if plan is not None and plan.compiled is not None:
             assert self.plans is not None
             try:
                 async with asyncio.timeout(self.timeout):

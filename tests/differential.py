@@ -87,7 +87,7 @@ async def compare(
         response = await client.post("/graphql", json={"query": query, "variables": variables})
     # The cost may differ: a kept plan holds the estimate it was checked against when made.
     compiled, reference = _without_cost(compiled), _without_cost(response.content)
-    if plan.sql is None:
+    if plan.compiled is None:
         tally[f"answered by the resolvers ({plan.uncovered})"] += 1
     else:
         tally["compiled"] += 1

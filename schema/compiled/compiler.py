@@ -37,13 +37,13 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import DocumentNode, FragmentDefinitionNode
-from sqlalchemy import Select, case, false, func, literal, select, true
+from sqlalchemy import Select, case, false, func, select, true
 from sqlalchemy.orm import aliased
 
 from db import models, orders, pages, queries
 from db.pages import Key
 from schema.columns import column_of, row_model
-from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql
+from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql, constant
 from schema.criteria import event_criteria
 from schema.cursors import decode_cursor, page_size
 
@@ -176,7 +176,7 @@ class Build:
         for key, details in collected.grouped_field_set.items():
             name = details[0].node.name.value
             if name == "__typename":
-                pairs.append((key, literal(root.name)))
+                pairs.append((key, constant(root.name)))
                 continue
             if name.startswith("__"):
                 raise Uncovered("introspection")
@@ -220,7 +220,7 @@ class Build:
         pairs: list[tuple[str, Expr]] = []
         for key, group in self.subfields(type_, details).items():
             name = group[0].node.name.value
-            pairs.append((key, literal(type_.name) if name == "__typename" else value(name, group)))
+            pairs.append((key, constant(type_.name) if name == "__typename" else value(name, group)))
         return self.object(pairs)
 
     def document(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:

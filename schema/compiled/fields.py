@@ -15,7 +15,6 @@ from sqlalchemy.orm import aliased
 
 from db import models, orders, queries, tenures
 from db.countries import language
-from db.partial_date import PartialDate
 from schema.compiled.compiler import (
     Build,
     Details,
@@ -154,7 +153,7 @@ def country_name(
 def head_on(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    on = arguments.get("asOf") or PartialDate.today()
+    on = arguments.get("asOf")  # None: today, when the statement runs
     found = tenures.head_on(row.id, on, row)
     return build.one(type_, models.HeadOfMission, lambda head: head.id == found, details)
 
@@ -162,7 +161,7 @@ def head_on(
 def address_on(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    on = arguments.get("asOf") or PartialDate.today()
+    on = arguments.get("asOf")  # None: today, when the statement runs
     found = tenures.address_on(row.id, on, row)
     address = aliased(models.MissionAddress)
     return select(address.address).where(address.id == found).scalar_subquery()

@@ -30,6 +30,15 @@ Expr = ColumnElement[Any]
 MAX_KEYS = 50
 
 
+def constant(value: str) -> Expr:
+    """A string the server chose (a key, a type name), written into the SQL as a literal.
+
+    What a client sends is always a bound parameter; these are names from the schema and
+    the document (GraphQL names hold letters, digits and underscores) or fixed words.
+    """
+    return literal_column("'" + value.replace("'", "''") + "'", String)
+
+
 class JsonSql:
     """The JSON constructs of one dialect."""
 
@@ -77,7 +86,7 @@ class JsonSql:
 
     def global_id(self, type_name: str, pk: Expr) -> Expr:
         """The global ID of a row, as `schema.ids.encode_id` makes it."""
-        return self.base64url(literal(f"{type_name}:", String) + cast(pk, String))
+        return self.base64url(constant(f"{type_name}:") + cast(pk, String))
 
     def cursor(self, name: str, keys: Sequence[Expr]) -> Expr:
         """The cursor of a row of a connection, as `schema.connection.encode_cursor` makes it."""
@@ -94,7 +103,7 @@ class SQLiteJson(JsonSql):
     def object(self, pairs: Sequence[tuple[str, Expr]]) -> Expr:
         arguments: list[Any] = []
         for key, value in pairs:
-            arguments += [literal(key, String), value]
+            arguments += [constant(key), value]
         return func.json_object(*arguments, type_=Text)
 
     def embed(self, document: Expr) -> Expr:
@@ -107,7 +116,7 @@ class SQLiteJson(JsonSql):
         return func.json_array(*(self.embed(item) for item in items), type_=Text)
 
     def boolean(self, value: Expr) -> Expr:
-        return func.json(case((value, literal("true")), else_=literal("false")), type_=Text)
+        return func.json(case((value, constant("true")), else_=constant("false")), type_=Text)
 
     def number(self, value: Expr) -> Expr:
         return value
@@ -117,7 +126,7 @@ class SQLiteJson(JsonSql):
         return func.bilateral_base64url(text, type_=String)
 
     def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
-        return func.json_array(literal(name, String), *values, type_=Text)
+        return func.json_array(constant(name), *values, type_=Text)
 
 
 class PostgresJson(JsonSql):
@@ -126,7 +135,7 @@ class PostgresJson(JsonSql):
     def object(self, pairs: Sequence[tuple[str, Expr]]) -> Expr:
         arguments: list[Any] = []
         for key, value in pairs:
-            arguments += [literal(key, String), value]
+            arguments += [constant(key), value]
         return func.json_build_object(*arguments, type_=Text)
 
     def embed(self, document: Expr) -> Expr:
@@ -145,19 +154,19 @@ class PostgresJson(JsonSql):
     def number(self, value: Expr) -> Expr:
         # PostgreSQL writes 65718 for a whole double; Python writes 65718.0.
         whole = (func.trunc(value) == value) & (func.abs(value) < 1e15)
-        written = func.concat(cast(cast(value, BigInteger), Text), literal(".0", String))
+        written = func.concat(cast(cast(value, BigInteger), Text), constant(".0"))
         return case((whole, cast(written, JSON)), else_=func.to_json(value))
 
     def base64url(self, text: Expr) -> Expr:
-        encoded = func.encode(func.convert_to(text, literal("UTF8")), literal("base64"))
+        encoded = func.encode(func.convert_to(text, constant("UTF8")), constant("base64"))
         # base64 wraps lines at 76 characters: translate drops the newlines as it maps +/ to -_.
-        return func.rtrim(func.translate(encoded, literal("+/\n"), literal("-_")), literal("="))
+        return func.rtrim(func.translate(encoded, constant("+/\n"), constant("-_")), constant("="))
 
     def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
-        parts: list[Expr] = [literal(f'["{name}"', String)]
+        parts: list[Expr] = [constant(f'["{name}"')]
         for value in values:
-            parts += [literal(",", String), cast(func.to_json(value), Text)]
-        parts.append(literal("]", String))
+            parts += [constant(","), cast(func.to_json(value), Text)]
+        parts.append(constant("]"))
         return func.concat(*parts)
 
     def text(self, document: Expr) -> Expr:

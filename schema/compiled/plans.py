@@ -1,18 +1,20 @@
-"""Compiled plans: the SQL text of each operation and its variables, cached, and how to run it."""
+"""Compiled plans: the SQL of each operation's shape, the values bound to it, and how to run it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues
+from sqlalchemy import BindParameter, Select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.cache_key import CacheKey
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from db.statements import Statements
 from schema.compiled.compiler import Compiler, Uncovered
@@ -32,33 +34,65 @@ class RawJSON:
 
 @dataclass(frozen=True)
 class Plan:
-    """One compiled operation: its SQL, or why the resolvers answer it instead."""
+    """One compiled operation for one set of variable values: the statement of its shape and
+    the values bound to it, or why the resolvers answer it instead."""
 
     operation: OperationDefinitionNode  # held so its id, part of the cache key, is not reused
-    sql: str | None
+    compiled: SQLCompiler | None  # shared by every plan of the same shape
+    values: Sequence[BindParameter[Any]] = ()  # the plan's own values, in the shape's order
     uncovered: str | None = None
     estimate: int = 0  # the node estimate the operation was checked against
+
+    def bound(self) -> tuple[str, list[Any]]:
+        """The SQL text and its positional parameters, as of now.
+
+        A value given as a callable (today's date) is taken now, so a plan kept overnight
+        asks about the new day. Lists (`kind: [...]`) expand to one parameter per item.
+        """
+        assert self.compiled is not None
+        compiled = self.compiled
+        named = compiled.construct_params(extracted_parameters=self.values)
+        state = compiled.construct_expanded_state(named)
+        processors = state.processors
+        parameters = state.parameters
+        values = [
+            processors[name](parameters[name]) if name in processors else parameters[name]
+            for name in state.positiontup or ()
+        ]
+        return state.statement, values
 
 
 class Plans:
     """Compiles operations for one database and keeps the results.
 
-    A plan is keyed by the operation (documents are cached by text before this) and the
-    request's variables as sent, so a repeated request skips variable coercion, the
-    node estimate and compilation: it costs one round trip. Variable values are written
-    into the SQL as literals by SQLAlchemy's literal renderer, so each set of values
-    has a plan of its own.
+    Values never enter the SQL text: each client value is a bound parameter. An
+    operation's statement is compiled to SQL once per shape (what the variables change
+    in the SQL's structure, as SQLAlchemy's cache key tells: which arguments are given,
+    how many words a search has, which kind of node an ID names); a new set of values of
+    a known shape costs the walk that builds the expression, not the SQL compilation.
+
+    A plan is also kept per operation and set of variables as sent, so a repeated
+    request skips variable coercion, the node estimate and the walk: it costs one round
+    trip. Today's date is not part of either key; it is a parameter taken at execution.
     """
 
     def __init__(
-        self, schema: GraphQLSchema, dialect: Dialect, statements: Statements, size: int = 1024
+        self,
+        schema: GraphQLSchema,
+        dialect: Dialect,
+        statements: Statements,
+        size: int = 1024,
+        shapes: int = 256,
     ) -> None:
         self.compiler = Compiler(schema, for_dialect(dialect.name))
         self.dialect = dialect
         self.statements = statements
         self.size = size
+        self.shapes = shapes
         self.failures = 0  # statements that failed, so the resolvers answered instead
+        self.compilations = 0  # SQL compilations, one per shape (tests and benchmarks read it)
         self._plans: OrderedDict[tuple[int, str], Plan] = OrderedDict()
+        self._shapes: OrderedDict[Any, SQLCompiler] = OrderedDict()
 
     def __len__(self) -> int:
         """How many plans are kept."""
@@ -69,8 +103,7 @@ class Plans:
         operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
     ) -> tuple[int, str]:
         written = json.dumps(variables, sort_keys=True, separators=(",", ":")) if variables else ""
-        # Today's date is part of the key: questions asked "as of today" by default change with it.
-        return id(operation), f"{dt.date.today().toordinal()} {written}"
+        return id(operation), written
 
     def cached(self, key: tuple[int, str]) -> Plan | None:
         """The plan made before for this key, if it is still kept."""
@@ -81,8 +114,8 @@ class Plans:
 
     async def answer(self, plan: Plan, statements: Statements | None = None) -> str:
         """The `data` JSON text a compiled plan's statement builds (on a replica's runner, if given)."""
-        assert plan.sql is not None
-        return await (statements or self.statements).text(plan.sql)
+        sql, parameters = plan.bound()
+        return await (statements or self.statements).text(sql, parameters)
 
     def make(
         self,
@@ -95,14 +128,36 @@ class Plans:
         """Compile the operation for checked variables, and keep the plan."""
         try:
             statement = self.compiler.compile(document, operation, variables)
-            sql = str(
-                statement.compile(dialect=self.dialect, compile_kwargs={"literal_binds": True})
-            )
-            plan = Plan(operation, sql, estimate=estimate)
         except Uncovered as reason:
-            plan = Plan(operation, None, str(reason), estimate)
+            plan = Plan(operation, None, uncovered=str(reason), estimate=estimate)
             log.debug("resolvers answer this operation: %s", reason)
+        else:
+            compiled, values = self._shape(statement)
+            plan = Plan(operation, compiled, values, estimate=estimate)
         self._plans[key] = plan
         if len(self._plans) > self.size:
             self._plans.popitem(last=False)
         return plan
+
+    def _shape(self, statement: Select[Any]) -> tuple[SQLCompiler, Sequence[BindParameter[Any]]]:
+        """The compiled SQL of the statement's shape (compiled now if it is new), and the
+        statement's own values in the order the shape expects them."""
+        cache_key = statement._generate_cache_key()
+        if cache_key is None:  # not cacheable: compiled for this plan alone
+            self.compilations += 1
+            return self._compile(statement, None), ()
+        found = self._shapes.get(cache_key.key)
+        if found is None:
+            self.compilations += 1
+            found = self._compile(statement, cache_key)
+            self._shapes[cache_key.key] = found
+            if len(self._shapes) > self.shapes:
+                self._shapes.popitem(last=False)
+        else:
+            self._shapes.move_to_end(cache_key.key)
+        return found, cache_key.bindparams
+
+    def _compile(self, statement: Select[Any], cache_key: CacheKey | None) -> SQLCompiler:
+        compiled = statement.compile(dialect=self.dialect, cache_key=cache_key)
+        assert isinstance(compiled, SQLCompiler)
+        return compiled
