@@ -41,7 +41,9 @@ def _days(on: PartialDate | None) -> tuple[ColumnElement[str], ColumnElement[str
     the day it was made)."""
     if on is not None:
         return literal(on.first_day.isoformat(), String), literal(on.last_day.isoformat(), String)
-    first = bindparam(None, type_=String, callable_=lambda: PartialDate.today().first_day.isoformat())
+    first = bindparam(
+        None, type_=String, callable_=lambda: PartialDate.today().first_day.isoformat()
+    )
     last = bindparam(None, type_=String, callable_=lambda: PartialDate.today().last_day.isoformat())
     return first, last
 
@@ -123,7 +125,9 @@ def address_on(mission_id: Any, on: PartialDate | None, *outer: Any) -> ScalarSe
     return _latest(placed, and_(row.first <= end, lasts), start)
 
 
-def _latest(placed: Any, covers: ColumnElement[bool], start: ColumnElement[str]) -> ScalarSelect[int]:
+def _latest(
+    placed: Any, covers: ColumnElement[bool], start: ColumnElement[str]
+) -> ScalarSelect[int]:
     """Of the placed rows that cover the period (cut short by a successor), the one that began last."""
     row = placed.c
     # A successor that begins later ends a span the day before it begins.

@@ -1,5 +1,7 @@
 """Events, who took part in them, and what was said and counted."""
 
+from typing import Any
+
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -47,6 +49,12 @@ class EventCountryDeclared(Base):
     country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), primary_key=True)
 
 
+def folded_role(context: Any) -> str | None:
+    """A role as `Event.participants(role:)` matches it: casefolded, as Python does it."""
+    role = context.get_current_parameters().get("role")
+    return None if role is None else str(role).casefold()
+
+
 class Participation(Base):
     """How one country, person, organization or mission took part in one event."""
 
@@ -66,6 +74,9 @@ class Participation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     role: Mapped[str | None] = mapped_column(String(200))
+    # The role casefolded, set on insert (participations are replaced, never edited): SQL's
+    # lower() is not Python's casefold outside ASCII, so the comparison is made on this.
+    role_folded: Mapped[str | None] = mapped_column(String(400), default=folded_role)
     country_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"), index=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"), index=True)

@@ -220,7 +220,9 @@ class Build:
         pairs: list[tuple[str, Expr]] = []
         for key, group in self.subfields(type_, details).items():
             name = group[0].node.name.value
-            pairs.append((key, constant(type_.name) if name == "__typename" else value(name, group)))
+            pairs.append(
+                (key, constant(type_.name) if name == "__typename" else value(name, group))
+            )
         return self.object(pairs)
 
     def document(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:

@@ -19,7 +19,6 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     literal_column,
 )
 from sqlalchemy.dialects.postgresql import JSON

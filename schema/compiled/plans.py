@@ -53,7 +53,11 @@ class Plan:
         compiled = self.compiled
         named = compiled.construct_params(extracted_parameters=self.values)
         state = compiled.construct_expanded_state(named)
-        processors = state.processors
+        # The types' own conversions (a partial date to its text, an enum to its name): the
+        # compiler's, and the expanded state's for the items of expanded lists.
+        processors: Mapping[str, Any] = compiled._bind_processors
+        if state.processors:
+            processors = {**processors, **state.processors}
         parameters = state.parameters
         values = [
             processors[name](parameters[name]) if name in processors else parameters[name]

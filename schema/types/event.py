@@ -158,7 +158,7 @@ class Event(Node):
         return [
             Participation.from_row(row)
             for row in rows
-            if wanted is None or (row.role is not None and row.role.casefold() == wanted)
+            if wanted is None or row.role_folded == wanted
         ]
 
     countries: list[Country] = linked(
