@@ -6,12 +6,21 @@ from typing import Any
 
 import httpx
 import pytest
+from graphql import OperationDefinitionNode
 from conftest import ClientFor, StatementCounter
 from starlette.applications import Starlette
 
+from db.partial_date import PartialDate
 from db.statements import Statements
 from schema.compiled.plans import Plan, Plans
 from server.settings import Settings
+
+
+def _operation(app: Starlette, query: str) -> OperationDefinitionNode:
+    """The operation a query's cached document holds, as the plan cache keys it."""
+    document = app.state.operations.prepare(query).document
+    assert document is not None
+    return app.state.operations.operation(document, None)
 
 EMBASSIES = '{ country(code: "MY") { embassies { name heads { person { name } } } } }'
 
@@ -60,6 +69,45 @@ async def test_a_repeated_request_reuses_its_plan(
     assert len(plans) == made + 1
     await _post(client, query, code="MY")  # other values, another plan
     assert len(plans) == made + 2
+
+
+ROLES = """query Roles($role: String) {
+  events(first: 3) { nodes { participants(role: $role) { role } } }
+}"""
+
+
+async def test_values_are_bound_to_the_sql_their_shape_compiled_once(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    plans: Plans = app.state.operations.plans
+    await _post(client, ROLES, role="Prime Minister")
+    compilations = plans.compilations
+    hostile = "x'); DROP TABLE event; --"
+    for role in (hostile, "Straße", "prime minister"):
+        response = await _post(client, ROLES, role=role)
+        assert response.headers["x-bilateral-execution"] == "compiled"
+        plan = plans.cached(plans.key(_operation(app, ROLES), {"role": role}))
+        assert plan is not None
+        sql, parameters = plan.bound()
+        assert role.casefold() in parameters  # folded once, in Python, and bound
+        assert role not in sql and role.casefold() not in sql
+    assert plans.compilations == compilations  # one shape, one SQL compilation
+    await _post(client, ROLES)  # no role: another shape
+    assert plans.compilations == compilations + 1
+
+
+async def test_today_is_taken_when_a_kept_plan_runs(
+    app: Starlette, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = '{ country(code: "MY") { embassies { head { person { name } } } } }'
+    plans: Plans = app.state.operations.plans
+    now = (await _post(client, query)).json()["data"]["country"]["embassies"]
+    assert now[0]["head"] is not None
+    kept = len(plans)
+    monkeypatch.setattr(PartialDate, "today", classmethod(lambda cls: PartialDate("1900")))
+    then = (await _post(client, query)).json()["data"]["country"]["embassies"]
+    assert len(plans) == kept  # the same plan answered, for another day
+    assert then[0]["head"] is None
 
 
 async def test_a_failing_statement_falls_back_to_the_resolvers(
