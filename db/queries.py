@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,10 @@ from db.search import SearchWords, matching_ids
 ec = models.event_country
 
 
+# How a country's row id is found from its alpha-2 code, in SQL.
+CountryPk = Callable[[str], ColumnElement[int]]
+
+
 @dataclass(frozen=True)
 class EventCriteria:
     """What an event must satisfy to be listed; hashable, so it can key a DataLoader."""
@@ -29,11 +34,13 @@ class EventCriteria:
     participant: tuple[str, int] | None = None
     text_query: SearchWords | None = None  # words the title or summary must have
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """The WHERE conditions on models.Event these criteria stand for."""
+    def conditions(self, pk_of: CountryPk | None = None) -> list[ColumnElement[bool]]:
+        """The WHERE conditions on models.Event these criteria stand for; `pk_of` gives a
+        country's row id for its code (default: a subquery)."""
+        pk_of = pk_of or country_pk
         E = models.Event
         found: list[ColumnElement[bool]] = [
-            exists().where(ec.c.event_id == E.id, ec.c.country_id == country_pk(code))
+            exists().where(ec.c.event_id == E.id, ec.c.country_id == pk_of(code))
             for code in self.country_codes
         ]
         if self.kinds:
@@ -59,22 +66,26 @@ def event_keys(descending: bool) -> list[Key]:
     return [Key(models.Event.date, descending), Key(models.Event.id, descending)]
 
 
-def event_ids(criteria: EventCriteria) -> Select[Any]:
+def event_ids(criteria: EventCriteria, pk_of: CountryPk | None = None) -> Select[Any]:
     """Ids of the events that meet the criteria."""
-    return select(models.Event.id).where(*criteria.conditions())
+    return select(models.Event.id).where(*criteria.conditions(pk_of))
 
 
-def country_event_ids(criteria: EventCriteria) -> tuple[Select[Any], Column]:
+def country_event_ids(
+    criteria: EventCriteria, pk_of: CountryPk | None = None
+) -> tuple[Select[Any], Column]:
     """Event ids per involved country (the second value is the parent column)."""
     statement = (
         select(models.Event.id)
         .join(ec, ec.c.event_id == models.Event.id)
-        .where(*criteria.conditions())
+        .where(*criteria.conditions(pk_of))
     )
     return statement, ec.c.country_id
 
 
-def relation_event_ids(criteria: EventCriteria) -> tuple[Select[Any], Column]:
+def relation_event_ids(
+    criteria: EventCriteria, pk_of: CountryPk | None = None
+) -> tuple[Select[Any], Column]:
     """Event ids per relation: the events that involve both of its countries."""
     first, second = aliased(ec), aliased(ec)
     R = models.Relation
@@ -86,7 +97,7 @@ def relation_event_ids(criteria: EventCriteria) -> tuple[Select[Any], Column]:
             second,
             and_(second.c.event_id == models.Event.id, second.c.country_id == R.country_b_id),
         )
-        .where(*criteria.conditions())
+        .where(*criteria.conditions(pk_of))
     )
     return statement, R.id
 

@@ -119,6 +119,9 @@ def _lifespan(
             if settings.seed_on_start:
                 await prepare_database(engine, sessions, world=settings.seed_world, pooled=pooled)
             await operations.sizes.start(sessions)
+            if operations.plans is not None:
+                await operations.plans.learn(sessions)
+                await operations.plans.statements.open()
             if engine.dialect.name == "postgresql":
                 # Hear every process's writes, on a direct line to the primary if one is given.
                 feed.listen(settings.listen_url or settings.database_url)

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from graphql import OperationDefinitionNode
 from conftest import ClientFor, StatementCounter
+from graphql import OperationDefinitionNode
 from starlette.applications import Starlette
 
 from db.partial_date import PartialDate
@@ -20,7 +20,9 @@ def _operation(app: Starlette, query: str) -> OperationDefinitionNode:
     """The operation a query's cached document holds, as the plan cache keys it."""
     document = app.state.operations.prepare(query).document
     assert document is not None
-    return app.state.operations.operation(document, None)
+    operation: OperationDefinitionNode = app.state.operations.operation(document, None)
+    return operation
+
 
 EMBASSIES = '{ country(code: "MY") { embassies { name heads { person { name } } } } }'
 
@@ -94,6 +96,24 @@ async def test_values_are_bound_to_the_sql_their_shape_compiled_once(
     assert plans.compilations == compilations  # one shape, one SQL compilation
     await _post(client, ROLES)  # no role: another shape
     assert plans.compilations == compilations + 1
+
+
+async def test_countries_are_bound_by_their_row_ids(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    # So that PostgreSQL plans with what it knows of those two countries' events.
+    plans: Plans = app.state.operations.plans
+    query = """query Pair($a: String!, $b: String!) {
+      events(first: 2, filter: {countries: [$a, $b]}) { totalCount } }"""
+    response = await _post(client, query, a="be", b="MY")
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    assert response.json()["data"]["events"]["totalCount"] > 0
+    plan = plans.cached(plans.key(_operation(app, query), {"a": "be", "b": "MY"}))
+    assert plan is not None
+    sql, parameters = plan.bound()
+    ids = plans.compiler.countries
+    assert ids["BE"] in parameters and ids["MY"] in parameters
+    assert "country.code" not in sql
 
 
 async def test_today_is_taken_when_a_kept_plan_runs(

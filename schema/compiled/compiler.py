@@ -37,7 +37,7 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import DocumentNode, FragmentDefinitionNode
-from sqlalchemy import Select, case, false, func, select, true
+from sqlalchemy import Integer, Select, case, false, func, literal, select, true
 from sqlalchemy.orm import aliased
 
 from db import models, orders, pages, queries
@@ -130,6 +130,9 @@ class Compiler:
         self.schema = schema
         self.json = json
         self.nodes = node_models(schema)  # the model of each type whose `id` is a global ID
+        # Each country's row id by its alpha-2 code, once read from the database (`learn`).
+        # Countries are never renumbered; a code not here is looked up in the statement.
+        self.countries: dict[str, int] = {}
 
     def compile(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
@@ -153,6 +156,7 @@ class Build:
         self.schema = compiler.schema
         self.json = compiler.json
         self.nodes = compiler.nodes
+        self.countries = compiler.countries
         self.operation = operation
         self.variables = variables
         self.fragments: dict[str, FragmentDetails] = {}
@@ -241,6 +245,14 @@ class Build:
 
         return self.built(type_, details, value)
 
+    def country_pk(self, code: str) -> Expr:
+        """A country's row id for its alpha-2 code: bound as a value where it is known, so
+        that PostgreSQL plans with what its statistics say of that country."""
+        pk = self.countries.get(code)
+        if pk is None:
+            return queries.country_pk(code)
+        return literal(pk, Integer)
+
     # Shapes of fields -----------------------------------------------------------------
 
     def one(
@@ -304,7 +316,8 @@ class Build:
         details: Details,
         arguments: dict[str, Any],
         parent: Any = None,
-        nested: Callable[[queries.EventCriteria], tuple[Select[Any], Any]] | None = None,
+        nested: Callable[[queries.EventCriteria, queries.CountryPk], tuple[Select[Any], Any]]
+        | None = None,
     ) -> Expr:
         """An event connection, at the root or under a country or relation."""
         given = arguments.get("filter") or {}
@@ -324,9 +337,10 @@ class Build:
         name = "events-desc" if descending else "events"
         keys = queries.event_keys(descending)
         if nested is None:
-            spec = ConnectionSpec(name, models.Event, queries.event_ids(criteria), keys)
+            ids = queries.event_ids(criteria, self.country_pk)
+            spec = ConnectionSpec(name, models.Event, ids, keys)
         else:
-            ids, parent_column = nested(criteria)
+            ids, parent_column = nested(criteria, self.country_pk)
             spec = ConnectionSpec(name, models.Event, ids, keys, parent_column)
         return self.connection(type_, spec, details, *forwards(arguments), parent)
 

@@ -11,11 +11,13 @@ from typing import Any
 
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues
-from sqlalchemy import BindParameter, Select
+from sqlalchemy import BindParameter, Select, select
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from db import models
 from db.statements import Statements
 from schema.compiled.compiler import Compiler, Uncovered
 from schema.compiled.json_sql import for_dialect
@@ -97,6 +99,12 @@ class Plans:
         self.compilations = 0  # SQL compilations, one per shape (tests and benchmarks read it)
         self._plans: OrderedDict[tuple[int, str], Plan] = OrderedDict()
         self._shapes: OrderedDict[Any, SQLCompiler] = OrderedDict()
+
+    async def learn(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        """Read each country's row id, so that statements bind ids rather than look codes up."""
+        async with sessions() as session:
+            rows = await session.execute(select(models.Country.code, models.Country.id))
+            self.compiler.countries.update({code: pk for code, pk in rows})
 
     def __len__(self) -> int:
         """How many plans are kept."""

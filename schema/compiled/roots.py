@@ -125,7 +125,7 @@ def root_relation(
     if first == second:
         raise Uncovered("'between' names one country twice")
     assert first is not None and second is not None
-    one, other = queries.country_pk(first), queries.country_pk(second)
+    one, other = build.country_pk(first), build.country_pk(second)
 
     def where(row: Any) -> Any:
         return or_(
