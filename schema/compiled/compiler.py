@@ -381,8 +381,14 @@ class _Page:
         if spec.parent is not None:
             ids = ids.where(spec.parent == parent.id).correlate(parent)
         self.ids = ids
-        labelled = (key.expression.label(f"k{i}") for i, key in enumerate(spec.keys))
-        page = ids.add_columns(*labelled)
+        labelled = [key.expression.label(f"k{i}") for i, key in enumerate(spec.keys)]
+        # Where the ids are those of rows of the node's own table, the page carries the
+        # whole row, so that a node is built from the row in hand, not looked up again.
+        self.whole_rows = spec.node is None and _own_table(ids, spec.model)
+        if self.whole_rows:
+            page = ids.with_only_columns(*spec.model.__table__.columns, *labelled)
+        else:
+            page = ids.add_columns(*labelled)
         if self.cursor is not None:
             page = page.where(pages.after(spec.keys, self.cursor))
         page = page.order_by(*(key.ordering for key in spec.keys))
@@ -441,7 +447,9 @@ class _Page:
         found = self._rows(self.size)
         source: Any = found
         row = None
-        if self.spec.node is None:
+        if self.whole_rows:
+            row = aliased(self.spec.model, found)
+        elif self.spec.node is None:
             row = aliased(self.spec.model)
             source = found.join(row, row.id == found.c[self.spec.ids.selected_columns[0].key])
         aggregate = self.build.json.aggregate(item(row, found), self._ordering(found))
@@ -457,6 +465,13 @@ class _Page:
         if self.spec.node is not None:
             return self.spec.node(self.build, found, group)
         return self.build.document(node_type(self.connection), row, group)
+
+
+def _own_table(ids: Select[Any], model: Any) -> bool:
+    """Whether a connection's ids are the `id` column of its model's own table (not an alias)."""
+    first = ids.selected_columns[0]
+    table = getattr(model, "__table__", None)
+    return table is not None and getattr(first, "table", None) is table and first.key == "id"
 
 
 def forwards(arguments: dict[str, Any]) -> tuple[int | None, str | None]:
