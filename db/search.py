@@ -206,7 +206,9 @@ def _score_sqlite(element: _search_score, compiler: SQLCompiler, **kw: Any) -> s
 def _score_postgresql(element: _search_score, compiler: SQLCompiler, **kw: Any) -> str:
     # Normalization 1 divides by the log of the length, so that short documents (a name) rank
     # above long ones mentioning the same words, as BM25 has it on SQLite.
-    return f"-ts_rank(search_index.document, {_tsquery(element, compiler, **kw)}, 1)"
+    # ts_rank gives a real; as a double, the same value reaches Python and a cursor built in SQL.
+    rank = f"ts_rank(search_index.document, {_tsquery(element, compiler, **kw)}, 1)"
+    return f"-CAST({rank} AS double precision)"
 
 
 # The kinds of object the search index holds, with the GraphQL type of each.

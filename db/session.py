@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from db import base64url, sqlite_driver, wal
+from db import sqlite_driver, sqlite_functions, wal
 from db.feed import Feed
 
 T = TypeVar("T")
@@ -64,10 +64,9 @@ def _configure_sqlite(connection: DBAPIConnection, _: ConnectionPoolEntry) -> No
     cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe, and far fewer fsyncs
     cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages: big tables stay in memory
     cursor.close()
-    # SQLite has no base64: compiled queries write global IDs and cursors with this.
-    connection.create_function(
-        "bilateral_base64url", 1, base64url.encode_or_null, deterministic=True
-    )
+    # What SQLite lacks that compiled queries use (base64 for global IDs and cursors, …).
+    for name, arity, function in sqlite_functions.FUNCTIONS:
+        connection.create_function(name, arity, function, deterministic=True)
 
 
 def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 import asyncpg
 from sqlalchemy.engine import URL
 
-from db import base64url, sqlite_driver
+from db import sqlite_driver, sqlite_functions
 
 # How long to wait for PostgreSQL to accept a connection, and the most to open.
 CONNECT_TIMEOUT = 3
@@ -57,9 +57,8 @@ class SQLiteStatements:
                 connection = await sqlite_driver.connect(self.path)
                 await connection.execute("PRAGMA query_only = ON")
                 await connection.execute("PRAGMA cache_size = -65536")
-                await connection.create_function(
-                    "bilateral_base64url", 1, base64url.encode_or_null, deterministic=True
-                )
+                for name, arity, function in sqlite_functions.FUNCTIONS:
+                    await connection.create_function(name, arity, function, deterministic=True)
                 self._connection = connection
             return self._connection
 

@@ -99,8 +99,6 @@ class ConnectionSpec:
     parent: Any = None  # the column naming the parent row, for a nested connection
     # How a node is built from a page row, when it is not the row of `model` with its id.
     node: Callable[[Build, Any, Details], Expr] | None = None
-    # False when a cursor holds a float, which SQL does not write as Python does.
-    exact_cursors: bool = True
 
 
 def node_models(schema: GraphQLSchema) -> dict[str, Any]:
@@ -437,8 +435,6 @@ class _Page:
         ]
 
     def _cursor_of(self, table: Any) -> Expr:
-        if not self.spec.exact_cursors:
-            raise Uncovered(f"the cursors of {self.spec.name}")
         return self.build.json.cursor(self.spec.name, [table.c[name] for name, _ in self.keys])
 
     def _items(self, item: Callable[[Any, Any], Expr]) -> Expr:

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Float,
     String,
     Text,
     case,
@@ -76,7 +77,8 @@ class JsonSql:
         raise NotImplementedError
 
     def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
-        """The text `["name",v1,v2]`, compact, as `json.dumps` writes it for a cursor."""
+        """The text `["name",v1,v2]`, compact, as `json.dumps` writes it for a cursor (a
+        float too: in its shortest form, which reads back as the same float)."""
         raise NotImplementedError
 
     def null(self) -> Expr:
@@ -125,7 +127,11 @@ class SQLiteJson(JsonSql):
         return func.bilateral_base64url(text, type_=String)
 
     def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
-        return func.json_array(constant(name), *values, type_=Text)
+        written = [
+            func.json(func.bilateral_json_number(value)) if _is_float(value) else value
+            for value in values
+        ]
+        return func.json_array(constant(name), *written, type_=Text)
 
 
 class PostgresJson(JsonSql):
@@ -164,12 +170,18 @@ class PostgresJson(JsonSql):
     def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
         parts: list[Expr] = [constant(f'["{name}"')]
         for value in values:
-            parts += [constant(","), cast(func.to_json(value), Text)]
+            written = self.number(value) if _is_float(value) else func.to_json(value)
+            parts += [constant(","), cast(written, Text)]
         parts.append(constant("]"))
         return func.concat(*parts)
 
     def text(self, document: Expr) -> Expr:
         return cast(document, Text)
+
+
+def _is_float(value: Expr) -> bool:
+    """Whether a value is a floating-point number, which SQL and Python write differently."""
+    return isinstance(value.type, Float)
 
 
 def for_dialect(name: str) -> JsonSql:

@@ -149,7 +149,7 @@ def root_search(
         ]
         return build.union(members, group)
 
-    spec = ConnectionSpec("search", None, ids, keys, node=result, exact_cursors=False)
+    spec = ConnectionSpec("search", None, ids, keys, node=result)
     return build.connection(type_, spec, details, *forwards(arguments))
 
 
