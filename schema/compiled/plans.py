@@ -6,7 +6,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
@@ -44,13 +44,17 @@ class Plan:
     values: Sequence[BindParameter[Any]] = ()  # the plan's own values, in the shape's order
     uncovered: str | None = None
     estimate: int = 0  # the node estimate the operation was checked against
+    # The text and parameters worked out once, for a plan with no value taken at execution.
+    fixed: tuple[str, tuple[Any, ...]] | None = None
 
-    def bound(self) -> tuple[str, list[Any]]:
+    def bound(self) -> tuple[str, tuple[Any, ...]]:
         """The SQL text and its positional parameters, as of now.
 
         A value given as a callable (today's date) is taken now, so a plan kept overnight
         asks about the new day. Lists (`kind: [...]`) expand to one parameter per item.
         """
+        if self.fixed is not None:
+            return self.fixed
         assert self.compiled is not None
         compiled = self.compiled
         named = compiled.construct_params(extracted_parameters=self.values)
@@ -61,11 +65,21 @@ class Plan:
         if state.processors:
             processors = {**processors, **state.processors}
         parameters = state.parameters
-        values = [
+        values = tuple(
             processors[name](parameters[name]) if name in processors else parameters[name]
             for name in state.positiontup or ()
-        ]
+        )
         return state.statement, values
+
+    def settled(self) -> Plan:
+        """The plan with its text and parameters worked out now, unless a value is taken
+        at execution."""
+        if self.compiled is None:
+            return self
+        binds = self.values or list(self.compiled.binds.values())
+        if any(bind.callable is not None for bind in binds):
+            return self
+        return replace(self, fixed=self.bound())
 
 
 class Plans:
@@ -145,7 +159,7 @@ class Plans:
             log.debug("resolvers answer this operation: %s", reason)
         else:
             compiled, values = self._shape(statement)
-            plan = Plan(operation, compiled, values, estimate=estimate)
+            plan = Plan(operation, compiled, values, estimate=estimate).settled()
         self._plans[key] = plan
         if len(self._plans) > self.size:
             self._plans.popitem(last=False)
