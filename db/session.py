@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, TypeVar
@@ -24,6 +25,10 @@ from db.feed import Feed
 T = TypeVar("T")
 
 
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str, *, pooled: bool = False) -> AsyncEngine:
     """An async engine for the URL: SQLite set up to enforce foreign keys, PostgreSQL to fail fast.
 
@@ -31,7 +36,9 @@ def make_engine(url: str, *, pooled: bool = False) -> AsyncEngine:
     pool recovers by itself; while it is away, connecting gives up after a few seconds
     instead of hanging a request. `pooled`: the URL leads to a pooler in transaction mode.
     """
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    # JSON columns (the change log's snapshots) hold text as a response writes it: UTF-8,
+    # not \u escapes, so that a compiled query can pass it on as it is.
+    options: dict[str, Any] = {"pool_pre_ping": True, "json_serializer": _json_text}
     if url.startswith("postgresql"):
         connect_args: dict[str, Any] = {"timeout": 3, "command_timeout": 30}
         if pooled:

@@ -24,10 +24,10 @@ from schema.connection import (
 )
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind, QualityIssueKind
-from schema.ids import decode_id
+from schema.ids import CHANGE_KINDS, decode_id
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.relations import compiled_as
-from schema.types.change import TARGET_KINDS, Change, ChangeConnection
+from schema.types.change import Change, ChangeConnection
 from schema.types.country import Country
 from schema.types.event import (
     Event,
@@ -401,7 +401,8 @@ class Query:
         return await _connection(info, "search", ids, keys, window, load, SearchResultConnection)
 
     @strawberry.field(
-        description="The change log, newest first; `target` narrows it to one object's history."
+        description="The change log, newest first; `target` narrows it to one object's history.",
+        metadata=compiled_as(roots.root_changes),
     )
     async def changes(
         self,
@@ -418,7 +419,7 @@ class Query:
         ids = select(models.Change.id)
         if target is not None:
             type_name, pk = decode_id(target, "target")
-            kind = TARGET_KINDS.get(type_name)
+            kind = CHANGE_KINDS.get(type_name)
             ids = ids.where(models.Change.target_type == kind, models.Change.target_id == pk)
 
         load = nodes_from(info.context.loaders.change, Change.from_row)

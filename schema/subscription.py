@@ -7,8 +7,8 @@ import strawberry
 
 from db.feed import FellBehind
 from schema.context import Info
-from schema.ids import decode_id
-from schema.types.change import TARGET_KINDS, Change
+from schema.ids import CHANGE_KINDS, decode_id
+from schema.types.change import Change
 from schema.types.event import Event, country_pks
 
 # The WebSocket close code for a subscriber that fell too far behind the feed.
@@ -68,7 +68,7 @@ class Subscription:
         wanted = None
         if target is not None:
             type_name, pk = decode_id(target, "target")
-            wanted = (TARGET_KINDS.get(type_name), pk)
+            wanted = (CHANGE_KINDS.get(type_name), pk)
         async with info.context.feed.subscribe() as subscriber:
             while True:
                 try:

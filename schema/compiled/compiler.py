@@ -70,8 +70,6 @@ def handler_of(field: GraphQLField) -> Any:
 # runs on the resolvers; every other field of the graph that Query reaches is compiled
 # (tests/test_schema.py checks that each is a column, declares its compiled form, or is here).
 RESOLVER_ONLY = {
-    # The change log: snapshots kept as JSON, shaped in Python (time zones, global IDs).
-    "Query.changes": "the change log",
     # Data-quality issues: found by the checks in db.quality, several statements each.
     "Query.qualityIssues": "data-quality issues",
     "Query.qualityIssueCounts": "data-quality issues",

@@ -23,6 +23,7 @@ from schema.compiled.compiler import (
     object_type,
 )
 from schema.compiled.json_sql import Expr
+from schema.ids import CHANGE_TARGETS
 
 
 def reference(model: Any, attribute: str) -> Handler:
@@ -297,3 +298,32 @@ relation_missions = Listed(
     ),
 )
 relations = Listed(_relations, ((models.Relation.country_a_id,), (models.Relation.country_b_id,)))
+
+
+def change_at(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    """When a change was made, as the DateTime scalar writes it."""
+    return build.json.moment(row.at)
+
+
+def change_target(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    """The global ID of what a change changed: its kind's type name and its row id."""
+    kinds = [
+        (row.target_type == kind, build.json.global_id(type_name, row.target_id))
+        for kind, type_name in CHANGE_TARGETS.items()
+    ]
+    return case(*kinds, else_=None)
+
+
+def snapshot(attribute: str) -> Handler:
+    """A change's JSON snapshot (before or after), as it was stored."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        return build.json.stored(getattr(row, attribute))
+
+    return handle

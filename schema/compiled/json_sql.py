@@ -21,6 +21,8 @@ from sqlalchemy import (
     cast,
     func,
     literal_column,
+    or_,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import JSON
 
@@ -81,6 +83,15 @@ class JsonSql:
         float too: in its shortest form, which reads back as the same float)."""
         raise NotImplementedError
 
+    def moment(self, value: Expr) -> Expr:
+        """A stored UTC timestamp as the DateTime scalar writes it: 2026-11-28T23:45:13.123456Z,
+        without the fraction when it is zero."""
+        raise NotImplementedError
+
+    def stored(self, value: Expr) -> Expr:
+        """A JSON column's value (or NULL), fit to nest in a document."""
+        raise NotImplementedError
+
     def null(self) -> Expr:
         """JSON null."""
         return literal_column("NULL")
@@ -126,6 +137,22 @@ class SQLiteJson(JsonSql):
         # bilateral_base64url is registered on every SQLite connection by db.session.
         return func.bilateral_base64url(text, type_=String)
 
+    def moment(self, value: Expr) -> Expr:
+        # SQLAlchemy stores "2026-11-28 23:45:13.123456", in UTC.
+        text = type_coerce(value, String)
+        fraction = func.substr(text, 21)
+        return func.concat(
+            func.replace(func.substr(text, 1, 19), constant(" "), constant("T")),
+            case(
+                (or_(fraction == constant(""), fraction == constant("000000")), constant("")),
+                else_=constant(".") + fraction,
+            ),
+            constant("Z"),
+        )
+
+    def stored(self, value: Expr) -> Expr:
+        return func.json(value, type_=Text)
+
     def key_array(self, name: str, values: Sequence[Expr]) -> Expr:
         written = [
             func.json(func.bilateral_json_number(value)) if _is_float(value) else value
@@ -161,6 +188,19 @@ class PostgresJson(JsonSql):
         whole = (func.trunc(value) == value) & (func.abs(value) < 1e15)
         written = func.concat(cast(cast(value, BigInteger), Text), constant(".0"))
         return case((whole, cast(written, JSON)), else_=func.to_json(value))
+
+    def moment(self, value: Expr) -> Expr:
+        utc = func.timezone(constant("UTC"), value)
+        whole = func.to_char(utc, constant('YYYY-MM-DD"T"HH24:MI:SS'))
+        fraction = func.to_char(utc, constant(".US"))
+        return func.concat(
+            whole,
+            case((fraction == constant(".000000"), constant("")), else_=fraction),
+            constant("Z"),
+        )
+
+    def stored(self, value: Expr) -> Expr:
+        return value
 
     def base64url(self, text: Expr) -> Expr:
         encoded = func.encode(func.convert_to(text, constant("UTF8")), constant("base64"))

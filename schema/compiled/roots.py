@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLType
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select
 
 from db import models, queries
 from db.countries import find_iso_country
+from db.pages import Key
 from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_page, search_words
 from schema.compiled.compiler import (
     Build,
@@ -19,7 +20,7 @@ from schema.compiled.compiler import (
     forwards,
 )
 from schema.compiled.json_sql import MAX_KEYS, Expr
-from schema.ids import parse_id
+from schema.ids import CHANGE_KINDS, parse_id
 
 
 def _node(build: Build, global_id_: str, details: Details) -> Expr:
@@ -27,8 +28,6 @@ def _node(build: Build, global_id_: str, details: Details) -> Expr:
     if found is None:
         raise Uncovered("a malformed global ID")
     type_name, pk = found
-    if type_name == "Change":
-        raise Uncovered("Change nodes")
     model = build.nodes.get(type_name)
     if model is None:
         return build.json.null()
@@ -155,3 +154,22 @@ def root_search(
 
 PEOPLE = named(models.Person, "person", "people")
 ORGANIZATIONS = named(models.Organization, "organization", "organizations")
+
+
+def root_changes(
+    build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    ids = select(models.Change.id)
+    target = arguments.get("target")
+    if target is not None:
+        found = parse_id(target)
+        if found is None:
+            raise Uncovered("a malformed global ID")  # the resolvers word the error
+        type_name, pk = found
+        ids = ids.where(
+            models.Change.target_type == CHANGE_KINDS.get(type_name),
+            models.Change.target_id == pk,
+        )
+    keys = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
+    spec = ConnectionSpec("changes", models.Change, ids, keys)
+    return build.connection(type_, spec, details, *forwards(arguments))

@@ -5,44 +5,43 @@ import datetime as dt
 import strawberry
 
 from db import models
+from schema.columns import column, from_columns
+from schema.compiled import fields
 from schema.connection import Connection
-from schema.ids import encode_id
+from schema.ids import CHANGE_TARGETS, encode_id
+from schema.relations import compiled_as
 from schema.scalars import Json
 from schema.types.node import Node
-
-# The GraphQL type of each kind of object a change may target.
-TARGET_TYPES = {
-    "event": "Event",
-    "person": "Person",
-    "organization": "Organization",
-    "mission": "Mission",
-    "head_of_mission": "HeadOfMission",
-}
-TARGET_KINDS = {type_name: kind for kind, type_name in TARGET_TYPES.items()}
 
 
 @strawberry.type(description="One recorded write: who changed what, when.")
 class Change(Node):
     row: strawberry.Private[models.Change]
-    at: dt.datetime = strawberry.field(description="When the change was made, in UTC.")
-    actor: str = strawberry.field(description="Name of the token that made the change.")
-    action: str = strawberry.field(description="The mutation's name, e.g. createEvent.")
-    target_id: strawberry.ID = strawberry.field(description="Global ID of the object changed.")
+    at: dt.datetime = strawberry.field(
+        description="When the change was made, in UTC.", metadata=compiled_as(fields.change_at)
+    )
+    actor: str = column("actor", description="Name of the token that made the change.")
+    action: str = column("action", description="The mutation's name, e.g. createEvent.")
+    target_id: strawberry.ID = strawberry.field(
+        description="Global ID of the object changed.", metadata=compiled_as(fields.change_target)
+    )
     before: Json | None = strawberry.field(
-        description="The object as it was before (null on create)."
+        description="The object as it was before (null on create).",
+        metadata=compiled_as(fields.snapshot("before")),
     )
     after: Json | None = strawberry.field(
-        description="The object as it was after (null on delete)."
+        description="The object as it was after (null on delete).",
+        metadata=compiled_as(fields.snapshot("after")),
     )
 
     @classmethod
     def from_row(cls, row: models.Change) -> "Change":
-        return cls(
+        return from_columns(
+            cls,
+            row,
             id=strawberry.ID(encode_id("Change", row.id)),
             at=row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC),
-            actor=row.actor,
-            action=row.action,
-            target_id=strawberry.ID(encode_id(TARGET_TYPES[row.target_type], row.target_id)),
+            target_id=strawberry.ID(encode_id(CHANGE_TARGETS[row.target_type], row.target_id)),
             before=row.before,
             after=row.after,
             row=row,
