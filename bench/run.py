@@ -284,6 +284,7 @@ def _api(url: str, port: int) -> subprocess.Popen[bytes]:
 def _floor(database: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "BENCH_DATABASE": database}
     arguments = ["bench.floor:app", "--port", str(port), "--log-level", "warning"]
+    arguments += ["--loop", "uvloop", "--http", "httptools", "--no-access-log"]
     return _start([str(BIN / "uvicorn"), *arguments], env, port)
 
 
