@@ -65,15 +65,14 @@ SQLITE = {
     "q3": """
         SELECT json_object('data', json_object('events', json_object('nodes', json((
           SELECT json_group_array(json_object('participants', json((
+            -- The participant's name looked up only in the table its kind names: cheaper
+            -- than three outer joins per participation.
             SELECT json_group_array(json_object('role', pa.role, 'participant', json(CASE
-                WHEN pa.person_id IS NOT NULL THEN json_object('name', pe.name)
-                WHEN pa.organization_id IS NOT NULL THEN json_object('name', o.name)
-                WHEN pa.country_id IS NOT NULL THEN json_object('name', co.name)
+                WHEN pa.person_id IS NOT NULL THEN json_object('name', (SELECT name FROM person WHERE id = pa.person_id))
+                WHEN pa.organization_id IS NOT NULL THEN json_object('name', (SELECT name FROM organization WHERE id = pa.organization_id))
+                WHEN pa.country_id IS NOT NULL THEN json_object('name', (SELECT name FROM country WHERE id = pa.country_id))
                 ELSE json_object() END)) ORDER BY pa.id)
             FROM participation pa
-            LEFT JOIN person pe ON pe.id = pa.person_id
-            LEFT JOIN organization o ON o.id = pa.organization_id
-            LEFT JOIN country co ON co.id = pa.country_id
             WHERE pa.event_id = e.id))) ORDER BY e.date, e.id)
           FROM (SELECT v.id, v.date FROM event v
                 WHERE EXISTS (SELECT 1 FROM event_country x
@@ -152,15 +151,14 @@ POSTGRESQL = {
     "q3": """
         SELECT json_build_object('data', json_build_object('events', json_build_object('nodes', (
           SELECT coalesce(json_agg(json_build_object('participants', (
+            -- The participant's name looked up only in the table its kind names: cheaper
+            -- than three outer joins per participation (a hash of all countries each time).
             SELECT coalesce(json_agg(json_build_object('role', pa.role, 'participant', CASE
-                WHEN pa.person_id IS NOT NULL THEN json_build_object('name', pe.name)
-                WHEN pa.organization_id IS NOT NULL THEN json_build_object('name', o.name)
-                WHEN pa.country_id IS NOT NULL THEN json_build_object('name', co.name)
+                WHEN pa.person_id IS NOT NULL THEN json_build_object('name', (SELECT name FROM person WHERE id = pa.person_id))
+                WHEN pa.organization_id IS NOT NULL THEN json_build_object('name', (SELECT name FROM organization WHERE id = pa.organization_id))
+                WHEN pa.country_id IS NOT NULL THEN json_build_object('name', (SELECT name FROM country WHERE id = pa.country_id))
                 ELSE json_build_object() END) ORDER BY pa.id), '[]')
             FROM participation pa
-            LEFT JOIN person pe ON pe.id = pa.person_id
-            LEFT JOIN organization o ON o.id = pa.organization_id
-            LEFT JOIN country co ON co.id = pa.country_id
             WHERE pa.event_id = e.id)) ORDER BY e.date, e.id), '[]')
           FROM (SELECT v.id, v.date FROM event v
                 -- OFFSET 0 keeps each EXISTS a probe of the primary key for the event in hand:
