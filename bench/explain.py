@@ -5,7 +5,8 @@ path, with a stand-in for its statement runner that notes each statement and its
 parameters (bound values, or none where a build inlines them). On PostgreSQL each
 statement is prepared, run five times so that the plan cache settles as it does under
 load (a custom plan, or the generic one once PostgreSQL prefers it), and then run under
-`EXPLAIN (ANALYZE, BUFFERS)`, with JIT off as both servers run. On SQLite the file holds
+`EXPLAIN (ANALYZE, BUFFERS)`, with each server's session settings (JIT off; the API asks
+for custom plans). On SQLite the file holds
 `EXPLAIN QUERY PLAN`, the most SQLite tells. A diff of bench/plans/ between runs shows a
 change of plan shape.
 """
@@ -106,10 +107,20 @@ def _literal(value: Any) -> str:
 async def _postgresql(dsn: str, statements: dict[str, tuple[str, list[Any]]]) -> dict[str, str]:
     import asyncpg
 
-    connection = await asyncpg.connect(dsn, server_settings={"jit": "off"})
+    # Each side's session settings: the API's runner (db/statements.py) asks for custom plans
+    # since values are bound; the floor's pool leaves PostgreSQL to choose.
+    sides = {
+        "api": {"jit": "off", "plan_cache_mode": "force_custom_plan"},
+        "floor": {"jit": "off"},
+    }
+    connections = {
+        side: await asyncpg.connect(dsn, server_settings=settings)
+        for side, settings in sides.items()
+    }
     plans = {}
     try:
         for name, (sql, parameters) in statements.items():
+            connection = connections["api" if "-api" in name else "floor"]
             await connection.execute(f"PREPARE measured AS {sql}")
             run = "EXECUTE measured"
             if parameters:
@@ -120,7 +131,8 @@ async def _postgresql(dsn: str, statements: dict[str, tuple[str, list[Any]]]) ->
             plans[name] = "\n".join(row[0] for row in rows)
             await connection.execute("DEALLOCATE measured")
     finally:
-        await connection.close()
+        for connection in connections.values():
+            await connection.close()
     return plans
 
 
@@ -154,7 +166,9 @@ def write(
     """Explain each query's statements, the API's and the floor's, into bench/plans/."""
     postgresql = database == "postgresql"
     statements: dict[str, tuple[str, Any]] = {}
-    for q, found in api_statements(url, queries).items():
+    caught = api_statements(url, queries)
+    missing = [q for q in queries if not caught.get(q)]
+    for q, found in caught.items():
         for n, (sql, parameters) in enumerate(found, 1):
             suffix = "" if len(found) == 1 else f"-{n}"
             statements[f"{database}-{q}-api{suffix}"] = (sql, parameters)
@@ -177,5 +191,9 @@ def write(
         sql, parameters = statements[name]
         path = PLANS / f"{name}.txt"
         path.write_text(f"-- parameters: {parameters!r}\n{sql.strip()}\n\n{plan}\n")
+        written.append(path)
+    for q in missing:  # said in a file, so the gap shows in bench/plans/ and its diff
+        path = PLANS / f"{database}-{q}-api.txt"
+        path.write_text("No compiled statement was caught: the resolvers answered this query.\n")
         written.append(path)
     return written
