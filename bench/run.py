@@ -121,15 +121,19 @@ async def _exists(target: Target, scale: float) -> bool:
 
 
 def prepare_database(target: Target, scale: float) -> str:
-    """The synthetic database for a scale, built once and kept (bench/data, or on the server)."""
+    """The synthetic database for a scale, built once and kept (bench/data, or on the server);
+    one kept from an older version of the code is migrated to this one's schema first."""
     url = target.url(scale)
+    env = {**os.environ, "DATABASE_URL": url}
     if not asyncio.run(_exists(target, scale)):
         (HERE / "data").mkdir(exist_ok=True)
         subprocess.run(
             [str(BIN / "bilateral"), "seed", "--synthetic", "--scale", str(scale)],
-            env={**os.environ, "DATABASE_URL": url},
+            env=env,
             check=True,
         )
+    else:
+        subprocess.run([str(BIN / "bilateral"), "migrate"], env=env, check=True)
     return url
 
 
