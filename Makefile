@@ -88,7 +88,7 @@ screenshots: $(BROWSER) ## take the README's screenshots again (the NL and BE-MY
 	cp build/screenshots/country-netherlands.png build/screenshots/relation-belgium-malaysia.png \
 	   docs/screenshots/
 
-bench: $(BENCH) ## benchmark the API against the floor, then 2 processes on a replica (and a soak); writes bench/RESULTS.md
+bench: $(BENCH) ## benchmark the API against the floor (and PostGraphile, npm ci'd under bench/postgraphile, on PostgreSQL), then 2 processes on a replica (and a soak); writes bench/RESULTS.md and bench/plans/
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.run
 	$(PY) -m bench.scale
@@ -106,6 +106,6 @@ bench-world: $(BENCH) ## time the world's posts (first start, import) and QW aga
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.world
 
-profile: $(BENCH) ## flame graph of the API serving one reference query (Q=Q2) under load; writes bench/profiles/
+profile: $(BENCH) ## flame graph of the API serving one reference query (Q4, the per-request overhead; Q=Q2 for another) under load; writes bench/profiles/
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
-	$(PY) -m bench.profile --query $(or $(Q),Q2)
+	$(PY) -m bench.profile --query $(or $(Q),Q4)

@@ -1,6 +1,9 @@
-"""`make profile Q=Q2`: the API server under py-spy while wrk sends it one reference query.
+"""`make profile`: the API server under py-spy while wrk sends it one reference query (Q4 unless Q=…).
 
-    python -m bench.profile --query q2 [--scale 1] [--seconds 10]
+    python -m bench.profile [--query q4] [--scale 1] [--seconds 10]
+
+Q4 asks for one field of one country: nearly all its cost is what any request costs
+(HTTP, parsing, the plan's lookup, one round trip), which is what the profile shows.
 
 Writes to bench/profiles/ (git-ignored): `<query>-<database>.svg`, the flame graph, and
 `<query>-<database>.txt`, the functions that took the most samples (by their own time
@@ -19,7 +22,17 @@ import threading
 from collections import Counter
 from pathlib import Path
 
-from bench.run import BIN, HERE, Target, _api, _free_port, _wrk, parameters, prepare_database
+from bench.run import (
+    BIN,
+    HERE,
+    MAX_NODES,
+    Target,
+    _api,
+    _free_port,
+    _wrk,
+    parameters,
+    prepare_database,
+)
 
 PROFILES = HERE / "profiles"
 
@@ -77,16 +90,22 @@ def summary(raw: Path, top: int = 25) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--query", default="q2", type=str.lower)
+    parser.add_argument("--query", default="q4", type=str.lower)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
+    os.environ.setdefault("BILATERAL_MAX_NODES", MAX_NODES)  # as in `make bench`, for Q2
 
     server = os.environ.get("DATABASE_URL", "")
-    target = Target("PostgreSQL", server) if server.startswith("postgresql") else Target("SQLite")
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "bilateral_bench_")
+    target = (
+        Target("PostgreSQL", server, prefix)
+        if server.startswith("postgresql")
+        else Target("SQLite")
+    )
     url = prepare_database(target, args.scale)
     variables = parameters(url)[args.query]
-    text = (HERE / "queries" / f"{args.query}.graphql").read_text()
+    text = (HERE / "queries" / f"{'q1' if args.query == 'q5' else args.query}.graphql").read_text()
     body = json.dumps({"query": text, "variables": variables}).encode()
     port = _free_port()
     api = _api(url, port)

@@ -3,7 +3,8 @@
     python -m bench.world [--rounds 2] [--seconds 10] [--code BE]
 
 On SQLite, and on PostgreSQL as well when DATABASE_URL names a PostgreSQL server (the
-benchmark makes its own databases there, bilateral_bench_world_*). Measured:
+benchmark makes its own databases there, bilateral_bench_world*, or with the prefix
+BENCH_DATABASE_PREFIX in place of bilateral_bench_). Measured:
 - first start: `bilateral serve` on a new database, until it answers (schema, the article
   and the whole Wikidata release, in one transaction);
 - `bilateral import` of the shipped release into a database that holds the article, and
@@ -11,7 +12,7 @@ benchmark makes its own databases there, bilateral_bench_world_*). Measured:
 - QW (bench/queries/qw.graphql: every post in a country with its sender, accreditations
   and coordinates) under wrk against the floor's hand-written statement (bench/floor.py),
   after checking that both give the same answer.
-Writes bench/WORLD.md.
+Writes bench/WORLD.md, and QW's plans (the API's and the floor's) to bench/plans/.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import make_url
 
+from bench import explain
 from bench.run import BIN, HERE, Measure, _api, _floor, _free_port, _post, _wrk
 from seed.load import WORLD
 
@@ -92,9 +94,10 @@ def _first_start(url: str) -> float:
 
 def run_database(server: str | None, args: argparse.Namespace) -> Timings:
     name = "PostgreSQL" if server else "SQLite"
-    world = _new_database(server, "bilateral_bench_world")
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX", "bilateral_bench_")
+    world = _new_database(server, f"{prefix}world")
     first_start = _first_start(world)
-    importing = _new_database(server, "bilateral_bench_world_import")
+    importing = _new_database(server, f"{prefix}world_import")
     _command(importing, "seed")
     import_seconds = _command(importing, "import", str(WORLD))
     reimport_seconds = _command(importing, "import", str(WORLD))
@@ -127,6 +130,8 @@ def run_database(server: str | None, args: argparse.Namespace) -> Timings:
         for process in (api, floor):
             process.terminate()
             process.wait()
+    # QW's plans, the API's and the floor's, beside the other reference queries' in bench/plans/.
+    explain.write(name.lower(), world, {"qw": (query, {"code": args.code})})
     return Timings(name, first_start, import_seconds, reimport_seconds, rounds, posts)
 
 
