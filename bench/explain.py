@@ -45,12 +45,9 @@ class Recorder:
         count: int = self.inner.executed
         return count
 
-    async def text(self, sql: str, parameters: Sequence[Any] = ()) -> str:
+    async def text(self, sql: str, parameters: Sequence[Any] = (), timeout: float = 30.0) -> str:
         self.seen.append((sql, list(parameters)))
-        # Before values were bound, a runner took the SQL alone.
-        answer: str = await (
-            self.inner.text(sql, parameters) if parameters else self.inner.text(sql)
-        )
+        answer: str = await self.inner.text(sql, parameters, timeout)
         return answer
 
     async def close(self) -> None:

@@ -12,6 +12,7 @@ resolvers answer every query.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -22,15 +23,19 @@ from db import sqlite_driver, sqlite_functions
 
 # How long to wait for PostgreSQL to accept a connection, and the most to open.
 CONNECT_TIMEOUT = 3
+# The longest a statement runs when the caller sets no time limit of its own.
+STATEMENT_TIMEOUT = 30.0
 POOL_SIZE = 4
 
 
 class Statements(Protocol):
     executed: int  # statements run so far, for tests and benchmarks that count them
 
-    async def text(self, sql: str, parameters: Sequence[Any] = ()) -> str:
+    async def text(
+        self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
+    ) -> str:
         """The value of the one row and column a statement yields, given its positional
-        parameters."""
+        parameters; TimeoutError, with the statement stopped, after `timeout` seconds."""
         ...
 
     async def open(self) -> None:
@@ -65,11 +70,20 @@ class SQLiteStatements:
     async def open(self) -> None:
         await self._open()
 
-    async def text(self, sql: str, parameters: Sequence[Any] = ()) -> str:
+    async def text(
+        self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
+    ) -> str:
         connection = self._connection or await self._open()
         self.executed += 1
-        # One trip to the connection's thread.
-        rows = await connection.execute_fetchall(sql, tuple(parameters))
+        try:
+            async with asyncio.timeout(timeout):
+                # One trip to the connection's thread.
+                rows = await connection.execute_fetchall(sql, tuple(parameters))
+        except TimeoutError:
+            # The statement still runs in the connection's thread, and the next ones wait
+            # behind it: stop it (sqlite3's interrupt may be called from any thread).
+            await connection.interrupt()
+            raise
         return str(rows[0][0])
 
     async def close(self) -> None:
@@ -121,10 +135,16 @@ class PostgresStatements:
     async def open(self) -> None:
         await self._open()
 
-    async def text(self, sql: str, parameters: Sequence[Any] = ()) -> str:
+    async def text(
+        self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
+    ) -> str:
         pool = self._pool or await self._open()
         self.executed += 1
-        return str(await pool.fetchval(sql, *parameters, timeout=30))
+        began = time.monotonic()
+        async with pool.acquire(timeout=timeout) as connection:
+            # asyncpg's own timer: on expiry it asks the server to cancel the statement.
+            left = max(timeout - (time.monotonic() - began), 0.001)
+            return str(await connection.fetchval(sql, *parameters, timeout=left))
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -175,8 +175,8 @@ class Operations:
         if plan is not None and plan.compiled is not None:
             assert self.plans is not None
             try:
-                async with asyncio.timeout(self.timeout):
-                    return Answer(RawJSON(await self.plans.answer(plan, statements)), estimate)
+                text = await self.plans.answer(plan, statements, self.timeout)
+                return Answer(RawJSON(text), estimate)
             except TimeoutError:
                 return Answer(self._timed_out(request_id), estimate)
             except Exception as error:  # the resolvers answer, and report an outage if it is one

@@ -9,6 +9,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "X-Request-ID"
+_NAME = HEADER.lower().encode()  # as ASGI gives header names
 # An ID a client or proxy sends along is kept when it is short and plain; otherwise we make one.
 _ACCEPTED = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -28,7 +29,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(HEADER.lower().encode(), b"").decode("latin-1")
+        given = next((v for k, v in scope["headers"] if k == _NAME), b"").decode("latin-1")
         value = given if _ACCEPTED.fullmatch(given) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = value
 

@@ -133,7 +133,9 @@ async def test_today_is_taken_when_a_kept_plan_runs(
 async def test_a_failing_statement_falls_back_to_the_resolvers(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(self: Plans, plan: Plan, statements: Statements | None = None) -> str:
+    async def broken(
+        self: Plans, plan: Plan, statements: Statements | None = None, timeout: float = 30
+    ) -> str:
         raise RuntimeError("the statement failed")
 
     monkeypatch.setattr(Plans, "answer", broken)

@@ -1,17 +1,18 @@
 """Query limits: every limit rejects before execution, naming itself and the value found."""
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 import pytest
-from conftest import ClientFor, GraphQL, StatementCounter
+from conftest import ClientFor, GraphQL, StatementCounter, client_of, started
 from graphql import get_introspection_query
 from starlette.applications import Starlette
 
 from db.statements import Statements
-from schema.compiled.plans import Plan, Plans
 from schema.limits import Limits
+from server.settings import Settings
 
 
 def _nested(levels: int) -> str:
@@ -152,22 +153,34 @@ async def test_a_slow_request_is_stopped_at_the_time_limit(
         assert (await client.get("/healthz")).status_code == 200
 
 
+# A statement that never ends by itself: it counts up without a limit.
+ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c"
+
+
 async def test_a_slow_compiled_statement_is_stopped_at_the_time_limit(
-    client_for: ClientFor, monkeypatch: pytest.MonkeyPatch
+    database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = Plans.answer
+    settings = Settings(database_url=database_url, seed_world=False, timeout_seconds=0.3)
+    async with started(settings) as app, client_of(app) as client:
+        statements: Statements = app.state.operations.plans.statements
+        runner = type(statements)
+        original = runner.text
 
-    async def slow(self: Plans, plan: Plan, statements: Statements | None = None) -> str:
-        await asyncio.sleep(5)
-        return await original(self, plan, statements)
+        async def endless(
+            self: Statements, sql: str, parameters: Sequence[Any] = (), timeout: float = 30
+        ) -> str:
+            return await original(self, ENDLESS, (), timeout)
 
-    monkeypatch.setattr(Plans, "answer", slow)
-    async with client_for(timeout_seconds=0.2) as client:
+        monkeypatch.setattr(runner, "text", endless)
         body = await _post(client, '{ country(code: "BE") { relations { established } } }')
         assert body["data"] is None
         assert body["errors"][0]["extensions"]["code"] == "TIMEOUT"
-        assert "0.2 s" in body["errors"][0]["message"]
-        assert (await client.get("/healthz")).status_code == 200
+        assert "0.3 s" in body["errors"][0]["message"]
+        monkeypatch.setattr(runner, "text", original)
+        # The statement was stopped, not left running: the next one gets its connection.
+        after = await client.post("/graphql", json={"query": '{ country(code: "BE") { name } }'})
+        assert after.headers["x-bilateral-execution"] == "compiled"
+        assert after.json()["data"] == {"country": {"name": "Belgium"}}
 
 
 async def test_every_answer_reports_its_cost(client: httpx.AsyncClient) -> None:

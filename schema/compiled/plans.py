@@ -138,10 +138,13 @@ class Plans:
             self._plans.move_to_end(key)
         return found
 
-    async def answer(self, plan: Plan, statements: Statements | None = None) -> str:
-        """The `data` JSON text a compiled plan's statement builds (on a replica's runner, if given)."""
+    async def answer(
+        self, plan: Plan, statements: Statements | None = None, timeout: float = 30.0
+    ) -> str:
+        """The `data` JSON text a compiled plan's statement builds (on a replica's runner, if
+        given); TimeoutError, with the statement stopped, after `timeout` seconds."""
         sql, parameters = plan.bound()
-        return await (statements or self.statements).text(sql, parameters)
+        return await (statements or self.statements).text(sql, parameters, timeout)
 
     def make(
         self,
