@@ -33,7 +33,7 @@ QUERIES = [
     # compiled into one statement
     ('{ country(code: "MY") { name missions { city } } }', "compiled"),
     # answered by the resolvers, through SQLAlchemy's prepared statements
-    ("{ changes(first: 5) { nodes { action } } }", "resolvers"),
+    ("{ qualityIssueCounts { kind count } }", "resolvers"),
     ("{ countries(first: 50) { nodes { code events(first: 3) { nodes { title } } } } }", None),
 ]
 
