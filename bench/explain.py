@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.engine import make_url
 
 from bench import floor
+from db.statements import STATEMENT_TIMEOUT
 from schema.limits import Limits
 
 PLANS = Path(__file__).resolve().parent / "plans"
@@ -45,7 +46,9 @@ class Recorder:
         count: int = self.inner.executed
         return count
 
-    async def text(self, sql: str, parameters: Sequence[Any] = (), timeout: float = 30.0) -> str:
+    async def text(
+        self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
+    ) -> str:
         self.seen.append((sql, list(parameters)))
         answer: str = await self.inner.text(sql, parameters, timeout)
         return answer

@@ -18,7 +18,7 @@ from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from db import models
-from db.statements import Statements
+from db.statements import STATEMENT_TIMEOUT, Statements
 from schema.compiled.compiler import Compiler, Uncovered
 from schema.compiled.json_sql import for_dialect
 
@@ -139,7 +139,7 @@ class Plans:
         return found
 
     async def answer(
-        self, plan: Plan, statements: Statements | None = None, timeout: float = 30.0
+        self, plan: Plan, statements: Statements | None = None, timeout: float = STATEMENT_TIMEOUT
     ) -> str:
         """The `data` JSON text a compiled plan's statement builds (on a replica's runner, if
         given); TimeoutError, with the statement stopped, after `timeout` seconds."""
