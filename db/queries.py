@@ -138,6 +138,18 @@ def country_ids(search: SearchWords | None) -> Select[Any]:
 
 
 COUNTRY_KEYS = [Key(models.Country.code)]
+CHANGE_KEYS = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
+
+
+def change_ids(target: tuple[str | None, int] | None = None) -> Select[Any]:
+    """Ids of the change log's entries; with a target (its kind, its row id), only its own."""
+    ids = select(models.Change.id)
+    if target is None:
+        return ids
+    kind, pk = target
+    return ids.where(models.Change.target_type == kind, models.Change.target_id == pk)
+
+
 MISSION_KEYS = [Key(models.Mission.name), Key(models.Mission.id)]
 
 

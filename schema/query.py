@@ -6,7 +6,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from db import models, pages, quality, queries, search
 from db.countries import find_iso_country
@@ -416,15 +416,10 @@ class Query:
             strawberry.argument(description="Global ID of an object: only its changes."),
         ] = None,
     ) -> ChangeConnection:
-        ids = select(models.Change.id)
-        if target is not None:
-            type_name, pk = decode_id(target, "target")
-            kind = CHANGE_KINDS.get(type_name)
-            ids = ids.where(models.Change.target_type == kind, models.Change.target_id == pk)
-
+        found = None if target is None else decode_id(target, "target")
+        ids = queries.change_ids(None if found is None else (CHANGE_KINDS.get(found[0]), found[1]))
         load = nodes_from(info.context.loaders.change, Change.from_row)
-
-        keys = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
+        keys = queries.CHANGE_KEYS
         return await _connection(
             info,
             "changes",

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLType
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_
 
 from db import models, queries
 from db.countries import find_iso_country
-from db.pages import Key
 from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_page, search_words
 from schema.compiled.compiler import (
     Build,
@@ -159,17 +158,10 @@ ORGANIZATIONS = named(models.Organization, "organization", "organizations")
 def root_changes(
     build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    ids = select(models.Change.id)
     target = arguments.get("target")
-    if target is not None:
-        found = parse_id(target)
-        if found is None:
-            raise Uncovered("a malformed global ID")  # the resolvers word the error
-        type_name, pk = found
-        ids = ids.where(
-            models.Change.target_type == CHANGE_KINDS.get(type_name),
-            models.Change.target_id == pk,
-        )
-    keys = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
-    spec = ConnectionSpec("changes", models.Change, ids, keys)
+    found = None if target is None else parse_id(target)
+    if target is not None and found is None:
+        raise Uncovered("a malformed global ID")  # the resolvers word the error
+    ids = queries.change_ids(None if found is None else (CHANGE_KINDS.get(found[0]), found[1]))
+    spec = ConnectionSpec("changes", models.Change, ids, queries.CHANGE_KEYS)
     return build.connection(type_, spec, details, *forwards(arguments))
