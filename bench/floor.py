@@ -33,12 +33,14 @@ TENURE_ORDER = f"({_BEGAN}) IS NULL, {_BEGAN}, h.id"
 
 # Each statement yields one row, one column: the answer's `data`, as the API's compiled
 # statements do; the route puts it in {"data": …} as bytes. (Wrapping it in the database
-# costs PostgreSQL a copy of the whole JSON: 2-3 ms of Q1's 20.)
+# costs PostgreSQL a copy of the whole JSON: 2-3 ms of Q1's 20.) SQLite's documents nest
+# as they come from their subqueries, without `json()` to parse them again: the SQLite
+# the API runs on keeps them marked as JSON (db.sqlite_driver.json_crosses_subqueries).
 SQLITE = {
     "q1": f"""
         SELECT json_object('country', (
-          SELECT json_object('embassies', json((
-            SELECT json_group_array(json_object('heads', json((
+          SELECT json_object('embassies', ((
+            SELECT json_group_array(json_object('heads', ((
               SELECT json_group_array(
                        json_object('start', h.start, 'end', h."end", 'person', json_object('name', p.name))
                        ORDER BY {TENURE_ORDER})
@@ -48,11 +50,11 @@ SQLITE = {
           FROM country c WHERE c.code = upper(:code)))
     """,
     "q2": f"""
-        SELECT json_object('countries', json_object('nodes', json((
-          SELECT json_group_array(json_object('embassies', json((
-            SELECT json_group_array(json_object('heads', json((
+        SELECT json_object('countries', json_object('nodes', ((
+          SELECT json_group_array(json_object('embassies', ((
+            SELECT json_group_array(json_object('heads', ((
               SELECT json_group_array(json_object('person', json_object('participations',
-                       json_object('nodes', json((
+                       json_object('nodes', ((
                          SELECT json_group_array(
                                   json_object('event', json_object('title', f.title, 'date', f.date))
                                   ORDER BY f.date, f.id)
@@ -65,11 +67,11 @@ SQLITE = {
           FROM (SELECT id, code FROM country ORDER BY code LIMIT 20) c))))
     """,
     "q3": """
-        SELECT json_object('events', json_object('nodes', json((
-          SELECT json_group_array(json_object('participants', json((
+        SELECT json_object('events', json_object('nodes', ((
+          SELECT json_group_array(json_object('participants', ((
             -- The participant's name looked up only in the table its kind names: cheaper
             -- than three outer joins per participation.
-            SELECT json_group_array(json_object('role', pa.role, 'participant', json(CASE
+            SELECT json_group_array(json_object('role', pa.role, 'participant', (CASE
                 WHEN pa.person_id IS NOT NULL THEN json_object('name', (SELECT name FROM person WHERE id = pa.person_id))
                 WHEN pa.organization_id IS NOT NULL THEN json_object('name', (SELECT name FROM organization WHERE id = pa.organization_id))
                 WHEN pa.country_id IS NOT NULL THEN json_object('name', (SELECT name FROM country WHERE id = pa.country_id))
@@ -91,14 +93,14 @@ SQLITE = {
     """,
     "qw": """
         SELECT json_object('country', (
-          SELECT json_object('hostedMissions', json((
+          SELECT json_object('hostedMissions', ((
             SELECT json_group_array(json_object(
                      'name', m.name, 'kind', m.kind, 'city', m.city,
                      'country', json_object('code', s.code, 'name', s.name),
-                     'location', json(CASE WHEN m.latitude IS NULL THEN NULL ELSE
+                     'location', (CASE WHEN m.latitude IS NULL THEN NULL ELSE
                        json_object('latitude', m.latitude, 'longitude', m.longitude) END),
-                     'accreditations', json((
-                       SELECT json_group_array(json_object('target', json(CASE
+                     'accreditations', ((
+                       SELECT json_group_array(json_object('target', (CASE
                            WHEN a.country_id IS NOT NULL
                              THEN json_object('__typename', 'Country', 'code', ac.code)
                            WHEN a.organization_id IS NOT NULL

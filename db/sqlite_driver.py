@@ -21,7 +21,16 @@ from typing import Any
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_dbapi
 
-__all__ = ["COMPILED_NEEDS", "connect", "dbapi", "library", "runs_compiled", "sqlite", "version"]
+__all__ = [
+    "COMPILED_NEEDS",
+    "connect",
+    "dbapi",
+    "json_crosses_subqueries",
+    "library",
+    "runs_compiled",
+    "sqlite",
+    "version",
+]
 
 # The first SQLite whose parser stack grows: the compiled statements need it.
 COMPILED_NEEDS = (3, 46, 0)
@@ -42,6 +51,35 @@ sqlite, library = _choose()
 version: str = sqlite.sqlite_version
 # Whether this SQLite parses the compiled path's nested statements.
 runs_compiled: bool = sqlite.sqlite_version_info >= COMPILED_NEEDS
+
+# JSON built in a scalar subquery (an object, an ordered aggregate), taken through CASE or
+# into an array, as the compiled statements nest it; and what it must read as.
+_NESTED = """
+    SELECT json_object(
+      'one', (SELECT json_object('a', 1)),
+      'list', (SELECT json_group_array(json_object('b', x) ORDER BY x DESC)
+               FROM (SELECT 1 AS x UNION ALL SELECT 2)),
+      'either', CASE WHEN 1 THEN (SELECT json_array(3)) END,
+      'items', json_array((SELECT json_object('c', 4)), NULL))
+"""
+_NESTED_READS = '{"one":{"a":1},"list":[{"b":2},{"b":1}],"either":[3],"items":[{"c":4},null]}'
+
+
+def _json_crosses_subqueries() -> bool:
+    """Whether JSON that a scalar subquery returns stays JSON where it nests in another
+    document. SQLite marks the JSON its functions make with a subtype; where the subtype is
+    lost, the document nests as a quoted string unless `json()` parses it again, which costs
+    a parse of everything below it at every level."""
+    connection = sqlite.connect(":memory:")
+    try:
+        return bool(connection.execute(_NESTED).fetchone()[0] == _NESTED_READS)
+    except sqlite.Error:
+        return False
+    finally:
+        connection.close()
+
+
+json_crosses_subqueries: bool = _json_crosses_subqueries()
 
 
 def connect(

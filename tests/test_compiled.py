@@ -7,9 +7,11 @@ from typing import Any
 import httpx
 import pytest
 from conftest import ClientFor, StatementCounter
+from databases import ON_POSTGRESQL
 from graphql import OperationDefinitionNode
 from starlette.applications import Starlette
 
+from db import sqlite_driver
 from db.partial_date import PartialDate
 from db.statements import Statements
 from schema.compiled.plans import Plan, Plans
@@ -152,3 +154,30 @@ async def test_compiled_execution_can_be_switched_off(client_for: ClientFor) -> 
     async with client_for(compiled=False) as client:
         response = await _post(client, EMBASSIES)
         assert response.headers["x-bilateral-execution"] == "resolvers"
+
+
+NESTED = """{ country(code: "MY") { embassies { name heads { person {
+    name participations(first: 2) { nodes { role event { title date } } } } } } } }"""
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="how SQLite nests the JSON of subqueries")
+async def test_sqlite_documents_nest_without_being_parsed_again(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    client_for: ClientFor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # This install's SQLite keeps a subquery's JSON marked as JSON, so no level is re-parsed.
+    assert sqlite_driver.json_crosses_subqueries
+    response = await _post(client, NESTED)
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    plan = app.state.operations.plans.cached(Plans.key(_operation(app, NESTED), {}))
+    assert "json((" not in plan.bound()[0]
+    # One that did not would re-mark every document read from a subquery, to the same answer.
+    monkeypatch.setattr(sqlite_driver, "json_crosses_subqueries", False)
+    async with client_for() as remarking:
+        again = await _post(remarking, NESTED)
+        assert again.headers["x-bilateral-execution"] == "compiled"
+    assert again.json()["data"] == response.json()["data"]
+    [embassy] = response.json()["data"]["country"]["embassies"]
+    assert embassy["heads"][0]["person"]["participations"]["nodes"][0]["event"]["title"]

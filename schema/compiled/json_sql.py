@@ -1,7 +1,8 @@
 """Building JSON inside the database: the few constructs the compiler needs, per dialect.
 
-SQLite builds JSON with its JSON1 functions: a document that crosses a subquery arrives
-as plain text and is re-marked as JSON with `json()`. PostgreSQL builds `json` values
+SQLite builds JSON with its JSON1 functions, which mark what they make as JSON; where
+that mark does not survive a subquery (`db.sqlite_driver.json_crosses_subqueries`), a
+document read from one is re-marked with `json()`, a parse of all of it. PostgreSQL builds `json` values
 with `json_build_object` and `json_agg`, which nest as they are. Both render global IDs
 and cursors exactly as `schema.ids` and `schema.connection` do in Python.
 """
@@ -25,6 +26,8 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects.postgresql import JSON
+
+from db import sqlite_driver
 
 Expr = ColumnElement[Any]
 
@@ -112,6 +115,9 @@ class JsonSql:
 class SQLiteJson(JsonSql):
     name = "sqlite"
 
+    def __init__(self, *, remark: bool) -> None:
+        self.remark = remark  # whether a document read from a subquery needs `json()` again
+
     def object(self, pairs: Sequence[tuple[str, Expr]]) -> Expr:
         arguments: list[Any] = []
         for key, value in pairs:
@@ -119,7 +125,7 @@ class SQLiteJson(JsonSql):
         return func.json_object(*arguments, type_=Text)
 
     def embed(self, document: Expr) -> Expr:
-        return func.json(document, type_=Text)
+        return func.json(document, type_=Text) if self.remark else document
 
     def aggregate(self, document: Expr, order: Sequence[Expr]) -> Expr:
         return func.json_group_array(document, type_=Text).aggregate_order_by(*order)
@@ -227,7 +233,7 @@ def _is_float(value: Expr) -> bool:
 def for_dialect(name: str) -> JsonSql:
     """The JSON constructs of the named SQLAlchemy dialect."""
     if name == "sqlite":
-        return SQLiteJson()
+        return SQLiteJson(remark=not sqlite_driver.json_crosses_subqueries)
     if name == "postgresql":
         return PostgresJson()
     raise ValueError(f"No compiled execution for the {name} dialect.")
