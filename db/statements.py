@@ -124,7 +124,7 @@ class PostgresStatements:
                 )
                 self._pool = await asyncpg.create_pool(
                     self.dsn,
-                    min_size=1,
+                    min_size=POOL_SIZE,
                     max_size=POOL_SIZE,
                     timeout=CONNECT_TIMEOUT,
                     reset=_as_left,
@@ -141,7 +141,10 @@ class PostgresStatements:
         pool = self._pool or await self._open()
         self.executed += 1
         began = time.monotonic()
-        async with pool.acquire(timeout=timeout) as connection:
+        # Waiting for a connection counts against the time limit; taking an idle one needs
+        # no timer (asyncpg's costs a task per acquisition).
+        waits = None if pool.get_idle_size() else timeout
+        async with pool.acquire(timeout=waits) as connection:
             # asyncpg's own timer: on expiry it asks the server to cancel the statement.
             left = max(timeout - (time.monotonic() - began), 0.001)
             return str(await connection.fetchval(sql, *parameters, timeout=left))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from graphql import (
@@ -19,8 +19,9 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
 )
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from db import wal
 from db.replicas import Database, Replicas
@@ -28,8 +29,8 @@ from db.session import Writer
 from schema.compiled.plans import RawJSON
 from schema.context import Context
 from schema.execution import Operations, RequestError
+from server import request_id
 from server.persisted import PersistedQueries
-from server.request_id import request_id
 from server.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -42,6 +43,7 @@ DRY_RUN = "x-bilateral-dry-run"
 # (and in extensions.lsn); a request that sends it back is read from a server that has
 # replayed that far.
 LSN = "X-Bilateral-LSN"
+_LSN = LSN.lower()
 
 # The `extensions.code` of a request refused before it runs, by HTTP status.
 PROBLEM_CODES = {
@@ -81,10 +83,82 @@ class Params:
 
 
 @dataclass(frozen=True)
+class Incoming:
+    """One request to /graphql as the endpoint reads it, whether Starlette made it a Request
+    or it came straight from the ASGI scope (`GraphQLEndpoint.__call__`)."""
+
+    method: str
+    headers: Mapping[str, str]  # looked up by lower-case name
+    params: Mapping[str, str]  # the URL's query parameters
+    body: AsyncIterator[bytes]  # its chunks as they arrive
+    request_id: str
+
+    @classmethod
+    def of(cls, request: Request) -> Incoming:
+        """A request that went through Starlette's routing and middleware."""
+        scope = request.scope
+        return cls(
+            request.method,
+            request.headers,
+            request.query_params,
+            request.stream(),
+            request_id.request_id(scope),
+        )
+
+    @classmethod
+    def direct(cls, scope: Scope, receive: Receive) -> Incoming:
+        """A request read from its ASGI scope, given its ID here."""
+        headers: dict[str, str] = {}
+        for name, value in scope["headers"]:
+            headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+        return cls(scope["method"], headers, {}, _chunks(receive), request_id.assign(scope))
+
+
+async def _chunks(receive: Receive) -> AsyncIterator[bytes]:
+    """A request body's chunks, from ASGI messages; ClientDisconnect if the client leaves."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        yield message.get("body", b"")
+        if not message.get("more_body", False):
+            return
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer from the /graphql route, before it is sent one way or the other."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes = b""
+    media: str | None = None  # the Content-Type, when there is a body
+
+    def response(self) -> Response:
+        """The answer as Starlette sends it."""
+        return Response(self.body, self.status, self.headers, self.media)
+
+    async def send(self, send: Send, rid: str) -> None:
+        """Send the answer on an ASGI channel, with the request's ID, as Starlette would."""
+        headers = [
+            (b"content-length", str(len(self.body)).encode()),
+            (request_id.NAME, rid.encode("latin-1")),
+            *(
+                (name.lower().encode("latin-1"), value.encode("latin-1"))
+                for name, value in self.headers.items()
+            ),
+        ]
+        if self.media is not None:
+            headers.append((b"content-type", self.media.encode("latin-1")))
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+@dataclass(frozen=True)
 class Run:
     """A valid operation about to run, with what it runs with."""
 
-    request: Request
+    request: Incoming
     document: DocumentNode
     operation: OperationDefinitionNode
     variables: dict[str, Any] | None
@@ -190,24 +264,24 @@ def read_params(payload: Any) -> Params:
     return Params(query, variables, operation_name, extensions)
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Incoming, limit: int) -> bytes:
     """The request body, refused with 413 as soon as it grows beyond the limit."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise HTTPProblem(413, f"The request body is {declared} bytes; the limit is {limit}.")
-    body = bytearray()
-    async for chunk in request.stream():
+    body = b""
+    async for chunk in request.body:
         body += chunk
         if len(body) > limit:
             raise HTTPProblem(413, f"The request body is over the limit of {limit} bytes.")
-    return bytes(body)
+    return body
 
 
-def _problem_response(problem: HTTPProblem, media: str) -> Response:
+def _problem_reply(problem: HTTPProblem, media: str) -> Reply:
     error = {"message": problem.message, "extensions": {"code": problem.code}}
     content = json.dumps({"errors": [error]}).encode()
     headers = {"Cache-Control": "no-store", **problem.headers}
-    return Response(content, problem.status, headers, f"{media}; charset=utf-8")
+    return Reply(problem.status, headers, content, f"{media}; charset=utf-8")
 
 
 class GraphQLEndpoint:
@@ -231,23 +305,36 @@ class GraphQLEndpoint:
         self.ide = ide_html  # the GraphiQL page a browser gets at /graphql
 
     async def handle(self, request: Request) -> Response:
+        """Answer one request to the GraphQL route that came through Starlette."""
+        return (await self.answer(Incoming.of(request))).response()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer a request sent straight here from the ASGI scope: a POST of an operation
+        that needs none of the middleware's work but its request ID (see `server.app`)."""
+        incoming = Incoming.direct(scope, receive)
+        try:
+            reply = await self.answer(incoming)
+        except ClientDisconnect:
+            return
+        await reply.send(send, incoming.request_id)
+
+    async def answer(self, request: Incoming) -> Reply:
         """Answer one request to the GraphQL route."""
         media = JSON
         try:
             if request.method == "GET" and _wants_ide(request):
-                return HTMLResponse(self.ide)
+                return Reply(200, {}, self.ide.encode(), "text/html; charset=utf-8")
             media = choose_media_type(request.headers.get("accept"))
             if request.method == "HEAD":  # as GET answers, headers only
-                answer = await self._get(request, media)
-                return Response(b"", answer.status_code, _without_length(answer.headers))
+                return replace(await self._get(request, media), body=b"")
             if request.method == "GET":
                 return await self._get(request, media)
             return await self._post(request, media)
         except HTTPProblem as problem:
-            return _problem_response(problem, media)
+            return _problem_reply(problem, media)
 
-    async def _get(self, request: Request, media: str) -> Response:
-        query = request.query_params
+    async def _get(self, request: Incoming, media: str) -> Reply:
+        query = request.params
         params = read_params(
             {
                 "query": query.get("query"),
@@ -270,12 +357,12 @@ class GraphQLEndpoint:
             cache = f"public, max-age={max_age}" if max_age else "no-cache"
             headers |= {"ETag": etag, "Cache-Control": cache}
             if etag in _etags(request.headers.get("if-none-match", "")):
-                return Response(status_code=304, headers=headers)
+                return Reply(304, headers)
         else:
             headers["Cache-Control"] = "no-store"
-        return Response(content, status, headers, f"{media}; charset=utf-8")
+        return Reply(status, headers, content, f"{media}; charset=utf-8")
 
-    async def _post(self, request: Request, media: str) -> Response:
+    async def _post(self, request: Incoming, media: str) -> Reply:
         content_type = request.headers.get("content-type", "")
         kind, *parameters = (part.strip().lower() for part in content_type.split(";"))
         if kind != JSON:
@@ -300,11 +387,11 @@ class GraphQLEndpoint:
             if positions:
                 headers[LSN] = wal.write(max(positions))
             bodies = [outcome.body for outcome in outcomes]
-            return Response(self._encode(bodies), 200, headers, f"{media}; charset=utf-8")
+            return Reply(200, headers, self._encode(bodies), f"{media}; charset=utf-8")
         outcome = await self._run(request, read_params(payload), get=False)
         status = outcome.status(media)
         headers |= outcome.execution
-        return Response(self._encode(outcome.body), status, headers, f"{media}; charset=utf-8")
+        return Reply(status, headers, self._encode(outcome.body), f"{media}; charset=utf-8")
 
     def _batch(self, payload: list[Any]) -> list[Params]:
         if not self.settings.batching:
@@ -352,8 +439,8 @@ class GraphQLEndpoint:
             )
         return params.query
 
-    async def _run(self, request: Request, params: Params, *, get: bool) -> Outcome:
-        rid = request_id(request.scope)
+    async def _run(self, request: Incoming, params: Params, *, get: bool) -> Outcome:
+        rid = request.request_id
         try:
             prepared = self.operations.prepare(await self._query_text(params))
             if prepared.document is None:
@@ -418,6 +505,10 @@ class GraphQLEndpoint:
         return encode(body)
 
 
+# Made once: json.dumps with options makes a new encoder on every call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def encode(body: Any) -> bytes:
     """A response body (or a batch of them) as UTF-8 JSON; compiled `data` goes in as it is."""
     if isinstance(body, list):
@@ -425,9 +516,9 @@ def encode(body: Any) -> bytes:
     data = body.get("data")
     if isinstance(data, RawJSON):
         rest = {key: value for key, value in body.items() if key != "data"}
-        tail = json.dumps(rest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        tail = _COMPACT.encode(rest).encode("utf-8")
         return b'{"data":' + data.text.encode("utf-8") + (b"," + tail[1:] if rest else b"}")
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _COMPACT.encode(body).encode("utf-8")
 
 
 def _objects(result: ExecutionResult | RawJSON) -> int:
@@ -448,9 +539,9 @@ def _objects(result: ExecutionResult | RawJSON) -> int:
     return max(count(data) - 1, 0) if data is not None else 0
 
 
-def _position_sent(request: Request) -> int | None:
+def _position_sent(request: Incoming) -> int | None:
     """The log position a client sent back for read-your-writes, if any; 400 if malformed."""
-    sent = request.headers.get(LSN)
+    sent = request.headers.get(_LSN)
     if sent is None or not sent.strip():
         return None
     position = wal.parse(sent)
@@ -462,16 +553,11 @@ def _position_sent(request: Request) -> int | None:
     return position
 
 
-def _wants_ide(request: Request) -> bool:
+def _wants_ide(request: Incoming) -> bool:
     """A browser opening /graphql (HTML accepted, no operation given) gets GraphiQL."""
-    params = request.query_params
+    params = request.params
     asks_html = "text/html" in request.headers.get("accept", "")
     return asks_html and "query" not in params and "extensions" not in params
-
-
-def _without_length(headers: Mapping[str, str]) -> dict[str, str]:
-    """A response's headers, less those that describe a body HEAD does not send."""
-    return {name: value for name, value in headers.items() if name.lower() != "content-length"}
 
 
 def _etags(header: str) -> set[str]:

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "X-Request-ID"
-_NAME = HEADER.lower().encode()  # as ASGI gives header names
+NAME = HEADER.lower().encode()  # as ASGI gives header names
 # An ID a client or proxy sends along is kept when it is short and plain; otherwise we make one.
 _ACCEPTED = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
+def assign(scope: Scope) -> str:
+    """Give the request in this scope its ID: the one it came with, if acceptable, or a new
+    random one (32 hex digits)."""
+    given = next((v for k, v in scope["headers"] if k == NAME), b"").decode("latin-1")
+    value = given if _ACCEPTED.fullmatch(given) else os.urandom(16).hex()
+    scope.setdefault("state", {})["request_id"] = value
+    return value
+
+
 def request_id(scope: Scope) -> str:
-    """The ID of the request in this scope (set by RequestIdMiddleware)."""
+    """The ID of the request in this scope (given by `assign`)."""
     return str(scope.get("state", {}).get("request_id", "-"))
 
 
@@ -29,9 +38,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = next((v for k, v in scope["headers"] if k == _NAME), b"").decode("latin-1")
-        value = given if _ACCEPTED.fullmatch(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = value
+        value = assign(scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -140,6 +140,39 @@ async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) ->
     assert given.headers["x-request-id"] == "trace-42"
 
 
+async def test_a_post_from_a_browser_and_one_from_a_script_are_answered_alike(
+    client: httpx.AsyncClient,
+) -> None:
+    # A POST without an Origin header takes the short way to the endpoint (server.app.App);
+    # one with it goes through the routes and the CORS middleware, which adds its headers.
+    json_body = {"Content-Type": "application/json"}
+    requests: list[tuple[bytes, dict[str, str]]] = [
+        (json.dumps({"query": QUERY}).encode(), json_body),
+        (b'{"query": "{ nope }"}', {**json_body, "Accept": GRAPHQL_RESPONSE}),
+        (b"{", json_body),
+        (json.dumps({"query": QUERY}).encode(), {**json_body, "X-Request-ID": "trace-7"}),
+    ]
+    cors = {"access-control-allow-origin", "access-control-expose-headers", "vary"}
+    for content, headers in requests:
+        script = await client.post("/graphql", content=content, headers=headers)
+        browser = await client.post(
+            "/graphql", content=content, headers={**headers, "Origin": "https://example.org"}
+        )
+        assert (script.status_code, script.content) == (browser.status_code, browser.content)
+        assert browser.headers["access-control-allow-origin"] == "*"
+        assert not cors & set(script.headers)
+        same = set(browser.headers) - cors - {"x-request-id"}
+        assert {name: script.headers[name] for name in same} == {
+            name: browser.headers[name] for name in same
+        }
+        for answer in (script, browser):
+            given = headers.get("X-Request-ID")
+            assert (
+                answer.headers["x-request-id"] == given or len(answer.headers["x-request-id"]) == 32
+            )
+    assert script.headers["x-request-id"] == browser.headers["x-request-id"] == "trace-7"
+
+
 async def test_batches_are_refused_unless_switched_on(client_for: ClientFor) -> None:
     batch = [{"query": QUERY}, {"query": "{ __typename }"}]
     async with client_for() as client:

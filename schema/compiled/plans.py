@@ -25,6 +25,10 @@ from schema.compiled.json_sql import for_dialect
 log = logging.getLogger("bilateral.plans")
 
 
+# Variables written as a key: the same values give the same text, whatever their order.
+_KEYED = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
 class RawJSON:
     """JSON text that goes into a response as it is: the `data` a compiled plan built."""
 
@@ -128,7 +132,7 @@ class Plans:
     def key(
         operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
     ) -> tuple[int, str]:
-        written = json.dumps(variables, sort_keys=True, separators=(",", ":")) if variables else ""
+        written = _KEYED.encode(variables) if variables else ""
         return id(operation), written
 
     def cached(self, key: tuple[int, str]) -> Plan | None:
