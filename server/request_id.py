@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 
@@ -12,13 +13,26 @@ HEADER = "X-Request-ID"
 NAME = HEADER.lower().encode()  # as ASGI gives header names
 # An ID a client or proxy sends along is kept when it is short and plain; otherwise we make one.
 _ACCEPTED = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The IDs we make: this process's random half, then a count, in 32 hex digits. Unique
+# across processes and restarts without asking the system for randomness every request.
+_PROCESS = os.urandom(8).hex()
+_COUNT = itertools.count()
+
+
+def _new_process() -> None:
+    """A forked worker makes IDs of its own."""
+    global _PROCESS, _COUNT
+    _PROCESS, _COUNT = os.urandom(8).hex(), itertools.count()
+
+
+os.register_at_fork(after_in_child=_new_process)
 
 
 def assign(scope: Scope) -> str:
     """Give the request in this scope its ID: the one it came with, if acceptable, or a new
-    random one (32 hex digits)."""
+    one (32 hex digits)."""
     given = next((v for k, v in scope["headers"] if k == NAME), b"").decode("latin-1")
-    value = given if _ACCEPTED.fullmatch(given) else os.urandom(16).hex()
+    value = given if given and _ACCEPTED.fullmatch(given) else f"{_PROCESS}{next(_COUNT):016x}"
     scope.setdefault("state", {})["request_id"] = value
     return value
 
