@@ -712,7 +712,7 @@ def write_results(args: argparse.Namespace, runs: list[Run]) -> None:
 
     machine = (
         f"{os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"SQLite {sqlite_driver.version} (pysqlite3-binary, API and floor alike), "
+        f"SQLite {sqlite_driver.version} ({sqlite_driver.library}, API and floor alike), "
         f"{platform.system()} {platform.release()}"
     )
     command = (
@@ -738,7 +738,9 @@ The floor (`bench/floor.py`) is each query as the best single SQL statement we c
 by hand, the JSON built by the database and its bytes returned as they come, served by a
 bare Starlette route under uvicorn with uvloop and httptools. On PostgreSQL: an asyncpg pool
 of four opened at start-up, each statement prepared once per connection, JIT off per
-connection, and no reset round trip when a connection goes back to the pool. Q2 reads each
+connection, and no reset round trip when a connection goes back to the pool. On SQLite: the
+API's own statement runner (one connection on a thread of its own), and documents nested
+as their subqueries return them, without `json()` to parse them again. Q2 reads each
 participation's event once; Q3 walks events by date and probes both countries for each,
 stopping at the 100th. A floor the API beats is a floor that is too slow:
 {_beaten(runs)}

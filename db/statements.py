@@ -12,8 +12,11 @@ resolvers answer every query.
 from __future__ import annotations
 
 import asyncio
+import queue
+import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
@@ -48,48 +51,123 @@ class Statements(Protocol):
 
 
 class SQLiteStatements:
-    """One SQLite connection, opened on first use, set up as the app's others are."""
+    """One SQLite connection on a thread of its own, set up as the app's others are.
+
+    Statements run there one at a time, in the order they came. Each has its time limit
+    on the event loop's clock: a statement still waiting when its time is up is dropped,
+    and a running one is interrupted (sqlite3's interrupt may be called from any thread),
+    so a slow statement never holds up the ones behind it for longer than its limit.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.executed = 0
-        self._connection: Any = None
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._connection: Any = None  # made and used on the thread; interrupted from the loop
+        self._running: _Job | None = None  # the job whose statement runs now
+        self._guard = threading.Lock()  # over `_running`
         self._opening = asyncio.Lock()
 
-    async def _open(self) -> Any:
-        async with self._opening:
-            if self._connection is None:
-                connection = await sqlite_driver.connect(self.path)
-                await connection.execute("PRAGMA query_only = ON")
-                await connection.execute("PRAGMA cache_size = -65536")
-                for name, arity, function in sqlite_functions.FUNCTIONS:
-                    await connection.create_function(name, arity, function, deterministic=True)
-                self._connection = connection
-            return self._connection
-
     async def open(self) -> None:
-        await self._open()
+        async with self._opening:
+            if self._thread is None:
+                loop = asyncio.get_running_loop()
+                ready: asyncio.Future[None] = loop.create_future()
+                thread = threading.Thread(
+                    target=self._work, args=(loop, ready), name="sqlite-statements", daemon=True
+                )
+                thread.start()
+                await ready  # the connection's error, if it could not be opened
+                self._thread = thread
 
     async def text(
         self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
     ) -> str:
-        connection = self._connection or await self._open()
+        if self._thread is None:
+            await self.open()
+        loop = asyncio.get_running_loop()
+        job = _Job(sql, tuple(parameters), loop.create_future())
         self.executed += 1
+        self._jobs.put(job)
+        timer = loop.call_later(timeout, self._expire, job)
         try:
-            async with asyncio.timeout(timeout):
-                # One trip to the connection's thread.
-                rows = await connection.execute_fetchall(sql, tuple(parameters))
-        except TimeoutError:
-            # The statement still runs in the connection's thread, and the next ones wait
-            # behind it: stop it (sqlite3's interrupt may be called from any thread).
-            await connection.interrupt()
+            return str(await job.answer)
+        except asyncio.CancelledError:
+            self._stop(job)  # nobody waits for its answer any more
             raise
-        return str(rows[0][0])
+        finally:
+            timer.cancel()
+
+    def _expire(self, job: _Job) -> None:
+        if not job.answer.done():
+            job.answer.set_exception(TimeoutError("the statement ran out of time"))
+        self._stop(job)
+
+    def _stop(self, job: _Job) -> None:
+        """Interrupt the job's statement if it is running (and no other's)."""
+        with self._guard:
+            if self._running is not job:
+                return
+            self._connection.interrupt()
+        # An interrupt that comes just before the statement starts is lost: ask again.
+        asyncio.get_running_loop().call_later(0.01, self._stop, job)
+
+    def _work(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
+        """The thread: open the connection, then run the statements as they come."""
+        try:
+            self._connection = self._connect()
+        except BaseException as failure:  # reported to whoever opened it
+            loop.call_soon_threadsafe(_settle, ready, None, failure)
+            return
+        loop.call_soon_threadsafe(_settle, ready, None, None)
+        while (job := self._jobs.get()) is not None:
+            with self._guard:
+                if job.answer.done():  # out of time, or its caller left, while it waited
+                    continue
+                self._running = job
+            outcome: tuple[Any, BaseException | None]
+            try:
+                outcome = (self._connection.execute(job.sql, job.parameters).fetchone()[0], None)
+            except BaseException as failure:  # the caller's to handle
+                outcome = (None, failure)
+            with self._guard:
+                self._running = None
+            loop.call_soon_threadsafe(_settle, job.answer, *outcome)
+        self._connection.close()
+
+    def _connect(self) -> Any:
+        connection = sqlite_driver.sqlite.connect(self.path)
+        connection.execute("PRAGMA query_only = ON")
+        connection.execute("PRAGMA cache_size = -65536")
+        for name, arity, function in sqlite_functions.FUNCTIONS:
+            connection.create_function(name, arity, function, deterministic=True)
+        return connection
 
     async def close(self) -> None:
-        if self._connection is not None:
-            await self._connection.close()
-            self._connection = None
+        if self._thread is not None:
+            self._jobs.put(None)
+            await asyncio.to_thread(self._thread.join)
+            self._thread = None
+
+
+@dataclass(frozen=True, eq=False)
+class _Job:
+    """One statement for the SQLite thread, and the future its answer goes to."""
+
+    sql: str
+    parameters: tuple[Any, ...]
+    answer: asyncio.Future[Any]
+
+
+def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None) -> None:
+    """Give a future its result or error, unless it has one already (it ran out of time)."""
+    if future.done():
+        return
+    if error is None:
+        future.set_result(value)
+    else:
+        future.set_exception(error)
 
 
 class PostgresStatements:

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 from conftest import ClientFor, GraphQL, StatementCounter, client_of, started
+from databases import ON_POSTGRESQL
 from graphql import get_introspection_query
 from starlette.applications import Starlette
 
@@ -262,3 +263,25 @@ async def test_a_write_that_makes_a_list_longer_counts_soon_after(
             break
         await asyncio.sleep(0.02)
     assert sizes.of("Event", "participants", 20) == 5 + 3
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite's statements queue on one connection")
+async def test_sqlite_statements_waiting_or_running_stop_at_their_own_time_limits(
+    app: Starlette,
+) -> None:
+    statements: Statements = app.state.operations.plans.statements
+    endless = asyncio.ensure_future(statements.text(ENDLESS, (), 0.5))
+    await asyncio.sleep(0.05)  # it is running now
+    # Behind it, one with a shorter limit: it runs out of time waiting, and never runs.
+    with pytest.raises(TimeoutError):
+        await statements.text("SELECT 'waited'", (), 0.1)
+    assert not endless.done()  # the running one was not stopped for the other's sake
+    with pytest.raises(TimeoutError):
+        await endless
+    # A caller that leaves stops its statement too.
+    left = asyncio.ensure_future(statements.text(ENDLESS, (), 30))
+    await asyncio.sleep(0.05)
+    left.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await left
+    assert await asyncio.wait_for(statements.text("SELECT 'next'"), 2) == "next"
