@@ -174,11 +174,9 @@ def write(
             statements[f"{database}-{q}-api{suffix}"] = (sql, parameters)
     for q, (_, variables) in queries.items():
         floored = floor.STATEMENTS.get(q, q)
-        if postgresql:
-            values = [variables[name] for name in floor.PARAMETERS[floored]]
-            statements[f"{database}-{q}-floor"] = (floor.POSTGRESQL[floored], values)
-        else:
-            statements[f"{database}-{q}-floor"] = (floor.SQLITE[floored], variables)
+        values = [variables[name] for name in floor.PARAMETERS[floored]]
+        dialect = floor.POSTGRESQL if postgresql else floor.SQLITE
+        statements[f"{database}-{q}-floor"] = (dialect[floored], values)
     location = make_url(url)
     if postgresql:
         dsn = location.set(drivername="postgresql").render_as_string(hide_password=False)

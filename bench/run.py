@@ -736,7 +736,8 @@ PostgreSQL, PostGraphile.
 
 The floor (`bench/floor.py`) is each query as the best single SQL statement we could write
 by hand, the JSON built by the database and its bytes returned as they come, served by a
-bare Starlette route under uvicorn with uvloop and httptools. On PostgreSQL: an asyncpg pool
+bare ASGI app (no routing, middleware or request objects, as the API's own way for a POST
+without an Origin header) under uvicorn with uvloop and httptools. On PostgreSQL: an asyncpg pool
 of four opened at start-up, each statement prepared once per connection, JIT off per
 connection, and no reset round trip when a connection goes back to the pool. On SQLite: the
 API's own statement runner (one connection on a thread of its own), and documents nested
