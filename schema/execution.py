@@ -10,7 +10,7 @@ import asyncio
 import inspect
 import logging
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,14 +149,15 @@ class Operations:
         document: DocumentNode,
         operation: OperationDefinitionNode,
         variables: Mapping[str, Any] | None,
-        context: Any,
+        context: Callable[[], Any],
         request_id: str,
         statements: Statements | None = None,
     ) -> Answer:
         """Check the variables and the node estimate, then execute within the time limit.
 
         A query the compiler covers runs as its one SQL statement and its answer is the
-        `data` JSON the database built; anything else runs on the resolvers. A plan is
+        `data` JSON the database built; anything else runs on the resolvers, with the context
+        `context` makes (made only then). A plan is
         kept only for variables that passed the checks, and is keyed by them, so a
         request that finds one needs no checking again. `statements`: where a compiled
         statement runs, when not on the primary.
@@ -182,7 +183,7 @@ class Operations:
             except Exception as error:  # the resolvers answer, and report an outage if it is one
                 self.plans.failures += 1
                 log.warning("request %s: compiled statement failed: %r", request_id, error)
-        result = await self._resolve(document, operation, variables, context, request_id)
+        result = await self._resolve(document, operation, variables, context(), request_id)
         if operation.operation == OperationType.MUTATION:
             self.sizes.expire()  # a write may have made a list longer
         return Answer(result, estimate)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -44,6 +45,9 @@ DRY_RUN = "x-bilateral-dry-run"
 # replayed that far.
 LSN = "X-Bilateral-LSN"
 _LSN = LSN.lower()
+
+# Request bodies up to this size are kept with what they were read as (`GraphQLEndpoint._read`).
+KEPT_BODY_BYTES = 4096
 
 # The `extensions.code` of a request refused before it runs, by HTTP status.
 PROBLEM_CODES = {
@@ -82,7 +86,7 @@ class Params:
     extensions: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Incoming:
     """One request to /graphql as the endpoint reads it, whether Starlette made it a Request
     or it came straight from the ASGI scope (`GraphQLEndpoint.__call__`)."""
@@ -125,7 +129,7 @@ async def _chunks(receive: Receive) -> AsyncIterator[bytes]:
             return
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reply:
     """An answer from the /graphql route, before it is sent one way or the other."""
 
@@ -154,7 +158,7 @@ class Reply:
         await send({"type": "http.response.body", "body": self.body})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Run:
     """A valid operation about to run, with what it runs with."""
 
@@ -303,6 +307,9 @@ class GraphQLEndpoint:
             settings.persisted_queries, replicas.primary.sessions, writer
         )
         self.ide = ide_html  # the GraphiQL page a browser gets at /graphql
+        # Small POST bodies seen lately and the parameters they hold: a client that repeats
+        # a request (the common case: the same query, the same variables) is not parsed again.
+        self._bodies: OrderedDict[bytes, Params] = OrderedDict()
 
     async def handle(self, request: Request) -> Response:
         """Answer one request to the GraphQL route that came through Starlette."""
@@ -373,25 +380,40 @@ class GraphQLEndpoint:
         if charset.strip('"') not in {"utf-8", "utf8"}:
             raise HTTPProblem(415, "The request body must be UTF-8.")
         body = await read_body(request, self.settings.max_body_bytes)
+        read = self._read(body)
+        headers = {"Cache-Control": "no-store"}
+        if isinstance(read, list):
+            outcomes = [await self._run(request, item, get=False) for item in read]
+            positions = [outcome.position for outcome in outcomes if outcome.position is not None]
+            if positions:
+                headers[LSN] = wal.write(max(positions))
+            bodies = [outcome.body for outcome in outcomes]
+            return Reply(200, headers, self._encode(bodies), f"{media}; charset=utf-8")
+        outcome = await self._run(request, read, get=False)
+        status = outcome.status(media)
+        headers |= outcome.execution
+        return Reply(status, headers, self._encode(outcome.body), f"{media}; charset=utf-8")
+
+    def _read(self, body: bytes) -> Params | list[Params]:
+        """A POST body's request, or batch of them; a small one is kept with what it holds."""
+        found = self._bodies.get(body)
+        if found is not None:
+            self._bodies.move_to_end(body)
+            return found
         try:
             payload = json.loads(body.decode("utf-8"))
         except UnicodeDecodeError:
             raise HTTPProblem(400, "The request body is not valid UTF-8.") from None
         except ValueError:
             raise HTTPProblem(400, "The request body is not valid JSON.") from None
-        headers = {"Cache-Control": "no-store"}
         if isinstance(payload, list):
-            params = self._batch(payload)
-            outcomes = [await self._run(request, item, get=False) for item in params]
-            positions = [outcome.position for outcome in outcomes if outcome.position is not None]
-            if positions:
-                headers[LSN] = wal.write(max(positions))
-            bodies = [outcome.body for outcome in outcomes]
-            return Reply(200, headers, self._encode(bodies), f"{media}; charset=utf-8")
-        outcome = await self._run(request, read_params(payload), get=False)
-        status = outcome.status(media)
-        headers |= outcome.execution
-        return Reply(status, headers, self._encode(outcome.body), f"{media}; charset=utf-8")
+            return self._batch(payload)
+        params = read_params(payload)
+        if len(body) <= KEPT_BODY_BYTES:
+            self._bodies[body] = params
+            if len(self._bodies) > self.operations.cache_size:
+                self._bodies.popitem(last=False)
+        return params
 
     def _batch(self, payload: list[Any]) -> list[Params]:
         if not self.settings.batching:
@@ -473,8 +495,13 @@ class GraphQLEndpoint:
 
     async def _execute(self, run: Run, database: Database) -> Outcome:
         """Run a valid operation, reading from one database."""
-        authorization = run.request.headers.get("authorization")
-        context = Context(database.sessions, self.writer, authorization)
+        made: list[Context] = []  # the resolvers' context, if they answer
+
+        def context() -> Context:
+            authorization = run.request.headers.get("authorization")
+            made.append(Context(database.sessions, self.writer, authorization))
+            return made[-1]
+
         try:
             answer = await self.operations.run(
                 run.document,
@@ -485,12 +512,14 @@ class GraphQLEndpoint:
                 database.statements,
             )
         finally:
-            await context.reader.close()
+            for each in made:
+                await each.reader.close()
         body = _formatted(answer.result)
         body["extensions"] = {"cost": self._cost(answer.estimate, _objects(answer.result))}
-        if context.position is not None:
-            body["extensions"]["lsn"] = wal.write(context.position)
-        return Outcome(body, position=context.position)
+        position = made[0].position if made else None
+        if position is not None:
+            body["extensions"]["lsn"] = wal.write(position)
+        return Outcome(body, position=position)
 
     def _cost(self, estimate: int, returned: int | None = None) -> dict[str, int]:
         """What a request cost, as `extensions.cost`: the node estimate it was checked
