@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import ClientFor, StatementCounter
+from conftest import ClientFor, GraphQL, StatementCounter
 from databases import ON_POSTGRESQL
 from graphql import OperationDefinitionNode
 from starlette.applications import Starlette
@@ -43,6 +43,32 @@ async def test_a_query_is_one_statement_and_says_so(
     assert statements.count == 1
     embassies = response.json()["data"]["country"]["embassies"]
     assert [embassy["name"] for embassy in embassies] == ["Embassy of Malaysia, Brussels"]
+
+
+# References the statement does not look up again: read from the foreign key where only the
+# id is asked for (null where the key is not set), or from the page that joined their rows.
+REFERENCES = """{
+  country(code: "MY") { embassies { heads { person { __typename id
+    participations(first: 3) {
+      nodes { role event { title date place { country { name } } } }
+      edges { node { event { id } } }
+    } } } } }
+  organizations(first: 20) { nodes { name country { id } } }
+}"""
+
+
+async def test_references_from_a_key_or_a_page_answer_as_the_resolvers_do(
+    client: httpx.AsyncClient, data: GraphQL
+) -> None:
+    response = await _post(client, REFERENCES)
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    found = await data(REFERENCES)  # and the resolvers' answer is the same, byte for byte
+    heads = [head for embassy in found["country"]["embassies"] for head in embassy["heads"]]
+    first = heads[0]["person"]["participations"]
+    assert first["nodes"][0]["event"]["title"] == "Malaysia opens its embassy in Brussels"
+    assert first["edges"][0]["node"]["event"]["id"]
+    countries = [node["country"] for node in found["organizations"]["nodes"]]
+    assert None in countries and any(countries)
 
 
 async def test_what_the_compiler_does_not_cover_goes_to_the_resolvers(

@@ -16,8 +16,9 @@ which remain the reference.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from graphql import (
@@ -38,9 +39,23 @@ from graphql.execution.collect_fields import (
 )
 from graphql.execution.values import VariableValues, get_argument_values
 from graphql.language import DocumentNode, FragmentDefinitionNode
-from sqlalchemy import Integer, Select, case, false, func, inspect, literal, select, true
+from sqlalchemy import (
+    Integer,
+    Select,
+    Table,
+    case,
+    false,
+    func,
+    inspect,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression
 
 from db import models, orders, pages, queries
+from db.base import model_of
 from db.pages import Key
 from schema.columns import column_of, row_model
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql, constant
@@ -88,11 +103,20 @@ class Row:
     "from"). Core columns, without the ORM's adaptation on every attribute read, which was
     most of the time a walk took."""
 
-    __slots__ = ("_alias", "_names")
+    __slots__ = ("_alias", "_carried", "_names")
 
-    def __init__(self, model: Any, selectable: Any = None) -> None:
+    def __init__(
+        self,
+        model: Any,
+        selectable: Any = None,
+        prefix: str = "",
+        carried: Mapping[str, Row] = MappingProxyType({}),
+    ) -> None:
         self._alias = model.__table__.alias() if selectable is None else selectable
-        self._names = _column_names(model)
+        self._names = _column_names(model, prefix)  # a subquery's columns may carry a prefix
+        # The rows this row's foreign keys point at that its subquery carries too, by the
+        # key's attribute name: a reference is built from them, not looked up again.
+        self._carried = carried
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -104,10 +128,32 @@ class Row:
         return self._alias
 
 
+class _Key:
+    """The row a foreign key points at, known by the key alone: only its id can be read."""
+
+    __slots__ = ("_names", "id")
+
+    def __init__(self, model: Any, key: Any) -> None:
+        self._names = _column_names(model)
+        self.id = key
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._names:
+            raise _Unread(name)
+        raise AttributeError(name)  # not a column: SQLAlchemy asking what kind of thing this is
+
+    def __clause_element__(self) -> Any:
+        return self.id.table  # what a subquery over this row correlates with: the key's row
+
+
+class _Unread(Exception):
+    """A selection reads more of a referenced row than its id."""
+
+
 @functools.cache
-def _column_names(model: Any) -> dict[str, str]:
+def _column_names(model: Any, prefix: str = "") -> dict[str, str]:
     """The column each of a model's column attributes reads, by attribute name."""
-    return {prop.key: prop.columns[0].key for prop in inspect(model).column_attrs}
+    return {prop.key: prefix + prop.columns[0].key for prop in inspect(model).column_attrs}
 
 
 class Uncovered(Exception):
@@ -288,6 +334,29 @@ class Build:
         document = self.document(target, row, details)
         return self.json.embed(select(document).where(where(row)).scalar_subquery())
 
+    def reference(
+        self, type_: GraphQLType, model: Any, row: Any, attribute: str, details: Details
+    ) -> Expr:
+        """The object the foreign key `attribute` of a row points at (null when it is not set).
+
+        Looked up by a subquery only when it must be: a selection that reads nothing of the
+        row but its id (a list of what points at it) reads the key instead, and a row the
+        page already carries (joined to order the page) is read from the page.
+        """
+        target = object_type(type_)
+        key = getattr(row, attribute)
+        carried = row._carried.get(attribute) if isinstance(row, Row) else None
+        if carried is not None:  # carried through an inner join: always there
+            return self.document(target, carried, details)
+        try:
+            # The key's constraint says the row it names exists, so the key is its id.
+            document = self.document(target, _Key(model, key), details)
+        except _Unread:  # cut short at the first field that reads more (a name, say)
+            return self.one(type_, model, _id_is(key), details)
+        if getattr(key, "nullable", True):
+            return self.json.embed(case((key.is_(None), None), else_=document))
+        return document
+
     def many(
         self,
         type_: GraphQLType,
@@ -409,8 +478,16 @@ class _Page:
         # Where the ids are those of rows of the node's own table, the page carries the
         # whole row, so that a node is built from the row in hand, not looked up again.
         self.whole_rows = spec.node is None and _own_table(ids, spec.model)
+        # The tables the ids join by a foreign key of the node's row (to order by them),
+        # whose whole rows the page carries as well, their columns prefixed by the key's.
+        self.carried = _joined_by_key(ids, spec.model) if self.whole_rows else {}
         if self.whole_rows:
-            page = ids.with_only_columns(*spec.model.__table__.columns, *labelled)
+            carried = [
+                column.label(f"{attribute}.{column.key}")
+                for attribute, (table, _) in self.carried.items()
+                for column in table.columns
+            ]
+            page = ids.with_only_columns(*spec.model.__table__.columns, *carried, *labelled)
         else:
             page = ids.add_columns(*labelled)
         if self.cursor is not None:
@@ -470,7 +547,11 @@ class _Page:
         source: Any = found
         row = None
         if self.whole_rows:
-            row = Row(self.spec.model, found)
+            carried = {
+                attribute: Row(model, found, f"{attribute}.")
+                for attribute, (_, model) in self.carried.items()
+            }
+            row = Row(self.spec.model, found, carried=carried)
         elif self.spec.node is None:
             row = Row(self.spec.model)
             source = found.join(row, row.id == found.c[self.spec.ids.selected_columns[0].key])
@@ -494,6 +575,48 @@ def _own_table(ids: Select[Any], model: Any) -> bool:
     first = ids.selected_columns[0]
     table = getattr(model, "__table__", None)
     return table is not None and getattr(first, "table", None) is table and first.key == "id"
+
+
+def _joined_by_key(ids: Select[Any], model: Any) -> dict[str, tuple[Any, Any]]:
+    """The tables a connection's ids inner-join by their id to a column of the model's table
+    (as the participations of a person join their events, to order by date): by the
+    attribute name of that column, the table as the ids join it and the model mapped to it.
+
+    Read from the joins as the select was told them (`Select.join`), which SQLAlchemy keeps
+    in `_setup_joins`; its public `get_final_froms` compiles the statement to find them.
+    Should that ever change shape, nothing is found and references are looked up again.
+    """
+    own = model.__table__
+    attributes = {column: name for name, column in _column_names(model).items()}
+    found: dict[str, tuple[Any, Any]] = {}
+    for join in getattr(ids, "_setup_joins", ()):
+        if len(join) != 4 or join[3].get("isouter", True) or join[3].get("full", True):
+            continue
+        table, condition = join[0], join[1]
+        key = _joining_key(table, condition, own)
+        if key in attributes:
+            found[attributes[key]] = (table, model_of(own.metadata.tables[table.name]))
+    return found
+
+
+def _joining_key(table: Any, condition: Any, own: Table) -> str | None:
+    """The column of `own` whose value a join condition finds the table's row by, as its id."""
+    if not isinstance(table, Table) or not isinstance(condition, BinaryExpression):
+        return None
+    if condition.operator is not operators.eq:
+        return None
+    for key, target in (condition.left, condition.right), (condition.right, condition.left):
+        if _is_of(key, own) and _is_of(target, table) and target.key == "id":
+            name: str | None = key.key
+            return name
+    return None
+
+
+def _is_of(column: Any, table: Table) -> bool:
+    """Whether an expression is a column of the table (or of its annotated copy, as an ORM
+    join holds it)."""
+    found = getattr(column, "table", None)
+    return isinstance(found, Table) and found.name == table.name
 
 
 def forwards(arguments: dict[str, Any]) -> tuple[int | None, str | None]:

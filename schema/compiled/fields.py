@@ -32,8 +32,7 @@ def reference(model: Any, attribute: str) -> Handler:
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
-        key = getattr(row, attribute)
-        return build.one(type_, model, lambda target: target.id == key, details)
+        return build.reference(type_, model, row, attribute, details)
 
     return handle
 
