@@ -177,7 +177,7 @@ class Operations:
             assert self.plans is not None
             try:
                 text = await self.plans.answer(plan, statements, self.timeout)
-                return Answer(RawJSON(text), estimate)
+                return Answer(RawJSON(text, plan.empties), estimate)
             except TimeoutError:
                 return Answer(self._timed_out(request_id), estimate)
             except Exception as error:  # the resolvers answer, and report an outage if it is one

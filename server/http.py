@@ -568,9 +568,10 @@ def _extensions(extensions: dict[str, Any]) -> bytes:
 
 def _objects(result: ExecutionResult | RawJSON) -> int:
     """How many objects an answer's `data` holds, the data itself aside."""
-    if isinstance(result, RawJSON) and "{}" not in result.text:
+    if isinstance(result, RawJSON) and not (result.empties and "{}" in result.text):
         # In JSON text a quote inside a string is escaped, so `{"` opens an object and
-        # nothing else: counted without parsing what the database built.
+        # nothing else: counted without parsing what the database built (unless it may
+        # hold an empty object, which the count would miss; a `{}` in a string is not one).
         return max(result.text.count('{"') - 1, 0) if result.text != "null" else 0
     data = json.loads(result.text) if isinstance(result, RawJSON) else result.data
 

@@ -207,3 +207,29 @@ async def test_sqlite_documents_nest_without_being_parsed_again(
     assert again.json()["data"] == response.json()["data"]
     [embassy] = response.json()["data"]["country"]["embassies"]
     assert embassy["heads"][0]["person"]["participations"]["nodes"][0]["event"]["title"]
+
+
+def _objects_in(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_objects_in(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_objects_in(item) for item in value)
+    return 0
+
+
+async def test_returned_objects_count_the_empty_ones_a_plan_may_hold(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    # Participants that are not people select nothing here: they come back as `{}`.
+    people = "{ events(first: 20) { nodes { participants { participant { ... on Person { name } } } } } }"
+    plain = '{ country(code: "MY") { name embassies { name } } }'
+    plans: Plans = app.state.operations.plans
+    for query, empties in ((people, True), (plain, False)):
+        response = await _post(client, query)
+        assert response.headers["x-bilateral-execution"] == "compiled"
+        body = response.json()
+        returned = body["extensions"]["cost"]["returnedObjects"]
+        assert returned == _objects_in(body["data"]) - 1
+        plan = plans.cached(Plans.key(_operation(app, query), {}))
+        assert plan is not None and plan.empties is empties
+    assert "{}" in (await _post(client, people)).text

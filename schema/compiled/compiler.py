@@ -206,9 +206,11 @@ class Compiler:
 
     def compile(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
-    ) -> Select[Any]:
-        """The statement whose one row and column is the operation's `data` as JSON text."""
-        return Build(self, document, operation, variables).statement()
+    ) -> tuple[Select[Any], bool]:
+        """The statement whose one row and column is the operation's `data` as JSON text, and
+        whether that JSON may hold an empty object (`Build.empties`)."""
+        build = Build(self, document, operation, variables)
+        return build.statement(), build.empties
 
 
 class Build:
@@ -230,6 +232,9 @@ class Build:
         self.operation = operation
         self.variables = variables
         self.fragments: dict[str, FragmentDetails] = {}
+        # Whether the answer may hold `{}`: an object none of whose fields were selected for
+        # its type, or a stored JSON value. Without one, `{"` opens every object it holds.
+        self.empties = False
         for definition in document.definitions:
             if isinstance(definition, FragmentDefinitionNode):
                 if definition.variable_definitions:
@@ -273,6 +278,8 @@ class Build:
     def object(self, pairs: list[tuple[str, Expr]]) -> Expr:
         if len(pairs) > MAX_KEYS:
             raise Uncovered("too many keys in one object")
+        if not pairs:
+            self.empties = True
         return self.json.object(pairs)
 
     def subfields(self, type_: GraphQLObjectType, details: Details) -> dict[str, Details]:

@@ -323,6 +323,7 @@ def snapshot(attribute: str) -> Handler:
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
+        build.empties = True  # a stored value may hold anything
         return build.json.stored(getattr(row, attribute))
 
     return handle

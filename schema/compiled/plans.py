@@ -30,12 +30,14 @@ _KEYED = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
 class RawJSON:
-    """JSON text that goes into a response as it is: the `data` a compiled plan built."""
+    """JSON text that goes into a response as it is: the `data` a compiled plan built, and
+    whether it may hold an empty object (`{}`), which a count of `{"` would miss."""
 
-    __slots__ = ("text",)
+    __slots__ = ("empties", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, empties: bool = True) -> None:
         self.text = text
+        self.empties = empties
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Plan:
     estimate: int = 0  # the node estimate the operation was checked against
     # The text and parameters worked out once, for a plan with no value taken at execution.
     fixed: tuple[str, tuple[Any, ...]] | None = None
+    empties: bool = True  # whether its answer may hold an empty object (`Build.empties`)
 
     def bound(self) -> tuple[str, tuple[Any, ...]]:
         """The SQL text and its positional parameters, as of now.
@@ -160,13 +163,14 @@ class Plans:
     ) -> Plan:
         """Compile the operation for checked variables, and keep the plan."""
         try:
-            statement = self.compiler.compile(document, operation, variables)
+            statement, empties = self.compiler.compile(document, operation, variables)
         except Uncovered as reason:
             plan = Plan(operation, None, uncovered=str(reason), estimate=estimate)
             log.debug("resolvers answer this operation: %s", reason)
         else:
             compiled, values = self._shape(statement)
-            plan = Plan(operation, compiled, values, estimate=estimate).settled()
+            plan = Plan(operation, compiled, values, estimate=estimate, empties=empties)
+            plan = plan.settled()
         self._plans[key] = plan
         if len(self._plans) > self.size:
             self._plans.popitem(last=False)
