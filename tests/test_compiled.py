@@ -8,12 +8,13 @@ import httpx
 import pytest
 from conftest import ClientFor, GraphQL, StatementCounter
 from databases import ON_POSTGRESQL
-from graphql import OperationDefinitionNode
+from graphql import GraphQLObjectType, OperationDefinitionNode
 from starlette.applications import Starlette
 
 from db import sqlite_driver
 from db.partial_date import PartialDate
 from db.statements import Statements
+from schema.compiled.compiler import Build
 from schema.compiled.plans import Plan, Plans
 from server.settings import Settings
 
@@ -69,6 +70,28 @@ async def test_references_from_a_key_or_a_page_answer_as_the_resolvers_do(
     assert first["edges"][0]["node"]["event"]["id"]
     countries = [node["country"] for node in found["organizations"]["nodes"]]
     assert None in countries and any(countries)
+
+
+async def test_a_reference_that_reads_more_than_its_key_is_built_once(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A person read for a list and then a name: built from the key, that fails at the name.
+    query = """{ country(code: "MY") { embassies { heads {
+      person { participations(first: 2) { nodes { role event { title } } } name }
+    } } } }"""
+    built: list[str] = []
+    document = Build.document
+
+    def counted(build: Build, type_: GraphQLObjectType, row: Any, details: Any) -> Any:
+        built.append(type_.name)
+        return document(build, type_, row, details)
+
+    monkeypatch.setattr(Build, "document", counted)
+    response = await _post(client, query)
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    assert response.json()["data"]["country"]["embassies"][0]["heads"][0]["person"]["name"]
+    assert built.count("Person") == 1
+    assert built.count("Participation") == 1
 
 
 async def test_what_the_compiler_does_not_cover_goes_to_the_resolvers(

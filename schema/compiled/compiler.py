@@ -29,6 +29,8 @@ from graphql import (
     GraphQLType,
     OperationDefinitionNode,
     get_named_type,
+    get_nullable_type,
+    is_list_type,
     is_object_type,
 )
 from graphql.execution.collect_fields import (
@@ -355,6 +357,8 @@ class Build:
         carried = row._carried.get(attribute) if isinstance(row, Row) else None
         if carried is not None:  # carried through an inner join: always there
             return self.document(target, carried, details)
+        if not self._key_may_do(target, details):
+            return self.one(type_, model, _id_is(key), details)
         try:
             # The key's constraint says the row it names exists, so the key is its id.
             document = self.document(target, _Key(model, key), details)
@@ -363,6 +367,20 @@ class Build:
         if getattr(key, "nullable", True):
             return self.json.embed(case((key.is_(None), None), else_=document))
         return document
+
+    def _key_may_do(self, target: GraphQLObjectType, details: Details) -> bool:
+        """Whether a selection of a referenced row asks only for what its key may answer: the
+        id, the type name, and lists or connections of what points at the row. Asked before
+        building, so that a selection reading more (a name) is built once, as a lookup, and
+        not first from the key and again, nested levels and all, when that fails."""
+        for group in self.subfields(target, details).values():
+            name = group[0].node.name.value
+            if name in ("id", "__typename"):
+                continue
+            type_ = get_nullable_type(target.fields[name].type)
+            if not (is_list_type(type_) or (is_object_type(type_) and "nodes" in type_.fields)):
+                return False
+        return True
 
     def many(
         self,
