@@ -5,10 +5,10 @@ path, with a stand-in for its statement runner that notes each statement and its
 parameters (bound values, or none where a build inlines them). On PostgreSQL each
 statement is prepared, run five times so that the plan cache settles as it does under
 load (a custom plan, or the generic one once PostgreSQL prefers it), and then run under
-`EXPLAIN (ANALYZE, BUFFERS)`, with each server's session settings (JIT off; the API asks
-for custom plans). On SQLite the file holds
-`EXPLAIN QUERY PLAN`, the most SQLite tells. A diff of bench/plans/ between runs shows a
-change of plan shape.
+`EXPLAIN (ANALYZE, BUFFERS)`, with each server's session settings (JIT off; for a
+statement that pages through filtered rows the API asks for custom plans, and the file
+says which). On SQLite the file holds `EXPLAIN QUERY PLAN`, the most SQLite tells. A diff
+of bench/plans/ between runs shows a change of plan shape.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy.engine import make_url
 
@@ -39,7 +39,7 @@ class Recorder:
 
     def __init__(self, inner: Any) -> None:
         self.inner = inner
-        self.seen: list[tuple[str, list[Any]]] = []
+        self.seen: list[Caught] = []
 
     @property
     def executed(self) -> int:
@@ -47,29 +47,43 @@ class Recorder:
         return count
 
     async def text(
-        self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
+        self,
+        sql: str,
+        parameters: Sequence[Any] = (),
+        timeout: float = STATEMENT_TIMEOUT,
+        *,
+        stable: bool = False,
     ) -> str:
-        self.seen.append((sql, list(parameters)))
-        answer: str = await self.inner.text(sql, parameters, timeout)
+        self.seen.append(Caught(sql, list(parameters), stable))
+        answer: str = await self.inner.text(sql, parameters, timeout, stable=stable)
         return answer
 
     async def close(self) -> None:
         await self.inner.close()
 
 
+class Caught(NamedTuple):
+    """A statement the API ran: its SQL, its parameters, and whether its plan may be kept
+    (`Statements.text`'s `stable`: the API runs it on sessions that allow a generic plan)."""
+
+    sql: str
+    parameters: list[Any]
+    stable: bool = False
+
+
 def api_statements(
     url: str, queries: dict[str, tuple[str, dict[str, Any]]]
-) -> dict[str, list[tuple[str, list[Any]]]]:
+) -> dict[str, list[Caught]]:
     """The SQL the API's compiled path runs for each query, with its parameters."""
     import httpx
 
     from server.app import create_app
     from server.settings import Settings
 
-    async def catch() -> dict[str, list[tuple[str, list[Any]]]]:
+    async def catch() -> dict[str, list[Caught]]:
         # The served API's limits: `make bench` raises the node limit for Q2.
         app = create_app(Settings(database_url=url, seed_world=False, limits=served_limits()))
-        caught: dict[str, list[tuple[str, list[Any]]]] = {}
+        caught: dict[str, list[Caught]] = {}
         async with app.router.lifespan_context(app):
             plans = app.state.operations.plans
             if plans is None:
@@ -104,14 +118,15 @@ def _literal(value: Any) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-async def _postgresql(dsn: str, statements: dict[str, tuple[str, list[Any]]]) -> dict[str, str]:
+async def _postgresql(dsn: str, statements: dict[str, Caught]) -> dict[str, str]:
     import asyncpg
 
     # Each side's session settings: the API's runner (db/statements.py) asks for custom plans
-    # since values are bound; the floor's pool leaves PostgreSQL to choose.
+    # for a statement whose best plan depends on its values; for a stable one, and for the
+    # floor, PostgreSQL chooses.
     sides = {
-        "api": {"jit": "off", "plan_cache_mode": "force_custom_plan"},
-        "floor": {"jit": "off"},
+        "custom": {"jit": "off", "plan_cache_mode": "force_custom_plan"},
+        "chosen": {"jit": "off"},
     }
     connections = {
         side: await asyncpg.connect(dsn, server_settings=settings)
@@ -119,8 +134,8 @@ async def _postgresql(dsn: str, statements: dict[str, tuple[str, list[Any]]]) ->
     }
     plans = {}
     try:
-        for name, (sql, parameters) in statements.items():
-            connection = connections["api" if "-api" in name else "floor"]
+        for name, (sql, parameters, stable) in statements.items():
+            connection = connections["chosen" if stable else "custom"]
             await connection.execute(f"PREPARE measured AS {sql}")
             run = "EXECUTE measured"
             if parameters:
@@ -136,14 +151,14 @@ async def _postgresql(dsn: str, statements: dict[str, tuple[str, list[Any]]]) ->
     return plans
 
 
-def _sqlite(path: str, statements: dict[str, tuple[str, Any]]) -> dict[str, str]:
+def _sqlite(path: str, statements: dict[str, Caught]) -> dict[str, str]:
     from db import sqlite_driver
 
     async def explain() -> dict[str, str]:
         connection = await sqlite_driver.connect(path)
         plans = {}
         try:
-            for name, (sql, parameters) in statements.items():
+            for name, (sql, parameters, _) in statements.items():
                 rows = await connection.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", parameters)
                 depth: dict[int, int] = {0: 0}
                 lines = []
@@ -165,18 +180,18 @@ def write(
 ) -> list[Path]:
     """Explain each query's statements, the API's and the floor's, into bench/plans/."""
     postgresql = database == "postgresql"
-    statements: dict[str, tuple[str, Any]] = {}
+    statements: dict[str, Caught] = {}
     caught = api_statements(url, queries)
     missing = [q for q in queries if not caught.get(q)]
     for q, found in caught.items():
-        for n, (sql, parameters) in enumerate(found, 1):
+        for n, statement in enumerate(found, 1):
             suffix = "" if len(found) == 1 else f"-{n}"
-            statements[f"{database}-{q}-api{suffix}"] = (sql, parameters)
+            statements[f"{database}-{q}-api{suffix}"] = statement
     for q, (_, variables) in queries.items():
         floored = floor.STATEMENTS.get(q, q)
         values = [variables[name] for name in floor.PARAMETERS[floored]]
         dialect = floor.POSTGRESQL if postgresql else floor.SQLITE
-        statements[f"{database}-{q}-floor"] = (dialect[floored], values)
+        statements[f"{database}-{q}-floor"] = Caught(dialect[floored], values, stable=True)
     location = make_url(url)
     if postgresql:
         dsn = location.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -186,9 +201,14 @@ def write(
     PLANS.mkdir(exist_ok=True)
     written = []
     for name, plan in sorted(plans.items()):
-        sql, parameters = statements[name]
+        sql, parameters, stable = statements[name]
         path = PLANS / f"{name}.txt"
-        path.write_text(f"-- parameters: {parameters!r}\n{sql.strip()}\n\n{plan}\n")
+        planned = ""
+        if postgresql:
+            planned = (
+                "-- planned: " + ("as PostgreSQL chooses" if stable else "for each run") + "\n"
+            )
+        path.write_text(f"-- parameters: {parameters!r}\n{planned}{sql.strip()}\n\n{plan}\n")
         written.append(path)
     for q in missing:  # said in a file, so the gap shows in bench/plans/ and its diff
         path = PLANS / f"{database}-{q}-api.txt"

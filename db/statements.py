@@ -35,10 +35,19 @@ class Statements(Protocol):
     executed: int  # statements run so far, for tests and benchmarks that count them
 
     async def text(
-        self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
+        self,
+        sql: str,
+        parameters: Sequence[Any] = (),
+        timeout: float = STATEMENT_TIMEOUT,
+        *,
+        stable: bool = False,
     ) -> str:
         """The value of the one row and column a statement yields, given its positional
-        parameters; TimeoutError, with the statement stopped, after `timeout` seconds."""
+        parameters; TimeoutError, with the statement stopped, after `timeout` seconds.
+
+        `stable`: one plan serves the statement whatever its values, so the database may
+        plan it once and keep the plan; otherwise it is planned for each run's values.
+        """
         ...
 
     async def open(self) -> None:
@@ -82,7 +91,12 @@ class SQLiteStatements:
                 self._thread = thread
 
     async def text(
-        self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
+        self,
+        sql: str,
+        parameters: Sequence[Any] = (),
+        timeout: float = STATEMENT_TIMEOUT,
+        *,
+        stable: bool = False,  # SQLite plans every statement for its values
     ) -> str:
         if self._thread is None:
             await self.open()
@@ -171,52 +185,70 @@ def _settle(future: asyncio.Future[Any], value: Any, error: BaseException | None
 
 
 class PostgresStatements:
-    """A small asyncpg pool, created on first use.
+    """Two small asyncpg pools, opened together on first use: one whose sessions plan each
+    run of a statement for its values, and one whose sessions may keep a plan made once.
+
+    A compiled statement is large and its cost estimate high, but it reads few rows through
+    indexes: compiling it to machine code (JIT) costs more than it saves, every time.
+
+    A statement that pages through filtered rows is planned for each run's values (a
+    custom plan): the countries' events are skewed, so a generic plan, made for an average
+    country, walks the wrong side for a busy one (Q3 in bench/: 8 ms custom, 60-110 ms
+    generic). A stable statement (rows found by key, and lists of what points at them)
+    plans the same whatever its values, so its sessions leave PostgreSQL to keep the
+    generic plan once it is no worse: planning was a third of a small read's cost.
 
     `pooled`: the DSN leads to a pooler in transaction mode, where a session setting would
     land on whichever server connection the pooler picked, and a statement prepared under
-    a name for later may be gone by then; so neither is used (the pooler's own settings,
-    such as PgBouncer's connect_query, can switch JIT off instead).
+    a name for later may be gone by then; so neither is used, and one pool serves all (the
+    pooler's own settings, such as PgBouncer's connect_query, can switch JIT off instead).
     """
 
     def __init__(self, dsn: str, *, pooled: bool = False) -> None:
         self.dsn = dsn
         self.pooled = pooled
         self.executed = 0
-        self._pool: asyncpg.Pool | None = None
+        self._custom: asyncpg.Pool | None = None
+        self._generic: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
 
-    async def _open(self) -> asyncpg.Pool:
+    async def _open(self) -> tuple[asyncpg.Pool, asyncpg.Pool]:
         async with self._opening:
-            if self._pool is None:
-                # A compiled statement is large and its cost estimate high, but it reads
-                # few rows through indexes: compiling it to machine code (JIT) costs more
-                # than it saves, every time. And each execution is planned for its values
-                # (a custom plan): the countries' events are skewed, so a generic plan,
-                # made for an average country, walks the wrong side for a busy one (Q3 in
-                # bench/: 8 ms custom, 60-110 ms generic); planning costs far less.
-                options: dict[str, Any] = (
-                    {"statement_cache_size": 0}
-                    if self.pooled
-                    else {"server_settings": {"jit": "off", "plan_cache_mode": "force_custom_plan"}}
-                )
-                self._pool = await asyncpg.create_pool(
-                    self.dsn,
-                    min_size=POOL_SIZE,
-                    max_size=POOL_SIZE,
-                    timeout=CONNECT_TIMEOUT,
-                    reset=_as_left,
-                    **options,
-                )
-            return self._pool
+            if self._custom is None or self._generic is None:
+                if self.pooled:
+                    self._custom = self._generic = await self._pool(statement_cache_size=0)
+                else:
+                    self._custom = await self._pool(
+                        server_settings={"jit": "off", "plan_cache_mode": "force_custom_plan"}
+                    )
+                    self._generic = await self._pool(server_settings={"jit": "off"})
+            return self._custom, self._generic
+
+    async def _pool(self, **options: Any) -> asyncpg.Pool:
+        return await asyncpg.create_pool(
+            self.dsn,
+            min_size=POOL_SIZE,
+            max_size=POOL_SIZE,
+            timeout=CONNECT_TIMEOUT,
+            reset=_as_left,
+            **options,
+        )
 
     async def open(self) -> None:
         await self._open()
 
     async def text(
-        self, sql: str, parameters: Sequence[Any] = (), timeout: float = STATEMENT_TIMEOUT
+        self,
+        sql: str,
+        parameters: Sequence[Any] = (),
+        timeout: float = STATEMENT_TIMEOUT,
+        *,
+        stable: bool = False,
     ) -> str:
-        pool = self._pool or await self._open()
+        pool = self._generic if stable else self._custom
+        if pool is None:
+            custom, generic = await self._open()
+            pool = generic if stable else custom
         self.executed += 1
         began = time.monotonic()
         # Waiting for a connection counts against the time limit; taking an idle one needs
@@ -228,9 +260,10 @@ class PostgresStatements:
             return str(await connection.fetchval(sql, *parameters, timeout=left))
 
     async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+        pools = {pool for pool in (self._custom, self._generic) if pool is not None}
+        self._custom = self._generic = None
+        for pool in pools:
+            await pool.close()
 
 
 async def _as_left(connection: asyncpg.Connection) -> None:

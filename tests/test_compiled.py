@@ -240,6 +240,24 @@ def _objects_in(value: Any) -> int:
     return 0
 
 
+async def test_only_statements_that_page_are_planned_for_each_run(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    plans: Plans = app.state.operations.plans
+    lookups = '{ country(code: "MY") { name embassies { name heads { person { name } } } } }'
+    paged = '{ country(code: "MY") { events(first: 3) { nodes { title } } } }'
+    for query, stable in ((lookups, True), (paged, False)):
+        response = await _post(client, query)
+        assert response.headers["x-bilateral-execution"] == "compiled"
+        plan = plans.cached(Plans.key(_operation(app, query), {}))
+        assert plan is not None and plan.stable is stable
+    if ON_POSTGRESQL:  # and each goes to sessions set up for it
+        mode = "SELECT current_setting('plan_cache_mode')"
+        statements: Statements = plans.statements
+        assert await statements.text(mode, stable=True) == "auto"
+        assert await statements.text(mode, stable=False) == "force_custom_plan"
+
+
 async def test_returned_objects_count_the_empty_ones_a_plan_may_hold(
     app: Starlette, client: httpx.AsyncClient
 ) -> None:

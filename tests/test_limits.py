@@ -168,9 +168,14 @@ async def test_a_slow_compiled_statement_is_stopped_at_the_time_limit(
         original = runner.text
 
         async def endless(
-            self: Statements, sql: str, parameters: Sequence[Any] = (), timeout: float = 30
+            self: Statements,
+            sql: str,
+            parameters: Sequence[Any] = (),
+            timeout: float = 30,
+            *,
+            stable: bool = False,
         ) -> str:
-            return await original(self, ENDLESS, (), timeout)
+            return await original(self, ENDLESS, (), timeout, stable=stable)
 
         monkeypatch.setattr(runner, "text", endless)
         body = await _post(client, '{ country(code: "BE") { relations { established } } }')

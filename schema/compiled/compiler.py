@@ -53,8 +53,8 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import BinaryExpression
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
 
 from db import models, orders, pages, queries
 from db.base import model_of
@@ -105,7 +105,7 @@ class Row:
     "from"). Core columns, without the ORM's adaptation on every attribute read, which was
     most of the time a walk took."""
 
-    __slots__ = ("_alias", "_carried", "_names")
+    __slots__ = ("_alias", "_carried", "_joins", "_names")
 
     def __init__(
         self,
@@ -113,12 +113,16 @@ class Row:
         selectable: Any = None,
         prefix: str = "",
         carried: Mapping[str, Row] = MappingProxyType({}),
+        joins: list[_Join] | None = None,
     ) -> None:
         self._alias = model.__table__.alias() if selectable is None else selectable
         self._names = _column_names(model, prefix)  # a subquery's columns may carry a prefix
         # The rows this row's foreign keys point at that its subquery carries too, by the
         # key's attribute name: a reference is built from them, not looked up again.
         self._carried = carried
+        # Where the row is one of a list's, the rows its references join to it (in the
+        # list's FROM): a reference is read from a join rather than a subquery per row.
+        self._joins = joins
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -128,6 +132,19 @@ class Row:
 
     def __clause_element__(self) -> Any:
         return self._alias
+
+
+@dataclass(frozen=True)
+class _Join:
+    """A row joined to a list's rows by a foreign key: the referenced row, the key, and
+    whether the key may be null (an outer join then)."""
+
+    row: Row
+    key: Any
+    outer: bool
+
+
+MAX_JOINS = 4  # references joined to one list's rows; more are looked up row by row
 
 
 class _Key:
@@ -208,11 +225,22 @@ class Compiler:
 
     def compile(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
-    ) -> tuple[Select[Any], bool]:
-        """The statement whose one row and column is the operation's `data` as JSON text, and
-        whether that JSON may hold an empty object (`Build.empties`)."""
+    ) -> Compiled:
+        """The statement whose one row and column is the operation's `data` as JSON text,
+        with what is known of it besides."""
         build = Build(self, document, operation, variables)
-        return build.statement(), build.empties
+        return Compiled(build.statement(), build.empties, not build.paged)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """An operation's statement and what its compilation found out about it."""
+
+    statement: Select[Any]
+    empties: bool  # whether its JSON may hold an empty object (`Build.empties`)
+    # Whether one plan serves every set of its values: it finds rows by keys and lists
+    # what points at them, and pages through nothing (see `Statements.text`).
+    stable: bool
 
 
 class Build:
@@ -237,6 +265,9 @@ class Build:
         # Whether the answer may hold `{}`: an object none of whose fields were selected for
         # its type, or a stored JSON value. Without one, `{"` opens every object it holds.
         self.empties = False
+        # Whether the statement pages through a connection: its rows filtered, ordered and
+        # cut, where the best plan depends on the values (a busy country or a quiet one).
+        self.paged = False
         for definition in document.definitions:
             if isinstance(definition, FragmentDefinitionNode):
                 if definition.variable_definitions:
@@ -358,7 +389,17 @@ class Build:
         if carried is not None:  # carried through an inner join: always there
             return self.document(target, carried, details)
         if not self._key_may_do(target, details):
-            return self.one(type_, model, _id_is(key), details)
+            joins = row._joins if isinstance(row, Row) else None
+            if joins is None or len(joins) >= MAX_JOINS:
+                return self.one(type_, model, _id_is(key), details)
+            # Joined to the list's rows: one join for the list, not a lookup for each row.
+            nullable = getattr(key, "nullable", True)
+            joined = Row(model, joins=joins)
+            joins.append(_Join(joined, key, nullable))
+            document = self.document(target, joined, details)
+            if nullable:
+                return self.json.embed(case((key.is_(None), None), else_=document))
+            return document
         try:
             # The key's constraint says the row it names exists, so the key is its id.
             document = self.document(target, _Key(model, key), details)
@@ -394,11 +435,14 @@ class Build:
     ) -> Expr:
         """A list of objects: the rows that meet a condition, in an order."""
         target = object_type(type_)
-        row = Row(model)
+        joins: list[_Join] = []
+        row = Row(model, joins=joins)
         document = self.document(target, row, details)
         rows = select(self.json.aggregate(document, order(row))).select_from(row)
         if through is not None:
             rows = through(rows, row)
+        for join in joins:
+            rows = rows.join_from(row, join.row, join.row.id == join.key, isouter=join.outer)
         rows = rows.where(where(row)).correlate(parent)
         return self.json.embed(rows.scalar_subquery())
 
@@ -495,6 +539,7 @@ class _Page:
         except GraphQLError as error:
             raise Uncovered(error.message) from None
         self.build, self.spec, self.connection = build, spec, connection
+        build.paged = True
         ids = spec.ids
         if spec.parent is not None:
             ids = ids.where(spec.parent == parent.id).correlate(parent)
@@ -581,7 +626,34 @@ class _Page:
             row = Row(self.spec.model)
             source = found.join(row, row.id == found.c[self.spec.ids.selected_columns[0].key])
         aggregate = self.build.json.aggregate(item(row, found), self._ordering(found))
-        return self.build.json.embed(select(aggregate).select_from(source).scalar_subquery())
+        items = select(aggregate).select_from(source)
+        if self.whole_rows:
+            items = self._narrowed(items, found)
+        return self.build.json.embed(items.scalar_subquery())
+
+    def _narrowed(self, items: Select[Any], found: Any) -> Select[Any]:
+        """The items read from a page of only the columns they use: the page carries whole
+        rows so that nodes need no second lookup, but a row's every column costs (a wider
+        sort, an index that no longer covers the walk), so those nothing reads are dropped."""
+        used = {
+            element.key
+            for element in visitors.iterate(items)
+            if isinstance(element, ColumnClause) and element.table is found
+        }
+        kept = [column for column in self.page.selected_columns if column.key in used]
+        if len(kept) == len(self.page.selected_columns):
+            return items
+        narrow = self.page.with_only_columns(*kept).limit(self.size).subquery()
+
+        def swap(element: Any) -> Any:
+            if isinstance(element, ColumnClause) and element.table is found:
+                return narrow.c[element.key]
+            if element is found:
+                return narrow
+            return None
+
+        narrowed: Select[Any] = visitors.replacement_traverse(items, {}, swap)  # type: ignore[call-overload]
+        return narrowed
 
     def _end(self, last: bool) -> Expr:
         """The cursor of the page's first item, or with `last` of its last one."""

@@ -53,6 +53,7 @@ class Plan:
     # The text and parameters worked out once, for a plan with no value taken at execution.
     fixed: tuple[str, tuple[Any, ...]] | None = None
     empties: bool = True  # whether its answer may hold an empty object (`Build.empties`)
+    stable: bool = False  # whether one database plan serves all its values (`Compiled`)
 
     def bound(self) -> tuple[str, tuple[Any, ...]]:
         """The SQL text and its positional parameters, as of now.
@@ -133,10 +134,18 @@ class Plans:
 
     @staticmethod
     def key(
-        operation: OperationDefinitionNode, variables: Mapping[str, Any] | None
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any] | None,
+        written: str | None = None,
     ) -> tuple[int, str]:
-        written = _KEYED.encode(variables) if variables else ""
-        return id(operation), written
+        """A plan's key: the operation, and its variables as `written` writes them (given,
+        when the caller kept them so from an earlier request)."""
+        return id(operation), Plans.written(variables) if written is None else written
+
+    @staticmethod
+    def written(variables: Mapping[str, Any] | None) -> str:
+        """Variables as a plan's key holds them: the same values, the same text."""
+        return _KEYED.encode(variables) if variables else ""
 
     def cached(self, key: tuple[int, str]) -> Plan | None:
         """The plan made before for this key, if it is still kept."""
@@ -151,7 +160,8 @@ class Plans:
         """The `data` JSON text a compiled plan's statement builds (on a replica's runner, if
         given); TimeoutError, with the statement stopped, after `timeout` seconds."""
         sql, parameters = plan.bound()
-        return await (statements or self.statements).text(sql, parameters, timeout)
+        runner = statements or self.statements
+        return await runner.text(sql, parameters, timeout, stable=plan.stable)
 
     def make(
         self,
@@ -163,14 +173,20 @@ class Plans:
     ) -> Plan:
         """Compile the operation for checked variables, and keep the plan."""
         try:
-            statement, empties = self.compiler.compile(document, operation, variables)
+            made = self.compiler.compile(document, operation, variables)
         except Uncovered as reason:
             plan = Plan(operation, None, uncovered=str(reason), estimate=estimate)
             log.debug("resolvers answer this operation: %s", reason)
         else:
-            compiled, values = self._shape(statement)
-            plan = Plan(operation, compiled, values, estimate=estimate, empties=empties)
-            plan = plan.settled()
+            compiled, values = self._shape(made.statement)
+            plan = Plan(
+                operation,
+                compiled,
+                values,
+                estimate=estimate,
+                empties=made.empties,
+                stable=made.stable,
+            ).settled()
         self._plans[key] = plan
         if len(self._plans) > self.size:
             self._plans.popitem(last=False)
