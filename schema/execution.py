@@ -152,6 +152,7 @@ class Operations:
         context: Callable[[], Any],
         request_id: str,
         statements: Statements | None = None,
+        written: str | None = None,
     ) -> Answer:
         """Check the variables and the node estimate, then execute within the time limit.
 
@@ -160,12 +161,13 @@ class Operations:
         `context` makes (made only then). A plan is
         kept only for variables that passed the checks, and is keyed by them, so a
         request that finds one needs no checking again. `statements`: where a compiled
-        statement runs, when not on the primary.
+        statement runs, when not on the primary; `written`: the variables as a plan's key
+        writes them (`Plans.written`), when the caller has them so already.
         """
         plan = None
         key = None
         if self.plans is not None and operation.operation == OperationType.QUERY:
-            key = self.plans.key(operation, variables)
+            key = self.plans.key(operation, variables, written)
             plan = self.plans.cached(key)
         if plan is None:
             coerced, estimate = self._checked(document, operation, variables)

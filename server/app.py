@@ -112,7 +112,7 @@ class App(Starlette):
             scope["type"] == "http"
             and scope["method"] == "POST"
             and scope["path"] == "/graphql"
-            and not any(name == b"origin" for name, _ in scope["headers"])
+            and b"origin" not in dict(scope["headers"])
         ):
             scope["app"] = self
             await self.graphql(scope, receive, send)

@@ -6,6 +6,7 @@ caching of GET queries with ETag and Cache-Control.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections import OrderedDict
@@ -27,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 from db import wal
 from db.replicas import Database, Replicas
 from db.session import Writer
-from schema.compiled.plans import RawJSON
+from schema.compiled.plans import Plans, RawJSON
 from schema.context import Context
 from schema.execution import Operations, RequestError
 from server import request_id
@@ -85,6 +86,12 @@ class Params:
     operation_name: str | None
     extensions: dict[str, Any] | None
 
+    @functools.cached_property
+    def written(self) -> str:
+        """The variables as a compiled plan's key writes them: worked out once for parameters
+        kept with their request body (`GraphQLEndpoint._read`), not on every request."""
+        return Plans.written(self.variables)
+
 
 @dataclass(slots=True)
 class Incoming:
@@ -112,10 +119,13 @@ class Incoming:
     @classmethod
     def direct(cls, scope: Scope, receive: Receive) -> Incoming:
         """A request read from its ASGI scope, given its ID here."""
-        headers: dict[str, str] = {}
-        for name, value in scope["headers"]:
-            headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
-        return cls(scope["method"], headers, {}, _chunks(receive), request_id.assign(scope))
+        # The first of a repeated header counts: later ones are read first, then replaced.
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1")
+            for name, value in reversed(scope["headers"])
+        }
+        rid = request_id.assign(scope, headers.get(request_id.HEADER.lower(), ""))
+        return cls(scope["method"], headers, {}, _chunks(receive), rid)
 
 
 async def _chunks(receive: Receive) -> AsyncIterator[bytes]:
@@ -145,13 +155,10 @@ class Reply:
     async def send(self, send: Send, rid: str) -> None:
         """Send the answer on an ASGI channel, with the request's ID, as Starlette would."""
         headers = [
-            (b"content-length", str(len(self.body)).encode()),
-            (request_id.NAME, rid.encode("latin-1")),
-            *(
-                (name.lower().encode("latin-1"), value.encode("latin-1"))
-                for name, value in self.headers.items()
-            ),
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in self.headers.items()
         ]
+        headers += ((b"content-length", b"%d" % len(self.body)), (request_id.NAME, rid.encode()))
         if self.media is not None:
             headers.append((b"content-type", self.media.encode("latin-1")))
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
@@ -165,7 +172,7 @@ class Run:
     request: Incoming
     document: DocumentNode
     operation: OperationDefinitionNode
-    variables: dict[str, Any] | None
+    params: Params  # its variables among them
     request_id: str
 
 
@@ -281,6 +288,16 @@ async def read_body(request: Incoming, limit: int) -> bytes:
     return body
 
 
+def _check_content_type(content_type: str) -> None:
+    """415 unless a POST's Content-Type is JSON in UTF-8."""
+    kind, *parameters = (part.strip().lower() for part in content_type.split(";"))
+    if kind != JSON:
+        raise HTTPProblem(415, f"POST a GraphQL request as {JSON}.")
+    charset = next((p.partition("=")[2] for p in parameters if p.startswith("charset=")), "utf-8")
+    if charset.strip('"') not in {"utf-8", "utf8"}:
+        raise HTTPProblem(415, "The request body must be UTF-8.")
+
+
 def _problem_reply(problem: HTTPProblem, media: str) -> Reply:
     error = {"message": problem.message, "extensions": {"code": problem.code}}
     content = json.dumps({"errors": [error]}).encode()
@@ -371,14 +388,8 @@ class GraphQLEndpoint:
 
     async def _post(self, request: Incoming, media: str) -> Reply:
         content_type = request.headers.get("content-type", "")
-        kind, *parameters = (part.strip().lower() for part in content_type.split(";"))
-        if kind != JSON:
-            raise HTTPProblem(415, f"POST a GraphQL request as {JSON}.")
-        charset = next(
-            (p.partition("=")[2] for p in parameters if p.startswith("charset=")), "utf-8"
-        )
-        if charset.strip('"') not in {"utf-8", "utf8"}:
-            raise HTTPProblem(415, "The request body must be UTF-8.")
+        if content_type != JSON:  # the usual one, as it is, needs no reading
+            _check_content_type(content_type)
         body = await read_body(request, self.settings.max_body_bytes)
         read = self._read(body)
         headers = {"Cache-Control": "no-store"}
@@ -426,12 +437,9 @@ class GraphQLEndpoint:
             )
         return [read_params(item) for item in payload]
 
-    async def _query_text(self, params: Params) -> str:
-        """The query to run: the text sent, or the one a persisted-query hash stands for."""
-        persisted = (params.extensions or {}).get("persistedQuery")
-        if persisted is None:
-            assert params.query is not None
-            return params.query
+    async def _persisted_text(self, params: Params, persisted: Any) -> str:
+        """The query to run for a request with a persisted-query hash: the one it stands for,
+        or the text sent with it, kept for next time."""
         if (
             not isinstance(persisted, dict)
             or persisted.get("version") != 1
@@ -464,7 +472,13 @@ class GraphQLEndpoint:
     async def _run(self, request: Incoming, params: Params, *, get: bool) -> Outcome:
         rid = request.request_id
         try:
-            prepared = self.operations.prepare(await self._query_text(params))
+            persisted = (params.extensions or {}).get("persistedQuery")
+            if persisted is None:
+                assert params.query is not None  # read_params makes sure
+                text = params.query
+            else:
+                text = await self._persisted_text(params, persisted)
+            prepared = self.operations.prepare(text)
             if prepared.document is None:
                 return _failed(prepared.errors)
             operation = self.operations.operation(prepared.document, params.operation_name)
@@ -482,10 +496,12 @@ class GraphQLEndpoint:
                 return Outcome({"data": None, "extensions": {"cost": self._cost(estimate)}})
             database = self.replicas.primary
             if operation.operation == OperationType.QUERY:
-                database = await self.replicas.choose(_position_sent(request))
-            run = Run(request, prepared.runnable, operation, params.variables, rid)
+                position = _position_sent(request)  # checked with or without replicas
+                if self.replicas.replicas:
+                    database = await self.replicas.choose(position)
+            run = Run(request, prepared.runnable, operation, params, rid)
             outcome = await self._execute(run, database)
-            if outcome.outage and database is not self.replicas.primary:
+            if database is not self.replicas.primary and outcome.outage:
                 # A read the replica could not serve is the primary's to answer.
                 self.replicas.take_out(database, "a request found it unavailable")
                 outcome = await self._execute(run, self.replicas.primary)
@@ -506,10 +522,11 @@ class GraphQLEndpoint:
             answer = await self.operations.run(
                 run.document,
                 run.operation,
-                run.variables,
+                run.params.variables,
                 context,
                 run.request_id,
                 database.statements,
+                run.params.written,
             )
         finally:
             for each in made:
@@ -553,16 +570,17 @@ def encode(body: Any) -> bytes:
     return _COMPACT.encode(body).encode("utf-8")
 
 
+# The usual `extensions` of an answer, its cost, with the three counts to fill in.
+_COST_KEYS = ("estimatedNodes", "maxNodes", "returnedObjects")
+_COST = b'{"cost":{"estimatedNodes":%d,"maxNodes":%d,"returnedObjects":%d}}'
+
+
 def _extensions(extensions: dict[str, Any]) -> bytes:
-    """`extensions` as JSON; when it holds only the cost, its whole numbers are written
-    directly (the encoder's set-up costs more than the writing, for an object this small)."""
+    """`extensions` as JSON; the usual one, the cost alone, is written from a template (the
+    encoder's set-up costs more than the writing, for an object this small)."""
     cost = extensions.get("cost")
-    if (
-        len(extensions) == 1
-        and isinstance(cost, dict)
-        and all(type(value) is int for value in cost.values())
-    ):
-        return ('{"cost":{' + ",".join(f'"{k}":{v}' for k, v in cost.items()) + "}}").encode()
+    if len(extensions) == 1 and type(cost) is dict and tuple(cost) == _COST_KEYS:
+        return _COST % tuple(cost.values())
     return _COMPACT.encode(extensions).encode("utf-8")
 
 
