@@ -45,11 +45,11 @@ from sqlalchemy import (
     Integer,
     Select,
     Table,
+    bindparam,
     case,
     false,
     func,
     inspect,
-    literal,
     select,
     true,
 )
@@ -211,13 +211,12 @@ class Compiler:
     on Query), or are columns (schema.columns).
     """
 
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        json: JsonSql,
-    ) -> None:
+    def __init__(self, schema: GraphQLSchema, json: JsonSql, *, inline_keys: bool = False) -> None:
         self.schema = schema
         self.json = json
+        # Whether a country's row id goes into the SQL text as a number rather than as a
+        # parameter (see `Build.country_pk`).
+        self.inline_keys = inline_keys
         self.nodes = node_models(schema)  # the model of each type whose `id` is a global ID
         # Each country's row id by its alpha-2 code, once read from the database (`learn`).
         # Countries are never renumbered; a code not here is looked up in the statement.
@@ -259,6 +258,7 @@ class Build:
         self.json = compiler.json
         self.nodes = compiler.nodes
         self.countries = compiler.countries
+        self.inline_keys = compiler.inline_keys
         self.operation = operation
         self.variables = variables
         self.fragments: dict[str, FragmentDetails] = {}
@@ -356,12 +356,19 @@ class Build:
         return self.built(type_, details, value)
 
     def country_pk(self, code: str) -> Expr:
-        """A country's row id for its alpha-2 code: bound as a value where it is known, so
-        that PostgreSQL plans with what its statistics say of that country."""
+        """A country's row id for its alpha-2 code, where it is known: bound as a value, so
+        that PostgreSQL plans with what its statistics say of that country.
+
+        With `inline_keys` (SQLite), the number is written into the statement's text when it
+        runs (the shape is still compiled once): SQLite plans these statements alike for
+        every country, but a parameter compared with a column its statistics sample makes
+        it plan the statement again at every run, which cost Q3 in bench/ 7% of its time.
+        The id is our own integer, never a client's text.
+        """
         pk = self.countries.get(code)
         if pk is None:
             return queries.country_pk(code)
-        return literal(pk, Integer)
+        return bindparam(None, pk, Integer, literal_execute=self.inline_keys)
 
     # Shapes of fields -----------------------------------------------------------------
 
@@ -455,7 +462,10 @@ class Build:
         for type_name, model, condition, pk in members:
             member = self.schema.get_type(type_name)
             assert isinstance(member, GraphQLObjectType)
-            branches.append((condition, self.one(member, model, _id_is(pk), details)))
+            if self._key_may_do(member, details):  # a member the selection reads nothing of
+                branches.append((condition, self.document(member, _Key(model, pk), details)))
+            else:
+                branches.append((condition, self.one(member, model, _id_is(pk), details)))
 
         return self.json.embed(case(*branches, else_=None))
 

@@ -112,7 +112,8 @@ class Plans:
         size: int = 1024,
         shapes: int = 256,
     ) -> None:
-        self.compiler = Compiler(schema, for_dialect(dialect.name))
+        sqlite = dialect.name == "sqlite"
+        self.compiler = Compiler(schema, for_dialect(dialect.name), inline_keys=sqlite)
         self.dialect = dialect
         self.statements = statements
         self.size = size
