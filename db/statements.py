@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -250,14 +249,11 @@ class PostgresStatements:
             custom, generic = await self._open()
             pool = generic if stable else custom
         self.executed += 1
-        began = time.monotonic()
-        # Waiting for a connection counts against the time limit; taking an idle one needs
-        # no timer (asyncpg's costs a task per acquisition).
-        waits = None if pool.get_idle_size() else timeout
-        async with pool.acquire(timeout=waits) as connection:
-            # asyncpg's own timer: on expiry it asks the server to cancel the statement.
-            left = max(timeout - (time.monotonic() - began), 0.001)
-            return str(await connection.fetchval(sql, *parameters, timeout=left))
+        # One timer for the wait for a connection and the statement: on expiry the task is
+        # cancelled, and asyncpg asks the server to cancel the statement. (asyncpg's own
+        # timeouts cost a task per acquisition that has to wait.)
+        async with asyncio.timeout(timeout), pool.acquire() as connection:
+            return str(await connection.fetchval(sql, *parameters))
 
     async def close(self) -> None:
         pools = {pool for pool in (self._custom, self._generic) if pool is not None}
