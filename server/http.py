@@ -154,15 +154,19 @@ class Reply:
 
     async def send(self, send: Send, rid: str) -> None:
         """Send the answer on an ASGI channel, with the request's ID, as Starlette would."""
-        headers = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in self.headers.items()
-        ]
+        headers = [_header(name, value) for name, value in self.headers.items()]
         headers += ((b"content-length", b"%d" % len(self.body)), (request_id.NAME, rid.encode()))
         if self.media is not None:
             headers.append((b"content-type", self.media.encode("latin-1")))
         await send({"type": "http.response.start", "status": self.status, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
+
+
+@functools.lru_cache(maxsize=256)
+def _header(name: str, value: str) -> tuple[bytes, bytes]:
+    """A response header as ASGI sends it; most are one of a few (`Cache-Control: no-store`),
+    so each is encoded once."""
+    return name.lower().encode("latin-1"), value.encode("latin-1")
 
 
 @dataclass(slots=True)
@@ -209,9 +213,9 @@ class Outcome:
         has data must be 2xx, as the GraphQL-over-HTTP specification says); 400 for a
         request that failed before execution, with graphql-response+json; else 200.
         """
-        codes = {
-            (error.get("extensions") or {}).get("code") for error in self.body.get("errors", [])
-        }
+        if "errors" not in self.body:  # the usual answer (a failed request has errors)
+            return 200
+        codes = {(error.get("extensions") or {}).get("code") for error in self.body["errors"]}
         has_data = self.body.get("data") is not None
         if "SERVICE_UNAVAILABLE" in codes and not (has_data and media == GRAPHQL_RESPONSE):
             return 503
