@@ -45,11 +45,11 @@ from sqlalchemy import (
     Integer,
     Select,
     Table,
-    bindparam,
     case,
     false,
     func,
     inspect,
+    literal,
     select,
     true,
 )
@@ -211,12 +211,9 @@ class Compiler:
     on Query), or are columns (schema.columns).
     """
 
-    def __init__(self, schema: GraphQLSchema, json: JsonSql, *, inline_keys: bool = False) -> None:
+    def __init__(self, schema: GraphQLSchema, json: JsonSql) -> None:
         self.schema = schema
         self.json = json
-        # Whether a country's row id goes into the SQL text as a number rather than as a
-        # parameter (see `Build.country_pk`).
-        self.inline_keys = inline_keys
         self.nodes = node_models(schema)  # the model of each type whose `id` is a global ID
         # Each country's row id by its alpha-2 code, once read from the database (`learn`).
         # Countries are never renumbered; a code not here is looked up in the statement.
@@ -258,7 +255,6 @@ class Build:
         self.json = compiler.json
         self.nodes = compiler.nodes
         self.countries = compiler.countries
-        self.inline_keys = compiler.inline_keys
         self.operation = operation
         self.variables = variables
         self.fragments: dict[str, FragmentDetails] = {}
@@ -356,19 +352,13 @@ class Build:
         return self.built(type_, details, value)
 
     def country_pk(self, code: str) -> Expr:
-        """A country's row id for its alpha-2 code, where it is known: bound as a value, so
-        that PostgreSQL plans with what its statistics say of that country.
-
-        With `inline_keys` (SQLite), the number is written into the statement's text when it
-        runs (the shape is still compiled once): SQLite plans these statements alike for
-        every country, but a parameter compared with a column its statistics sample makes
-        it plan the statement again at every run, which cost Q3 in bench/ 7% of its time.
-        The id is our own integer, never a client's text.
-        """
+        """A country's row id for its alpha-2 code: bound as a value where it is known, so
+        that PostgreSQL plans with what its statistics say of that country (SQLite plans
+        alike for every country, `JsonSql.steady`)."""
         pk = self.countries.get(code)
         if pk is None:
             return queries.country_pk(code)
-        return bindparam(None, pk, Integer, literal_execute=self.inline_keys)
+        return self.json.steady(literal(pk, Integer))
 
     # Shapes of fields -----------------------------------------------------------------
 
@@ -608,8 +598,12 @@ class _Page:
             return json.boolean(true() if self.cursor is not None else false())
         return self._end(last=name == "endCursor")
 
-    def _rows(self, limit: int) -> Any:
-        return self.page.limit(limit).subquery()
+    def _rows(self, limit: int, page: Select[Any] | None = None) -> Any:
+        """The first `limit` rows of the page (or of a narrower select of it)."""
+        limited = (self.page if page is None else page).limit(
+            self.build.json.steady(literal(limit, Integer))
+        )
+        return limited.subquery()
 
     def _ordering(self, found: Any, reverse: bool = False) -> list[Any]:
         return [
@@ -653,7 +647,7 @@ class _Page:
         kept = [column for column in self.page.selected_columns if column.key in used]
         if len(kept) == len(self.page.selected_columns):
             return items
-        narrow = self.page.with_only_columns(*kept).limit(self.size).subquery()
+        narrow = self._rows(self.size, self.page.with_only_columns(*kept))
 
         def swap(element: Any) -> Any:
             if isinstance(element, ColumnClause) and element.table is found:

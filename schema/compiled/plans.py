@@ -112,8 +112,7 @@ class Plans:
         size: int = 1024,
         shapes: int = 256,
     ) -> None:
-        sqlite = dialect.name == "sqlite"
-        self.compiler = Compiler(schema, for_dialect(dialect.name), inline_keys=sqlite)
+        self.compiler = Compiler(schema, for_dialect(dialect.name))
         self.dialect = dialect
         self.statements = statements
         self.size = size
