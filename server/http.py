@@ -124,7 +124,7 @@ class Incoming:
             name.decode("latin-1"): value.decode("latin-1")
             for name, value in reversed(scope["headers"])
         }
-        rid = request_id.assign(scope, headers.get(request_id.HEADER.lower(), ""))
+        rid = request_id.assign(scope, headers.get(request_id.KEY, ""))
         return cls(scope["method"], headers, {}, _chunks(receive), rid)
 
 

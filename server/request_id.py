@@ -10,7 +10,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = "X-Request-ID"
-NAME = HEADER.lower().encode()  # as ASGI gives header names
+KEY = HEADER.lower()  # as header names are looked up
+NAME = KEY.encode()  # as ASGI gives header names
 # An ID a client or proxy sends along is kept when it is short and plain; otherwise we make one.
 _ACCEPTED = re.compile(r"[A-Za-z0-9._-]{1,64}")
 # The IDs we make: this process's random half, then a count, in 32 hex digits. Unique

@@ -376,35 +376,40 @@ class Build:
     ) -> Expr:
         """The object the foreign key `attribute` of a row points at (null when it is not set).
 
-        Looked up by a subquery only when it must be: a selection that reads nothing of the
-        row but its id (a list of what points at it) reads the key instead, and a row the
-        page already carries (joined to order the page) is read from the page.
+        Looked up by a subquery only when it must be: a row the page already carries (joined
+        to order the page) is read from the page; a selection that reads nothing of the row
+        but its id (and lists of what points at it) reads the key; and for one of a list's
+        rows, the row is joined to the list's rows.
         """
         target = object_type(type_)
         key = getattr(row, attribute)
         carried = row._carried.get(attribute) if isinstance(row, Row) else None
         if carried is not None:  # carried through an inner join: always there
             return self.document(target, carried, details)
-        if not self._key_may_do(target, details):
+        document = self._from_key(target, model, key, details)
+        if document is None:
             joins = row._joins if isinstance(row, Row) else None
             if joins is None or len(joins) >= MAX_JOINS:
                 return self.one(type_, model, _id_is(key), details)
             # Joined to the list's rows: one join for the list, not a lookup for each row.
-            nullable = getattr(key, "nullable", True)
             joined = Row(model, joins=joins)
-            joins.append(_Join(joined, key, nullable))
+            joins.append(_Join(joined, key, getattr(key, "nullable", True)))
             document = self.document(target, joined, details)
-            if nullable:
-                return self.json.embed(case((key.is_(None), None), else_=document))
-            return document
-        try:
-            # The key's constraint says the row it names exists, so the key is its id.
-            document = self.document(target, _Key(model, key), details)
-        except _Unread:  # cut short at the first field that reads more (a name, say)
-            return self.one(type_, model, _id_is(key), details)
         if getattr(key, "nullable", True):
             return self.json.embed(case((key.is_(None), None), else_=document))
         return document
+
+    def _from_key(
+        self, target: GraphQLObjectType, model: Any, key: Any, details: Details
+    ) -> Expr | None:
+        """The document of a referenced row built from its key alone (the key's constraint
+        says the row exists, so the key is its id), or None when the selection reads more."""
+        if not self._key_may_do(target, details):
+            return None
+        try:
+            return self.document(target, _Key(model, key), details)
+        except _Unread:  # a list that reads more than the row's id
+            return None
 
     def _key_may_do(self, target: GraphQLObjectType, details: Details) -> bool:
         """Whether a selection of a referenced row asks only for what its key may answer: the
@@ -452,10 +457,10 @@ class Build:
         for type_name, model, condition, pk in members:
             member = self.schema.get_type(type_name)
             assert isinstance(member, GraphQLObjectType)
-            if self._key_may_do(member, details):  # a member the selection reads nothing of
-                branches.append((condition, self.document(member, _Key(model, pk), details)))
-            else:
-                branches.append((condition, self.one(member, model, _id_is(pk), details)))
+            document = self._from_key(member, model, pk, details)
+            if document is None:
+                document = self.one(member, model, _id_is(pk), details)
+            branches.append((condition, document))
 
         return self.json.embed(case(*branches, else_=None))
 
