@@ -139,16 +139,23 @@ def _gsh_folder(tmp_path: Path, edit: dict[str, tuple[bytes, bytes]]) -> Path:
     return folder
 
 
-def test_a_gsh_release_updates_the_former_states_and_twice_changes_nothing(
-    tmp_path: Path,
-    databases: Databases,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+def imported(
+    databases: Databases, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """A new database, set as the command's, into which the shipped gsh archive was imported:
+    its former states are those the country list already holds."""
     database = databases.new()
     monkeypatch.setenv("DATABASE_URL", database)
     assert main(["import", str(shipped("gsh"))]) == 0
     assert "(gsh at c8aea3fec913): former states: 0 added, 0 updated" in capsys.readouterr().out
+    return database
+
+
+def test_a_gsh_release_updates_the_former_states_and_twice_changes_nothing(
+    tmp_path: Path, imported: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = imported
     # A release in which Czechoslovakia ends a year earlier and Austria-Hungary is not before it
     czechoslovakia = "data/territories/czechoslovakia-1993.xml"
     newer = _gsh_folder(
@@ -181,14 +188,9 @@ def test_a_gsh_release_updates_the_former_states_and_twice_changes_nothing(
 
 
 def test_an_archive_of_another_dataset_or_a_broken_one_imports_nothing(
-    tmp_path: Path,
-    databases: Databases,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, imported: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    database = databases.new()
-    monkeypatch.setenv("DATABASE_URL", database)
-    assert main(["import", str(shipped("gsh"))]) == 0
+    database = imported
     before = dump(database)
     cut = tmp_path / "gsh-c8aea3fec913.tar.gz"
     cut.write_bytes(shipped("gsh").read_bytes()[:50_000])
