@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, Table, select
 from strawberry.dataloader import DataLoader
 
-from db import models, orders, pages, quality, queries, tenures
-from db.base import model_of, table_of
+from db import models, orders, pages, quality, queries
+from db.base import model_of
 from db.pages import Column, Page
 from db.partial_date import PartialDate
 from db.session import Reader
@@ -143,28 +143,9 @@ class Loaders:
         self.country_by_code = self._country_by_code()
         self.country_name = self._country_name()
 
-        Mission, Accreditation = models.Mission, models.Accreditation
-        self.missions_by_country = _rows_by(
-            reader, Mission, Mission.country_id, *orders.by_name(Mission)
-        )
-        self.missions_by_host = _rows_by(
-            reader, Mission, Mission.host_country_id, *orders.by_name(Mission)
-        )
-        self.missions_accredited = _through(
-            reader,
-            Mission,
-            table_of(Accreditation),
-            "country_id",
-            "mission_id",
-            *orders.by_name(Mission),
-        )
-        self.missions_of_relation = self._missions_of_relation()
-        self.head_on = _per_parent(self._on_date(tenures.head_on), None)
-        self.address_on = _per_parent(self._on_date(tenures.address_on), None)
         self.event_countries = self.linked(
             models.event_country, "event_id", "country_id", orders.by_code
         )
-        self.relations_by_country = self._relations_by_country()
 
         empty = Page(ids=[], keys=[], has_next=False)
         self.country_events = _per_parent(self._event_pages(queries.country_event_ids), empty)
@@ -211,6 +192,38 @@ class Loaders:
             lambda: _through(self.reader, model, link, subject, target, *order(model)),
         )
 
+    def matching(
+        self, parent: Any, model: Any, condition: Any, order: Callable[[Any], orders.Order]
+    ) -> DataLoader[int, list[Any]]:
+        """Rows of `model` that meet `condition(parent row, row)`, by the parent's id, in `order`."""
+
+        async def fetch(keys: list[int]) -> dict[int, list[Any]]:
+            rows = await self.reader.execute(
+                select(parent.id, model)
+                .join(model, condition(parent, model))
+                .where(parent.id.in_(keys))
+                .order_by(*order(model))
+            )
+            return _grouped(rows)
+
+        return self._made_once(  # type: ignore[no-any-return]
+            (parent, model, condition, order), lambda: batched(fetch, [])
+        )
+
+    def on_date(self, question: Callable[..., Any], parent: Any) -> DataLoader[Any, int | None]:
+        """Per (parent id, date), the id of the row that answers a question about that date."""
+
+        async def fetch(parents: Sequence[int], on: PartialDate) -> dict[int, int | None]:
+            answer: ColumnElement[Any] = question(parent.id, on, parent)
+            rows = await self.reader.execute(
+                select(parent.id, answer).where(parent.id.in_(parents))
+            )
+            return {row[0]: row[-1] for row in rows}
+
+        return self._made_once(  # type: ignore[no-any-return]
+            (question, parent), lambda: _per_parent(fetch, None)
+        )
+
     def _issues(self, subject_type: str) -> DataLoader[int, list[quality.QualityIssue]]:
         """The data-quality issues about objects of one type, by id."""
 
@@ -243,51 +256,6 @@ class Loaders:
             return {row.code: row for row in rows}
 
         return batched(fetch, None)
-
-    def _missions_of_relation(self) -> DataLoader[int, list[models.Mission]]:
-        """The posts either country of a relation keeps in the other."""
-        R_, M = models.Relation, models.Mission
-
-        async def fetch(keys: list[int]) -> dict[int, list[models.Mission]]:
-            rows = await self.reader.execute(
-                select(R_.id, M)
-                .join(M, queries.posts_of_relation(R_, M))
-                .where(R_.id.in_(keys))
-                .order_by(*orders.by_name(M))
-            )
-            return _grouped(rows)
-
-        return batched(fetch, [])
-
-    def _on_date(
-        self, question: Callable[..., Any]
-    ) -> Callable[[Sequence[int], PartialDate], Awaitable[dict[int, int | None]]]:
-        """Per post, the id of the row that answers a question about one date (head, address)."""
-
-        async def fetch(parents: Sequence[int], on: PartialDate) -> dict[int, int | None]:
-            M = models.Mission
-            answer: ColumnElement[Any] = question(M.id, on, M)
-            rows = await self.reader.execute(select(M.id, answer).where(M.id.in_(parents)))
-            return {row[0]: row[-1] for row in rows}
-
-        return fetch
-
-    def _relations_by_country(self) -> DataLoader[int, list[models.Relation]]:
-        R_ = models.Relation
-
-        async def fetch(keys: list[int]) -> dict[int, list[models.Relation]]:
-            rows = await self.reader.scalars(
-                select(R_)
-                .where(R_.country_a_id.in_(keys) | R_.country_b_id.in_(keys))
-                .order_by(R_.id)
-            )
-            grouped: dict[int, list[models.Relation]] = defaultdict(list)
-            for row in rows:
-                grouped[row.country_a_id].append(row)
-                grouped[row.country_b_id].append(row)
-            return grouped
-
-        return batched(fetch, [])
 
     def _event_pages(
         self, selection: Selection

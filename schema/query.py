@@ -8,7 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from sqlalchemy import Select
 
-from db import models, pages, quality, queries, search
+from db import models, orders, pages, quality, queries, search
 from db.countries import find_iso_country
 from db.pages import Key, Window
 from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_page
@@ -25,10 +25,10 @@ from schema.connection import (
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind, QualityIssueKind
 from schema.ids import CHANGE_KINDS, decode_id
+from schema.linked_fields import compiled_as
 from schema.nodes import load_node, load_nodes, load_refs
-from schema.relations import compiled_as
 from schema.types.change import Change, ChangeConnection
-from schema.types.country import Country
+from schema.types.country import Country, relations_of
 from schema.types.event import (
     Event,
     EventConnection,
@@ -366,7 +366,10 @@ class Query:
             raise GraphQLError("Argument 'between' must name two different countries.")
         assert first_pk is not None and second_pk is not None
         low, high = sorted((first_pk, second_pk))
-        rows = await info.context.loaders.relations_by_country.load(low)
+        relations = info.context.loaders.matching(
+            models.Country, models.Relation, relations_of, orders.by_id
+        )
+        rows = await relations.load(low)
         found = next((row for row in rows if row.country_b_id == high), None)
         return None if found is None else Relation.from_row(found)
 

@@ -73,7 +73,7 @@ Handler = Callable[["Build", Any, Details, dict[str, Any], GraphQLType], Expr]
 RootHandler = Callable[["Build", Details, dict[str, Any], GraphQLType], Expr]
 
 
-# The metadata key under which a Strawberry field names its compiled form (schema.relations).
+# The metadata key under which a Strawberry field names its compiled form (schema.linked_fields).
 COMPILED = "bilateral.compiled"
 
 

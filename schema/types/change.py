@@ -9,7 +9,7 @@ from schema.columns import column, from_columns
 from schema.compiled import fields
 from schema.connection import Connection
 from schema.ids import CHANGE_TARGETS, encode_id
-from schema.relations import compiled_as
+from schema.linked_fields import compiled_as
 from schema.scalars import Json
 from schema.types.node import Node
 

@@ -16,8 +16,8 @@ from db.queries import EventCriteria
 from schema.compiled.compiler import Handler
 from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments
 from schema.context import Info
+from schema.linked_fields import compiled_as
 from schema.loaders import Loaders, PageArgs
-from schema.relations import compiled_as
 
 if TYPE_CHECKING:
     from schema.types.event import (

@@ -10,7 +10,7 @@ from schema.columns import column, from_columns
 from schema.compiled import fields
 from schema.enums import OrganizationKind
 from schema.ids import encode_id
-from schema.relations import reference
+from schema.linked_fields import reference
 from schema.types import lists
 from schema.types.country import Country
 from schema.types.node import Node

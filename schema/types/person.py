@@ -9,7 +9,7 @@ from db.partial_date import PartialDate
 from schema.columns import column, from_columns
 from schema.compiled import fields
 from schema.ids import encode_id
-from schema.relations import children, reference
+from schema.linked_fields import children, reference
 from schema.types import lists
 from schema.types.country import Country
 from schema.types.mission import HeadOfMission
