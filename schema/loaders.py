@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, select
+from sqlalchemy import ColumnElement, Table, select
 from strawberry.dataloader import DataLoader
 
 from db import models, orders, pages, quality, queries
@@ -95,6 +95,8 @@ class PageArgs:
     criteria: queries.EventCriteria | None = None
 
 
+EMPTY = Page(ids=[], keys=[], has_next=False)
+
 A = TypeVar("A", bound=Hashable)
 R = TypeVar("R")
 
@@ -115,9 +117,6 @@ def _per_parent(
         return found
 
     return batched(fetch_all, absent)
-
-
-Selection = Callable[[queries.EventCriteria], tuple[Select[Any], Column]]
 
 
 class Loaders:
@@ -145,20 +144,6 @@ class Loaders:
 
         self.event_countries = self.linked(
             models.event_country, "event_id", "country_id", orders.by_code
-        )
-
-        empty = Page(ids=[], keys=[], has_next=False)
-        self.country_events = _per_parent(self._event_pages(queries.country_event_ids), empty)
-        self.relation_events = _per_parent(self._event_pages(queries.relation_event_ids), empty)
-        self.country_event_counts = _per_parent(self._event_counts(queries.country_event_ids), 0)
-        self.relation_event_counts = _per_parent(self._event_counts(queries.relation_event_ids), 0)
-        self.person_participations = _per_parent(self._participation_pages("person"), empty)
-        self.organization_participations = _per_parent(
-            self._participation_pages("organization"), empty
-        )
-        self.person_participation_counts = _per_parent(self._participation_counts("person"), 0)
-        self.organization_participation_counts = _per_parent(
-            self._participation_counts("organization"), 0
         )
 
     def _made_once(self, key: object, make: Callable[[], DataLoader[Any, Any]]) -> Any:
@@ -257,40 +242,42 @@ class Loaders:
 
         return batched(fetch, None)
 
-    def _event_pages(
-        self, selection: Selection
-    ) -> Callable[[Sequence[int], PageArgs], Awaitable[dict[int, Page]]]:
+    def event_pages(self, selection: queries.Selection) -> DataLoader[tuple[int, PageArgs], Page]:
+        """The same page of many parents' events, by (parent id, what is asked)."""
+
         async def fetch(parents: Sequence[int], args: PageArgs) -> dict[int, Page]:
-            ids, parent = selection(args.criteria or queries.EventCriteria())
-            keys = queries.event_keys(args.descending)
+            ids, parent = selection(args.criteria or queries.EventCriteria(), None)
+            keys = queries.events_order(args.descending).keys
             return await pages.read_pages(self.reader, ids, parent, parents, keys, args.window)
 
-        return fetch
+        return self._made_once(("event pages", selection), lambda: _per_parent(fetch, EMPTY))  # type: ignore[no-any-return]
 
-    def _event_counts(
-        self, selection: Selection
-    ) -> Callable[[Sequence[int], queries.EventCriteria], Awaitable[dict[int, int]]]:
+    def event_counts(
+        self, selection: queries.Selection
+    ) -> DataLoader[tuple[int, queries.EventCriteria], int]:
+        """How many events each parent has, by (parent id, criteria)."""
+
         async def fetch(parents: Sequence[int], criteria: queries.EventCriteria) -> dict[int, int]:
-            ids, parent = selection(criteria)
+            ids, parent = selection(criteria, None)
             return await pages.counts(self.reader, ids, parent, parents)
 
-        return fetch
+        return self._made_once(("event counts", selection), lambda: _per_parent(fetch, 0))  # type: ignore[no-any-return]
 
-    def _participation_pages(
-        self, kind: str
-    ) -> Callable[[Sequence[int], PageArgs], Awaitable[dict[int, Page]]]:
+    def participation_pages(self, kind: str) -> DataLoader[tuple[int, PageArgs], Page]:
+        """The same page of many participants' participations (of one kind of participant)."""
+
         async def fetch(parents: Sequence[int], args: PageArgs) -> dict[int, Page]:
             ids, parent = queries.participation_ids(kind)
-            keys = queries.participation_keys()
+            keys = queries.PARTICIPATIONS.keys
             return await pages.read_pages(self.reader, ids, parent, parents, keys, args.window)
 
-        return fetch
+        return self._made_once(("participation pages", kind), lambda: _per_parent(fetch, EMPTY))  # type: ignore[no-any-return]
 
-    def _participation_counts(
-        self, kind: str
-    ) -> Callable[[Sequence[int], None], Awaitable[dict[int, int]]]:
+    def participation_counts(self, kind: str) -> DataLoader[tuple[int, None], int]:
+        """How many participations each participant (of one kind) has."""
+
         async def fetch(parents: Sequence[int], _: None) -> dict[int, int]:
             ids, parent = queries.participation_ids(kind)
             return await pages.counts(self.reader, ids, parent, parents)
 
-        return fetch
+        return self._made_once(("participation counts", kind), lambda: _per_parent(fetch, 0))  # type: ignore[no-any-return]

@@ -55,13 +55,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.field import StrawberryField
 
-from db import models, orders, pages, queries
+from db import orders, pages, queries
 from db.base import model_of
-from db.pages import Key
+from db.pages import Keyset
 from schema.columns import column_of, row_model
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql, constant
-from schema.criteria import event_criteria
 from schema.cursors import decode_cursor, page_size
 
 Details = list[FieldDetails]
@@ -181,12 +182,11 @@ class Uncovered(Exception):
 
 @dataclass(frozen=True)
 class ConnectionSpec:
-    """One connection: what it pages through, in which order, under which cursor name."""
+    """One connection: what it pages through, in which order and under which cursor name."""
 
-    name: str
+    keyset: Keyset
     model: Any  # the model of its nodes
     ids: Select[Any]  # the node ids, first column
-    keys: Sequence[Key]
     parent: Any = None  # the column naming the parent row, for a nested connection
     # How a node is built from a page row, when it is not the row of `model` with its id.
     node: Callable[[Build, Any, Details], Expr] | None = None
@@ -303,6 +303,18 @@ class Build:
             )
         except GraphQLError as error:
             raise Uncovered(error.message) from None
+
+    def given(self, field: StrawberryField, arguments: dict[str, Any]) -> dict[str, Any]:
+        """A field's arguments as its resolver gets them, by Python name: input objects as
+        their Strawberry types, enums as theirs. A handler that reads them calls what the
+        resolver calls, so the two cannot read an argument differently."""
+        strawberry_schema = self.schema._strawberry_schema  # type: ignore[attr-defined]
+        return convert_arguments(
+            arguments,
+            field.arguments,
+            scalar_registry=strawberry_schema.schema_converter.scalar_registry,
+            config=strawberry_schema.config,
+        )
 
     def object(self, pairs: list[tuple[str, Expr]]) -> Expr:
         if len(pairs) > MAX_KEYS:
@@ -477,54 +489,6 @@ class Build:
         page = _Page(self, spec, object_type(type_), first, after, parent)
         return self.built(page.connection, details, page.part)
 
-    def events(
-        self,
-        type_: GraphQLType,
-        details: Details,
-        arguments: dict[str, Any],
-        parent: Any = None,
-        nested: Callable[[queries.EventCriteria, queries.CountryPk], tuple[Select[Any], Any]]
-        | None = None,
-    ) -> Expr:
-        """An event connection, at the root or under a country or relation."""
-        given = arguments.get("filter") or {}
-        try:
-            criteria = event_criteria(
-                countries=given.get("countries"),
-                kinds=given.get("kinds"),
-                start=given.get("from"),
-                end=given.get("to"),
-                participant=given.get("participant"),
-                text=given.get("text"),
-            )
-        except GraphQLError as error:
-            raise Uncovered(error.message) from None
-        order = arguments.get("orderBy")
-        descending = order is not None and order["direction"].name == "DESC"
-        name = "events-desc" if descending else "events"
-        keys = queries.event_keys(descending)
-        if nested is None:
-            ids = queries.event_ids(criteria, self.country_pk)
-            spec = ConnectionSpec(name, models.Event, ids, keys)
-        else:
-            ids, parent_column = nested(criteria, self.country_pk)
-            spec = ConnectionSpec(name, models.Event, ids, keys, parent_column)
-        return self.connection(type_, spec, details, *forwards(arguments), parent)
-
-    def participations(
-        self,
-        type_: GraphQLType,
-        details: Details,
-        arguments: dict[str, Any],
-        kind: str,
-        parent: Any,
-    ) -> Expr:
-        ids, column = queries.participation_ids(kind)
-        spec = ConnectionSpec(
-            "participations", models.Participation, ids, queries.participation_keys(), column
-        )
-        return self.connection(type_, spec, details, *forwards(arguments), parent)
-
 
 class _Page:
     """One page of a connection: its rows in order, and each part a selection can ask for."""
@@ -540,7 +504,7 @@ class _Page:
     ) -> None:
         try:
             self.size = page_size(first)
-            self.cursor = decode_cursor(spec.name, after, len(spec.keys))
+            self.cursor = decode_cursor(spec.keyset.name, after, len(spec.keyset.keys))
         except GraphQLError as error:
             raise Uncovered(error.message) from None
         self.build, self.spec, self.connection = build, spec, connection
@@ -549,7 +513,7 @@ class _Page:
         if spec.parent is not None:
             ids = ids.where(spec.parent == parent.id).correlate(parent)
         self.ids = ids
-        labelled = [key.expression.label(f"k{i}") for i, key in enumerate(spec.keys)]
+        labelled = [key.expression.label(f"k{i}") for i, key in enumerate(spec.keyset.keys)]
         # Where the ids are those of rows of the node's own table, the page carries the
         # whole row, so that a node is built from the row in hand, not looked up again.
         self.whole_rows = spec.node is None and _own_table(ids, spec.model)
@@ -566,10 +530,10 @@ class _Page:
         else:
             page = ids.add_columns(*labelled)
         if self.cursor is not None:
-            page = page.where(pages.after(spec.keys, self.cursor))
-        page = page.order_by(*(key.ordering for key in spec.keys))
+            page = page.where(pages.after(spec.keyset.keys, self.cursor))
+        page = page.order_by(*(key.ordering for key in spec.keyset.keys))
         self.page = page.correlate(parent) if spec.parent is not None else page
-        self.keys = [(f"k{i}", key.descending) for i, key in enumerate(spec.keys)]
+        self.keys = [(f"k{i}", key.descending) for i, key in enumerate(spec.keyset.keys)]
 
     def part(self, name: str, group: Details) -> Expr:
         """One field of the connection."""
@@ -617,7 +581,9 @@ class _Page:
         ]
 
     def _cursor_of(self, table: Any) -> Expr:
-        return self.build.json.cursor(self.spec.name, [table.c[name] for name, _ in self.keys])
+        return self.build.json.cursor(
+            self.spec.keyset.name, [table.c[name] for name, _ in self.keys]
+        )
 
     def _items(self, item: Callable[[Any, Any], Expr]) -> Expr:
         """The page's items as a JSON array, in order; `item` builds one from its node row

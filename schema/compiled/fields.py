@@ -13,7 +13,7 @@ from graphql import GraphQLType
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from db import models, orders, queries
+from db import models, orders
 from db.countries import language
 from schema.compiled.compiler import (
     Build,
@@ -163,27 +163,6 @@ def country_name(
     N = aliased(models.CountryName)
     translated = select(N.name).where(N.country_id == row.id, N.language == locale)
     return func.coalesce(translated.scalar_subquery(), row.name)
-
-
-def country_events(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    return build.events(type_, details, arguments, row, queries.country_event_ids)
-
-
-def relation_events(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    return build.events(type_, details, arguments, row, queries.relation_event_ids)
-
-
-def participations_of(kind: str) -> Handler:
-    def handle(
-        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-    ) -> Expr:
-        return build.participations(type_, details, arguments, kind, row)
-
-    return handle
 
 
 def change_at(

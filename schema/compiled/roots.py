@@ -1,4 +1,5 @@
-"""How the fields of Query become SQL, and which types are nodes."""
+"""How the fields of Query with logic of their own become SQL (the connections that only
+page through a selection are declared once, by schema.connection.paged)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,16 @@ from sqlalchemy import and_, or_
 
 from db import models, queries
 from db.countries import find_iso_country
-from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_page, search_words
+from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_words
 from schema.compiled.compiler import (
     Build,
     ConnectionSpec,
     Details,
-    RootHandler,
     Uncovered,
     forwards,
 )
 from schema.compiled.json_sql import MAX_KEYS, Expr
-from schema.ids import CHANGE_KINDS, parse_id
+from schema.ids import parse_id
 
 
 def _node(build: Build, global_id_: str, details: Details) -> Expr:
@@ -67,14 +67,6 @@ def _search(text: str | None) -> SearchWords | None:
         raise Uncovered(str(error)) from None
 
 
-def root_countries(
-    build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    ids = queries.country_ids(_search(arguments.get("search")))
-    spec = ConnectionSpec("countries", models.Country, ids, queries.COUNTRY_KEYS)
-    return build.connection(type_, spec, details, *forwards(arguments))
-
-
 def _code(value: str | None) -> str | None:
     if value is None:
         return None
@@ -82,35 +74,6 @@ def _code(value: str | None) -> str | None:
     if found is None:
         raise Uncovered("an unknown country code")
     return found.code
-
-
-def root_missions(
-    build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    ids = queries.mission_ids(
-        tuple(arguments.get("kind") or ()),
-        _code(arguments.get("country")),
-        _code(arguments.get("hostCountry")),
-    )
-    spec = ConnectionSpec("missions", models.Mission, ids, queries.MISSION_KEYS)
-    return build.connection(type_, spec, details, *forwards(arguments))
-
-
-def named(model: Any, kind: str, name: str) -> RootHandler:
-    def handle(
-        build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
-    ) -> Expr:
-        ids = queries.named_ids(model, kind, _search(arguments.get("search")))
-        spec = ConnectionSpec(name, model, ids, queries.by_name_keys(model))
-        return build.connection(type_, spec, details, *forwards(arguments))
-
-    return handle
-
-
-def root_events(
-    build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    return build.events(type_, details, arguments)
 
 
 def root_relation(
@@ -137,7 +100,7 @@ def root_relation(
 def root_search(
     build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    ids, keys = search_page(_search(arguments["text"]))
+    ids, keyset = queries.search_results(_search(arguments["text"]))
 
     def result(build: Build, found: Any, group: Details) -> Expr:
         kind, pk = found.c.k1, found.c.k2
@@ -147,21 +110,5 @@ def root_search(
         ]
         return build.union(members, group)
 
-    spec = ConnectionSpec("search", None, ids, keys, node=result)
-    return build.connection(type_, spec, details, *forwards(arguments))
-
-
-PEOPLE = named(models.Person, "person", "people")
-ORGANIZATIONS = named(models.Organization, "organization", "organizations")
-
-
-def root_changes(
-    build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    target = arguments.get("target")
-    found = None if target is None else parse_id(target)
-    if target is not None and found is None:
-        raise Uncovered("a malformed global ID")  # the resolvers word the error
-    ids = queries.change_ids(None if found is None else (CHANGE_KINDS.get(found[0]), found[1]))
-    spec = ConnectionSpec("changes", models.Change, ids, queries.CHANGE_KEYS)
+    spec = ConnectionSpec(keyset, None, ids, node=result)
     return build.connection(type_, spec, details, *forwards(arguments))

@@ -7,7 +7,7 @@ from graphql import GraphQLError
 from sqlalchemy import exists, or_
 from sqlalchemy.orm import aliased
 
-from db import models, orders
+from db import models, orders, queries
 from db.countries import language
 from schema.columns import column, from_columns
 from schema.compiled import fields
@@ -94,8 +94,7 @@ class Country(Node):
     )
 
     events: EventConnectionRef = lists.events(
-        lambda loaders: (loaders.country_events, loaders.country_event_counts),
-        compiled=fields.country_events,
+        queries.country_event_ids,
         description="Events this country is involved in, oldest first unless ordered otherwise.",
     )
 

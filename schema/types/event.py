@@ -4,20 +4,17 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from db import models, orders
-from db.pages import Page
 from db.partial_date import PartialDate
 from db.queries import EventCriteria
 from schema import criteria
 from schema.columns import column, from_columns
-from schema.connection import Connection, PageArguments, nodes_from
+from schema.connection import Connection
 from schema.context import Info
 from schema.enums import EventKind, EventOrderField, OrderDirection
 from schema.ids import encode_id
 from schema.linked_fields import Only, children, cited, either, embedded, linked, reference
-from schema.loaders import PageArgs
 from schema.types.country import Country
 from schema.types.mission import Mission
 from schema.types.node import Node, Source
@@ -225,46 +222,3 @@ def event_criteria(event_filter: EventFilter | None) -> EventCriteria:
 
 def is_descending(order: EventOrder | None) -> bool:
     return order is not None and order.direction == OrderDirection.DESC
-
-
-async def nested_event_connection(
-    info: Info,
-    parent: int,
-    page_loader: DataLoader[tuple[int, PageArgs], Page],
-    count_loader: DataLoader[tuple[int, EventCriteria], int],
-    arguments: PageArguments,
-    event_filter: EventFilter | None,
-    order: EventOrder | None,
-) -> EventConnection:
-    """A page of one parent's events, batched with the same page of its siblings."""
-    name = "events-desc" if is_descending(order) else "events"
-    window = arguments.window(name, 2)
-    criteria = event_criteria(event_filter)
-    page = await page_loader.load((parent, PageArgs(window, is_descending(order), criteria)))
-
-    async def total() -> int:
-        return await count_loader.load((parent, criteria))
-
-    nodes = nodes_from(info.context.loaders.event, Event.from_row)
-    return EventConnection(page=page, name=name, load_nodes=nodes, load_total=total)
-
-
-async def participation_connection(
-    info: Info,
-    parent: int,
-    page_loader: DataLoader[tuple[int, PageArgs], Page],
-    count_loader: DataLoader[tuple[int, None], int],
-    arguments: PageArguments,
-) -> ParticipationConnection:
-    """A page of one person's or organization's participations, oldest event first."""
-    page = await page_loader.load((parent, PageArgs(arguments.window("participations", 2))))
-
-    async def total() -> int:
-        return await count_loader.load((parent, None))
-
-    return ParticipationConnection(
-        page=page,
-        name="participations",
-        load_nodes=nodes_from(info.context.loaders.participation, Participation.from_row),
-        load_total=total,
-    )

@@ -6,7 +6,6 @@ from sqlalchemy import or_
 from db import models, orders, queries
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
-from schema.compiled import fields
 from schema.ids import encode_id
 from schema.linked_fields import cited, linked, matching
 from schema.types import lists
@@ -37,8 +36,7 @@ class Relation(Node):
     )
 
     events: EventConnection = lists.events(
-        lambda loaders: (loaders.relation_events, loaders.relation_event_counts),
-        compiled=fields.relation_events,
+        queries.relation_event_ids,
         description="Events that involve both countries, oldest first unless ordered otherwise.",
     )
 
