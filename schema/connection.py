@@ -21,7 +21,7 @@ from schema.compiled.compiler import (
     Build,
     ConnectionSpec,
     Details,
-    Uncovered,
+    checked,
     forwards,
 )
 from schema.compiled.json_sql import Expr
@@ -206,10 +206,7 @@ def paged(listing: Callable[..., Listing], *, description: str) -> Any:
         build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
         given = build.given(field, arguments)
-        try:
-            found = listing(**{name: given[name] for name in names if name in given})
-        except GraphQLError as error:
-            raise Uncovered(error.message) from None  # the resolvers word it
+        found = checked(lambda: listing(**{name: given[name] for name in names if name in given}))
         spec = ConnectionSpec(found.keyset, found.model, found.ids(build.country_pk))
         return build.connection(type_, spec, details, *forwards(arguments))
 

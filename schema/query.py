@@ -5,12 +5,12 @@ from collections.abc import Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 
-from db import models, orders, pages, quality, queries, search
+from db import models, orders, pages, quality, queries
 from db.countries import find_iso_country
 from db.pages import Keyset
-from db.search import SEARCH_TYPES, SearchTextError, SearchWords
+from db.search import SEARCH_TYPES
+from schema.arguments import country_code, country_pair, search_words
 from schema.compiled import roots
 from schema.connection import (
     AFTER,
@@ -72,34 +72,6 @@ class SearchResultConnection(Connection[SearchResult]):
     pass
 
 
-def search_words(text: str | None, argument: str) -> SearchWords | None:
-    """The words of a `search` argument; a GraphQL error when they cannot be searched for."""
-    try:
-        return search.search_words(text)
-    except SearchTextError as error:
-        raise GraphQLError(f"Argument '{argument}' {error}.") from None
-
-
-def _country_code(code: str | None, argument: str) -> str | None:
-    if code is None:
-        return None
-    country = find_iso_country(code)
-    if country is None:
-        raise GraphQLError(
-            f"Argument '{argument}' is not an ISO 3166-1 country code: {code[:20]!r}."
-        )
-    return country.code
-
-
-async def _country_pk(info: Info, code: str | None, argument: str) -> int | None:
-    found = _country_code(code, argument)
-    if found is None:
-        return None
-    row = await info.context.loaders.country_by_code.load(found)
-    assert row is not None
-    return row.id
-
-
 # What each connection of Query pages through, from the field's own arguments: one function
 # per field, which both the resolver and the compiled form call (schema.connection.paged).
 
@@ -128,8 +100,8 @@ def mission_listing(
     ] = None,
 ) -> Listing:
     kinds = tuple(kind or ())
-    sender = _country_code(country, "country")
-    host = _country_code(host_country, "hostCountry")
+    sender = country_code(country, "country")
+    host = country_code(host_country, "hostCountry")
     return Listing(
         lambda _: queries.mission_ids(kinds, sender, host), queries.MISSIONS, models.Mission
     )
@@ -264,23 +236,15 @@ class Query:
             strawberry.argument(description="The ISO codes of the two countries, in either order."),
         ],
     ) -> Relation | None:
-        if len(between) != 2:
-            raise GraphQLError(
-                f"Argument 'between' must hold exactly two country codes; got {len(between)}."
-            )
-        if any(find_iso_country(code) is None for code in between):
-            return None  # as country(code:) answers for a code no country has
-        first_pk = await _country_pk(info, between[0], "between")
-        second_pk = await _country_pk(info, between[1], "between")
-        if first_pk == second_pk:
-            raise GraphQLError("Argument 'between' must name two different countries.")
-        assert first_pk is not None and second_pk is not None
-        low, high = sorted((first_pk, second_pk))
+        pair = country_pair(between)
+        if pair is None:
+            return None
+        countries = await info.context.loaders.country_by_code.load_many(pair)
+        low, high = sorted(row.id for row in countries if row is not None)
         relations = info.context.loaders.matching(
             models.Country, models.Relation, relations_of, orders.by_id
         )
-        rows = await relations.load(low)
-        found = next((row for row in rows if row.country_b_id == high), None)
+        found = next((row for row in await relations.load(low) if row.country_b_id == high), None)
         return None if found is None else Relation.from_row(found)
 
     relation: Relation | None = strawberry.field(

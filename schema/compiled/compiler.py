@@ -19,7 +19,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     GraphQLError,
@@ -61,11 +61,12 @@ from strawberry.types.field import StrawberryField
 from db import orders, pages, queries
 from db.base import model_of
 from db.pages import Keyset
-from schema.columns import column_of, row_model
+from schema.columns import column_of, row_model, written_as
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql, constant
 from schema.cursors import decode_cursor, page_size
 
 Details = list[FieldDetails]
+T = TypeVar("T")
 
 # A field handler gets the build, the parent row (an alias of its model), the field's
 # details, its coerced arguments and its GraphQL type, and returns the field's JSON value;
@@ -178,6 +179,15 @@ def _column_names(model: Any, prefix: str = "") -> dict[str, str]:
 
 class Uncovered(Exception):
     """The operation needs something the compiler does not build; the resolvers answer it."""
+
+
+def checked(ask: Callable[[], T]) -> T:
+    """What a compiled form asks of its arguments, asked as its resolver asks it: where the
+    resolver would answer with a GraphQL error, the resolvers answer (and word it)."""
+    try:
+        return ask()
+    except GraphQLError as error:
+        raise Uncovered(error.message) from None
 
 
 @dataclass(frozen=True)
@@ -718,15 +728,21 @@ def node_type(connection: GraphQLObjectType) -> GraphQLObjectType:
 def _from_column(field: GraphQLField) -> Handler | None:
     """The handler of a field the Strawberry type reads straight from a column (schema.columns)."""
     definition = field.extensions.get("strawberry-definition")
-    attribute = column_of(definition) if definition is not None else None
+    if definition is None:
+        return None
+    attribute = column_of(definition)
     if attribute is None:
         return None
     kind = get_named_type(field.type).name
+    written = written_as(definition)
 
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
         value: Expr = getattr(row, attribute)
+        if written is not None:
+            converted: Expr = written(build, value)
+            return converted
         if kind == "Boolean":
             return build.json.boolean(value)
         if kind == "Float":

@@ -165,11 +165,15 @@ def country_name(
     return func.coalesce(translated.scalar_subquery(), row.name)
 
 
-def change_at(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    """When a change was made, as the DateTime scalar writes it."""
-    return build.json.moment(row.at)
+def moment(build: Build, value: Expr) -> Expr:
+    """A timestamp column, as the DateTime scalar writes it."""
+    return build.json.moment(value)
+
+
+def stored(build: Build, value: Expr) -> Expr:
+    """A stored JSON value (a change's snapshot), as it was stored."""
+    build.empties = True  # a stored value may hold anything
+    return build.json.stored(value)
 
 
 def change_target(
@@ -181,15 +185,3 @@ def change_target(
         for kind, type_name in CHANGE_TARGETS.items()
     ]
     return case(*kinds, else_=None)
-
-
-def snapshot(attribute: str) -> Handler:
-    """A change's JSON snapshot (before or after), as it was stored."""
-
-    def handle(
-        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-    ) -> Expr:
-        build.empties = True  # a stored value may hold anything
-        return build.json.stored(getattr(row, attribute))
-
-    return handle

@@ -10,12 +10,14 @@ from sqlalchemy import and_, or_
 
 from db import models, queries
 from db.countries import find_iso_country
-from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_words
+from db.search import SEARCH_TYPES
+from schema.arguments import country_pair, search_words
 from schema.compiled.compiler import (
     Build,
     ConnectionSpec,
     Details,
     Uncovered,
+    checked,
     forwards,
 )
 from schema.compiled.json_sql import MAX_KEYS, Expr
@@ -59,33 +61,13 @@ def root_country(
     return build.one(type_, models.Country, lambda row: row.code == found.code, details)
 
 
-def _search(text: str | None) -> SearchWords | None:
-    """The words of a search argument, as the resolvers read them."""
-    try:
-        return search_words(text)
-    except SearchTextError as error:
-        raise Uncovered(str(error)) from None
-
-
-def _code(value: str | None) -> str | None:
-    if value is None:
-        return None
-    found = find_iso_country(value)
-    if found is None:
-        raise Uncovered("an unknown country code")
-    return found.code
-
-
 def root_relation(
     build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    between = arguments["between"]
-    if len(between) != 2:
-        raise Uncovered("'between' does not hold two codes")
-    first, second = (_code(code) for code in between)
-    if first == second:
-        raise Uncovered("'between' names one country twice")
-    assert first is not None and second is not None
+    pair = checked(lambda: country_pair(arguments["between"]))
+    if pair is None:
+        return build.json.null()
+    first, second = pair
     one, other = build.country_pk(first), build.country_pk(second)
 
     def where(row: Any) -> Any:
@@ -100,7 +82,7 @@ def root_relation(
 def root_search(
     build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    ids, keyset = queries.search_results(_search(arguments["text"]))
+    ids, keyset = queries.search_results(checked(lambda: search_words(arguments["text"], "text")))
 
     def result(build: Build, found: Any, group: Details) -> Expr:
         kind, pk = found.c.k1, found.c.k2

@@ -7,16 +7,15 @@ the resolver (a page of many parents' rows in one statement, through the request
 loaders) and the compiled form (the page built inside the operation's statement).
 """
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from graphql import GraphQLError, GraphQLType
+from graphql import GraphQLType
 
 from db import models, queries
 from db.pages import Keyset, Page
 from db.queries import EventCriteria
-from schema.compiled.compiler import Build, ConnectionSpec, Details, Uncovered, forwards
+from schema.compiled.compiler import Build, ConnectionSpec, Details, checked, forwards
 from schema.compiled.json_sql import Expr
 from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments, nodes_from
 from schema.context import Info
@@ -56,15 +55,6 @@ def events_asked(
 
     descending = is_descending(order)
     return event_criteria(event_filter), descending, queries.events_order(descending)
-
-
-def checked(ask: Callable[[], Any]) -> Any:
-    """What the compiled form of a field asks, as the resolver would; where the resolver would
-    answer with an error, the resolvers answer (and word it)."""
-    try:
-        return ask()
-    except GraphQLError as error:
-        raise Uncovered(error.message) from None
 
 
 def events(selection: queries.Selection, *, description: str) -> Any:
