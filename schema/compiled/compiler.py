@@ -357,7 +357,7 @@ class Build:
             )
         return self.object(pairs)
 
-    def document(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:
+    def row_object(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:
         """The JSON object of one row of a type, with the fields the selection asks for."""
 
         def value(name: str, group: Details) -> Expr:
@@ -390,8 +390,8 @@ class Build:
         """A single object, found by a condition on its row (null when none)."""
         target = object_type(type_)
         row = Row(model)
-        document = self.document(target, row, details)
-        return self.json.embed(select(document).where(where(row)).scalar_subquery())
+        built = self.row_object(target, row, details)
+        return self.json.embed(select(built).where(where(row)).scalar_subquery())
 
     def reference(
         self, type_: GraphQLType, model: Any, row: Any, attribute: str, details: Details
@@ -407,29 +407,29 @@ class Build:
         key = getattr(row, attribute)
         carried = row._carried.get(attribute) if isinstance(row, Row) else None
         if carried is not None:  # carried through an inner join: always there
-            return self.document(target, carried, details)
-        document = self._from_key(target, model, key, details)
-        if document is None:
+            return self.row_object(target, carried, details)
+        built = self._from_key(target, model, key, details)
+        if built is None:
             joins = row._joins if isinstance(row, Row) else None
             if joins is None or len(joins) >= MAX_JOINS:
                 return self.one(type_, model, _id_is(key), details)
             # Joined to the list's rows: one join for the list, not a lookup for each row.
             joined = Row(model, joins=joins)
             joins.append(_Join(joined, key, getattr(key, "nullable", True)))
-            document = self.document(target, joined, details)
+            built = self.row_object(target, joined, details)
         if getattr(key, "nullable", True):
-            return self.json.embed(case((key.is_(None), None), else_=document))
-        return document
+            return self.json.embed(case((key.is_(None), None), else_=built))
+        return built
 
     def _from_key(
         self, target: GraphQLObjectType, model: Any, key: Any, details: Details
     ) -> Expr | None:
-        """The document of a referenced row built from its key alone (the key's constraint
+        """The JSON object of a referenced row built from its key alone (the key's constraint
         says the row exists, so the key is its id), or None when the selection reads more."""
         if not self._key_may_do(target, details):
             return None
         try:
-            return self.document(target, _Key(model, key), details)
+            return self.row_object(target, _Key(model, key), details)
         except _Unread:  # a list that reads more than the row's id
             return None
 
@@ -461,8 +461,8 @@ class Build:
         target = object_type(type_)
         joins: list[_Join] = []
         row = Row(model, joins=joins)
-        document = self.document(target, row, details)
-        rows = select(self.json.aggregate(document, order(row))).select_from(row)
+        built = self.row_object(target, row, details)
+        rows = select(self.json.aggregate(built, order(row))).select_from(row)
         if through is not None:
             rows = through(rows, row)
         for join in joins:
@@ -479,10 +479,10 @@ class Build:
         for type_name, model, condition, pk in members:
             member = self.schema.get_type(type_name)
             assert isinstance(member, GraphQLObjectType)
-            document = self._from_key(member, model, pk, details)
-            if document is None:
-                document = self.one(member, model, _id_is(pk), details)
-            branches.append((condition, document))
+            built = self._from_key(member, model, pk, details)
+            if built is None:
+                built = self.one(member, model, _id_is(pk), details)
+            branches.append((condition, built))
 
         return self.json.embed(case(*branches, else_=None))
 
@@ -649,7 +649,7 @@ class _Page:
     def _node(self, row: Any, found: Any, group: Details) -> Expr:
         if self.spec.node is not None:
             return self.spec.node(self.build, found, group)
-        return self.build.document(node_type(self.connection), row, group)
+        return self.build.row_object(node_type(self.connection), row, group)
 
 
 def _own_table(ids: Select[Any], model: Any) -> bool:

@@ -142,10 +142,10 @@ def embedded(present: Callable[[Any], Any] | None = None) -> Handler:
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
-        document = build.document(object_type(type_), row, details)
+        built = build.row_object(object_type(type_), row, details)
         if present is None:
-            return build.json.embed(document)
-        return build.json.embed(case((present(row), document), else_=None))
+            return build.json.embed(built)
+        return build.json.embed(case((present(row), built), else_=None))
 
     return handle
 
