@@ -171,12 +171,24 @@ _PAGING = [
 ]
 
 
-def paged(listing: Callable[..., Listing], *, description: str) -> Any:
+# How the resolvers load a page's nodes by their ids, for a request, where they are not rows
+# of one model (search results: schema.nodes), and how the compiler builds one from its page row.
+NodesLoader = Callable[[Info], Callable[[Sequence[Any]], Awaitable[list[Any]]]]
+NodeBuilder = Callable[[Build, Any, Details], Expr]
+
+
+def paged(
+    listing: Callable[..., Listing],
+    *,
+    description: str,
+    nodes: tuple[NodesLoader, NodeBuilder] | None = None,
+) -> Any:
     """A field of Query that pages through what `listing` selects, declared once: the
     resolver reads a page and the compiled form builds it in SQL, both from what `listing`
     gives for the field's own arguments (its parameters, with their descriptions). A
     GraphQL error it raises is the resolvers' answer. The field's annotation names the
-    connection type; its nodes' type has `from_row`."""
+    connection type; its nodes' type has `from_row`, unless `nodes` says how they are loaded
+    and built."""
     own = list(inspect.signature(listing).parameters.values())
     names = [parameter.name for parameter in own]
 
@@ -191,8 +203,11 @@ def paged(listing: Callable[..., Listing], *, description: str) -> Any:
             return await pages.count(reader, ids)
 
         kind: Any = info.return_type
-        nodes = nodes_from(info.context.loaders.row(found.model), _node_type(kind).from_row)
-        return kind(page=page, name=found.keyset.name, load_nodes=nodes, load_total=total)
+        if nodes is None:
+            load = nodes_from(info.context.loaders.row(found.model), _node_type(kind).from_row)
+        else:
+            load = nodes[0](info)
+        return kind(page=page, name=found.keyset.name, load_nodes=load, load_total=total)
 
     # Required arguments first, then the paging ones, then the optional ones (as the SDL has them).
     required = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.default is p.empty]
@@ -207,7 +222,8 @@ def paged(listing: Callable[..., Listing], *, description: str) -> Any:
     ) -> Expr:
         given = build.given(field, arguments)
         found = checked(lambda: listing(**{name: given[name] for name in names if name in given}))
-        spec = ConnectionSpec(found.keyset, found.model, found.ids(build.country_pk))
+        node = None if nodes is None else nodes[1]
+        spec = ConnectionSpec(found.keyset, found.model, found.ids(build.country_pk), node=node)
         return build.connection(type_, spec, details, *forwards(arguments))
 
     field: Any = strawberry.field(

@@ -1,12 +1,12 @@
 """The root Query: entry points into the graph."""
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from db import models, orders, pages, quality, queries
+from db import models, orders, quality, queries
 from db.countries import find_iso_country
 from db.pages import Keyset
 from db.search import SEARCH_TYPES
@@ -19,7 +19,6 @@ from schema.connection import (
     LAST,
     Connection,
     Listing,
-    PageArguments,
     paged,
 )
 from schema.context import Info
@@ -134,6 +133,30 @@ def event_listing(
     return Listing(lambda pk_of: queries.event_ids(criteria, pk_of), keyset, models.Event)
 
 
+def search_listing(
+    text: Annotated[
+        str,
+        strawberry.argument(
+            description="The words to look for; each must match the start of a word."
+        ),
+    ],
+) -> Listing:
+    ids, keyset = queries.search_results(search_words(text, "text"))
+    return Listing(lambda _: ids, keyset, None)
+
+
+def search_nodes(info: Info) -> Callable[[Sequence[Any]], Awaitable[list[Any]]]:
+    """How search results are loaded: each by its kind (schema.nodes), as a page row names it."""
+
+    async def load(found: Sequence[Any]) -> list[Any]:
+        refs = [
+            (SEARCH_TYPES[kind], int(pk)) for kind, _, pk in (key.partition(":") for key in found)
+        ]
+        return [node for node in await load_refs(info, refs) if node is not None]
+
+    return load
+
+
 def change_listing(
     target: Annotated[
         strawberry.ID | None,
@@ -150,10 +173,10 @@ def change_listing(
 )
 class Query:
     # Fields with logic of their own keep a resolver beside their compiled form (roots.py):
-    # `node`, `nodes` and `search` find rows of several kinds, which the resolvers load kind
-    # by kind (schema.nodes) and the compiled form builds as a union; `country` and `relation`
-    # look their codes up through the request's loaders, where the compiled form binds the
-    # row ids it knows. (Declared as attributes so that the SDL keeps its order.)
+    # `node` and `nodes` find rows of several kinds, which the resolvers load kind by kind
+    # (schema.nodes) and the compiled form builds as a union; `country` and `relation` look
+    # their codes up through the request's loaders, where the compiled form binds the row
+    # ids it knows. (Declared as attributes so that the SDL keeps its order.)
 
     async def _node(
         self,
@@ -253,44 +276,10 @@ class Query:
         metadata=compiled_as(roots.root_relation),
     )
 
-    async def _search(
-        self,
-        info: Info,
-        text: Annotated[
-            str,
-            strawberry.argument(
-                description="The words to look for; each must match the start of a word."
-            ),
-        ],
-        first: Annotated[int | None, FIRST] = None,
-        after: Annotated[str | None, AFTER] = None,
-        last: Annotated[int | None, LAST] = None,
-        before: Annotated[str | None, BEFORE] = None,
-    ) -> SearchResultConnection:
-        ids, keyset = queries.search_results(search_words(text, "text"))
-
-        async def load(found: Sequence[Any]) -> list[SearchResult]:
-            refs = [
-                (SEARCH_TYPES[kind], int(pk))
-                for kind, _, pk in (key.partition(":") for key in found)
-            ]
-            return [node for node in await load_refs(info, refs) if node is not None]  # type: ignore[misc]
-
-        reader = info.context.reader
-        window = PageArguments(first, after, last, before).window(keyset)
-        page = await pages.read_page(reader, ids, keyset.keys, window)
-
-        async def total() -> int:
-            return await pages.count(reader, ids)
-
-        return SearchResultConnection(
-            page=page, name=keyset.name, load_nodes=load, load_total=total
-        )
-
-    search: SearchResultConnection = strawberry.field(
-        resolver=_search,
+    search: SearchResultConnection = paged(
+        search_listing,
+        nodes=(search_nodes, roots.search_result),
         description="Full-text search over names, titles, summaries, quotes, cities and addresses, best match first.",
-        metadata=compiled_as(roots.root_search),
     )
 
     changes: ChangeConnection = paged(

@@ -8,17 +8,15 @@ from typing import Any
 from graphql import GraphQLObjectType, GraphQLType
 from sqlalchemy import and_, or_
 
-from db import models, queries
+from db import models
 from db.countries import find_iso_country
 from db.search import SEARCH_TYPES
-from schema.arguments import country_pair, search_words
+from schema.arguments import country_pair
 from schema.compiled.compiler import (
     Build,
-    ConnectionSpec,
     Details,
     Uncovered,
     checked,
-    forwards,
 )
 from schema.compiled.json_sql import MAX_KEYS, Expr
 from schema.ids import parse_id
@@ -79,18 +77,11 @@ def root_relation(
     return build.one(type_, models.Relation, where, details)
 
 
-def root_search(
-    build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    ids, keyset = queries.search_results(checked(lambda: search_words(arguments["text"], "text")))
-
-    def result(build: Build, found: Any, group: Details) -> Expr:
-        kind, pk = found.c.k1, found.c.k2
-        members = [
-            (type_name, build.nodes[type_name], kind == stored, pk)
-            for stored, type_name in SEARCH_TYPES.items()
-        ]
-        return build.union(members, group)
-
-    spec = ConnectionSpec(keyset, None, ids, node=result)
-    return build.connection(type_, spec, details, *forwards(arguments))
+def search_result(build: Build, found: Any, group: Details) -> Expr:
+    """A search result from its page row: the object of the kind and id the row names."""
+    kind, pk = found.c.k1, found.c.k2
+    members = [
+        (type_name, build.nodes[type_name], kind == stored, pk)
+        for stored, type_name in SEARCH_TYPES.items()
+    ]
+    return build.union(members, group)
