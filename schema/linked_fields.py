@@ -50,7 +50,17 @@ def compiled_as(handler: Handler | RootHandler) -> dict[str, Any]:
     return {COMPILED: handler}
 
 
-def _given(info: Info) -> Any:
+def own_logic(
+    resolver: Callable[..., Any], compiled: Handler | RootHandler, *, description: str
+) -> Any:
+    """A field with logic of its own: its resolver, and its compiled form beside it (the
+    caller says why the two cannot come from one declaration)."""
+    return strawberry.field(
+        resolver=resolver, description=description, metadata=compiled_as(compiled)
+    )
+
+
+def given_type(info: Info) -> Any:
     """The Strawberry type (or union) a field gives, inside any list or null."""
     kind: Any = info.return_type
     while isinstance(kind, StrawberryList | StrawberryOptional):
@@ -62,7 +72,7 @@ def _given(info: Info) -> Any:
 
 def _built(info: Info) -> Callable[[Any], Any]:
     """The `from_row` of the Strawberry type a field gives."""
-    build: Callable[[Any], Any] = _given(info).from_row
+    build: Callable[[Any], Any] = given_type(info).from_row
     return build
 
 
@@ -251,7 +261,7 @@ def either(*keys: InstrumentedAttribute[Any], description: str) -> Any:
     members = [(_referenced(key).__name__, _referenced(key), key.key) for key in keys]
 
     async def resolve(root: Any, info: Info) -> Any:
-        union = _given(info)
+        union = given_type(info)
         assert isinstance(union, StrawberryUnion)
         for name, model, attribute in members:
             pk = getattr(root.row, attribute)
@@ -313,7 +323,7 @@ def embedded(present: str | None = None, *, description: str) -> Any:
     async def resolve(root: Any, info: Info) -> Any:
         if present is not None and getattr(root.row, present) is None:
             return None
-        kind = _given(info)
+        kind = given_type(info)
         # A type that also follows links from the row (a place's country) holds the row.
         held = {"row": root.row} if row_model(kind) is not None else {}
         return from_columns(kind, root.row, **held)

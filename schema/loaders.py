@@ -139,7 +139,7 @@ class Loaders:
         self.issues_of_head = self._issues("HeadOfMission")
         self.issues_of_event = self._issues("Event")
         self.jurisdiction = self.row(models.Jurisdiction)
-        self.country_by_code = self._country_by_code()
+        self.country_by_code = self.row_by(models.Country.code)
         self.country_name = self._country_name()
 
         self.event_countries = self.linked(
@@ -159,6 +159,16 @@ class Loaders:
             model, lambda: _by_id(self.reader, model)
         )
         return loader
+
+    def row_by(self, key: Any) -> DataLoader[Any, Any]:
+        """Rows of the model of a unique column `key`, by its value."""
+        model = key.class_
+
+        async def fetch(values: list[Any]) -> dict[Any, Any]:
+            rows = await self.reader.scalars(select(model).where(key.in_(values)))
+            return {getattr(row, key.key): row for row in rows}
+
+        return self._made_once(("row by", key), lambda: batched(fetch, None))  # type: ignore[no-any-return]
 
     def rows_by(self, key: Any, order: Callable[[Any], orders.Order]) -> DataLoader[int, list[Any]]:
         """Rows of the model of column `key`, grouped by its value, each group in `order`."""
@@ -230,15 +240,6 @@ class Loaders:
                 )
             )
             return {(row.country_id, row.language): row.name for row in rows}
-
-        return batched(fetch, None)
-
-    def _country_by_code(self) -> DataLoader[str, models.Country | None]:
-        async def fetch(codes: list[str]) -> dict[str, models.Country | None]:
-            rows = await self.reader.scalars(
-                select(models.Country).where(models.Country.code.in_(codes))
-            )
-            return {row.code: row for row in rows}
 
         return batched(fetch, None)
 

@@ -1,10 +1,13 @@
 """The root Query: entry points into the graph."""
 
+import inspect
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any, TypeVar
 
 import strawberry
+from graphql import GraphQLType
+from sqlalchemy.orm import InstrumentedAttribute
 
 from db import models, orders, quality, queries
 from db.countries import find_iso_country
@@ -12,6 +15,8 @@ from db.pages import Keyset
 from db.search import SEARCH_TYPES
 from schema.arguments import country_code, country_pair, search_words
 from schema.compiled import roots
+from schema.compiled.compiler import COMPILED, Build, Details, checked
+from schema.compiled.json_sql import Expr
 from schema.connection import (
     AFTER,
     BEFORE,
@@ -24,7 +29,7 @@ from schema.connection import (
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind, QualityIssueKind
 from schema.ids import CHANGE_KINDS, decode_id
-from schema.linked_fields import compiled_as
+from schema.linked_fields import given_type, own_logic
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.types.change import ChangeConnection
 from schema.types.country import Country, relations_of
@@ -69,6 +74,56 @@ class OrganizationConnection(Connection[Organization]):
 @strawberry.type(description="A page of search results, best match first.")
 class SearchResultConnection(Connection[SearchResult]):
     pass
+
+
+def found_by(
+    key: InstrumentedAttribute[Any], lookup: Callable[..., Any], *, description: str
+) -> Any:
+    """A field of Query that gives the row whose column `key` holds the value `lookup` finds
+    in the field's own arguments (its parameters); null where it finds none. Declared once:
+    the resolver loads the row through the request's loaders, the compiled form selects it."""
+    model = key.class_
+
+    async def resolve(info: Info, **arguments: Any) -> Any:
+        value = lookup(**arguments)
+        row = None if value is None else await info.context.loaders.row_by(key).load(value)
+        return None if row is None else given_type(info).from_row(row)
+
+    def compiled(
+        build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        value = checked(lambda: lookup(**build.given(field, arguments)))
+        if value is None:
+            return build.json.null()
+        return build.one(type_, model, lambda row: getattr(row, key.key) == value, details)
+
+    info = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info)
+    own = [
+        p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in inspect.signature(lookup).parameters.values()
+    ]
+    resolve.__signature__ = inspect.Signature([info, *own])  # type: ignore[attr-defined]
+    field: Any = strawberry.field(
+        resolver=resolve, description=description, metadata={COMPILED: compiled}
+    )
+    return field
+
+
+def country_lookup(
+    code: Annotated[
+        str,
+        strawberry.argument(description="A code: MY, mys, 458, Q833; or one of `scheme`."),
+    ],
+    scheme: Annotated[
+        CodeScheme | None,
+        strawberry.argument(
+            description="The scheme of `code`, where codes of several schemes look alike: GLEDITSCH_WARD 840 is the Philippines, ISO_NUMERIC 840 the United States."
+        ),
+    ] = None,
+) -> str | None:
+    """The alpha-2 code of the country a code names."""
+    found = find_iso_country(code, scheme)
+    return None if found is None else found.code
 
 
 # What each connection of Query pages through, from the field's own arguments: one function
@@ -174,9 +229,10 @@ def change_listing(
 class Query:
     # Fields with logic of their own keep a resolver beside their compiled form (roots.py):
     # `node` and `nodes` find rows of several kinds, which the resolvers load kind by kind
-    # (schema.nodes) and the compiled form builds as a union; `country` and `relation` look
-    # their codes up through the request's loaders, where the compiled form binds the row
-    # ids it knows. (Declared as attributes so that the SDL keeps its order.)
+    # (schema.nodes) and the compiled form builds as a union; `relation` finds its row by
+    # two countries in either order, which the resolvers look up by the lower country's id
+    # through the loader of a country's relations, and the compiled form by both ids it
+    # binds. (Fields are declared as attributes so that the SDL keeps its order.)
 
     async def _node(
         self,
@@ -185,10 +241,10 @@ class Query:
     ) -> Node | None:
         return await load_node(info, id, "id")
 
-    node: Node | None = strawberry.field(
-        resolver=_node,
+    node: Node | None = own_logic(
+        _node,
+        roots.root_node,
         description="The object with this global ID; null when no object has it (a deleted one, say).",
-        metadata=compiled_as(roots.root_node),
     )
 
     async def _nodes(
@@ -200,34 +256,16 @@ class Query:
     ) -> list[Node | None]:
         return await load_nodes(info, ids, "ids")
 
-    nodes: list[Node | None] = strawberry.field(
-        resolver=_nodes,
+    nodes: list[Node | None] = own_logic(
+        _nodes,
+        roots.root_nodes,
         description="The objects with these global IDs, in the order given; null in place of each ID that names no object.",
-        metadata=compiled_as(roots.root_nodes),
     )
 
-    async def _country(
-        self,
-        info: Info,
-        code: Annotated[
-            str,
-            strawberry.argument(description="A code: MY, mys, 458, Q833; or one of `scheme`."),
-        ],
-        scheme: Annotated[
-            CodeScheme | None,
-            strawberry.argument(
-                description="The scheme of `code`, where codes of several schemes look alike: GLEDITSCH_WARD 840 is the Philippines, ISO_NUMERIC 840 the United States."
-            ),
-        ] = None,
-    ) -> Country | None:
-        found = find_iso_country(code, scheme)
-        row = None if found is None else await info.context.loaders.country_by_code.load(found.code)
-        return None if row is None else Country.from_row(row)
-
-    country: Country | None = strawberry.field(
-        resolver=_country,
+    country: Country | None = found_by(
+        models.Country.code,
+        country_lookup,
         description="A country by its ISO 3166-1 alpha-2, alpha-3 or numeric code (any case) or its Wikidata ID; with `scheme`, by a code of that scheme. Null when no country has the code.",
-        metadata=compiled_as(roots.root_country),
     )
 
     countries: CountryConnection = paged(
@@ -264,16 +302,16 @@ class Query:
             return None
         countries = await info.context.loaders.country_by_code.load_many(pair)
         low, high = sorted(row.id for row in countries if row is not None)
-        relations = info.context.loaders.matching(
+        loader = info.context.loaders.matching(
             models.Country, models.Relation, relations_of, orders.by_id
         )
-        found = next((row for row in await relations.load(low) if row.country_b_id == high), None)
-        return None if found is None else Relation.from_row(found)
+        relations = await loader.load(low)
+        return next((Relation.from_row(row) for row in relations if row.country_b_id == high), None)
 
-    relation: Relation | None = strawberry.field(
-        resolver=_relation,
+    relation: Relation | None = own_logic(
+        _relation,
+        roots.root_relation,
         description="The relations of two countries, given by code in either order; null if none are recorded, or if no country has one of the codes.",
-        metadata=compiled_as(roots.root_relation),
     )
 
     search: SearchResultConnection = paged(

@@ -9,7 +9,6 @@ from graphql import GraphQLObjectType, GraphQLType
 from sqlalchemy import and_, or_
 
 from db import models
-from db.countries import find_iso_country
 from db.search import SEARCH_TYPES
 from schema.arguments import country_pair
 from schema.compiled.compiler import (
@@ -48,15 +47,6 @@ def root_nodes(
     if len(ids) > MAX_KEYS:
         raise Uncovered("more IDs than one array takes")
     return build.json.array_of([_node(build, value, details) for value in ids])
-
-
-def root_country(
-    build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    found = find_iso_country(arguments["code"], arguments.get("scheme"))
-    if found is None:
-        return build.json.null()
-    return build.one(type_, models.Country, lambda row: row.code == found.code, details)
 
 
 def root_relation(

@@ -14,7 +14,7 @@ from schema.compiled import fields
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind
 from schema.ids import encode_id
-from schema.linked_fields import Only, children, compiled_as, matching
+from schema.linked_fields import Only, children, matching, own_logic
 from schema.types import lists
 from schema.types.node import Node
 
@@ -115,10 +115,10 @@ class Country(Node):
         found = await info.context.loaders.country_name.load((self.row.id, locale_of(lang)))
         return found or self.row.name
 
-    name: str = strawberry.field(
-        resolver=_name,
+    name: str = own_logic(
+        _name,
+        fields.country_name,
         description="The country's common name: in English, or in the language asked for where pycountry's translations give one (else in English).",
-        metadata=compiled_as(fields.country_name),
     )
 
     embassies: list[MissionRef] = children(
