@@ -17,7 +17,6 @@ from db import pages
 from db.pages import Keyset, Page, Window
 from db.queries import CountryPk
 from schema.compiled.compiler import (
-    COMPILED,
     Build,
     ConnectionSpec,
     Details,
@@ -27,6 +26,7 @@ from schema.compiled.compiler import (
 from schema.compiled.json_sql import Expr
 from schema.context import Info
 from schema.cursors import decode_cursor, encode_cursor, page_size
+from schema.linked_fields import compiled_as, with_arguments
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -210,12 +210,9 @@ def paged(
         return kind(page=page, name=found.keyset.name, load_nodes=load, load_total=total)
 
     # Required arguments first, then the paging ones, then the optional ones (as the SDL has them).
-    required = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.default is p.empty]
-    optional = [
-        p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own if p.default is not p.empty
-    ]
-    info = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info)
-    resolve.__signature__ = inspect.Signature([info, *required, *_PAGING, *optional])  # type: ignore[attr-defined]
+    required = [p for p in own if p.default is p.empty]
+    optional = [p for p in own if p.default is not p.empty]
+    with_arguments(resolve, [*required, *_PAGING, *optional], root=False)
 
     def compiled(
         build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
@@ -227,7 +224,7 @@ def paged(
         return build.connection(type_, spec, details, *forwards(arguments))
 
     field: Any = strawberry.field(
-        resolver=resolve, description=description, metadata={COMPILED: compiled}
+        resolver=resolve, description=description, metadata=compiled_as(compiled)
     )
     return field
 

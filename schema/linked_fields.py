@@ -13,7 +13,7 @@ the type it gives; the foreign key (or the condition) says the table. An argumen
 narrows a list (`Only`) or a date a field answers for (`on_date`) is part of the same
 declaration. A field with logic of its own keeps its resolver and names its compiled form
 beside it, with the reason it cannot be declared here:
-`@strawberry.field(description=..., metadata=compiled_as(fields.country_name))`.
+`name: str = own_logic(_name, fields.country_name, description=...)`.
 
 The parent's Strawberry type holds its row as `row` (a Private field).
 """
@@ -152,15 +152,17 @@ class Only:
         ]
 
 
-def _resolver(
-    resolve: Callable[..., Any], extra: Sequence[inspect.Parameter]
+def with_arguments(
+    resolve: Callable[..., Any], arguments: Sequence[inspect.Parameter], *, root: bool = True
 ) -> Callable[..., Any]:
-    """The resolver with the field's own arguments in its signature, where Strawberry reads them."""
-    base = [
-        inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD),
-        inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info),
-    ]
-    resolve.__signature__ = inspect.Signature([*base, *extra])  # type: ignore[attr-defined]
+    """The resolver (which takes `**arguments`) with the field's own arguments in its
+    signature, where Strawberry reads them: declared once, by the declaration that makes it.
+    A field of Query has no `root`."""
+    keyword = [argument.replace(kind=inspect.Parameter.KEYWORD_ONLY) for argument in arguments]
+    given = [inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info)]
+    if root:
+        given.insert(0, inspect.Parameter("root", inspect.Parameter.POSITIONAL_OR_KEYWORD))
+    resolve.__signature__ = inspect.Signature([*given, *keyword])  # type: ignore[attr-defined]
     return resolve
 
 
@@ -178,7 +180,7 @@ def _listed(
         return [build(row) for row in rows if only is None or only.keeps(row, arguments)]
 
     return strawberry.field(
-        resolver=_resolver(resolve, [] if only is None else only.parameters()),
+        resolver=with_arguments(resolve, [] if only is None else only.parameters()),
         description=description,
         metadata=compiled_as(compiled),
     )

@@ -15,7 +15,7 @@ from db.pages import Keyset
 from db.search import SEARCH_TYPES
 from schema.arguments import country_code, country_pair, search_words
 from schema.compiled import roots
-from schema.compiled.compiler import COMPILED, Build, Details, checked
+from schema.compiled.compiler import Build, Details, checked
 from schema.compiled.json_sql import Expr
 from schema.connection import (
     AFTER,
@@ -29,7 +29,7 @@ from schema.connection import (
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind, QualityIssueKind
 from schema.ids import CHANGE_KINDS, decode_id
-from schema.linked_fields import given_type, own_logic
+from schema.linked_fields import compiled_as, given_type, own_logic, with_arguments
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.types.change import ChangeConnection
 from schema.types.country import Country, relations_of
@@ -97,14 +97,9 @@ def found_by(
             return build.json.null()
         return build.one(type_, model, lambda row: getattr(row, key.key) == value, details)
 
-    info = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info)
-    own = [
-        p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
-        for p in inspect.signature(lookup).parameters.values()
-    ]
-    resolve.__signature__ = inspect.Signature([info, *own])  # type: ignore[attr-defined]
+    with_arguments(resolve, list(inspect.signature(lookup).parameters.values()), root=False)
     field: Any = strawberry.field(
-        resolver=resolve, description=description, metadata={COMPILED: compiled}
+        resolver=resolve, description=description, metadata=compiled_as(compiled)
     )
     return field
 
