@@ -37,6 +37,15 @@ class Key:
 
 
 @dataclass(frozen=True)
+class Keyset:
+    """A connection's order: the name its cursors carry (a cursor of one connection is refused
+    by another), and the keys its rows sort by, the last one unique."""
+
+    name: str
+    keys: tuple[Key, ...]
+
+
+@dataclass(frozen=True)
 class Window:
     """Which page to read: `size` rows between two cursors (either may be absent), taken from
     the start of what lies between them, or from its end (`last`, paging backwards)."""

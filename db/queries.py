@@ -11,9 +11,9 @@ from sqlalchemy.orm import aliased
 
 from db import models
 from db.models import EventKind, MissionKind
-from db.pages import Column, Key
+from db.pages import Column, Key, Keyset
 from db.partial_date import PartialDate, overlaps
-from db.search import SearchWords, matching_ids
+from db.search import SearchWords, matching_ids, search_page
 
 ec = models.event_country
 
@@ -61,9 +61,15 @@ def country_pk(code: str) -> ColumnElement[int]:
     return select(models.Country.id).where(models.Country.code == code).scalar_subquery()
 
 
-def event_keys(descending: bool) -> list[Key]:
+def events_order(descending: bool) -> Keyset:
     """Events by date (each period by its first day, coarser first), then by id."""
-    return [Key(models.Event.date, descending), Key(models.Event.id, descending)]
+    name = "events-desc" if descending else "events"
+    return Keyset(name, (Key(models.Event.date, descending), Key(models.Event.id, descending)))
+
+
+# The events of each parent row: given the criteria and how a country's row id is found, the
+# ids of those events that meet them, and the column that says whose each one is.
+Selection = Callable[["EventCriteria", "CountryPk | None"], tuple[Select[Any], Column]]
 
 
 def event_ids(criteria: EventCriteria, pk_of: CountryPk | None = None) -> Select[Any]:
@@ -102,9 +108,8 @@ def relation_event_ids(
     return statement, R.id
 
 
-def participation_keys() -> list[Key]:
-    """Participations in the order of their events' dates, then their own ids."""
-    return [Key(models.Event.date), Key(models.Participation.id)]
+# Participations in the order of their events' dates, then their own ids.
+PARTICIPATIONS = Keyset("participations", (Key(models.Event.date), Key(models.Participation.id)))
 
 
 def participation_ids(kind: str) -> tuple[Select[Any], Column]:
@@ -114,9 +119,11 @@ def participation_ids(kind: str) -> tuple[Select[Any], Column]:
     return statement, getattr(P, f"{kind}_id")
 
 
-def by_name_keys(model: type[models.Person] | type[models.Organization]) -> list[Key]:
-    """People or organizations by name, then id."""
-    return [Key(model.name), Key(model.id)]
+# People and organizations by name, then id.
+PEOPLE = Keyset("people", (Key(models.Person.name), Key(models.Person.id)))
+ORGANIZATIONS = Keyset(
+    "organizations", (Key(models.Organization.name), Key(models.Organization.id))
+)
 
 
 def named_ids(
@@ -140,8 +147,8 @@ def country_ids(search: SearchWords | None, former: bool = False) -> Select[Any]
     return statement
 
 
-COUNTRY_KEYS = [Key(models.Country.code)]
-CHANGE_KEYS = [Key(models.Change.id, descending=True)]  # ids grow with time: newest first
+COUNTRIES = Keyset("countries", (Key(models.Country.code),))
+CHANGES = Keyset("changes", (Key(models.Change.id, descending=True),))  # ids grow: newest first
 
 
 def change_ids(target: tuple[str | None, int] | None = None) -> Select[Any]:
@@ -153,7 +160,7 @@ def change_ids(target: tuple[str | None, int] | None = None) -> Select[Any]:
     return ids.where(models.Change.target_type == kind, models.Change.target_id == pk)
 
 
-MISSION_KEYS = [Key(models.Mission.name), Key(models.Mission.id)]
+MISSIONS = Keyset("missions", (Key(models.Mission.name), Key(models.Mission.id)))
 
 
 def mission_ids(
@@ -183,3 +190,9 @@ def posts_of_relation(relation: Any, mission: Any) -> ColumnElement[bool]:
             mission.host_country_id == relation.country_a_id,
         ),
     )
+
+
+def search_results(words: SearchWords | None) -> tuple[Select[Any], Keyset]:
+    """The search results for some words, best match first."""
+    ids, keys = search_page(words)
+    return ids, Keyset("search", tuple(keys))

@@ -16,17 +16,28 @@ from strawberry.types.field import StrawberryField
 T = TypeVar("T")
 
 _COLUMN = "bilateral.column"
+_WRITTEN = "bilateral.written"
 
 
-def column(attribute: str, *, description: str, name: str | None = None) -> Any:
-    """A field whose value is the model attribute `attribute` of the row, as stored."""
-    return strawberry.field(description=description, name=name, metadata={_COLUMN: attribute})
+def column(
+    attribute: str, *, description: str, name: str | None = None, written: Any = None
+) -> Any:
+    """A field whose value is the model attribute `attribute` of the row, as stored; in the
+    compiled SQL, `written(build, column)` writes it into the JSON where it is not written
+    as stored (a moment, a stored JSON value: schema.compiled.fields)."""
+    metadata = {_COLUMN: attribute} if written is None else {_COLUMN: attribute, _WRITTEN: written}
+    return strawberry.field(description=description, name=name, metadata=metadata)
 
 
 def column_of(field: StrawberryField) -> str | None:
     """The model attribute a field reads, if it is a column field."""
     found = field.metadata.get(_COLUMN)
     return str(found) if found is not None else None
+
+
+def written_as(field: StrawberryField) -> Any:
+    """How a column field's value is written into compiled JSON, where not as stored."""
+    return field.metadata.get(_WRITTEN)
 
 
 def row_model(cls: type) -> Any:
@@ -41,11 +52,12 @@ def row_model(cls: type) -> Any:
 
 
 def from_columns(cls: type[T], source: object, /, **others: Any) -> T:
-    """An instance of a Strawberry type with every column field read from the source row."""
+    """An instance of a Strawberry type with every column field read from the source row
+    (`others` give the rest, or a column's value read otherwise)."""
     fields = cls.__strawberry_definition__.fields  # type: ignore[attr-defined]
     values = {
         field.python_name: getattr(source, attribute)
         for field in fields
         if (attribute := column_of(field)) is not None
     }
-    return cls(**values, **others)
+    return cls(**{**values, **others})

@@ -7,11 +7,11 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Table, select
+from sqlalchemy import ColumnElement, Table, select
 from strawberry.dataloader import DataLoader
 
-from db import models, orders, pages, quality, queries, tenures
-from db.base import model_of, table_of
+from db import models, orders, pages, quality, queries
+from db.base import model_of
 from db.pages import Column, Page
 from db.partial_date import PartialDate
 from db.session import Reader
@@ -95,6 +95,8 @@ class PageArgs:
     criteria: queries.EventCriteria | None = None
 
 
+EMPTY = Page(ids=[], keys=[], has_next=False)
+
 A = TypeVar("A", bound=Hashable)
 R = TypeVar("R")
 
@@ -117,9 +119,6 @@ def _per_parent(
     return batched(fetch_all, absent)
 
 
-Selection = Callable[[queries.EventCriteria], tuple[Select[Any], Column]]
-
-
 class Loaders:
     """Every loader one request uses; built anew for each request so nothing is cached across."""
 
@@ -140,44 +139,11 @@ class Loaders:
         self.issues_of_head = self._issues("HeadOfMission")
         self.issues_of_event = self._issues("Event")
         self.jurisdiction = self.row(models.Jurisdiction)
-        self.country_by_code = self._country_by_code()
+        self.country_by_code = self.row_by(models.Country.code)
         self.country_name = self._country_name()
 
-        Mission, Accreditation = models.Mission, models.Accreditation
-        self.missions_by_country = _rows_by(
-            reader, Mission, Mission.country_id, *orders.by_name(Mission)
-        )
-        self.missions_by_host = _rows_by(
-            reader, Mission, Mission.host_country_id, *orders.by_name(Mission)
-        )
-        self.missions_accredited = _through(
-            reader,
-            Mission,
-            table_of(Accreditation),
-            "country_id",
-            "mission_id",
-            *orders.by_name(Mission),
-        )
-        self.missions_of_relation = self._missions_of_relation()
-        self.head_on = _per_parent(self._on_date(tenures.head_on), None)
-        self.address_on = _per_parent(self._on_date(tenures.address_on), None)
         self.event_countries = self.linked(
             models.event_country, "event_id", "country_id", orders.by_code
-        )
-        self.relations_by_country = self._relations_by_country()
-
-        empty = Page(ids=[], keys=[], has_next=False)
-        self.country_events = _per_parent(self._event_pages(queries.country_event_ids), empty)
-        self.relation_events = _per_parent(self._event_pages(queries.relation_event_ids), empty)
-        self.country_event_counts = _per_parent(self._event_counts(queries.country_event_ids), 0)
-        self.relation_event_counts = _per_parent(self._event_counts(queries.relation_event_ids), 0)
-        self.person_participations = _per_parent(self._participation_pages("person"), empty)
-        self.organization_participations = _per_parent(
-            self._participation_pages("organization"), empty
-        )
-        self.person_participation_counts = _per_parent(self._participation_counts("person"), 0)
-        self.organization_participation_counts = _per_parent(
-            self._participation_counts("organization"), 0
         )
 
     def _made_once(self, key: object, make: Callable[[], DataLoader[Any, Any]]) -> Any:
@@ -194,6 +160,16 @@ class Loaders:
         )
         return loader
 
+    def row_by(self, key: Any) -> DataLoader[Any, Any]:
+        """Rows of the model of a unique column `key`, by its value."""
+        model = key.class_
+
+        async def fetch(values: list[Any]) -> dict[Any, Any]:
+            rows = await self.reader.scalars(select(model).where(key.in_(values)))
+            return {getattr(row, key.key): row for row in rows}
+
+        return self._made_once(("row by", key), lambda: batched(fetch, None))  # type: ignore[no-any-return]
+
     def rows_by(self, key: Any, order: Callable[[Any], orders.Order]) -> DataLoader[int, list[Any]]:
         """Rows of the model of column `key`, grouped by its value, each group in `order`."""
         model = key.class_
@@ -209,6 +185,38 @@ class Loaders:
         return self._made_once(  # type: ignore[no-any-return]
             (link, subject, order),
             lambda: _through(self.reader, model, link, subject, target, *order(model)),
+        )
+
+    def matching(
+        self, parent: Any, model: Any, condition: Any, order: Callable[[Any], orders.Order]
+    ) -> DataLoader[int, list[Any]]:
+        """Rows of `model` that meet `condition(parent row, row)`, by the parent's id, in `order`."""
+
+        async def fetch(keys: list[int]) -> dict[int, list[Any]]:
+            rows = await self.reader.execute(
+                select(parent.id, model)
+                .join(model, condition(parent, model))
+                .where(parent.id.in_(keys))
+                .order_by(*order(model))
+            )
+            return _grouped(rows)
+
+        return self._made_once(  # type: ignore[no-any-return]
+            (parent, model, condition, order), lambda: batched(fetch, [])
+        )
+
+    def on_date(self, question: Callable[..., Any], parent: Any) -> DataLoader[Any, int | None]:
+        """Per (parent id, date), the id of the row that answers a question about that date."""
+
+        async def fetch(parents: Sequence[int], on: PartialDate) -> dict[int, int | None]:
+            answer: ColumnElement[Any] = question(parent.id, on, parent)
+            rows = await self.reader.execute(
+                select(parent.id, answer).where(parent.id.in_(parents))
+            )
+            return {row[0]: row[-1] for row in rows}
+
+        return self._made_once(  # type: ignore[no-any-return]
+            (question, parent), lambda: _per_parent(fetch, None)
         )
 
     def _issues(self, subject_type: str) -> DataLoader[int, list[quality.QualityIssue]]:
@@ -235,94 +243,42 @@ class Loaders:
 
         return batched(fetch, None)
 
-    def _country_by_code(self) -> DataLoader[str, models.Country | None]:
-        async def fetch(codes: list[str]) -> dict[str, models.Country | None]:
-            rows = await self.reader.scalars(
-                select(models.Country).where(models.Country.code.in_(codes))
-            )
-            return {row.code: row for row in rows}
+    def event_pages(self, selection: queries.Selection) -> DataLoader[tuple[int, PageArgs], Page]:
+        """The same page of many parents' events, by (parent id, what is asked)."""
 
-        return batched(fetch, None)
-
-    def _missions_of_relation(self) -> DataLoader[int, list[models.Mission]]:
-        """The posts either country of a relation keeps in the other."""
-        R_, M = models.Relation, models.Mission
-
-        async def fetch(keys: list[int]) -> dict[int, list[models.Mission]]:
-            rows = await self.reader.execute(
-                select(R_.id, M)
-                .join(M, queries.posts_of_relation(R_, M))
-                .where(R_.id.in_(keys))
-                .order_by(*orders.by_name(M))
-            )
-            return _grouped(rows)
-
-        return batched(fetch, [])
-
-    def _on_date(
-        self, question: Callable[..., Any]
-    ) -> Callable[[Sequence[int], PartialDate], Awaitable[dict[int, int | None]]]:
-        """Per post, the id of the row that answers a question about one date (head, address)."""
-
-        async def fetch(parents: Sequence[int], on: PartialDate) -> dict[int, int | None]:
-            M = models.Mission
-            answer: ColumnElement[Any] = question(M.id, on, M)
-            rows = await self.reader.execute(select(M.id, answer).where(M.id.in_(parents)))
-            return {row[0]: row[-1] for row in rows}
-
-        return fetch
-
-    def _relations_by_country(self) -> DataLoader[int, list[models.Relation]]:
-        R_ = models.Relation
-
-        async def fetch(keys: list[int]) -> dict[int, list[models.Relation]]:
-            rows = await self.reader.scalars(
-                select(R_)
-                .where(R_.country_a_id.in_(keys) | R_.country_b_id.in_(keys))
-                .order_by(R_.id)
-            )
-            grouped: dict[int, list[models.Relation]] = defaultdict(list)
-            for row in rows:
-                grouped[row.country_a_id].append(row)
-                grouped[row.country_b_id].append(row)
-            return grouped
-
-        return batched(fetch, [])
-
-    def _event_pages(
-        self, selection: Selection
-    ) -> Callable[[Sequence[int], PageArgs], Awaitable[dict[int, Page]]]:
         async def fetch(parents: Sequence[int], args: PageArgs) -> dict[int, Page]:
-            ids, parent = selection(args.criteria or queries.EventCriteria())
-            keys = queries.event_keys(args.descending)
+            ids, parent = selection(args.criteria or queries.EventCriteria(), None)
+            keys = queries.events_order(args.descending).keys
             return await pages.read_pages(self.reader, ids, parent, parents, keys, args.window)
 
-        return fetch
+        return self._made_once(("event pages", selection), lambda: _per_parent(fetch, EMPTY))  # type: ignore[no-any-return]
 
-    def _event_counts(
-        self, selection: Selection
-    ) -> Callable[[Sequence[int], queries.EventCriteria], Awaitable[dict[int, int]]]:
+    def event_counts(
+        self, selection: queries.Selection
+    ) -> DataLoader[tuple[int, queries.EventCriteria], int]:
+        """How many events each parent has, by (parent id, criteria)."""
+
         async def fetch(parents: Sequence[int], criteria: queries.EventCriteria) -> dict[int, int]:
-            ids, parent = selection(criteria)
+            ids, parent = selection(criteria, None)
             return await pages.counts(self.reader, ids, parent, parents)
 
-        return fetch
+        return self._made_once(("event counts", selection), lambda: _per_parent(fetch, 0))  # type: ignore[no-any-return]
 
-    def _participation_pages(
-        self, kind: str
-    ) -> Callable[[Sequence[int], PageArgs], Awaitable[dict[int, Page]]]:
+    def participation_pages(self, kind: str) -> DataLoader[tuple[int, PageArgs], Page]:
+        """The same page of many participants' participations (of one kind of participant)."""
+
         async def fetch(parents: Sequence[int], args: PageArgs) -> dict[int, Page]:
             ids, parent = queries.participation_ids(kind)
-            keys = queries.participation_keys()
+            keys = queries.PARTICIPATIONS.keys
             return await pages.read_pages(self.reader, ids, parent, parents, keys, args.window)
 
-        return fetch
+        return self._made_once(("participation pages", kind), lambda: _per_parent(fetch, EMPTY))  # type: ignore[no-any-return]
 
-    def _participation_counts(
-        self, kind: str
-    ) -> Callable[[Sequence[int], None], Awaitable[dict[int, int]]]:
+    def participation_counts(self, kind: str) -> DataLoader[tuple[int, None], int]:
+        """How many participations each participant (of one kind) has."""
+
         async def fetch(parents: Sequence[int], _: None) -> dict[int, int]:
             ids, parent = queries.participation_ids(kind)
             return await pages.counts(self.reader, ids, parent, parents)
 
-        return fetch
+        return self._made_once(("participation counts", kind), lambda: _per_parent(fetch, 0))  # type: ignore[no-any-return]

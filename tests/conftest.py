@@ -113,10 +113,10 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 def slow_relations(monkeypatch: pytest.MonkeyPatch) -> None:
     """A country's relations take 5 s to load: a request that asks for them outlasts a short
     time limit."""
-    original = loaders.Loaders._relations_by_country
+    original = loaders.Loaders.matching  # the loader of a country's relations, among others
 
-    def slowed(self: loaders.Loaders) -> Any:
-        loader = original(self)
+    def slowed(self: loaders.Loaders, *args: Any) -> Any:
+        loader = original(self, *args)
         fetch = loader.load_fn
 
         async def slow(keys: Any) -> Any:
@@ -126,7 +126,7 @@ def slow_relations(monkeypatch: pytest.MonkeyPatch) -> None:
         loader.load_fn = slow
         return loader
 
-    monkeypatch.setattr(loaders.Loaders, "_relations_by_country", slowed)
+    monkeypatch.setattr(loaders.Loaders, "matching", slowed)
 
 
 @pytest.fixture

@@ -80,13 +80,13 @@ async def test_a_reference_that_reads_more_than_its_key_is_built_once(
       person { participations(first: 2) { nodes { role event { title } } } name }
     } } } }"""
     built: list[str] = []
-    document = Build.document
+    row_object = Build.row_object
 
     def counted(build: Build, type_: GraphQLObjectType, row: Any, details: Any) -> Any:
         built.append(type_.name)
-        return document(build, type_, row, details)
+        return row_object(build, type_, row, details)
 
-    monkeypatch.setattr(Build, "document", counted)
+    monkeypatch.setattr(Build, "row_object", counted)
     response = await _post(client, query)
     assert response.headers["x-bilateral-execution"] == "compiled"
     assert response.json()["data"]["country"]["embassies"][0]["heads"][0]["person"]["name"]

@@ -6,21 +6,24 @@ from typing import Any
 import httpx
 import pytest
 from conftest import ClientFor
+from strawberry.dataloader import DataLoader
 
 from schema.loaders import Loaders
 
 
 def _explode(*_: Any) -> Any:
+    """A loader whose every batch fails, with a message that must not reach the client."""
+
     async def fetch(*_: Any) -> Any:
         raise RuntimeError("SELECT secret FROM /srv/bilateral/db.py line 42")
 
-    return fetch
+    return DataLoader(load_fn=fetch, cache=False)
 
 
 async def test_an_unexpected_error_is_masked_with_a_request_id_and_logged(
     client_for: ClientFor, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(Loaders, "_on_date", _explode)
+    monkeypatch.setattr(Loaders, "on_date", _explode)  # a post's head on a date
     query = '{ country(code: "MY") { name embassies { name head { title } } } }'
     with caplog.at_level(logging.ERROR, logger="bilateral.errors"):
         async with client_for(compiled=False) as client:  # a resolver fails

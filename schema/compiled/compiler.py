@@ -19,7 +19,7 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     GraphQLError,
@@ -55,16 +55,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import operators, visitors
 from sqlalchemy.sql.elements import BinaryExpression, ColumnClause
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.field import StrawberryField
 
-from db import models, orders, pages, queries
+from db import orders, pages, queries
 from db.base import model_of
-from db.pages import Key
-from schema.columns import column_of, row_model
+from db.pages import Keyset
+from schema.columns import column_of, row_model, written_as
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql, constant
-from schema.criteria import event_criteria
 from schema.cursors import decode_cursor, page_size
 
 Details = list[FieldDetails]
+T = TypeVar("T")
 
 # A field handler gets the build, the parent row (an alias of its model), the field's
 # details, its coerced arguments and its GraphQL type, and returns the field's JSON value;
@@ -73,7 +75,7 @@ Handler = Callable[["Build", Any, Details, dict[str, Any], GraphQLType], Expr]
 RootHandler = Callable[["Build", Details, dict[str, Any], GraphQLType], Expr]
 
 
-# The metadata key under which a Strawberry field names its compiled form (schema.relations).
+# The metadata key under which a Strawberry field names its compiled form (schema.linked_fields).
 COMPILED = "bilateral.compiled"
 
 
@@ -179,14 +181,22 @@ class Uncovered(Exception):
     """The operation needs something the compiler does not build; the resolvers answer it."""
 
 
+def checked(ask: Callable[[], T]) -> T:
+    """What a compiled form asks of its arguments, asked as its resolver asks it: where the
+    resolver would answer with a GraphQL error, the resolvers answer (and word it)."""
+    try:
+        return ask()
+    except GraphQLError as error:
+        raise Uncovered(error.message) from None
+
+
 @dataclass(frozen=True)
 class ConnectionSpec:
-    """One connection: what it pages through, in which order, under which cursor name."""
+    """One connection: what it pages through, in which order and under which cursor name."""
 
-    name: str
+    keyset: Keyset
     model: Any  # the model of its nodes
     ids: Select[Any]  # the node ids, first column
-    keys: Sequence[Key]
     parent: Any = None  # the column naming the parent row, for a nested connection
     # How a node is built from a page row, when it is not the row of `model` with its id.
     node: Callable[[Build, Any, Details], Expr] | None = None
@@ -304,6 +314,18 @@ class Build:
         except GraphQLError as error:
             raise Uncovered(error.message) from None
 
+    def given(self, field: StrawberryField, arguments: dict[str, Any]) -> dict[str, Any]:
+        """A field's arguments as its resolver gets them, by Python name: input objects as
+        their Strawberry types, enums as theirs. A handler that reads them calls what the
+        resolver calls, so the two cannot read an argument differently."""
+        strawberry_schema = self.schema._strawberry_schema  # type: ignore[attr-defined]
+        return convert_arguments(
+            arguments,
+            field.arguments,
+            scalar_registry=strawberry_schema.schema_converter.scalar_registry,
+            config=strawberry_schema.config,
+        )
+
     def object(self, pairs: list[tuple[str, Expr]]) -> Expr:
         if len(pairs) > MAX_KEYS:
             raise Uncovered("too many keys in one object")
@@ -335,7 +357,7 @@ class Build:
             )
         return self.object(pairs)
 
-    def document(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:
+    def row_object(self, type_: GraphQLObjectType, row: Any, details: Details) -> Expr:
         """The JSON object of one row of a type, with the fields the selection asks for."""
 
         def value(name: str, group: Details) -> Expr:
@@ -368,8 +390,8 @@ class Build:
         """A single object, found by a condition on its row (null when none)."""
         target = object_type(type_)
         row = Row(model)
-        document = self.document(target, row, details)
-        return self.json.embed(select(document).where(where(row)).scalar_subquery())
+        built = self.row_object(target, row, details)
+        return self.json.embed(select(built).where(where(row)).scalar_subquery())
 
     def reference(
         self, type_: GraphQLType, model: Any, row: Any, attribute: str, details: Details
@@ -385,29 +407,29 @@ class Build:
         key = getattr(row, attribute)
         carried = row._carried.get(attribute) if isinstance(row, Row) else None
         if carried is not None:  # carried through an inner join: always there
-            return self.document(target, carried, details)
-        document = self._from_key(target, model, key, details)
-        if document is None:
+            return self.row_object(target, carried, details)
+        built = self._from_key(target, model, key, details)
+        if built is None:
             joins = row._joins if isinstance(row, Row) else None
             if joins is None or len(joins) >= MAX_JOINS:
                 return self.one(type_, model, _id_is(key), details)
             # Joined to the list's rows: one join for the list, not a lookup for each row.
             joined = Row(model, joins=joins)
             joins.append(_Join(joined, key, getattr(key, "nullable", True)))
-            document = self.document(target, joined, details)
+            built = self.row_object(target, joined, details)
         if getattr(key, "nullable", True):
-            return self.json.embed(case((key.is_(None), None), else_=document))
-        return document
+            return self.json.embed(case((key.is_(None), None), else_=built))
+        return built
 
     def _from_key(
         self, target: GraphQLObjectType, model: Any, key: Any, details: Details
     ) -> Expr | None:
-        """The document of a referenced row built from its key alone (the key's constraint
+        """The JSON object of a referenced row built from its key alone (the key's constraint
         says the row exists, so the key is its id), or None when the selection reads more."""
         if not self._key_may_do(target, details):
             return None
         try:
-            return self.document(target, _Key(model, key), details)
+            return self.row_object(target, _Key(model, key), details)
         except _Unread:  # a list that reads more than the row's id
             return None
 
@@ -439,8 +461,8 @@ class Build:
         target = object_type(type_)
         joins: list[_Join] = []
         row = Row(model, joins=joins)
-        document = self.document(target, row, details)
-        rows = select(self.json.aggregate(document, order(row))).select_from(row)
+        built = self.row_object(target, row, details)
+        rows = select(self.json.aggregate(built, order(row))).select_from(row)
         if through is not None:
             rows = through(rows, row)
         for join in joins:
@@ -457,10 +479,10 @@ class Build:
         for type_name, model, condition, pk in members:
             member = self.schema.get_type(type_name)
             assert isinstance(member, GraphQLObjectType)
-            document = self._from_key(member, model, pk, details)
-            if document is None:
-                document = self.one(member, model, _id_is(pk), details)
-            branches.append((condition, document))
+            built = self._from_key(member, model, pk, details)
+            if built is None:
+                built = self.one(member, model, _id_is(pk), details)
+            branches.append((condition, built))
 
         return self.json.embed(case(*branches, else_=None))
 
@@ -477,54 +499,6 @@ class Build:
         page = _Page(self, spec, object_type(type_), first, after, parent)
         return self.built(page.connection, details, page.part)
 
-    def events(
-        self,
-        type_: GraphQLType,
-        details: Details,
-        arguments: dict[str, Any],
-        parent: Any = None,
-        nested: Callable[[queries.EventCriteria, queries.CountryPk], tuple[Select[Any], Any]]
-        | None = None,
-    ) -> Expr:
-        """An event connection, at the root or under a country or relation."""
-        given = arguments.get("filter") or {}
-        try:
-            criteria = event_criteria(
-                countries=given.get("countries"),
-                kinds=given.get("kinds"),
-                start=given.get("from"),
-                end=given.get("to"),
-                participant=given.get("participant"),
-                text=given.get("text"),
-            )
-        except GraphQLError as error:
-            raise Uncovered(error.message) from None
-        order = arguments.get("orderBy")
-        descending = order is not None and order["direction"].name == "DESC"
-        name = "events-desc" if descending else "events"
-        keys = queries.event_keys(descending)
-        if nested is None:
-            ids = queries.event_ids(criteria, self.country_pk)
-            spec = ConnectionSpec(name, models.Event, ids, keys)
-        else:
-            ids, parent_column = nested(criteria, self.country_pk)
-            spec = ConnectionSpec(name, models.Event, ids, keys, parent_column)
-        return self.connection(type_, spec, details, *forwards(arguments), parent)
-
-    def participations(
-        self,
-        type_: GraphQLType,
-        details: Details,
-        arguments: dict[str, Any],
-        kind: str,
-        parent: Any,
-    ) -> Expr:
-        ids, column = queries.participation_ids(kind)
-        spec = ConnectionSpec(
-            "participations", models.Participation, ids, queries.participation_keys(), column
-        )
-        return self.connection(type_, spec, details, *forwards(arguments), parent)
-
 
 class _Page:
     """One page of a connection: its rows in order, and each part a selection can ask for."""
@@ -540,7 +514,7 @@ class _Page:
     ) -> None:
         try:
             self.size = page_size(first)
-            self.cursor = decode_cursor(spec.name, after, len(spec.keys))
+            self.cursor = decode_cursor(spec.keyset.name, after, len(spec.keyset.keys))
         except GraphQLError as error:
             raise Uncovered(error.message) from None
         self.build, self.spec, self.connection = build, spec, connection
@@ -549,7 +523,7 @@ class _Page:
         if spec.parent is not None:
             ids = ids.where(spec.parent == parent.id).correlate(parent)
         self.ids = ids
-        labelled = [key.expression.label(f"k{i}") for i, key in enumerate(spec.keys)]
+        labelled = [key.expression.label(f"k{i}") for i, key in enumerate(spec.keyset.keys)]
         # Where the ids are those of rows of the node's own table, the page carries the
         # whole row, so that a node is built from the row in hand, not looked up again.
         self.whole_rows = spec.node is None and _own_table(ids, spec.model)
@@ -566,10 +540,10 @@ class _Page:
         else:
             page = ids.add_columns(*labelled)
         if self.cursor is not None:
-            page = page.where(pages.after(spec.keys, self.cursor))
-        page = page.order_by(*(key.ordering for key in spec.keys))
+            page = page.where(pages.after(spec.keyset.keys, self.cursor))
+        page = page.order_by(*(key.ordering for key in spec.keyset.keys))
         self.page = page.correlate(parent) if spec.parent is not None else page
-        self.keys = [(f"k{i}", key.descending) for i, key in enumerate(spec.keys)]
+        self.keys = [(f"k{i}", key.descending) for i, key in enumerate(spec.keyset.keys)]
 
     def part(self, name: str, group: Details) -> Expr:
         """One field of the connection."""
@@ -617,7 +591,9 @@ class _Page:
         ]
 
     def _cursor_of(self, table: Any) -> Expr:
-        return self.build.json.cursor(self.spec.name, [table.c[name] for name, _ in self.keys])
+        return self.build.json.cursor(
+            self.spec.keyset.name, [table.c[name] for name, _ in self.keys]
+        )
 
     def _items(self, item: Callable[[Any, Any], Expr]) -> Expr:
         """The page's items as a JSON array, in order; `item` builds one from its node row
@@ -673,7 +649,7 @@ class _Page:
     def _node(self, row: Any, found: Any, group: Details) -> Expr:
         if self.spec.node is not None:
             return self.spec.node(self.build, found, group)
-        return self.build.document(node_type(self.connection), row, group)
+        return self.build.row_object(node_type(self.connection), row, group)
 
 
 def _own_table(ids: Select[Any], model: Any) -> bool:
@@ -752,15 +728,21 @@ def node_type(connection: GraphQLObjectType) -> GraphQLObjectType:
 def _from_column(field: GraphQLField) -> Handler | None:
     """The handler of a field the Strawberry type reads straight from a column (schema.columns)."""
     definition = field.extensions.get("strawberry-definition")
-    attribute = column_of(definition) if definition is not None else None
+    if definition is None:
+        return None
+    attribute = column_of(definition)
     if attribute is None:
         return None
     kind = get_named_type(field.type).name
+    written = written_as(definition)
 
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
         value: Expr = getattr(row, attribute)
+        if written is not None:
+            converted: Expr = written(build, value)
+            return converted
         if kind == "Boolean":
             return build.json.boolean(value)
         if kind == "Float":

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import GraphQLType
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from db import models, orders, queries, tenures
+from db import models, orders
 from db.countries import language
 from schema.compiled.compiler import (
     Build,
@@ -58,67 +58,82 @@ class Listed:
         return self.handle(build, row, details, arguments, type_)
 
 
-def rows_of(model: Any, attribute: str, order: Callable[[Any], orders.Order]) -> Listed:
-    """The rows of `model` whose column `attribute` points at the row, in `order`."""
+class Narrowing(Protocol):
+    """How a list field's argument narrows its rows, in SQL (schema.linked_fields.Only)."""
 
-    def handle(
-        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-    ) -> Expr:
-        return build.many(
-            type_, model, lambda target: getattr(target, attribute) == row.id, order, details, row
-        )
-
-    return Listed(handle, ((getattr(model, attribute),),))
+    def condition(self, row: Any, arguments: dict[str, Any]) -> Any: ...
 
 
-def linked(
-    model: Any, link: Any, subject: str, target: str, order: Callable[[Any], orders.Order]
+Condition = Callable[[Any, Any], Any]  # (the parent row, a listed row) -> SQL condition
+
+
+def rows_of(
+    model: Any,
+    condition: Condition,
+    order: Callable[[Any], orders.Order],
+    groupings: tuple[tuple[Any, ...], ...] = (),
+    *,
+    through: Callable[[Select[Any], Any], Select[Any]] | None = None,
+    only: Narrowing | None = None,
+    where: Any = None,
+    fixed: int | None = None,
 ) -> Listed:
-    """Rows of `model` linked to the row through a link table."""
+    """The rows of `model` that meet `condition` with the parent row (joined `through` a
+    link table, if given), narrowed by the field's argument, in `order`."""
 
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
-        def through(rows: Select[Any], found: Any) -> Select[Any]:
-            return rows.join(link, link.c[target] == found.id)
+        def meets(target: Any) -> Any:
+            found = condition(row, target)
+            narrowed = None if only is None else only.condition(target, arguments)
+            return found if narrowed is None else and_(found, narrowed)
 
-        return build.many(
-            type_, model, lambda _: link.c[subject] == row.id, order, details, row, through
-        )
+        return build.many(type_, model, meets, order, details, row, through)
 
-    return Listed(handle, ((link.c[subject],),))
-
-
-def _accredited(mission: Any, country: Any) -> Any:
-    """Whether a post is accredited to a country."""
-    link = aliased(models.Accreditation)
-    condition = exists().where(link.mission_id == mission.id, link.country_id == country.id)
-    return condition.correlate_except(link)  # the country is two levels up: correlate it too
+    return Listed(handle, groupings, where, fixed)
 
 
-def missions(attribute: str | None, fixed: Sequence[Any] = ()) -> Listed:
-    """A country's posts abroad, posts hosted (by the post's column `attribute`) or posts
-    accredited to it (None), optionally of some kinds."""
+def through(link: Any, target: str) -> Callable[[Select[Any], Any], Select[Any]]:
+    """Rows joined to a link table by its column `target`."""
+
+    def join(rows: Select[Any], found: Any) -> Select[Any]:
+        return rows.join(link, link.c[target] == found.id)
+
+    return join
+
+
+def on_date(question: Callable[..., Any], model: Any, attribute: str | None) -> Handler:
+    """The row of `model` that answers a question about one date (`asOf`, default today) about
+    the parent row: as an object, or only its column `attribute`."""
 
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
-        kinds = list(fixed) or list(arguments.get("kind") or ())
+        on = arguments.get("asOf")  # None: today, when the statement runs
+        found = question(row.id, on, row)
+        if attribute is None:
+            return build.one(type_, model, lambda target: target.id == found, details)
+        target = aliased(model)
+        return select(getattr(target, attribute)).where(target.id == found).scalar_subquery()
 
-        def where(mission: Any) -> Any:
-            if attribute is None:
-                condition = _accredited(mission, row)
-            else:
-                condition = getattr(mission, attribute) == row.id
-            return and_(condition, mission.kind.in_(kinds)) if kinds else condition
+    return handle
 
-        return build.many(type_, models.Mission, where, orders.by_name, details, row)
 
-    grouped = (
-        models.Accreditation.country_id if attribute is None else getattr(models.Mission, attribute)
-    )
-    where = models.Mission.kind.in_(fixed) if fixed and attribute is not None else None
-    return Listed(handle, ((grouped,),), where)
+def either(keys: Sequence[tuple[str, Any, str]]) -> Handler:
+    """One of several kinds of object, told apart by which foreign key of the row is set:
+    each key is (type name, model, the key's attribute), the first set one wins."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        members = [
+            (name, model, getattr(row, key).is_not(None), getattr(row, key))
+            for name, model, key in keys
+        ]
+        return build.union(members, details)
+
+    return handle
 
 
 def embedded(present: Callable[[Any], Any] | None = None) -> Handler:
@@ -127,10 +142,10 @@ def embedded(present: Callable[[Any], Any] | None = None) -> Handler:
     def handle(
         build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
     ) -> Expr:
-        document = build.document(object_type(type_), row, details)
+        built = build.row_object(object_type(type_), row, details)
         if present is None:
-            return build.json.embed(document)
-        return build.json.embed(case((present(row), document), else_=None))
+            return build.json.embed(built)
+        return build.json.embed(case((present(row), built), else_=None))
 
     return handle
 
@@ -150,160 +165,15 @@ def country_name(
     return func.coalesce(translated.scalar_subquery(), row.name)
 
 
-def head_on(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    on = arguments.get("asOf")  # None: today, when the statement runs
-    found = tenures.head_on(row.id, on, row)
-    return build.one(type_, models.HeadOfMission, lambda head: head.id == found, details)
+def moment(build: Build, value: Expr) -> Expr:
+    """A timestamp column, as the DateTime scalar writes it."""
+    return build.json.moment(value)
 
 
-def address_on(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    on = arguments.get("asOf")  # None: today, when the statement runs
-    found = tenures.address_on(row.id, on, row)
-    address = aliased(models.MissionAddress)
-    return select(address.address).where(address.id == found).scalar_subquery()
-
-
-def _set(*members: tuple[str, Any, Any]) -> list[tuple[str, Any, Any, Any]]:
-    """Union members told apart by which foreign key of the row is set."""
-    return [(name, model, column.is_not(None), column) for name, model, column in members]
-
-
-def participant(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    members = _set(
-        ("Country", models.Country, row.country_id),
-        ("Person", models.Person, row.person_id),
-        ("Organization", models.Organization, row.organization_id),
-        ("Mission", models.Mission, row.mission_id),
-    )
-    return build.union(members, details)
-
-
-def accreditee(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    members = _set(
-        ("Country", models.Country, row.country_id),
-        ("Organization", models.Organization, row.organization_id),
-        ("Jurisdiction", models.Jurisdiction, row.jurisdiction_id),
-    )
-    return build.union(members, details)
-
-
-def _participants(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    role = arguments.get("role")
-
-    def where(participation: Any) -> Any:
-        condition = participation.event_id == row.id
-        if role is None:
-            return condition
-        # Folded once here, as each stored role was when it was written (db.models.event).
-        return and_(condition, participation.role_folded == role.casefold())
-
-    return build.many(type_, models.Participation, where, orders.by_id, details, row)
-
-
-def place(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    """An event's place, built from the event's own columns: its name and its country."""
-    target = object_type(type_)
-
-    def value(name: str, group: Details) -> Expr:
-        if name == "name":
-            name_column: Expr = row.place_name
-            return name_column
-        country = target.fields["country"]
-        return reference(models.Country, "place_country_id")(build, row, group, {}, country.type)
-
-    document = build.built(target, details, value)
-    return build.json.embed(case((row.place_name.is_(None), None), else_=document))
-
-
-def _relation_countries(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    return build.many(
-        type_,
-        models.Country,
-        lambda country: or_(country.id == row.country_a_id, country.id == row.country_b_id),
-        orders.by_code,
-        details,
-        row,
-    )
-
-
-def _relation_missions(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    return build.many(
-        type_,
-        models.Mission,
-        lambda mission: queries.posts_of_relation(row, mission),
-        orders.by_name,
-        details,
-        row,
-    )
-
-
-def _relations(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    return build.many(
-        type_,
-        models.Relation,
-        lambda relation: or_(relation.country_a_id == row.id, relation.country_b_id == row.id),
-        orders.by_id,
-        details,
-        row,
-    )
-
-
-def country_events(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    return build.events(type_, details, arguments, row, queries.country_event_ids)
-
-
-def relation_events(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    return build.events(type_, details, arguments, row, queries.relation_event_ids)
-
-
-def participations_of(kind: str) -> Handler:
-    def handle(
-        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-    ) -> Expr:
-        return build.participations(type_, details, arguments, kind, row)
-
-    return handle
-
-
-participants = Listed(_participants, ((models.Participation.event_id,),))
-relation_countries = Listed(_relation_countries, fixed=2)
-relation_missions = Listed(
-    _relation_missions,
-    (
-        (models.Mission.country_id, models.Mission.host_country_id),
-        (models.Mission.host_country_id, models.Mission.country_id),
-    ),
-)
-relations = Listed(_relations, ((models.Relation.country_a_id,), (models.Relation.country_b_id,)))
-
-
-def change_at(
-    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-) -> Expr:
-    """When a change was made, as the DateTime scalar writes it."""
-    return build.json.moment(row.at)
+def stored(build: Build, value: Expr) -> Expr:
+    """A stored JSON value (a change's snapshot), as it was stored."""
+    build.empties = True  # a stored value may hold anything
+    return build.json.stored(value)
 
 
 def change_target(
@@ -315,15 +185,3 @@ def change_target(
         for kind, type_name in CHANGE_TARGETS.items()
     ]
     return case(*kinds, else_=None)
-
-
-def snapshot(attribute: str) -> Handler:
-    """A change's JSON snapshot (before or after), as it was stored."""
-
-    def handle(
-        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
-    ) -> Expr:
-        build.empties = True  # a stored value may hold anything
-        return build.json.stored(getattr(row, attribute))
-
-    return handle

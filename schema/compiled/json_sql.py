@@ -3,7 +3,7 @@
 
 SQLite builds JSON with its JSON1 functions, which mark what they make as JSON; where
 that mark does not survive a subquery (`db.sqlite_driver.json_crosses_subqueries`), a
-document read from one is re-marked with `json()`, a parse of all of it. PostgreSQL builds `json` values
+JSON value read from one is re-marked with `json()`, a parse of all of it. PostgreSQL builds `json` values
 with `json_build_object` and `json_agg`, which nest as they are. Both render global IDs
 and cursors exactly as `schema.ids` and `schema.connection` do in Python.
 """
@@ -41,7 +41,7 @@ def constant(value: str) -> Expr:
     """A string the server chose (a key, a type name), written into the SQL as a literal.
 
     What a client sends is always a bound parameter; these are names from the schema and
-    the document (GraphQL names hold letters, digits and underscores) or fixed words.
+    the operation's GraphQL document (names hold letters, digits and underscores) or fixed words.
     """
     return literal_column("'" + value.replace("'", "''") + "'", String)
 
@@ -55,8 +55,8 @@ class JsonSql:
         """A JSON object with these keys, in this order."""
         raise NotImplementedError
 
-    def embed(self, document: Expr) -> Expr:
-        """A JSON document (or NULL) read from a subquery, fit to nest in another."""
+    def embed(self, value: Expr) -> Expr:
+        """A JSON value (or NULL) read from a subquery, fit to nest in another."""
         raise NotImplementedError
 
     def steady(self, value: Expr) -> Expr:
@@ -64,8 +64,8 @@ class JsonSql:
         every run (a row id a filter compares, a page's size); still a bound value."""
         return value
 
-    def aggregate(self, document: Expr, order: Sequence[Expr]) -> Expr:
-        """The aggregate that gathers a document per row into a JSON array, in `order`.
+    def aggregate(self, value: Expr, order: Sequence[Expr]) -> Expr:
+        """The aggregate that gathers a JSON value per row into a JSON array, in `order`.
 
         An empty set gives `[]`. Both databases order an aggregate's input themselves
         (SQLite since 3.44), so the rows need no ordered subquery first.
@@ -73,7 +73,7 @@ class JsonSql:
         raise NotImplementedError
 
     def array_of(self, items: Sequence[Expr]) -> Expr:
-        """A JSON array of a fixed number of documents (each possibly NULL)."""
+        """A JSON array of a fixed number of JSON values (each possibly NULL)."""
         raise NotImplementedError
 
     def boolean(self, value: Expr) -> Expr:
@@ -99,7 +99,7 @@ class JsonSql:
         raise NotImplementedError
 
     def stored(self, value: Expr) -> Expr:
-        """A JSON column's value (or NULL), fit to nest in a document."""
+        """A JSON column's value (or NULL), fit to nest in another JSON value."""
         raise NotImplementedError
 
     def null(self) -> Expr:
@@ -114,16 +114,16 @@ class JsonSql:
         """The cursor of a row of a connection, as `schema.connection.encode_cursor` makes it."""
         return self.base64url(self.key_array(name, keys))
 
-    def text(self, document: Expr) -> Expr:
-        """The final document as text."""
-        return document
+    def text(self, value: Expr) -> Expr:
+        """The operation's whole JSON value as text."""
+        return value
 
 
 class SQLiteJson(JsonSql):
     name = "sqlite"
 
     def __init__(self, *, remark: bool) -> None:
-        self.remark = remark  # whether a document read from a subquery needs `json()` again
+        self.remark = remark  # whether a JSON value read from a subquery needs `json()` again
 
     def object(self, pairs: Sequence[tuple[str, Expr]]) -> Expr:
         arguments: list[Any] = []
@@ -131,8 +131,8 @@ class SQLiteJson(JsonSql):
             arguments += [constant(key), value]
         return func.json_object(*arguments, type_=Text)
 
-    def embed(self, document: Expr) -> Expr:
-        return func.json(document, type_=Text) if self.remark else document
+    def embed(self, value: Expr) -> Expr:
+        return func.json(value, type_=Text) if self.remark else value
 
     def steady(self, value: Expr) -> Expr:
         # SQLite prepares a statement again at every run when its planner read the value of
@@ -141,8 +141,8 @@ class SQLiteJson(JsonSql):
         # every country. It does not read through a CAST.
         return cast(value, Integer)
 
-    def aggregate(self, document: Expr, order: Sequence[Expr]) -> Expr:
-        return func.json_group_array(document, type_=Text).aggregate_order_by(*order)
+    def aggregate(self, value: Expr, order: Sequence[Expr]) -> Expr:
+        return func.json_group_array(value, type_=Text).aggregate_order_by(*order)
 
     def array_of(self, items: Sequence[Expr]) -> Expr:
         return func.json_array(*(self.embed(item) for item in items), type_=Text)
@@ -190,11 +190,11 @@ class PostgresJson(JsonSql):
             arguments += [constant(key), value]
         return func.json_build_object(*arguments, type_=Text)
 
-    def embed(self, document: Expr) -> Expr:
-        return document
+    def embed(self, value: Expr) -> Expr:
+        return value
 
-    def aggregate(self, document: Expr, order: Sequence[Expr]) -> Expr:
-        gathered = func.json_agg(document).aggregate_order_by(*order)
+    def aggregate(self, value: Expr, order: Sequence[Expr]) -> Expr:
+        gathered = func.json_agg(value).aggregate_order_by(*order)
         return func.coalesce(gathered, literal_column("'[]'::json"))
 
     def array_of(self, items: Sequence[Expr]) -> Expr:
@@ -235,8 +235,8 @@ class PostgresJson(JsonSql):
         parts.append(constant("]"))
         return func.concat(*parts)
 
-    def text(self, document: Expr) -> Expr:
-        return cast(document, Text)
+    def text(self, value: Expr) -> Expr:
+        return cast(value, Text)
 
 
 def _is_float(value: Expr) -> bool:

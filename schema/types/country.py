@@ -1,12 +1,13 @@
 """The Country type."""
 
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy import exists, or_
+from sqlalchemy.orm import aliased
 
-from db import models, orders
+from db import models, orders, queries
 from db.countries import language
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
@@ -14,7 +15,7 @@ from schema.compiled import fields
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind
 from schema.ids import encode_id
-from schema.relations import children, compiled_as, linked
+from schema.linked_fields import Only, children, linked, matching, own_logic
 from schema.types import lists
 from schema.types.node import Node
 
@@ -55,13 +56,20 @@ def locale_of(lang: str) -> str:
 KindFilter = Annotated[
     list[MissionKind] | None, strawberry.argument(description="Only posts of these kinds.")
 ]
+OF_KINDS = Only(models.Mission.kind, "kind", KindFilter)
 
 
-async def _posts(loading: Awaitable[list[models.Mission]], kind: KindFilter) -> list[MissionRef]:
-    """The posts a loader finds, of the kinds asked for (all when none are)."""
-    from schema.types.mission import Mission
+def accredited(country: Any, mission: Any) -> Any:
+    """Whether a post is accredited to a country: asked of each post, so that a post accredited
+    to a country twice (over two periods) is listed once."""
+    link = aliased(models.Accreditation)
+    condition = exists().where(link.mission_id == mission.id, link.country_id == country.id)
+    return condition.correlate_except(link)  # the country is two levels up: correlate it too
 
-    return [Mission.from_row(row) for row in await loading if not kind or row.kind in kind]
+
+def relations_of(country: Any, relation: Any) -> Any:
+    """Whether a relation is one of a country's: the country is either of its two."""
+    return or_(relation.country_a_id == country.id, relation.country_b_id == country.id)
 
 
 @strawberry.type(
@@ -86,11 +94,20 @@ class Country(Node):
         global_id = strawberry.ID(encode_id("Country", row.id))
         return from_columns(cls, row, id=global_id, row=row)
 
-    @strawberry.field(
-        description="The country's common name: in English, or in the language asked for where pycountry's translations give one (else in English).",
-        metadata=compiled_as(fields.country_name),
+    identifiers: list[CountryCode] = children(
+        models.CountryIdentifier.country_id,
+        order=orders.by_scheme,
+        description="The country's codes in the schemes researchers join on, by scheme: ISO, Wikidata, Gleditsch and Ward.",
     )
-    async def name(
+
+    events: EventConnectionRef = lists.events(
+        queries.country_event_ids,
+        description="Events this country is involved in, oldest first unless ordered otherwise.",
+    )
+
+    # Its own logic: a translation looked up by (country, locale), falling back to English;
+    # the resolvers word the error for an unknown language, the compiled form leaves it to them.
+    async def _name(
         self,
         info: Info,
         lang: Annotated[
@@ -138,53 +155,44 @@ class Country(Node):
         description="The states that came from this one (the Czech Republic and Slovakia for Czechoslovakia); recorded for former states and the countries they touch.",
     )
 
-    identifiers: list[CountryCode] = children(
-        models.CountryIdentifier.country_id,
-        order=orders.by_scheme,
-        description="The country's codes in the schemes researchers join on, by scheme: ISO, Wikidata, Gleditsch and Ward.",
+    name: str = own_logic(
+        _name,
+        fields.country_name,
+        description="The country's common name: in English, or in the language asked for where pycountry's translations give one (else in English).",
     )
 
-    @strawberry.field(
+    embassies: list[MissionRef] = children(
+        models.Mission.country_id,
+        order=orders.by_name,
+        only=Only(models.Mission.kind, fixed=(models.MissionKind.EMBASSY,)),
         description="Embassies this country keeps abroad.",
-        metadata=compiled_as(fields.missions("country_id", [models.MissionKind.EMBASSY])),
     )
-    async def embassies(self, info: Info) -> list[MissionRef]:
-        embassies: list[Mission] = await self.missions(info, [MissionKind.EMBASSY])
-        return embassies
-
-    @strawberry.field(
+    missions: list[MissionRef] = children(
+        models.Mission.country_id,
+        order=orders.by_name,
+        only=OF_KINDS,
         description="Every post this country keeps abroad, optionally of some kinds only.",
-        metadata=compiled_as(fields.missions("country_id")),
     )
-    async def missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
-        return await _posts(info.context.loaders.missions_by_country.load(self.row.id), kind)
-
-    @strawberry.field(
+    hosted_missions: list[MissionRef] = children(
+        models.Mission.host_country_id,
+        order=orders.by_name,
+        only=OF_KINDS,
         description="Posts other countries keep in this country.",
-        metadata=compiled_as(fields.missions("host_country_id")),
     )
-    async def hosted_missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
-        return await _posts(info.context.loaders.missions_by_host.load(self.row.id), kind)
-
-    @strawberry.field(
+    accredited_missions: list[MissionRef] = matching(
+        models.Country,
+        models.Mission,
+        accredited,
+        order=orders.by_name,
+        groupings=((models.Accreditation.country_id,),),
+        only=OF_KINDS,
         description="Posts accredited to this country, wherever they are: an embassy in Kuala Lumpur that also covers Brunei is one of Brunei's.",
-        metadata=compiled_as(fields.missions(None)),
     )
-    async def accredited_missions(self, info: Info, kind: KindFilter = None) -> list[MissionRef]:
-        return await _posts(info.context.loaders.missions_accredited.load(self.row.id), kind)
-
-    @strawberry.field(
+    relations: list[RelationRef] = matching(
+        models.Country,
+        models.Relation,
+        relations_of,
+        order=orders.by_id,
+        groupings=((models.Relation.country_a_id,), (models.Relation.country_b_id,)),
         description="This country's bilateral relations, one per partner country.",
-        metadata=compiled_as(fields.relations),
-    )
-    async def relations(self, info: Info) -> list[RelationRef]:
-        from schema.types.relation import Relation
-
-        rows = await info.context.loaders.relations_by_country.load(self.row.id)
-        return [Relation.from_row(row) for row in rows]
-
-    events: EventConnectionRef = lists.events(
-        lambda loaders: (loaders.country_events, loaders.country_event_counts),
-        compiled=fields.country_events,
-        description="Events this country is involved in, oldest first unless ordered otherwise.",
     )

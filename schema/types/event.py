@@ -4,27 +4,28 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import strawberry
-from strawberry.dataloader import DataLoader
 
 from db import models, orders
-from db.pages import Page
 from db.partial_date import PartialDate
 from db.queries import EventCriteria
 from schema import criteria
 from schema.columns import column, from_columns
-from schema.compiled import fields
-from schema.connection import Connection, PageArguments, nodes_from
+from schema.connection import Connection
 from schema.context import Info
 from schema.enums import EventKind, EventOrderField, OrderDirection
 from schema.ids import encode_id
-from schema.loaders import PageArgs
-from schema.relations import children, cited, compiled_as, linked, reference
+from schema.linked_fields import Only, children, cited, either, embedded, linked, reference
 from schema.types.country import Country
-from schema.types.mission import Mission, load_country
+from schema.types.mission import Mission
 from schema.types.node import Node, Source
 from schema.types.organization import Organization
 from schema.types.person import Person
 from schema.types.quality import QualityIssue
+
+# The `role` argument of an event's participants.
+RoleFilter = Annotated[
+    str | None, strawberry.argument(description="Only participants with this role (any case).")
+]
 
 Participant = Annotated[
     Country | Person | Organization | Mission,
@@ -53,12 +54,11 @@ class Figure:
 
 @strawberry.type(description="A place where an event happened.")
 class Place:
-    name: str = strawberry.field(description="The place's name: a city, a building, a country.")
-    country_id: strawberry.Private[int | None]
-
-    @strawberry.field(description="The country the place is in, where known.")
-    async def country(self, info: Info) -> Country | None:
-        return None if self.country_id is None else await load_country(info, self.country_id)
+    row: strawberry.Private[models.Event]
+    name: str = column("place_name", description="The place's name: a city, a building, a country.")
+    country: Country | None = reference(
+        models.Event.place_country_id, description="The country the place is in, where known."
+    )
 
 
 @strawberry.type(description="Words a person is quoted as saying, verbatim.")
@@ -88,28 +88,16 @@ class Participation:
     def from_row(cls, row: models.Participation) -> "Participation":
         return from_columns(cls, row, row=row)
 
-    @strawberry.field(
-        description="Who or what took part.", metadata=compiled_as(fields.participant)
-    )
-    async def participant(self, info: Info) -> Participant:
-        loaders, row = info.context.loaders, self.row
-        if row.country_id is not None:
-            return await load_country(info, row.country_id)
-        if row.person_id is not None:
-            person = await loaders.person.load(row.person_id)
-            assert person is not None
-            return Person.from_row(person)
-        if row.organization_id is not None:
-            organization = await loaders.organization.load(row.organization_id)
-            assert organization is not None
-            return Organization.from_row(organization)
-        assert row.mission_id is not None
-        mission = await loaders.mission.load(row.mission_id)
-        assert mission is not None
-        return Mission.from_row(mission)
-
     event: "Event" = reference(
         models.Participation.event_id, description="The event taken part in."
+    )
+
+    participant: Participant = either(
+        models.Participation.country_id,
+        models.Participation.person_id,
+        models.Participation.organization_id,
+        models.Participation.mission_id,
+        description="Who or what took part.",
     )
 
 
@@ -132,35 +120,6 @@ class Event(Node):
     def from_row(cls, row: models.Event) -> "Event":
         return from_columns(cls, row, id=strawberry.ID(encode_id("Event", row.id)), row=row)
 
-    @strawberry.field(
-        description="Where the event happened, where known.", metadata=compiled_as(fields.place)
-    )
-    def place(self) -> Place | None:
-        if self.row.place_name is None:
-            return None
-        return Place(name=self.row.place_name, country_id=self.row.place_country_id)
-
-    @strawberry.field(
-        description="Who took part and how, optionally with one role only.",
-        metadata=compiled_as(fields.participants),
-    )
-    async def participants(
-        self,
-        info: Info,
-        role: Annotated[
-            str | None,
-            strawberry.argument(description="Only participants with this role (any case)."),
-        ] = None,
-    ) -> list[Participation]:
-        loader = info.context.loaders.rows_by(models.Participation.event_id, orders.by_id)
-        rows = await loader.load(self.row.id)
-        wanted = role.casefold() if role is not None else None
-        return [
-            Participation.from_row(row)
-            for row in rows
-            if wanted is None or row.role_folded == wanted
-        ]
-
     countries: list[Country] = linked(
         models.event_country,
         "event_id",
@@ -180,6 +139,17 @@ class Event(Node):
     )
     sources: list[Source] = cited(
         models.event_source, description="The sources that report the event."
+    )
+
+    place: Place | None = embedded(
+        "place_name", description="Where the event happened, where known."
+    )
+    participants: list[Participation] = children(
+        models.Participation.event_id,
+        order=orders.by_id,
+        # Folded once here, as each stored role was when it was written (db.models.event).
+        only=Only(models.Participation.role_folded, "role", RoleFilter, fold=str.casefold),
+        description="Who took part and how, optionally with one role only.",
     )
 
     @strawberry.field(description="Data-quality issues about this event.")
@@ -252,46 +222,3 @@ def event_criteria(event_filter: EventFilter | None) -> EventCriteria:
 
 def is_descending(order: EventOrder | None) -> bool:
     return order is not None and order.direction == OrderDirection.DESC
-
-
-async def nested_event_connection(
-    info: Info,
-    parent: int,
-    page_loader: DataLoader[tuple[int, PageArgs], Page],
-    count_loader: DataLoader[tuple[int, EventCriteria], int],
-    arguments: PageArguments,
-    event_filter: EventFilter | None,
-    order: EventOrder | None,
-) -> EventConnection:
-    """A page of one parent's events, batched with the same page of its siblings."""
-    name = "events-desc" if is_descending(order) else "events"
-    window = arguments.window(name, 2)
-    criteria = event_criteria(event_filter)
-    page = await page_loader.load((parent, PageArgs(window, is_descending(order), criteria)))
-
-    async def total() -> int:
-        return await count_loader.load((parent, criteria))
-
-    nodes = nodes_from(info.context.loaders.event, Event.from_row)
-    return EventConnection(page=page, name=name, load_nodes=nodes, load_total=total)
-
-
-async def participation_connection(
-    info: Info,
-    parent: int,
-    page_loader: DataLoader[tuple[int, PageArgs], Page],
-    count_loader: DataLoader[tuple[int, None], int],
-    arguments: PageArguments,
-) -> ParticipationConnection:
-    """A page of one person's or organization's participations, oldest event first."""
-    page = await page_loader.load((parent, PageArgs(arguments.window("participations", 2))))
-
-    async def total() -> int:
-        return await count_loader.load((parent, None))
-
-    return ParticipationConnection(
-        page=page,
-        name="participations",
-        load_nodes=nodes_from(info.context.loaders.participation, Participation.from_row),
-        load_total=total,
-    )

@@ -2,22 +2,25 @@
 
 A country's and a relation's `events` take the same arguments and page the same way,
 as do a person's and an organization's `participations`; each type declares its field
-with one call here, naming the loaders of its own rows and its compiled form.
+with one call here, naming the selection of its own rows. From that one declaration come
+the resolver (a page of many parents' rows in one statement, through the request's
+loaders) and the compiled form (the page built inside the operation's statement).
 """
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
-from strawberry.dataloader import DataLoader
+from graphql import GraphQLType
 
-from db.pages import Page
+from db import models, queries
+from db.pages import Keyset, Page
 from db.queries import EventCriteria
-from schema.compiled.compiler import Handler
-from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments
+from schema.compiled.compiler import Build, ConnectionSpec, Details, checked, forwards
+from schema.compiled.json_sql import Expr
+from schema.connection import AFTER, BEFORE, FIRST, LAST, PageArguments, nodes_from
 from schema.context import Info
-from schema.loaders import Loaders, PageArgs
-from schema.relations import compiled_as
+from schema.linked_fields import compiled_as
+from schema.loaders import PageArgs
 
 if TYPE_CHECKING:
     from schema.types.event import (
@@ -42,18 +45,20 @@ EventOrderArgument = Annotated[
     strawberry.argument(description="The order of the events (default: by date, oldest first)."),
 ]
 
-# A parent's page loader and count loader, from the request's loaders.
-EventLoaders = Callable[
-    [Loaders],
-    tuple[DataLoader[tuple[int, PageArgs], Page], DataLoader[tuple[int, EventCriteria], int]],
-]
-ParticipationLoaders = Callable[
-    [Loaders], tuple[DataLoader[tuple[int, PageArgs], Page], DataLoader[tuple[int, None], int]]
-]
+
+def events_asked(
+    event_filter: "EventFilter | None", order: "EventOrder | None"
+) -> tuple[EventCriteria, bool, Keyset]:
+    """What a list of events is asked for: the filter's criteria, checked (a GraphQL error
+    names a wrong one), whether newest first, and the order with its cursor name."""
+    from schema.types.event import event_criteria, is_descending
+
+    descending = is_descending(order)
+    return event_criteria(event_filter), descending, queries.events_order(descending)
 
 
-def events(loaders: EventLoaders, *, compiled: Handler, description: str) -> Any:
-    """The events of the parent's row, paged, filtered and ordered."""
+def events(selection: queries.Selection, *, description: str) -> Any:
+    """The events of the parent's row that `selection` picks, paged, filtered and ordered."""
 
     async def resolve(
         root: Any,
@@ -65,21 +70,41 @@ def events(loaders: EventLoaders, *, compiled: Handler, description: str) -> Any
         filter: EventFilterArgument = None,
         order_by: EventOrderArgument = None,
     ) -> EventConnectionRef:
-        from schema.types.event import nested_event_connection
+        from schema.types.event import Event, EventConnection
 
-        pages, counts = loaders(info.context.loaders)
-        arguments = PageArguments(first, after, last, before)
-        return await nested_event_connection(
-            info, root.row.id, pages, counts, arguments, filter, order_by
+        criteria, descending, keyset = events_asked(filter, order_by)
+        window = PageArguments(first, after, last, before).window(keyset)
+        loaders = info.context.loaders
+        parent = root.row.id
+        page: Page = await loaders.event_pages(selection).load(
+            (parent, PageArgs(window, descending, criteria))
         )
 
-    return strawberry.field(
+        async def total() -> int:
+            count: int = await loaders.event_counts(selection).load((parent, criteria))
+            return count
+
+        nodes = nodes_from(loaders.event, Event.from_row)
+        return EventConnection(page=page, name=keyset.name, load_nodes=nodes, load_total=total)
+
+    def compiled(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        given = build.given(field, arguments)
+        criteria, _, keyset = checked(lambda: events_asked(given["filter"], given["order_by"]))
+        ids, parent = selection(criteria, build.country_pk)
+        spec = ConnectionSpec(keyset, models.Event, ids, parent)
+        return build.connection(type_, spec, details, *forwards(arguments), row)
+
+    field: Any = strawberry.field(
         resolver=resolve, description=description, metadata=compiled_as(compiled)
     )
+    return field
 
 
-def participations(loaders: ParticipationLoaders, *, compiled: Handler, description: str) -> Any:
-    """The participations in events of the parent's row, oldest event first."""
+def participations(kind: str, *, description: str) -> Any:
+    """The participations in events of the parent's row (a `kind` of participant: person or
+    organization), oldest event first."""
 
     async def resolve(
         root: Any,
@@ -89,11 +114,29 @@ def participations(loaders: ParticipationLoaders, *, compiled: Handler, descript
         last: Annotated[int | None, LAST] = None,
         before: Annotated[str | None, BEFORE] = None,
     ) -> ParticipationConnectionRef:
-        from schema.types.event import participation_connection
+        from schema.types.event import Participation, ParticipationConnection
 
-        pages, counts = loaders(info.context.loaders)
-        arguments = PageArguments(first, after, last, before)
-        return await participation_connection(info, root.row.id, pages, counts, arguments)
+        keyset = queries.PARTICIPATIONS
+        window = PageArguments(first, after, last, before).window(keyset)
+        loaders = info.context.loaders
+        parent = root.row.id
+        page = await loaders.participation_pages(kind).load((parent, PageArgs(window)))
+
+        async def total() -> int:
+            count: int = await loaders.participation_counts(kind).load((parent, None))
+            return count
+
+        nodes = nodes_from(loaders.participation, Participation.from_row)
+        return ParticipationConnection(
+            page=page, name=keyset.name, load_nodes=nodes, load_total=total
+        )
+
+    def compiled(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        ids, parent = queries.participation_ids(kind)
+        spec = ConnectionSpec(queries.PARTICIPATIONS, models.Participation, ids, parent)
+        return build.connection(type_, spec, details, *forwards(arguments), row)
 
     return strawberry.field(
         resolver=resolve, description=description, metadata=compiled_as(compiled)

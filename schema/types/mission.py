@@ -4,14 +4,13 @@ from typing import TYPE_CHECKING, Annotated, Union
 
 import strawberry
 
-from db import models, orders, succession
+from db import models, orders, succession, tenures
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
-from schema.compiled import fields
 from schema.context import Info
 from schema.enums import MissionKind
 from schema.ids import encode_id
-from schema.relations import children, cited, compiled_as, reference
+from schema.linked_fields import children, cited, either, embedded, on_date, reference
 from schema.types.country import Country
 from schema.types.mission_facts import Claim, Contact, Jurisdiction, Location
 from schema.types.node import Node, Source
@@ -23,13 +22,6 @@ if TYPE_CHECKING:
 
 PersonRef = Annotated["Person", strawberry.lazy("schema.types.person")]
 OrganizationRef = Annotated["Organization", strawberry.lazy("schema.types.organization")]
-
-
-async def load_country(info: Info, pk: int) -> Country:
-    """The country with this primary key, which a foreign key guarantees exists."""
-    row = await info.context.loaders.country.load(pk)
-    assert row is not None
-    return Country.from_row(row)
 
 
 @strawberry.type(description="Where a post was, from one date to another.")
@@ -73,24 +65,12 @@ class Accreditation:
     def from_row(cls, row: models.Accreditation) -> "Accreditation":
         return from_columns(cls, row, row=row)
 
-    @strawberry.field(
+    target: Accreditee = either(
+        models.Accreditation.country_id,
+        models.Accreditation.organization_id,
+        models.Accreditation.jurisdiction_id,
         description="The country or organization the post is accredited to, or the area it covers.",
-        metadata=compiled_as(fields.accreditee),
     )
-    async def target(self, info: Info) -> Accreditee:
-        from schema.types.organization import Organization
-
-        loaders = info.context.loaders
-        if self.row.country_id is not None:
-            return await load_country(info, self.row.country_id)
-        if self.row.jurisdiction_id is not None:
-            jurisdiction = await loaders.jurisdiction.load(self.row.jurisdiction_id)
-            assert jurisdiction is not None
-            return Jurisdiction.from_row(jurisdiction)
-        assert self.row.organization_id is not None
-        organization = await loaders.organization.load(self.row.organization_id)
-        assert organization is not None
-        return Organization.from_row(organization)
 
 
 @strawberry.type(
@@ -187,20 +167,6 @@ class Mission(Node):
     def from_row(cls, row: models.Mission) -> "Mission":
         return from_columns(cls, row, id=strawberry.ID(encode_id("Mission", row.id)), row=row)
 
-    @strawberry.field(
-        description="Where the post is; null where no source gives coordinates.",
-        metadata=compiled_as(fields.embedded(lambda row: row.latitude.is_not(None))),
-    )
-    def location(self) -> Location | None:
-        return Location.of(self.row)
-
-    @strawberry.field(
-        description="How to reach the post: website, e-mail, phone and social media.",
-        metadata=compiled_as(fields.embedded()),
-    )
-    def contact(self) -> Contact:
-        return Contact.of(self.row)
-
     claims: list[Claim] = children(
         models.MissionClaim.mission_id,
         order=orders.claims,
@@ -212,28 +178,6 @@ class Mission(Node):
     host_country: Country = reference(
         models.Mission.host_country_id, description="The country the post is in."
     )
-
-    @strawberry.field(
-        description="Street address on the given date (default: today); null where unknown.",
-        metadata=compiled_as(fields.address_on),
-    )
-    async def address(
-        self,
-        info: Info,
-        as_of: Annotated[
-            PartialDate | None,
-            strawberry.argument(description="The date to answer for (default: today)."),
-        ] = None,
-    ) -> str | None:
-        loaders = info.context.loaders
-        found = await loaders.address_on.load((self.row.id, as_of or PartialDate.today()))
-        if found is None:
-            return None
-        rows = await loaders.rows_by(models.MissionAddress.mission_id, orders.addresses).load(
-            self.row.id
-        )
-        address: str = next(row.address for row in rows if row.id == found)
-        return address
 
     addresses: list[MissionAddress] = children(
         models.MissionAddress.mission_id,
@@ -251,28 +195,30 @@ class Mission(Node):
         description="Everyone known to have headed the post, in order of tenure. The heads of an embassy are its ambassadors.",
     )
 
-    @strawberry.field(
-        description="Who headed the post on the given date (default: today); null where the data does not say.",
-        metadata=compiled_as(fields.head_on),
-    )
-    async def head(
-        self,
-        info: Info,
-        as_of: Annotated[
-            PartialDate | None,
-            strawberry.argument(description="The date to answer for (default: today)."),
-        ] = None,
-    ) -> HeadOfMission | None:
-        loaders = info.context.loaders
-        found = await loaders.head_on.load((self.row.id, as_of or PartialDate.today()))
-        row = None if found is None else await loaders.head_of_mission.load(found)
-        return None if row is None else HeadOfMission.from_row(row)
-
-    @strawberry.field(description="Data-quality issues about this post.")
-    async def quality_issues(self, info: Info) -> list[QualityIssue]:
-        return QualityIssue.listed(await info.context.loaders.issues_of_mission.load(self.row.id))
-
     sources: list[Source] = cited(
         models.mission_source,
         description="The sources that state this post's existence and details.",
     )
+    location: Location | None = embedded(
+        "latitude", description="Where the post is; null where no source gives coordinates."
+    )
+    contact: Contact = embedded(
+        description="How to reach the post: website, e-mail, phone and social media."
+    )
+
+    address: str | None = on_date(
+        tenures.address_on,
+        models.MissionAddress,
+        attribute="address",
+        description="Street address on the given date (default: today); null where unknown.",
+    )
+
+    head: HeadOfMission | None = on_date(
+        tenures.head_on,
+        models.HeadOfMission,
+        description="Who headed the post on the given date (default: today); null where the data does not say.",
+    )
+
+    @strawberry.field(description="Data-quality issues about this post.")
+    async def quality_issues(self, info: Info) -> list[QualityIssue]:
+        return QualityIssue.listed(await info.context.loaders.issues_of_mission.load(self.row.id))

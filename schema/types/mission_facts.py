@@ -6,7 +6,7 @@ from db import models
 from schema.columns import column, from_columns
 from schema.enums import ClaimRank
 from schema.ids import encode_id
-from schema.relations import reference
+from schema.linked_fields import reference
 from schema.types.node import Node, Source
 
 
@@ -19,13 +19,6 @@ class Location:
         "longitude", description="Degrees east of Greenwich; negative to the west."
     )
 
-    @classmethod
-    def of(cls, row: models.Mission) -> "Location | None":
-        """The post's location; None where its sources give no coordinates."""
-        if row.latitude is None or row.longitude is None:
-            return None
-        return from_columns(cls, row)
-
 
 @strawberry.type(description="How to reach a post; each detail is null where no source gives it.")
 class Contact:
@@ -35,10 +28,6 @@ class Contact:
     facebook: str | None = column("facebook", description="The post's Facebook username.")
     twitter: str | None = column("twitter", description="The post's X (Twitter) username.")
     youtube: str | None = column("youtube", description="The post's YouTube channel ID.")
-
-    @classmethod
-    def of(cls, row: models.Mission) -> "Contact":
-        return from_columns(cls, row)
 
 
 @strawberry.type(

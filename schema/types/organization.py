@@ -7,10 +7,9 @@ import strawberry
 from db import models
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
-from schema.compiled import fields
 from schema.enums import OrganizationKind
 from schema.ids import encode_id
-from schema.relations import reference
+from schema.linked_fields import reference
 from schema.types import lists
 from schema.types.country import Country
 from schema.types.node import Node
@@ -42,10 +41,6 @@ class Organization(Node):
     )
 
     participations: ParticipationConnectionRef = lists.participations(
-        lambda loaders: (
-            loaders.organization_participations,
-            loaders.organization_participation_counts,
-        ),
-        compiled=fields.participations_of("organization"),
+        "organization",
         description="The events this organization took part in, oldest first.",
     )

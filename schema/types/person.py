@@ -7,9 +7,8 @@ import strawberry
 from db import models, orders
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
-from schema.compiled import fields
 from schema.ids import encode_id
-from schema.relations import children, reference
+from schema.linked_fields import children, reference
 from schema.types import lists
 from schema.types.country import Country
 from schema.types.mission import HeadOfMission
@@ -77,8 +76,7 @@ class Person(Node):
     )
 
     participations: ParticipationConnectionRef = lists.participations(
-        lambda loaders: (loaders.person_participations, loaders.person_participation_counts),
-        compiled=fields.participations_of("person"),
+        "person",
         description="The events this person took part in, oldest first.",
     )
 

@@ -50,6 +50,9 @@ class QualityIssueConnection(Connection[QualityIssue]):
     pass
 
 
+CURSOR_NAME = "qualityIssues"  # what this connection's cursors carry
+
+
 async def issue_connection(
     info: Info,
     kinds: list[quality.QualityIssueKind] | None,
@@ -59,7 +62,7 @@ async def issue_connection(
     before: str | None = None,
 ) -> QualityIssueConnection:
     """One page of the issues of some kinds (all by default), between cursors."""
-    window = page_window("qualityIssues", 3, first, after, last, before)
+    window = page_window(CURSOR_NAME, 3, first, after, last, before)
     issues = await quality.find_issues(info.context.loaders.reader, kinds=kinds)
     between = [
         (index, issue)
@@ -78,6 +81,4 @@ async def issue_connection(
     async def total() -> int:
         return len(issues)
 
-    return QualityIssueConnection(
-        page=page, name="qualityIssues", load_nodes=load, load_total=total
-    )
+    return QualityIssueConnection(page=page, name=CURSOR_NAME, load_nodes=load, load_total=total)

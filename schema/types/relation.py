@@ -1,18 +1,17 @@
 """The Relation type: two countries' relations."""
 
 import strawberry
+from sqlalchemy import or_
 
-from db import models, orders
+from db import models, orders, queries
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
-from schema.compiled import fields
-from schema.context import Info
 from schema.ids import encode_id
-from schema.relations import cited, compiled_as, linked
+from schema.linked_fields import cited, linked, matching
 from schema.types import lists
 from schema.types.country import Country
 from schema.types.event import EventConnection
-from schema.types.mission import Mission, load_country
+from schema.types.mission import Mission
 from schema.types.node import Node, Source
 from schema.types.organization import Organization
 
@@ -28,25 +27,6 @@ class Relation(Node):
     def from_row(cls, row: models.Relation) -> "Relation":
         return from_columns(cls, row, id=strawberry.ID(encode_id("Relation", row.id)), row=row)
 
-    @strawberry.field(
-        description="The two countries, in alphabetical order of code.",
-        metadata=compiled_as(fields.relation_countries),
-    )
-    async def countries(self, info: Info) -> list[Country]:
-        pair = [
-            await load_country(info, self.row.country_a_id),
-            await load_country(info, self.row.country_b_id),
-        ]
-        return sorted(pair, key=lambda country: country.code)
-
-    @strawberry.field(
-        description="Posts either country keeps in the other.",
-        metadata=compiled_as(fields.relation_missions),
-    )
-    async def missions(self, info: Info) -> list[Mission]:
-        rows = await info.context.loaders.missions_of_relation.load(self.row.id)
-        return [Mission.from_row(row) for row in rows]
-
     organizations: list[Organization] = linked(
         models.relation_organization,
         "relation_id",
@@ -56,12 +36,32 @@ class Relation(Node):
     )
 
     events: EventConnection = lists.events(
-        lambda loaders: (loaders.relation_events, loaders.relation_event_counts),
-        compiled=fields.relation_events,
+        queries.relation_event_ids,
         description="Events that involve both countries, oldest first unless ordered otherwise.",
     )
 
     sources: list[Source] = cited(
         models.relation_source,
         description="The sources that state the relation and its founding date.",
+    )
+    countries: list[Country] = matching(
+        models.Relation,
+        models.Country,
+        lambda relation, country: or_(
+            country.id == relation.country_a_id, country.id == relation.country_b_id
+        ),
+        order=orders.by_code,
+        fixed=2,
+        description="The two countries, in alphabetical order of code.",
+    )
+    missions: list[Mission] = matching(
+        models.Relation,
+        models.Mission,
+        queries.posts_of_relation,
+        order=orders.by_name,
+        groupings=(
+            (models.Mission.country_id, models.Mission.host_country_id),
+            (models.Mission.host_country_id, models.Mission.country_id),
+        ),
+        description="Posts either country keeps in the other.",
     )
