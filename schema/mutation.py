@@ -5,6 +5,7 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
+from db import kinds
 from db.writes import actors, events, missions
 from db.writes.edit import Edit, Field, Ref, Rejected
 from db.writes.events import EventChanges, FigureSpec, NewEvent, ParticipantSpec
@@ -41,17 +42,7 @@ from schema.types.person import Person
 
 T = TypeVar("T")
 
-# The row kind behind each GraphQL type a mutation may refer to.
-KINDS = {
-    "Country": "country",
-    "Person": "person",
-    "Organization": "organization",
-    "Mission": "mission",
-    "Event": "event",
-    "HeadOfMission": "head_of_mission",
-    "Claim": "mission_claim",
-}
-PARTICIPANTS = ("Country", "Person", "Organization", "Mission")
+PARTICIPANTS = tuple(kind.type_name for kind in kinds.PARTICIPANTS)
 INPUT = strawberry.argument(description="What to write.")
 
 # Where each mutation's input holds the fields its write names otherwise (see InputFields).
@@ -97,7 +88,7 @@ def refer(edit: Edit, value: str, field: Field, *types: str) -> Ref | None:
         wanted = " or ".join(types)
         edit.reject(field, f"{value[:100]!r} is not the ID of a {wanted}.")
         return None
-    return KINDS[found[0]], found[1]
+    return kinds.BY_TYPE[found[0]].name, found[1]
 
 
 async def existing(edit: Edit, value: str, field: Field, *types: str) -> int:

@@ -10,8 +10,9 @@ from sqlalchemy import Select
 
 from db import models, pages, quality, queries, search
 from db.countries import find_iso_country
+from db.kinds import BY_NAME, logged_kind
 from db.pages import Key, Window
-from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_page
+from db.search import SearchTextError, SearchWords, search_page
 from schema.compiled import roots
 from schema.connection import (
     AFTER,
@@ -24,7 +25,7 @@ from schema.connection import (
 )
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind, QualityIssueKind
-from schema.ids import CHANGE_KINDS, decode_id
+from schema.ids import decode_id
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.relations import compiled_as
 from schema.types.change import Change, ChangeConnection
@@ -392,7 +393,7 @@ class Query:
 
         async def load(found: Sequence[Any]) -> list[SearchResult]:
             refs = [
-                (SEARCH_TYPES[kind], int(pk))
+                (BY_NAME[kind].type_name, int(pk))
                 for kind, _, pk in (key.partition(":") for key in found)
             ]
             return [node for node in await load_refs(info, refs) if node is not None]  # type: ignore[misc]
@@ -417,7 +418,7 @@ class Query:
         ] = None,
     ) -> ChangeConnection:
         found = None if target is None else decode_id(target, "target")
-        ids = queries.change_ids(None if found is None else (CHANGE_KINDS.get(found[0]), found[1]))
+        ids = queries.change_ids(None if found is None else (logged_kind(found[0]), found[1]))
         load = nodes_from(info.context.loaders.change, Change.from_row)
         keys = queries.CHANGE_KEYS
         return await _connection(

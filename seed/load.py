@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.involvement import refresh_event_countries
+from db.kinds import PARTICIPANTS
 from db.search import rebuild_search_index
 from seed.countries import ensure_countries
 from seed.document import (
@@ -164,10 +165,8 @@ class _Merger:
         self.session = session
         self.document = document
         self.report = MergeReport()
-        self.countries: dict[str, int] = {}
-        self.organizations: dict[str, int] = {}
-        self.people: dict[str, int] = {}
-        self.missions: dict[str, int] = {}
+        # The row id of each participant the document names, by kind and natural key.
+        self.ids: dict[str, dict[str, int]] = {kind.name: {} for kind in PARTICIPANTS}
         self.sources: dict[tuple[str, str | None, str | None], int] = {}
         self.empty = False
 
@@ -175,7 +174,7 @@ class _Merger:
         # Into a database without facts nothing can match, so no entry needs looking up.
         self.empty = not await has_facts(self.session)
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
-        self.countries = {code: pk for code, pk in rows}
+        self.ids["country"] = {code: pk for code, pk in rows}
         for organization in self.document.organizations:
             await self._organization(organization)
         for person in self.document.people:
@@ -207,10 +206,10 @@ class _Merger:
         return pk
 
     def _country(self, code: str | None) -> int | None:
-        return None if code is None else self.countries[code]
+        return None if code is None else self.ids["country"][code]
 
     def _organization_id(self, name: str | None) -> int | None:
-        return None if name is None else self.organizations[name]
+        return None if name is None else self.ids["organization"][name]
 
     async def _source(self, title: str, section: str | None, url: str | None) -> int:
         """The id of a source row, added on first use."""
@@ -263,11 +262,11 @@ class _Merger:
             select(models.Organization).where(models.Organization.name == entry.name)
         )
         if row is None:
-            self.organizations[entry.name] = await self._add(
+            self.ids["organization"][entry.name] = await self._add(
                 models.Organization(name=entry.name, **values), "organizations"
             )
         else:
-            self.organizations[entry.name] = row.id
+            self.ids["organization"][entry.name] = row.id
             if _set(row, values):
                 self.report.updated["organizations"] += 1
 
@@ -283,7 +282,7 @@ class _Merger:
         else:
             person_id = row.id
             changed = _set(row, values)
-        self.people[entry.name] = person_id
+        self.ids["person"][entry.name] = person_id
         known = {
             position.title: position
             for position in await self._all(
@@ -312,7 +311,7 @@ class _Merger:
 
     async def _mission(self, entry: MissionEntry) -> None:
         M = models.Mission
-        country_id, host_id = self.countries[entry.country], self.countries[entry.host]
+        country_id, host_id = self.ids["country"][entry.country], self.ids["country"][entry.host]
         row = await self._find(
             select(M)
             .where(
@@ -340,7 +339,7 @@ class _Merger:
         else:
             mission_id = row.id
             changed = _set(row, values)
-        self.missions[entry.name] = mission_id
+        self.ids["mission"][entry.name] = mission_id
         changed = (
             await self._link(
                 models.mission_source, mission_id, await self._cited(entry.section, entry.sources)
@@ -470,7 +469,7 @@ class _Merger:
         }
         changed = False
         for head in entry.heads:
-            person_id = self.people[head.person]
+            person_id = self.ids["person"][head.person]
             values = {
                 "ordinal": head.ordinal,
                 "start": head.start,
@@ -494,7 +493,7 @@ class _Merger:
         return changed
 
     async def _relation(self, entry: Any) -> None:
-        first, second = sorted(self.countries[code] for code in entry.countries)
+        first, second = sorted(self.ids["country"][code] for code in entry.countries)
         R = models.Relation
         row = await self._find(select(R).where(R.country_a_id == first, R.country_b_id == second))
         changed = False
@@ -513,10 +512,10 @@ class _Merger:
             await self._all(select(link.c.organization_id).where(link.c.relation_id == relation_id))
         )
         for name in entry.organizations:
-            if self.organizations[name] not in known:
+            if self.ids["organization"][name] not in known:
                 await self.session.execute(
                     insert(link).values(
-                        relation_id=relation_id, organization_id=self.organizations[name]
+                        relation_id=relation_id, organization_id=self.ids["organization"][name]
                     )
                 )
                 changed = True
@@ -551,11 +550,13 @@ class _Merger:
             )
         )
         for code in entry.countries:
-            if self.countries[code] not in declared:
+            if self.ids["country"][code] not in declared:
                 self.session.add(
-                    models.EventCountryDeclared(event_id=event_id, country_id=self.countries[code])
+                    models.EventCountryDeclared(
+                        event_id=event_id, country_id=self.ids["country"][code]
+                    )
                 )
-                declared.add(self.countries[code])
+                declared.add(self.ids["country"][code])
                 changed = True
         changed = await self._participants(event_id, entry, source_ids[0]) or changed
         changed = await self._quotes(event_id, entry, source_ids[0]) or changed
@@ -570,21 +571,15 @@ class _Merger:
 
     async def _participants(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
         P = models.Participation
-        targets = {
-            "country": self.countries,
-            "person": self.people,
-            "organization": self.organizations,
-            "mission": self.missions,
-        }
         known = {}
         for p in await self._all(select(P).where(P.event_id == event_id)):
-            for kind in targets:
+            for kind in self.ids:
                 pk = getattr(p, f"{kind}_id")
                 if pk is not None:
                     known[(kind, pk)] = p
         changed = False
         for participant in entry.participants:
-            key = (participant.kind, targets[participant.kind][participant.ref])
+            key = (participant.kind, self.ids[participant.kind][participant.ref])
             existing = known.get(key)
             if existing is None:
                 self.session.add(
@@ -608,7 +603,7 @@ class _Merger:
         }
         changed = False
         for quote in entry.quotes:
-            key = (self.people[quote.speaker], quote.text)
+            key = (self.ids["person"][quote.speaker], quote.text)
             values = {"date": quote.date or entry.date}
             existing = known.get(key)
             if existing is None:

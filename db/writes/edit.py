@@ -10,11 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.base import Base, model_of
 from db.countries import find_iso_country
-from db.feed import announce
+from db.kinds import BY_NAME
 from db.partial_date import PartialDate
-from db.writes.snapshots import snapshot
+from db.writes.changes import Logged, log_changes, snapshot
 
 # What a reference to a participant or accreditee names: ("person", 3), ("country", 12), …
 Ref = tuple[str, int]
@@ -99,8 +98,7 @@ class Edit:
     async def exists(self, ref: Ref, field: Field) -> bool:
         """Whether the row a reference names exists; a problem if not."""
         kind, pk = ref
-        model = model_of(Base.metadata.tables[kind])  # a reference's kind is its table
-        found = await self.session.get(model, pk) is not None
+        found = await self.session.get(BY_NAME[kind].model, pk) is not None
         if not found:
             self.reject(field, f"No {kind.replace('_', ' ')} has this ID.", "NOT_FOUND")
         return found
@@ -130,17 +128,8 @@ class Edit:
         """Record the change, with the target as it is now, in the same transaction."""
         await self.session.flush()
         after = await snapshot(self.session, target, target_id)
-        change = models.Change(
-            actor=self.actor,
-            action=self.action,
-            target_type=target,
-            target_id=target_id,
-            before=before,
-            after=after,
-        )
-        self.session.add(change)
-        await self.session.flush()
-        await announce(self.session, [change.id])
+        change = Logged(target, target_id, before, after)
+        await log_changes(self.session, self.actor, self.action, [change], here=True)
 
 
 def _same(column: Any, value: str | None) -> Any:

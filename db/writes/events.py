@@ -12,8 +12,8 @@ from db.involvement import refresh_event_countries
 from db.models import EventKind
 from db.partial_date import PartialDate
 from db.search import reindex
+from db.writes.changes import snapshot
 from db.writes.edit import Edit, Ref, SourceSpec
-from db.writes.snapshots import snapshot
 
 
 @dataclass(frozen=True)

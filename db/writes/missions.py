@@ -12,8 +12,8 @@ from db.models import MissionKind
 from db.names import post_name
 from db.partial_date import PartialDate
 from db.search import reindex
+from db.writes.changes import snapshot
 from db.writes.edit import Edit, SourceSpec
-from db.writes.snapshots import snapshot
 
 
 async def create_mission(

@@ -9,7 +9,8 @@ from sqlalchemy import and_, or_
 
 from db import models, queries
 from db.countries import find_iso_country
-from db.search import SEARCH_TYPES, SearchTextError, SearchWords, search_page, search_words
+from db.kinds import SEARCHED, logged_kind
+from db.search import SearchTextError, SearchWords, search_page, search_words
 from schema.compiled.compiler import (
     Build,
     ConnectionSpec,
@@ -19,7 +20,7 @@ from schema.compiled.compiler import (
     forwards,
 )
 from schema.compiled.json_sql import MAX_KEYS, Expr
-from schema.ids import CHANGE_KINDS, parse_id
+from schema.ids import parse_id
 
 
 def _node(build: Build, global_id_: str, details: Details) -> Expr:
@@ -142,8 +143,7 @@ def root_search(
     def result(build: Build, found: Any, group: Details) -> Expr:
         kind, pk = found.c.k1, found.c.k2
         members = [
-            (type_name, build.nodes[type_name], kind == stored, pk)
-            for stored, type_name in SEARCH_TYPES.items()
+            (searched.type_name, searched.model, kind == searched.name, pk) for searched in SEARCHED
         ]
         return build.union(members, group)
 
@@ -162,6 +162,6 @@ def root_changes(
     found = None if target is None else parse_id(target)
     if target is not None and found is None:
         raise Uncovered("a malformed global ID")  # the resolvers word the error
-    ids = queries.change_ids(None if found is None else (CHANGE_KINDS.get(found[0]), found[1]))
+    ids = queries.change_ids(None if found is None else (logged_kind(found[0]), found[1]))
     spec = ConnectionSpec("changes", models.Change, ids, queries.CHANGE_KEYS)
     return build.connection(type_, spec, details, *forwards(arguments))
