@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -43,10 +43,16 @@ async def _rows(
 
 
 async def _objects(session: AsyncSession, model: Any, ids: Sequence[int]) -> list[Any]:
-    found: list[Any] = []
-    for chunk in _chunks(ids):
-        found += (await session.scalars(select(model).where(model.id.in_(chunk)))).all()
-    return found
+    return await _read(session, model, model.id, ids)
+
+
+async def _read(session: AsyncSession, model: Any, parent: Any, ids: Sequence[int]) -> list[Any]:
+    """The rows of a model whose `parent` column holds one of these ids, in the order they were
+    added, each read by attribute under the model's names (a column "from" is `start`). Plain
+    rows, not ORM objects: an import reads thousands, and building each would cost more."""
+    attributes = inspect(model).column_attrs
+    statement = select(*(a.columns[0].label(a.key) for a in attributes))
+    return await _rows(session, statement.order_by(parent, model.id), parent, ids)
 
 
 def _text(value: object) -> str | None:
@@ -92,9 +98,9 @@ async def _participants(
         for column in table_of(P).c
         if column.foreign_keys and column.name not in ("event_id", "source_id")
     ]
-    rows = await _rows(session, select(P).order_by(P.event_id, P.id), P.event_id, ids)
+    rows = await _read(session, P, P.event_id, ids)
     wanted: dict[Any, set[int]] = defaultdict(set)
-    for (row,) in rows:
+    for row in rows:
         for column in references:
             if (pk := getattr(row, column.name)) is not None:
                 wanted[column].add(pk)
@@ -107,7 +113,7 @@ async def _participants(
         for column, pks in wanted.items()
     }
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for (row,) in rows:
+    for row in rows:
         named = {
             column.name.removesuffix("_id"): labels[column][pk]
             for column in references
@@ -127,7 +133,7 @@ async def events(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
         countries[event_id].append(codes[country_id])
     F = models.Figure
     figures: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for (figure,) in await _rows(session, select(F).order_by(F.event_id, F.id), F.event_id, ids):
+    for figure in await _read(session, F, F.event_id, ids):
         figures[figure.event_id].append(
             {"label": figure.label, "value": figure.value, "unit": figure.unit}
         )
@@ -212,12 +218,12 @@ async def missions(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     codes = await _codes(session)
     A, C = models.MissionAddress, models.MissionClaim
     addresses: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for (a,) in await _rows(session, select(A).order_by(A.mission_id, A.id), A.mission_id, ids):
+    for a in await _read(session, A, A.mission_id, ids):
         addresses[a.mission_id].append(
             {"address": a.address, "city": a.city, "from": _text(a.start), "to": _text(a.end)}
         )
     claims: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for (c,) in await _rows(session, select(C).order_by(C.mission_id, C.id), C.mission_id, ids):
+    for c in await _read(session, C, C.mission_id, ids):
         claims[c.mission_id].append({"property": c.property, "value": c.value, "rank": c.rank.name})
     accreditations = await _accreditations(session, codes, ids)
     sources = await _sources(session, models.mission_source, ids)
