@@ -7,8 +7,10 @@ import strawberry
 
 from db import kinds
 from db.writes import actors, events, missions
+from db.writes.actors import PersonRecord
 from db.writes.edit import Edit, Field, Ref, Rejected
 from db.writes.events import EventChanges, FigureSpec, NewEvent, ParticipantSpec
+from db.writes.missions import HeadRecord, MissionRecord
 from schema.auth import authorize_editor
 from schema.context import Info
 from schema.ids import encode_id, parse_id
@@ -224,7 +226,8 @@ class Mutation:
         self, info: Info, input: Annotated[CreatePersonInput, INPUT]
     ) -> PersonPayload:
         async def work(edit: Edit) -> int:
-            return await actors.create_person(edit, input.name, input.country)
+            person = PersonRecord(input.name, input.country)
+            return (await actors.write_people(edit, [person])).ids[0]
 
         outcome = await write(info, "createPerson", work)
         if isinstance(outcome, list):
@@ -253,16 +256,16 @@ class Mutation:
         self, info: Info, input: Annotated[CreateMissionInput, INPUT]
     ) -> MissionPayload:
         async def work(edit: Edit) -> int:
-            return await missions.create_mission(
-                edit,
-                input.kind,
-                input.country,
-                input.host_country,
-                input.city,
-                input.address,
-                input.opened,
-                [source.to_spec() for source in input.sources],
+            mission = MissionRecord(
+                kind=input.kind,
+                country=input.country,
+                host=input.host_country,
+                city=input.city,
+                sources=[source.to_spec() for source in input.sources],
+                opened=input.opened,
+                address=input.address,
             )
+            return (await missions.write_missions(edit, [mission])).ids[0]
 
         outcome = await write(info, "createMission", work, A_POST)
         if isinstance(outcome, list):
@@ -299,10 +302,15 @@ class Mutation:
                     await edit.exists(ref, (field,))
             edit.stop_if_rejected()
             assert mission is not None and person is not None
-            sources = [source.to_spec() for source in input.sources]
-            return await missions.appoint_head(
-                edit, mission[1], person[1], input.title, input.start, sources
+            head = HeadRecord(
+                mission_id=mission[1],
+                person_id=person[1],
+                title=input.title,
+                sources=[source.to_spec() for source in input.sources],
+                start=input.start,
+                ongoing=True,
             )
+            return (await missions.write_heads(edit, [head])).ids[0]
 
         outcome = await write(info, "appointHead", work, A_TENURE)
         if isinstance(outcome, list):

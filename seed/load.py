@@ -58,6 +58,7 @@ _FACT_TABLES: list[Any] = [
     models.Person,
     models.Organization,
     models.Change,
+    models.Record,
     models.Source,
 ]
 

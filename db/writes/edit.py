@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,17 +50,41 @@ class SourceSpec:
     url: str | None = None
 
 
+class Policy(enum.Enum):
+    """What a write does with a fault in sourced data (an end before a start, a second head in
+    office): a mutation refuses it, an import keeps the row as its source gives it."""
+
+    REFUSE = "refuse"  # a Problem: nothing is written (Rejected)
+    FLAG = "flag"  # the row is kept, the fault listed in `Edit.flagged`; db.quality reports it
+
+
 @dataclass
 class Edit:
-    """One mutation's write: its session, who makes it, and what it is called in the change log."""
+    """One write: its session, who makes it, what it is called in the change log, and its policy.
+
+    A mutation's edit refuses faults and is `live`: the server it runs in hands its changes to
+    its subscribers. An import's flags them, and runs in a process of its own.
+    """
 
     session: AsyncSession
     actor: str
     action: str
+    policy: Policy = Policy.REFUSE
+    live: bool = True
     problems: list[Problem] = field(default_factory=list)
+    # The faults kept under Policy.FLAG, each with the index of its record in its batch.
+    flagged: list[tuple[int, Problem]] = field(default_factory=list)
+    _sources: dict[tuple[str, str | None, str | None], int] = field(default_factory=dict)
 
     def reject(self, field: Field, message: str, code: str = "INVALID") -> None:
         self.problems.append(Problem(field, message, code))
+
+    def fault(self, index: int, field: Field, message: str, code: str = "INVALID") -> None:
+        """A fault in sourced data: refused, or kept and flagged, as the policy says."""
+        if self.policy is Policy.REFUSE:
+            self.reject(field, message, code)
+        else:
+            self.flagged.append((index, Problem(field, message, code)))
 
     def stop_if_rejected(self) -> None:
         """Raise Rejected with every problem found so far, if there is any."""
@@ -76,10 +101,16 @@ class Edit:
         return tidy
 
     def period(
-        self, start: PartialDate | None, end: PartialDate | None, field: Field, what: str = "end"
+        self,
+        start: PartialDate | None,
+        end: PartialDate | None,
+        field: Field,
+        what: str = "end",
+        index: int = 0,
     ) -> None:
+        """A fault when the end comes before the start."""
         if start is not None and end is not None and end.last_day < start.first_day:
-            self.reject(field, f"The {what} {end} is before the start {start}.")
+            self.fault(index, field, f"The {what} {end} is before the start {start}.")
 
     async def country(self, code: str | None, field: Field) -> int | None:
         """The row id of a country given by ISO code; a problem if there is none."""
@@ -110,6 +141,10 @@ class Edit:
             title = self.text(spec.title, (*field, index, "title"), "A source's title")
             if not title:
                 continue
+            key = (title, spec.section, spec.url)
+            if key in self._sources:  # a batch cites one source many times
+                ids.append(self._sources[key])
+                continue
             row = await self.session.scalar(
                 select(models.Source).where(
                     models.Source.title == title,
@@ -121,6 +156,7 @@ class Edit:
                 row = models.Source(title=title, section=spec.section, url=spec.url)
                 self.session.add(row)
                 await self.session.flush()
+            self._sources[key] = row.id
             ids.append(row.id)
         return ids
 
@@ -129,7 +165,7 @@ class Edit:
         await self.session.flush()
         after = await snapshot(self.session, target, target_id)
         change = Logged(target, target_id, before, after)
-        await log_changes(self.session, self.actor, self.action, [change], here=True)
+        await log_changes(self.session, self.actor, self.action, [change], here=self.live)
 
 
 def _same(column: Any, value: str | None) -> Any:

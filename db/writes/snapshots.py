@@ -9,37 +9,17 @@ which kind; `db.writes.changes` calls them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.base import model_of, table_of
+from db.chunks import rows_in
 
 Snapshots = dict[int, dict[str, Any]]
-# Ids per statement: well within every database's limit on bound values.
-_CHUNK = 5000
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    unique = list(dict.fromkeys(ids))
-    for start in range(0, len(unique), _CHUNK):
-        yield unique[start : start + _CHUNK]
-
-
-async def _rows(
-    session: AsyncSession,
-    statement: Select[*tuple[Any, ...]],
-    column: Any,
-    ids: Sequence[int],
-) -> list[Any]:
-    """The rows a statement gives for these ids of `column`, in the statement's order per chunk."""
-    found: list[Any] = []
-    for chunk in _chunks(ids):
-        found += (await session.execute(statement.where(column.in_(chunk)))).all()
-    return found
 
 
 async def _objects(session: AsyncSession, model: Any, ids: Sequence[int]) -> list[Any]:
@@ -52,7 +32,7 @@ async def _read(session: AsyncSession, model: Any, parent: Any, ids: Sequence[in
     rows, not ORM objects: an import reads thousands, and building each would cost more."""
     attributes = inspect(model).column_attrs
     statement = select(*(a.columns[0].label(a.key) for a in attributes))
-    return await _rows(session, statement.order_by(parent, model.id), parent, ids)
+    return await rows_in(session, statement.order_by(parent, model.id), parent, ids)
 
 
 def _text(value: object) -> str | None:
@@ -75,7 +55,7 @@ async def _sources(
         .order_by(subject, S.id)
     )
     found: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for pk, title, section, url in await _rows(session, statement, subject, ids):
+    for pk, title, section, url in await rows_in(session, statement, subject, ids):
         found[pk].append({"title": title, "section": section, "url": url})
     return found
 
@@ -83,7 +63,7 @@ async def _sources(
 async def _names(session: AsyncSession, model: Any, ids: set[int]) -> dict[int, str]:
     """The natural key of rows of a model: its code where it has one (a country), else its name."""
     label = getattr(model, "code", None) or model.name
-    rows = await _rows(session, select(model.id, label), model.id, sorted(ids))
+    rows = await rows_in(session, select(model.id, label), model.id, sorted(ids))
     return dict(rows)
 
 
@@ -127,7 +107,7 @@ async def events(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     codes = await _codes(session)
     link = models.event_country
     countries: dict[int, list[str]] = defaultdict(list)
-    for event_id, country_id in await _rows(
+    for event_id, country_id in await rows_in(
         session, select(link.c.event_id, link.c.country_id), link.c.event_id, ids
     ):
         countries[event_id].append(codes[country_id])
@@ -207,7 +187,7 @@ async def _accreditations(
         .order_by(A.mission_id, A.id)
     )
     found: dict[int, list[str]] = defaultdict(list)
-    for mission_id, country_id, organization, jurisdiction in await _rows(
+    for mission_id, country_id, organization, jurisdiction in await rows_in(
         session, statement, A.mission_id, ids
     ):
         found[mission_id].append(codes[country_id] if country_id else organization or jurisdiction)
