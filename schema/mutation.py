@@ -156,7 +156,7 @@ class Mutation:
                 participants=participants,
                 figures=[FigureSpec(f.label, f.value, f.unit) for f in input.figures or []],
             )
-            return await events.create_event(edit, new)
+            return (await events.write_events(edit, [new])).ids[0]
 
         return await _event_payload(info, await write(info, "createEvent", work, AN_EVENT))
 

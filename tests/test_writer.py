@@ -9,12 +9,13 @@ from databases import dump
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
-from db.models import MissionKind
+from db.models import EventKind, MissionKind
 from db.partial_date import PartialDate
 from db.session import make_engine, make_sessions
 from db.writes.actors import PersonRecord, write_people
 from db.writes.batch import Written
 from db.writes.edit import Edit, Policy, Rejected, SourceSpec
+from db.writes.events import NewEvent, ParticipantSpec, write_events
 from db.writes.missions import (
     AccreditationSpec,
     HeadRecord,
@@ -173,3 +174,40 @@ async def test_a_mutation_refuses_what_an_import_keeps(
         with pytest.raises(Rejected) as refused:
             await write_people(edit, [PersonRecord("Ruth A. Davis")])
     assert [p.code for p in refused.value.problems] == ["DUPLICATE"]
+
+
+async def test_events_with_participants_are_written_by_key_and_grow_a_version_when_changed(
+    data: GraphQL, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    async def visit(*people: int) -> Written:
+        async with sessions() as session, session.begin():
+            edit = Edit(session, "import", "importVisits", Policy.FLAG, live=False)
+            ids = (await write_people(edit, PEOPLE, ORIGIN)).ids
+            trip = NewEvent(
+                "The Secretary of State visits Brussels",
+                EventKind.DIPLOMATIC,
+                _d("1919-06"),
+                "Talks on the peace conference.",
+                SOURCE,
+                countries=["US", "BE"],
+                participants=[ParticipantSpec(("person", ids[i]), "guest") for i in people],
+                key="visit-1919-06",
+            )
+            return await write_events(edit, [trip], ORIGIN)
+
+    assert _counts(await visit(0)) == (1, 0, 0)
+    assert _counts(await visit(0)) == (0, 0, 1)
+    assert _counts(await visit(0, 1)) == (0, 1, 0)
+    found = await data(
+        """{ events(filter: {text: "peace conference"}) { nodes { version
+            participants { role participant { ... on Person { name } } } } } }"""
+    )
+    assert found["events"]["nodes"] == [
+        {
+            "version": 2,
+            "participants": [
+                {"role": "guest", "participant": {"name": "Ruth A. Davis"}},
+                {"role": "guest", "participant": {"name": "Anwar Ibrahim"}},
+            ],
+        }
+    ]
