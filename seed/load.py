@@ -148,7 +148,7 @@ async def import_file(sessions: async_sessionmaker[AsyncSession], path: Path) ->
 
 async def merge_document(session: AsyncSession, document: SeedDocument) -> MergeReport:
     """Merge a checked document into the session's transaction."""
-    return await _Merger(session, document).merge()
+    return await _DocumentMerge(session, document).merge()
 
 
 def _set(row: Any, values: dict[str, Any]) -> bool:
@@ -159,7 +159,7 @@ def _set(row: Any, values: dict[str, Any]) -> bool:
     return bool(changed)
 
 
-class _Merger:
+class _DocumentMerge:
     """Merges one document's entries, remembering the row id it found or gave each name."""
 
     def __init__(self, session: AsyncSession, document: SeedDocument) -> None:

@@ -159,11 +159,11 @@ async def merge_release(
         except Skip as skip:
             report.skipped.append(Skipped(post.line, post.qid, str(skip)))
     report.skipped.sort(key=lambda skip: skip.line)
-    await _Merge(session, release, report).run(planned)
+    await _ReleaseMerge(session, release, report).run(planned)
     return report
 
 
-class _Merge:
+class _ReleaseMerge:
     """Writes planned posts in bulk: new posts, merged ones and updates, then the change log."""
 
     def __init__(self, session: AsyncSession, release: dt.date, report: ImportReport) -> None:
