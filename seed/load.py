@@ -20,6 +20,10 @@ from db import models
 from db.involvement import refresh_event_countries
 from db.kinds import PARTICIPANTS
 from db.search import rebuild_search_index
+from db.writes.actors import PersonRecord, write_people
+from db.writes.batch import assign
+from db.writes.edit import Edit, Policy, SourceSpec
+from db.writes.missions import HeadRecord, write_heads
 from seed.countries import ensure_countries
 from seed.document import (
     EventEntry,
@@ -151,14 +155,6 @@ async def merge_document(session: AsyncSession, document: SeedDocument) -> Merge
     return await _DocumentMerge(session, document).merge()
 
 
-def _set(row: Any, values: dict[str, Any]) -> bool:
-    """Give a row these values; True when any differed."""
-    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
-    for name, value in changed.items():
-        setattr(row, name, value)
-    return bool(changed)
-
-
 class _DocumentMerge:
     """Merges one document's entries, remembering the row id it found or gave each name."""
 
@@ -168,8 +164,9 @@ class _DocumentMerge:
         self.report = MergeReport()
         # The row id of each participant the document names, by kind and natural key.
         self.ids: dict[str, dict[str, int]] = {kind.name: {} for kind in PARTICIPANTS}
-        self.sources: dict[tuple[str, str | None, str | None], int] = {}
         self.empty = False
+        # The one writer's edit: a file's faults are kept and flagged, and its load is not logged.
+        self.edit = Edit(session, "seed", "loadSeedFile", Policy.FLAG, live=False, logged=False)
 
     async def merge(self) -> MergeReport:
         # Into a database without facts nothing can match, so no entry needs looking up.
@@ -178,8 +175,7 @@ class _DocumentMerge:
         self.ids["country"] = {code: pk for code, pk in rows}
         for organization in self.document.organizations:
             await self._organization(organization)
-        for person in self.document.people:
-            await self._person(person)
+        await self._people(self.document.people)
         for mission in self.document.missions:
             await self._mission(mission)
         for relation in self.document.relations:
@@ -213,24 +209,15 @@ class _DocumentMerge:
         return None if name is None else self.ids["organization"][name]
 
     async def _source(self, title: str, section: str | None, url: str | None) -> int:
-        """The id of a source row, added on first use."""
-        key = (title, section, url)
-        if key not in self.sources:
-            S = models.Source
-            found = await self._find(
-                select(S.id).where(
-                    S.title == title,
-                    S.section.is_(None) if section is None else S.section == section,
-                    S.url.is_(None) if url is None else S.url == url,
-                )
-            )
-            if found is None:
-                row = S(title=title, section=section, url=url)
-                self.session.add(row)
-                await self.session.flush()
-                found = row.id
-            self.sources[key] = found
-        return self.sources[key]
+        """The id of a source row, added on first use (by the writer, which remembers it)."""
+        [pk] = await self.edit.sources([SourceSpec(title, section, url)], ("sources",))
+        return pk
+
+    def _specs(self, section: str | None, own: Sequence[SourceEntry] = ()) -> list[SourceSpec]:
+        """An entry's sources as a write takes them: its own, else the file's at its section."""
+        if own:
+            return [SourceSpec(s.title, s.section, s.url) for s in own]
+        return [SourceSpec(self.document.source.title, section, self.document.source.url)]
 
     async def _cited(self, section: str | None, own: Sequence[SourceEntry] = ()) -> list[int]:
         """An entry's sources: its own list, else the file's document at the entry's section."""
@@ -268,22 +255,27 @@ class _DocumentMerge:
             )
         else:
             self.ids["organization"][entry.name] = row.id
-            if _set(row, values):
+            if assign(row, values):
                 self.report.updated["organizations"] += 1
 
-    async def _person(self, entry: Any) -> None:
-        values = {
-            "country_id": self._country(entry.country),
-            "source_id": (await self._cited(entry.section))[0],
-        }
-        row = await self._find(select(models.Person).where(models.Person.name == entry.name))
+    async def _people(self, entries: Sequence[Any]) -> None:
+        """Write the people through the one writer, then each one's positions."""
+        people = [
+            PersonRecord(entry.name, entry.country, self._specs(entry.section)) for entry in entries
+        ]
+        written = await write_people(self.edit, people)
+        if written.created:
+            self.report.added["people"] += written.created
+        for entry, person_id in zip(entries, written.ids, strict=True):
+            self.ids["person"][entry.name] = person_id
+            new = person_id in written.new
+            changed = await self._positions(entry, person_id, new) or person_id in written.changed
+            if changed and not new:
+                self.report.updated["people"] += 1
+
+    async def _positions(self, entry: Any, person_id: int, new: bool) -> bool:
+        """Merge a person's positions; True when any is added to a known person, or changed."""
         changed = False
-        if row is None:
-            person_id = await self._add(models.Person(name=entry.name, **values), "people")
-        else:
-            person_id = row.id
-            changed = _set(row, values)
-        self.ids["person"][entry.name] = person_id
         known = {
             position.title: position
             for position in await self._all(
@@ -304,11 +296,10 @@ class _DocumentMerge:
                 self.session.add(
                     models.Position(person_id=person_id, title=position.title, **values)
                 )
-                changed = changed or row is not None
+                changed = changed or not new
             else:
-                changed = _set(existing, values) or changed
-        if changed and row is not None:
-            self.report.updated["people"] += 1
+                changed = assign(existing, values) or changed
+        return changed
 
     async def _mission(self, entry: MissionEntry) -> None:
         M = models.Mission
@@ -339,7 +330,7 @@ class _DocumentMerge:
             )
         else:
             mission_id = row.id
-            changed = _set(row, values)
+            changed = assign(row, values)
         self.ids["mission"][entry.name] = mission_id
         changed = (
             await self._link(
@@ -418,7 +409,7 @@ class _DocumentMerge:
                 )
                 changed = True
             else:
-                changed = _set(existing, values) or changed
+                changed = assign(existing, values) or changed
         return changed
 
     async def _accreditations(self, mission_id: int, entry: MissionEntry, host_id: int) -> bool:
@@ -459,39 +450,30 @@ class _DocumentMerge:
                 )
                 changed = True
             else:
-                changed = _set(existing, values) or changed
+                changed = assign(existing, values) or changed
         return changed
 
     async def _heads(self, mission_id: int, entry: MissionEntry) -> bool:
-        H = models.HeadOfMission
-        known = {
-            (h.person_id, h.title, str(h.start or h.held_on or "")): h
-            for h in await self._all(select(H).where(H.mission_id == mission_id))
-        }
-        changed = False
-        for head in entry.heads:
-            person_id = self.ids["person"][head.person]
-            values = {
-                "ordinal": head.ordinal,
-                "start": head.start,
-                "end": head.end,
-                "ongoing": head.ongoing,
-                "held_on": head.held_on,
-                "gap_before": head.gap_before,
-            }
-            key = (person_id, head.title, str(head.start or head.held_on or ""))
-            existing = known.get(key)
-            if existing is None:
-                row = H(mission_id=mission_id, person_id=person_id, title=head.title, **values)
-                self.session.add(row)
-                await self.session.flush()
-                head_id, changed = row.id, True
-            else:
-                head_id = existing.id
-                changed = _set(existing, values) or changed
-            cited = await self._cited(head.section, head.sources)
-            changed = await self._link(models.head_of_mission_source, head_id, cited) or changed
-        return changed
+        """Write the post's tenures through the one writer; True when any is new or changed."""
+        heads = [
+            HeadRecord(
+                mission_id=mission_id,
+                person_id=self.ids["person"][head.person],
+                title=head.title,
+                sources=self._specs(head.section, head.sources),
+                start=head.start,
+                end=head.end,
+                ongoing=head.ongoing,
+                held_on=head.held_on,
+                ordinal=head.ordinal,
+                gap_before=head.gap_before,
+            )
+            for head in entry.heads
+        ]
+        if not heads:
+            return False
+        written = await write_heads(self.edit, heads)
+        return bool(written.new or written.changed)
 
     async def _relation(self, entry: Any) -> None:
         first, second = sorted(self.ids["country"][code] for code in entry.countries)
@@ -505,7 +487,7 @@ class _DocumentMerge:
             )
         else:
             relation_id = row.id
-            changed = _set(row, {"established": entry.established})
+            changed = assign(row, {"established": entry.established})
         cited = await self._cited(entry.section, entry.sources)
         changed = await self._link(models.relation_source, relation_id, cited) or changed
         link = models.relation_organization
@@ -540,7 +522,7 @@ class _DocumentMerge:
             )
         else:
             event_id = row.id
-            changed = _set(row, values)
+            changed = assign(row, values)
         source_ids = await self._cited(entry.section, entry.sources)
         changed = await self._link(models.event_source, event_id, source_ids) or changed
         declared = set(
@@ -593,7 +575,7 @@ class _DocumentMerge:
                 )
                 changed = True
             else:
-                changed = _set(existing, {"role": participant.role}) or changed
+                changed = assign(existing, {"role": participant.role}) or changed
         return changed
 
     async def _quotes(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
@@ -619,7 +601,7 @@ class _DocumentMerge:
                 )
                 changed = True
             else:
-                changed = _set(existing, values) or changed
+                changed = assign(existing, values) or changed
         return changed
 
     async def _figures(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
@@ -642,5 +624,5 @@ class _DocumentMerge:
                 )
                 changed = True
             else:
-                changed = _set(existing, {"value": figure.value}) or changed
+                changed = assign(existing, {"value": figure.value}) or changed
         return changed

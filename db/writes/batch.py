@@ -40,6 +40,8 @@ class Written:
     updated, or found as the record gives them."""
 
     ids: list[int] = field(default_factory=list)
+    new: set[int] = field(default_factory=set)  # the rows it created, of those ids
+    changed: set[int] = field(default_factory=set)  # and the rows it updated
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -80,30 +82,29 @@ class Batch:
     async def finish(self, ids: Sequence[int], keys: Sequence[str | None]) -> Written:
         """Remember new keys, log the changes, bring search up to date; what was done."""
         session = self.edit.session
-        new = {
+        unrecorded = {
             key: pk
             for key, pk in zip(keys, ids, strict=True)
             if key is not None and key not in self.keys
         }
-        if self.origin is not None and new:
+        if self.origin is not None and unrecorded:
             await session.execute(
                 insert(table_of(models.Record)),
                 [
                     {"origin": self.origin, "kind": self.kind, "key": key, "ref_id": pk}
-                    for key, pk in new.items()
+                    for key, pk in unrecorded.items()
                 ],
             )
         await session.flush()
         after = await snapshots(session, self.kind, [*self.created, *self.before])
+        changed = {pk for pk, was in self.before.items() if after[pk] != was}
         changes = [Logged(self.kind, pk, None, after[pk]) for pk in self.created]
-        changes += [
-            Logged(self.kind, pk, was, after[pk])
-            for pk, was in self.before.items()
-            if after[pk] != was
-        ]
+        changes += [Logged(self.kind, pk, self.before[pk], after[pk]) for pk in changed]
         edit = self.edit
-        await log_changes(session, edit.actor, edit.action, changes, here=edit.live)
+        if edit.logged:
+            await log_changes(session, edit.actor, edit.action, changes, here=edit.live)
         if BY_NAME[self.kind].search_text is not None:
             await reindex(session, self.kind, [change.target_id for change in changes])
-        updated = len(changes) - len(self.created)
-        return Written(list(ids), len(self.created), updated, len(self.before) - updated)
+        new = set(self.created)
+        unchanged = len(self.before) - len(changed)
+        return Written(list(ids), new, changed, len(new), len(changed), unchanged)

@@ -71,6 +71,9 @@ class Edit:
     action: str
     policy: Policy = Policy.REFUSE
     live: bool = True
+    # Whether its changes go to the change log: a seed file's load is the record's starting
+    # point, not a change to it.
+    logged: bool = True
     problems: list[Problem] = field(default_factory=list)
     # The faults kept under Policy.FLAG, each with the index of its record in its batch.
     flagged: list[tuple[int, Problem]] = field(default_factory=list)
