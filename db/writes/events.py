@@ -1,4 +1,4 @@
-"""Writing events and who took part in them."""
+"""Writing events and who took part in them: in batches (`write_events`), and edit by edit."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writing posts: opening one, moving it, appointing and ending its heads."""
+"""Writing posts (`Mission` rows) and their tenures, in batches; moving a post, ending a tenure, ranking a claim."""
 
 from __future__ import annotations
 
