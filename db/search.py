@@ -25,10 +25,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    and_,
     bindparam,
     delete,
-    func,
     insert,
     literal,
     literal_column,
@@ -40,7 +38,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from db import models
+from db.kinds import BY_NAME, SEARCHED, Kind
 from db.pages import Key
 
 MAX_WORDS = 32
@@ -211,16 +209,6 @@ def _score_postgresql(element: _search_score, compiler: SQLCompiler, **kw: Any) 
     return f"-CAST({rank} AS double precision)"
 
 
-# The kinds of object the search index holds, with the GraphQL type of each.
-SEARCH_TYPES = {
-    "country": "Country",
-    "mission": "Mission",
-    "person": "Person",
-    "organization": "Organization",
-    "event": "Event",
-}
-
-
 def matches(query: SearchWords) -> Select[tuple[str, int, float]]:
     """(kind, ref_id, score) of every document that has the words."""
     return select(search_index.c.kind, search_index.c.ref_id, query.score().label("score")).where(
@@ -233,87 +221,23 @@ def matching_ids(query: SearchWords, kind: str) -> Select[tuple[int]]:
     return select(search_index.c.ref_id).where(query.matches(), search_index.c.kind == kind)
 
 
-def _joined(column: Any, where: Any) -> Any:
-    """The values of a column in the rows that meet a condition, joined by spaces ('' if none)."""
-    return func.coalesce(
-        select(func.aggregate_strings(column, " ")).where(where).scalar_subquery(), ""
-    )
-
-
-def _documents() -> dict[str, tuple[Any, Select[Any]]]:
-    """How each kind of object becomes a document: its id column and the SELECT that builds it."""
-    C, M, A = models.Country, models.Mission, models.MissionAddress
-    P, Org, E, Q, Pos = (
-        models.Person,
-        models.Organization,
-        models.Event,
-        models.Quote,
-        models.Position,
-    )
-    empty = literal("")
-    return {
-        "country": (
-            C.id,
-            select(
-                literal("country"),
-                C.id,
-                C.name,
-                C.code + " " + C.alpha3,
-                # Its names in every language with translations: "Belgique", "België".
-                _joined(models.CountryName.name, models.CountryName.country_id == C.id),
-            ),
-        ),
-        "mission": (
-            M.id,
-            select(
-                literal("mission"),
-                M.id,
-                M.name,
-                M.city,
-                # Addresses, and every source's name for the city ("Woluwe-Saint-Pierre").
-                _joined(A.address + " " + A.city, A.mission_id == M.id)
-                + " "
-                + _joined(
-                    models.MissionClaim.value,
-                    and_(
-                        models.MissionClaim.mission_id == M.id,
-                        models.MissionClaim.property == "city",
-                    ),
-                ),
-            ),
-        ),
-        "person": (
-            P.id,
-            select(
-                literal("person"),
-                P.id,
-                P.name,
-                _joined(Pos.title, Pos.person_id == P.id),
-                _joined(Q.text, Q.speaker_id == P.id),
-            ),
-        ),
-        "organization": (Org.id, select(literal("organization"), Org.id, Org.name, empty, empty)),
-        "event": (
-            E.id,
-            select(
-                literal("event"),
-                E.id,
-                E.title,
-                E.summary,
-                func.coalesce(E.place_name, "") + " " + _joined(Q.text, Q.event_id == E.id),
-            ),
-        ),
-    }
-
-
 _COLUMNS = ["kind", "ref_id", "name", "body", "extra"]
+
+
+def _indexed(kind: Kind, ids: list[int] | None = None) -> Any:
+    """The search index's rows for the objects of one kind (those with these ids, if given)."""
+    assert kind.search_text is not None
+    text = kind.search_text()
+    if ids is not None:
+        text = text.where(text.selected_columns[0].in_(ids))
+    return text.with_only_columns(literal(kind.name), *text.selected_columns)
 
 
 async def rebuild_search_index(session: AsyncSession) -> None:
     """Index every searchable object afresh."""
     await session.execute(delete(search_index))
-    for _, documents in _documents().values():
-        await session.execute(insert(search_index).from_select(_COLUMNS, documents))
+    for kind in SEARCHED:
+        await session.execute(insert(search_index).from_select(_COLUMNS, _indexed(kind)))
 
 
 async def reindex(session: AsyncSession, kind: str, ids: list[int]) -> None:
@@ -323,10 +247,7 @@ async def reindex(session: AsyncSession, kind: str, ids: list[int]) -> None:
     await session.execute(
         delete(search_index).where(search_index.c.kind == kind, search_index.c.ref_id.in_(ids))
     )
-    id_column, documents = _documents()[kind]
-    await session.execute(
-        insert(search_index).from_select(_COLUMNS, documents.where(id_column.in_(ids)))
-    )
+    await session.execute(insert(search_index).from_select(_COLUMNS, _indexed(BY_NAME[kind], ids)))
 
 
 def search_words(text: str | None) -> SearchWords | None:

@@ -12,19 +12,12 @@ from collections.abc import Sequence
 from graphql import GraphQLError
 
 from db.countries import find_iso_country
+from db.kinds import BY_TYPE
 from db.models import EventKind
 from db.partial_date import PartialDate
 from db.queries import EventCriteria
 from db.search import SearchTextError, match_query
 from schema.ids import decode_id
-
-# The types a participant's global ID may name, with the Participation column each fills.
-PARTICIPANT_TYPES = {
-    "Country": "country",
-    "Person": "person",
-    "Organization": "organization",
-    "Mission": "mission",
-}
 
 
 def country_codes(codes: Sequence[str], argument: str) -> list[str]:
@@ -51,12 +44,13 @@ def event_criteria(
     involved = None
     if participant is not None:
         type_name, pk = decode_id(participant, "filter.participant")
-        if type_name not in PARTICIPANT_TYPES:
+        kind = BY_TYPE.get(type_name)
+        if kind is None or not kind.participant:
             raise GraphQLError(
                 f"Argument 'filter.participant' must be the ID of a country, person,"
                 f" organization or post, not of a {type_name}."
             )
-        involved = (PARTICIPANT_TYPES[type_name], pk)
+        involved = (kind.name, pk)
     text_query = None
     if text is not None and text.strip():
         try:

@@ -7,17 +7,6 @@ from graphql import GraphQLError
 
 from db import base64url
 
-# The GraphQL type of each kind of object the change log records (models.Change.target_type).
-CHANGE_TARGETS = {
-    "event": "Event",
-    "person": "Person",
-    "organization": "Organization",
-    "mission": "Mission",
-    "head_of_mission": "HeadOfMission",
-}
-# The kind the change log records for each of those types.
-CHANGE_KINDS = {type_name: kind for kind, type_name in CHANGE_TARGETS.items()}
-
 
 def encode_id(type_name: str, pk: int) -> str:
     """The global ID of one row of one type."""

@@ -5,9 +5,12 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
+from db import kinds
 from db.writes import actors, events, missions
+from db.writes.actors import PersonRecord
 from db.writes.edit import Edit, Field, Ref, Rejected
 from db.writes.events import EventChanges, FigureSpec, NewEvent, ParticipantSpec
+from db.writes.missions import HeadRecord, MissionRecord
 from schema.auth import authorize_editor
 from schema.context import Info
 from schema.ids import encode_id, parse_id
@@ -41,17 +44,7 @@ from schema.types.person import Person
 
 T = TypeVar("T")
 
-# The row kind behind each GraphQL type a mutation may refer to.
-KINDS = {
-    "Country": "country",
-    "Person": "person",
-    "Organization": "organization",
-    "Mission": "mission",
-    "Event": "event",
-    "HeadOfMission": "head_of_mission",
-    "Claim": "mission_claim",
-}
-PARTICIPANTS = ("Country", "Person", "Organization", "Mission")
+PARTICIPANTS = tuple(kind.type_name for kind in kinds.PARTICIPANTS)
 INPUT = strawberry.argument(description="What to write.")
 
 # Where each mutation's input holds the fields its write names otherwise (see InputFields).
@@ -97,7 +90,7 @@ def refer(edit: Edit, value: str, field: Field, *types: str) -> Ref | None:
         wanted = " or ".join(types)
         edit.reject(field, f"{value[:100]!r} is not the ID of a {wanted}.")
         return None
-    return KINDS[found[0]], found[1]
+    return kinds.BY_TYPE[found[0]].name, found[1]
 
 
 async def existing(edit: Edit, value: str, field: Field, *types: str) -> int:
@@ -163,7 +156,7 @@ class Mutation:
                 participants=participants,
                 figures=[FigureSpec(f.label, f.value, f.unit) for f in input.figures or []],
             )
-            return await events.create_event(edit, new)
+            return (await events.write_events(edit, [new])).ids[0]
 
         return await _event_payload(info, await write(info, "createEvent", work, AN_EVENT))
 
@@ -233,7 +226,8 @@ class Mutation:
         self, info: Info, input: Annotated[CreatePersonInput, INPUT]
     ) -> PersonPayload:
         async def work(edit: Edit) -> int:
-            return await actors.create_person(edit, input.name, input.country)
+            person = PersonRecord(input.name, input.country)
+            return (await actors.write_people(edit, [person])).ids[0]
 
         outcome = await write(info, "createPerson", work)
         if isinstance(outcome, list):
@@ -262,16 +256,16 @@ class Mutation:
         self, info: Info, input: Annotated[CreateMissionInput, INPUT]
     ) -> MissionPayload:
         async def work(edit: Edit) -> int:
-            return await missions.create_mission(
-                edit,
-                input.kind,
-                input.country,
-                input.host_country,
-                input.city,
-                input.address,
-                input.opened,
-                [source.to_spec() for source in input.sources],
+            mission = MissionRecord(
+                kind=input.kind,
+                country=input.country,
+                host=input.host_country,
+                city=input.city,
+                sources=[source.to_spec() for source in input.sources],
+                opened=input.opened,
+                address=input.address,
             )
+            return (await missions.write_missions(edit, [mission])).ids[0]
 
         outcome = await write(info, "createMission", work, A_POST)
         if isinstance(outcome, list):
@@ -308,10 +302,15 @@ class Mutation:
                     await edit.exists(ref, (field,))
             edit.stop_if_rejected()
             assert mission is not None and person is not None
-            sources = [source.to_spec() for source in input.sources]
-            return await missions.appoint_head(
-                edit, mission[1], person[1], input.title, input.start, sources
+            head = HeadRecord(
+                mission_id=mission[1],
+                person_id=person[1],
+                title=input.title,
+                sources=[source.to_spec() for source in input.sources],
+                start=input.start,
+                ongoing=True,
             )
+            return (await missions.write_heads(edit, [head])).ids[0]
 
         outcome = await write(info, "appointHead", work, A_TENURE)
         if isinstance(outcome, list):

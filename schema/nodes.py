@@ -1,11 +1,10 @@
 """Fetching any Node by global ID, for `node`, `nodes` and search results."""
 
-import functools
 from collections.abc import Sequence
 
 from graphql import GraphQLError
 
-from schema.columns import row_model
+from db.kinds import BY_TYPE
 from schema.context import Info
 from schema.ids import decode_id
 from schema.types.node import Node
@@ -13,30 +12,17 @@ from schema.types.node import Node
 MAX_IDS = 100
 
 
-@functools.cache
-def node_types() -> dict[str, type[Node]]:
-    """Every type that implements Node, by its GraphQL name (each holds its row's model)."""
-    found: dict[str, type[Node]] = {}
-    waiting = list(Node.__subclasses__())
-    while waiting:
-        cls = waiting.pop()
-        waiting.extend(cls.__subclasses__())
-        definition = getattr(cls, "__strawberry_definition__", None)
-        if definition is not None and row_model(cls) is not None:
-            found[definition.name] = cls
-    return found
-
-
 async def load_refs(info: Info, refs: Sequence[tuple[str, int]]) -> list[Node | None]:
     """The nodes named by (type name, row id) pairs, in order; None for each that is absent."""
     found: list[Node | None] = []
     for type_name, pk in refs:
-        cls = node_types().get(type_name)
-        if cls is None:
+        kind = BY_TYPE.get(type_name)
+        row = None if kind is None else await info.context.loaders.row(kind.model).load(pk)
+        if row is None:
             found.append(None)
             continue
-        row = await info.context.loaders.row(row_model(cls)).load(pk)
-        found.append(None if row is None else cls.from_row(row))  # type: ignore[attr-defined]
+        definition = info.schema.get_type_by_name(type_name)  # the type of that name, as built
+        found.append(definition.origin.from_row(row))  # type: ignore[union-attr]
     return found
 
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from db import models, orders, quality, queries
 from db.countries import find_iso_country
+from db.kinds import BY_NAME, logged_kind
 from db.pages import Keyset
-from db.search import SEARCH_TYPES
 from schema.arguments import country_code, country_pair, search_words
 from schema.compiled import roots
 from schema.compiled.compiler import Build, Details, checked
@@ -28,7 +28,7 @@ from schema.connection import (
 )
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind, QualityIssueKind
-from schema.ids import CHANGE_KINDS, decode_id
+from schema.ids import decode_id
 from schema.linked_fields import compiled_as, given_type, own_logic, with_arguments
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.types.change import ChangeConnection
@@ -138,9 +138,7 @@ def country_listing(
     ] = False,
 ) -> Listing:
     words = search_words(search, "search")
-    return Listing(
-        lambda _: queries.country_ids(words, former), queries.COUNTRIES, models.Country
-    )
+    return Listing(lambda _: queries.country_ids(words, former), queries.COUNTRIES, models.Country)
 
 
 def mission_listing(
@@ -208,7 +206,8 @@ def search_nodes(info: Info) -> Callable[[Sequence[Any]], Awaitable[list[Any]]]:
 
     async def load(found: Sequence[Any]) -> list[Any]:
         refs = [
-            (SEARCH_TYPES[kind], int(pk)) for kind, _, pk in (key.partition(":") for key in found)
+            (BY_NAME[kind].type_name, int(pk))
+            for kind, _, pk in (key.partition(":") for key in found)
         ]
         return [node for node in await load_refs(info, refs) if node is not None]
 
@@ -222,7 +221,7 @@ def change_listing(
     ] = None,
 ) -> Listing:
     found = None if target is None else decode_id(target, "target")
-    wanted = None if found is None else (CHANGE_KINDS.get(found[0]), found[1])
+    wanted = None if found is None else (logged_kind(found[0]), found[1])
     return Listing(lambda _: queries.change_ids(wanted), queries.CHANGES, models.Change)
 
 

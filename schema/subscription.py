@@ -6,8 +6,9 @@ from typing import Annotated, Any
 import strawberry
 
 from db.feed import FellBehind
+from db.kinds import logged_kind
 from schema.context import Info
-from schema.ids import CHANGE_KINDS, decode_id
+from schema.ids import decode_id
 from schema.types.change import Change
 from schema.types.event import Event, country_pks
 
@@ -68,7 +69,7 @@ class Subscription:
         wanted = None
         if target is not None:
             type_name, pk = decode_id(target, "target")
-            wanted = (CHANGE_KINDS.get(type_name), pk)
+            wanted = (logged_kind(type_name), pk)
         async with info.context.feed.subscribe() as subscriber:
             while True:
                 try:

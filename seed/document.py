@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from db.countries import find_iso_country
+from db.kinds import PARTICIPANTS
 from db.models.enums import EventKind, MissionKind, OrganizationKind
 from db.partial_date import PartialDate
 
@@ -184,7 +185,7 @@ class SeedDocument:
     events: list[EventEntry] = field(default_factory=list)
 
 
-PARTICIPANT_KINDS = ("country", "person", "organization", "mission")
+PARTICIPANT_KINDS = tuple(kind.name for kind in PARTICIPANTS)
 
 
 class _Problem(Exception):

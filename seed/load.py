@@ -18,7 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.involvement import refresh_event_countries
+from db.kinds import PARTICIPANTS
 from db.search import rebuild_search_index
+from db.writes.actors import PersonRecord, write_people
+from db.writes.batch import assign
+from db.writes.edit import Edit, Policy, SourceSpec
+from db.writes.missions import HeadRecord, write_heads
 from seed.countries import ensure_countries
 from seed.document import (
     EventEntry,
@@ -57,6 +62,7 @@ _FACT_TABLES: list[Any] = [
     models.Person,
     models.Organization,
     models.Change,
+    models.Record,
     models.Source,
 ]
 
@@ -146,40 +152,30 @@ async def import_file(sessions: async_sessionmaker[AsyncSession], path: Path) ->
 
 async def merge_document(session: AsyncSession, document: SeedDocument) -> MergeReport:
     """Merge a checked document into the session's transaction."""
-    return await _Merger(session, document).merge()
+    return await _DocumentMerge(session, document).merge()
 
 
-def _set(row: Any, values: dict[str, Any]) -> bool:
-    """Give a row these values; True when any differed."""
-    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
-    for name, value in changed.items():
-        setattr(row, name, value)
-    return bool(changed)
-
-
-class _Merger:
+class _DocumentMerge:
     """Merges one document's entries, remembering the row id it found or gave each name."""
 
     def __init__(self, session: AsyncSession, document: SeedDocument) -> None:
         self.session = session
         self.document = document
         self.report = MergeReport()
-        self.countries: dict[str, int] = {}
-        self.organizations: dict[str, int] = {}
-        self.people: dict[str, int] = {}
-        self.missions: dict[str, int] = {}
-        self.sources: dict[tuple[str, str | None, str | None], int] = {}
+        # The row id of each participant the document names, by kind and natural key.
+        self.ids: dict[str, dict[str, int]] = {kind.name: {} for kind in PARTICIPANTS}
         self.empty = False
+        # The one writer's edit: a file's faults are kept and flagged, and its load is not logged.
+        self.edit = Edit(session, "seed", "loadSeedFile", Policy.FLAG, live=False, logged=False)
 
     async def merge(self) -> MergeReport:
         # Into a database without facts nothing can match, so no entry needs looking up.
         self.empty = not await has_facts(self.session)
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
-        self.countries = {code: pk for code, pk in rows}
+        self.ids["country"] = {code: pk for code, pk in rows}
         for organization in self.document.organizations:
             await self._organization(organization)
-        for person in self.document.people:
-            await self._person(person)
+        await self._people(self.document.people)
         for mission in self.document.missions:
             await self._mission(mission)
         for relation in self.document.relations:
@@ -207,30 +203,21 @@ class _Merger:
         return pk
 
     def _country(self, code: str | None) -> int | None:
-        return None if code is None else self.countries[code]
+        return None if code is None else self.ids["country"][code]
 
     def _organization_id(self, name: str | None) -> int | None:
-        return None if name is None else self.organizations[name]
+        return None if name is None else self.ids["organization"][name]
 
     async def _source(self, title: str, section: str | None, url: str | None) -> int:
-        """The id of a source row, added on first use."""
-        key = (title, section, url)
-        if key not in self.sources:
-            S = models.Source
-            found = await self._find(
-                select(S.id).where(
-                    S.title == title,
-                    S.section.is_(None) if section is None else S.section == section,
-                    S.url.is_(None) if url is None else S.url == url,
-                )
-            )
-            if found is None:
-                row = S(title=title, section=section, url=url)
-                self.session.add(row)
-                await self.session.flush()
-                found = row.id
-            self.sources[key] = found
-        return self.sources[key]
+        """The id of a source row, added on first use (by the writer, which remembers it)."""
+        [pk] = await self.edit.sources([SourceSpec(title, section, url)], ("sources",))
+        return pk
+
+    def _specs(self, section: str | None, own: Sequence[SourceEntry] = ()) -> list[SourceSpec]:
+        """An entry's sources as a write takes them: its own, else the file's at its section."""
+        if own:
+            return [SourceSpec(s.title, s.section, s.url) for s in own]
+        return [SourceSpec(self.document.source.title, section, self.document.source.url)]
 
     async def _cited(self, section: str | None, own: Sequence[SourceEntry] = ()) -> list[int]:
         """An entry's sources: its own list, else the file's document at the entry's section."""
@@ -263,27 +250,32 @@ class _Merger:
             select(models.Organization).where(models.Organization.name == entry.name)
         )
         if row is None:
-            self.organizations[entry.name] = await self._add(
+            self.ids["organization"][entry.name] = await self._add(
                 models.Organization(name=entry.name, **values), "organizations"
             )
         else:
-            self.organizations[entry.name] = row.id
-            if _set(row, values):
+            self.ids["organization"][entry.name] = row.id
+            if assign(row, values):
                 self.report.updated["organizations"] += 1
 
-    async def _person(self, entry: Any) -> None:
-        values = {
-            "country_id": self._country(entry.country),
-            "source_id": (await self._cited(entry.section))[0],
-        }
-        row = await self._find(select(models.Person).where(models.Person.name == entry.name))
+    async def _people(self, entries: Sequence[Any]) -> None:
+        """Write the people through the one writer, then each one's positions."""
+        people = [
+            PersonRecord(entry.name, entry.country, self._specs(entry.section)) for entry in entries
+        ]
+        written = await write_people(self.edit, people)
+        if written.created:
+            self.report.added["people"] += written.created
+        for entry, person_id in zip(entries, written.ids, strict=True):
+            self.ids["person"][entry.name] = person_id
+            new = person_id in written.new
+            changed = await self._positions(entry, person_id, new) or person_id in written.changed
+            if changed and not new:
+                self.report.updated["people"] += 1
+
+    async def _positions(self, entry: Any, person_id: int, new: bool) -> bool:
+        """Merge a person's positions; True when any is added to a known person, or changed."""
         changed = False
-        if row is None:
-            person_id = await self._add(models.Person(name=entry.name, **values), "people")
-        else:
-            person_id = row.id
-            changed = _set(row, values)
-        self.people[entry.name] = person_id
         known = {
             position.title: position
             for position in await self._all(
@@ -304,15 +296,14 @@ class _Merger:
                 self.session.add(
                     models.Position(person_id=person_id, title=position.title, **values)
                 )
-                changed = changed or row is not None
+                changed = changed or not new
             else:
-                changed = _set(existing, values) or changed
-        if changed and row is not None:
-            self.report.updated["people"] += 1
+                changed = assign(existing, values) or changed
+        return changed
 
     async def _mission(self, entry: MissionEntry) -> None:
         M = models.Mission
-        country_id, host_id = self.countries[entry.country], self.countries[entry.host]
+        country_id, host_id = self.ids["country"][entry.country], self.ids["country"][entry.host]
         row = await self._find(
             select(M)
             .where(
@@ -339,8 +330,8 @@ class _Merger:
             )
         else:
             mission_id = row.id
-            changed = _set(row, values)
-        self.missions[entry.name] = mission_id
+            changed = assign(row, values)
+        self.ids["mission"][entry.name] = mission_id
         changed = (
             await self._link(
                 models.mission_source, mission_id, await self._cited(entry.section, entry.sources)
@@ -418,7 +409,7 @@ class _Merger:
                 )
                 changed = True
             else:
-                changed = _set(existing, values) or changed
+                changed = assign(existing, values) or changed
         return changed
 
     async def _accreditations(self, mission_id: int, entry: MissionEntry, host_id: int) -> bool:
@@ -459,42 +450,33 @@ class _Merger:
                 )
                 changed = True
             else:
-                changed = _set(existing, values) or changed
+                changed = assign(existing, values) or changed
         return changed
 
     async def _heads(self, mission_id: int, entry: MissionEntry) -> bool:
-        H = models.HeadOfMission
-        known = {
-            (h.person_id, h.title, str(h.start or h.held_on or "")): h
-            for h in await self._all(select(H).where(H.mission_id == mission_id))
-        }
-        changed = False
-        for head in entry.heads:
-            person_id = self.people[head.person]
-            values = {
-                "ordinal": head.ordinal,
-                "start": head.start,
-                "end": head.end,
-                "ongoing": head.ongoing,
-                "held_on": head.held_on,
-                "gap_before": head.gap_before,
-            }
-            key = (person_id, head.title, str(head.start or head.held_on or ""))
-            existing = known.get(key)
-            if existing is None:
-                row = H(mission_id=mission_id, person_id=person_id, title=head.title, **values)
-                self.session.add(row)
-                await self.session.flush()
-                head_id, changed = row.id, True
-            else:
-                head_id = existing.id
-                changed = _set(existing, values) or changed
-            cited = await self._cited(head.section, head.sources)
-            changed = await self._link(models.head_of_mission_source, head_id, cited) or changed
-        return changed
+        """Write the post's tenures through the one writer; True when any is new or changed."""
+        heads = [
+            HeadRecord(
+                mission_id=mission_id,
+                person_id=self.ids["person"][head.person],
+                title=head.title,
+                sources=self._specs(head.section, head.sources),
+                start=head.start,
+                end=head.end,
+                ongoing=head.ongoing,
+                held_on=head.held_on,
+                ordinal=head.ordinal,
+                gap_before=head.gap_before,
+            )
+            for head in entry.heads
+        ]
+        if not heads:
+            return False
+        written = await write_heads(self.edit, heads)
+        return bool(written.new or written.changed)
 
     async def _relation(self, entry: Any) -> None:
-        first, second = sorted(self.countries[code] for code in entry.countries)
+        first, second = sorted(self.ids["country"][code] for code in entry.countries)
         R = models.Relation
         row = await self._find(select(R).where(R.country_a_id == first, R.country_b_id == second))
         changed = False
@@ -505,7 +487,7 @@ class _Merger:
             )
         else:
             relation_id = row.id
-            changed = _set(row, {"established": entry.established})
+            changed = assign(row, {"established": entry.established})
         cited = await self._cited(entry.section, entry.sources)
         changed = await self._link(models.relation_source, relation_id, cited) or changed
         link = models.relation_organization
@@ -513,10 +495,10 @@ class _Merger:
             await self._all(select(link.c.organization_id).where(link.c.relation_id == relation_id))
         )
         for name in entry.organizations:
-            if self.organizations[name] not in known:
+            if self.ids["organization"][name] not in known:
                 await self.session.execute(
                     insert(link).values(
-                        relation_id=relation_id, organization_id=self.organizations[name]
+                        relation_id=relation_id, organization_id=self.ids["organization"][name]
                     )
                 )
                 changed = True
@@ -540,7 +522,7 @@ class _Merger:
             )
         else:
             event_id = row.id
-            changed = _set(row, values)
+            changed = assign(row, values)
         source_ids = await self._cited(entry.section, entry.sources)
         changed = await self._link(models.event_source, event_id, source_ids) or changed
         declared = set(
@@ -551,11 +533,13 @@ class _Merger:
             )
         )
         for code in entry.countries:
-            if self.countries[code] not in declared:
+            if self.ids["country"][code] not in declared:
                 self.session.add(
-                    models.EventCountryDeclared(event_id=event_id, country_id=self.countries[code])
+                    models.EventCountryDeclared(
+                        event_id=event_id, country_id=self.ids["country"][code]
+                    )
                 )
-                declared.add(self.countries[code])
+                declared.add(self.ids["country"][code])
                 changed = True
         changed = await self._participants(event_id, entry, source_ids[0]) or changed
         changed = await self._quotes(event_id, entry, source_ids[0]) or changed
@@ -570,21 +554,15 @@ class _Merger:
 
     async def _participants(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
         P = models.Participation
-        targets = {
-            "country": self.countries,
-            "person": self.people,
-            "organization": self.organizations,
-            "mission": self.missions,
-        }
         known = {}
         for p in await self._all(select(P).where(P.event_id == event_id)):
-            for kind in targets:
+            for kind in self.ids:
                 pk = getattr(p, f"{kind}_id")
                 if pk is not None:
                     known[(kind, pk)] = p
         changed = False
         for participant in entry.participants:
-            key = (participant.kind, targets[participant.kind][participant.ref])
+            key = (participant.kind, self.ids[participant.kind][participant.ref])
             existing = known.get(key)
             if existing is None:
                 self.session.add(
@@ -597,7 +575,7 @@ class _Merger:
                 )
                 changed = True
             else:
-                changed = _set(existing, {"role": participant.role}) or changed
+                changed = assign(existing, {"role": participant.role}) or changed
         return changed
 
     async def _quotes(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
@@ -608,7 +586,7 @@ class _Merger:
         }
         changed = False
         for quote in entry.quotes:
-            key = (self.people[quote.speaker], quote.text)
+            key = (self.ids["person"][quote.speaker], quote.text)
             values = {"date": quote.date or entry.date}
             existing = known.get(key)
             if existing is None:
@@ -623,7 +601,7 @@ class _Merger:
                 )
                 changed = True
             else:
-                changed = _set(existing, values) or changed
+                changed = assign(existing, values) or changed
         return changed
 
     async def _figures(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
@@ -646,5 +624,5 @@ class _Merger:
                 )
                 changed = True
             else:
-                changed = _set(existing, {"value": figure.value}) or changed
+                changed = assign(existing, {"value": figure.value}) or changed
         return changed

@@ -1,6 +1,13 @@
 """Global IDs: every Node type round-trips through `node` and `nodes`."""
 
 from conftest import Failing, GraphQL
+from graphql import GraphQLObjectType
+
+from db import models
+from db.base import table_of
+from db.kinds import KINDS, PARTICIPANTS
+from schema import schema
+from schema.columns import row_model
 
 ONE_OF_EACH = """{
     country(code: "MY") { id
@@ -60,3 +67,15 @@ async def test_malformed_global_id_is_an_error_naming_the_argument(error: Failin
 async def test_id_of_an_unknown_type_is_null(data: GraphQL) -> None:
     unknown = "V2lkZ2V0OjE"  # Widget:1
     assert (await data("query($id: ID!) { node(id: $id) { id } }", id=unknown))["node"] is None
+
+
+def test_the_kinds_are_the_node_types_each_holding_rows_of_its_model() -> None:
+    node_types = {
+        type_.name: row_model(type_.extensions["strawberry-definition"].origin)
+        for type_ in schema._schema.type_map.values()
+        if isinstance(type_, GraphQLObjectType) and "Node" in [i.name for i in type_.interfaces]
+    }
+    assert node_types == {kind.type_name: kind.model for kind in KINDS}
+    # A participation has a column for each kind that can take part, besides its event's.
+    columns = {c.name for c in table_of(models.Participation).c if c.foreign_keys}
+    assert columns - {"event_id", "source_id"} == {f"{kind.name}_id" for kind in PARTICIPANTS}

@@ -17,9 +17,10 @@ from graphql import (
 )
 from graphql.utilities import find_breaking_changes
 
+from db.kinds import BY_TYPE
 from schema import schema
 from schema.columns import column_of
-from schema.compiled.compiler import RESOLVER_ONLY, handler_of, node_models
+from schema.compiled.compiler import RESOLVER_ONLY, handler_of
 
 ROOT = Path(__file__).resolve().parent.parent
 # The contract lives beside the project in ../shared; a copy rides along for clones without it.
@@ -100,7 +101,6 @@ BUILT_WHOLE = {"Place"}  # Event.place builds it from the event's own columns
 def _uncompiled_fields() -> list[str]:
     """Fields Query reaches that are neither columns, nor declare a compiled form, nor are
     listed as resolver-only (schema.compiled.compiler.RESOLVER_ONLY)."""
-    nodes = node_models(schema._schema)
     missing: list[str] = []
     seen: set[str] = set()
     waiting: list[GraphQLNamedType] = [schema._schema.query_type]  # type: ignore[list-item]
@@ -120,7 +120,7 @@ def _uncompiled_fields() -> list[str]:
         for name, field in type_.fields.items():
             where = f"{type_.name}.{name}"
             definition = field.extensions.get("strawberry-definition")
-            if where in RESOLVER_ONLY or (name == "id" and type_.name in nodes):
+            if where in RESOLVER_ONLY or (name == "id" and type_.name in BY_TYPE):
                 continue
             if definition is not None and column_of(definition) is not None:
                 continue

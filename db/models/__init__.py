@@ -26,7 +26,7 @@ from db.models.mission import (
 )
 from db.models.persisted_query import PersistedQuery
 from db.models.relation import Relation, relation_organization, relation_source
-from db.models.source import Source
+from db.models.source import Record, Source
 
 __all__ = [
     "Accreditation",
@@ -52,6 +52,7 @@ __all__ = [
     "Person",
     "Position",
     "Quote",
+    "Record",
     "Relation",
     "Role",
     "Source",

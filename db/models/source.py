@@ -26,3 +26,15 @@ def citation_table(subject: str) -> Table:
         Column(f"{subject}_id", ForeignKey(f"{subject}.id", ondelete="CASCADE"), primary_key=True),
         Column("source_id", ForeignKey("source.id"), primary_key=True, index=True),
     )
+
+
+class Record(Base):
+    """Which row a record of an imported source became: the source's own id for it, kept so that
+    importing a newer release updates that row, and importing the same one twice changes nothing."""
+
+    __tablename__ = "source_record"
+
+    origin: Mapped[str] = mapped_column(String(100), primary_key=True)  # the source: "pocom"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # the row's kind (db.kinds)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # the source's id for it
+    ref_id: Mapped[int]

@@ -1,7 +1,15 @@
 """Writing: each function checks its input against the data, then writes and logs the change.
 
+One writer per object, for mutations, the seed loader and importers alike:
+`actors.write_people`, `missions.write_missions` (a post with its claims, addresses and
+accreditations), `missions.write_heads` and `events.write_events` take a batch of records
+and return `batch.Written` (each record's row, and what was created, updated or unchanged).
+A record with a source's own `key` is matched by it (`batch.Batch`), else by natural key.
+
 Input that is wrong for the data is collected as Problems and raised together as
 Rejected before anything is written; the caller's transaction makes it all or nothing.
+A fault in sourced data (an end before a start, a second head in office) follows the
+edit's policy (`edit.Policy`): a mutation refuses it, an import keeps the row and flags it.
 A Problem names its field as the write does (its argument's name, `("host",)`); the
 caller says where its own input holds that field.
 """

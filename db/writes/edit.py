@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,11 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
-from db.base import Base, model_of
 from db.countries import find_iso_country
-from db.feed import announce
+from db.kinds import BY_NAME
 from db.partial_date import PartialDate
-from db.writes.snapshots import snapshot
+from db.writes.changes import Logged, log_changes, snapshot
 
 # What a reference to a participant or accreditee names: ("person", 3), ("country", 12), …
 Ref = tuple[str, int]
@@ -50,17 +50,44 @@ class SourceSpec:
     url: str | None = None
 
 
+class Policy(enum.Enum):
+    """What a write does with a fault in sourced data (an end before a start, a second head in
+    office): a mutation refuses it, an import keeps the row as its source gives it."""
+
+    REFUSE = "refuse"  # a Problem: nothing is written (Rejected)
+    FLAG = "flag"  # the row is kept, the fault listed in `Edit.flagged`; db.quality reports it
+
+
 @dataclass
 class Edit:
-    """One mutation's write: its session, who makes it, and what it is called in the change log."""
+    """One write: its session, who makes it, what it is called in the change log, and its policy.
+
+    A mutation's edit refuses faults and is `live`: the server it runs in hands its changes to
+    its subscribers. An import's flags them, and runs in a process of its own.
+    """
 
     session: AsyncSession
     actor: str
     action: str
+    policy: Policy = Policy.REFUSE
+    live: bool = True
+    # Whether its changes go to the change log: a seed file's load is the record's starting
+    # point, not a change to it.
+    logged: bool = True
     problems: list[Problem] = field(default_factory=list)
+    # The faults kept under Policy.FLAG, each with the index of its record in its batch.
+    flagged: list[tuple[int, Problem]] = field(default_factory=list)
+    _sources: dict[tuple[str, str | None, str | None], int] = field(default_factory=dict)
 
     def reject(self, field: Field, message: str, code: str = "INVALID") -> None:
         self.problems.append(Problem(field, message, code))
+
+    def fault(self, index: int, field: Field, message: str, code: str = "INVALID") -> None:
+        """A fault in sourced data: refused, or kept and flagged, as the policy says."""
+        if self.policy is Policy.REFUSE:
+            self.reject(field, message, code)
+        else:
+            self.flagged.append((index, Problem(field, message, code)))
 
     def stop_if_rejected(self) -> None:
         """Raise Rejected with every problem found so far, if there is any."""
@@ -77,10 +104,16 @@ class Edit:
         return tidy
 
     def period(
-        self, start: PartialDate | None, end: PartialDate | None, field: Field, what: str = "end"
+        self,
+        start: PartialDate | None,
+        end: PartialDate | None,
+        field: Field,
+        what: str = "end",
+        index: int = 0,
     ) -> None:
+        """A fault when the end comes before the start."""
         if start is not None and end is not None and end.last_day < start.first_day:
-            self.reject(field, f"The {what} {end} is before the start {start}.")
+            self.fault(index, field, f"The {what} {end} is before the start {start}.")
 
     async def country(self, code: str | None, field: Field) -> int | None:
         """The row id of a country given by ISO code; a problem if there is none."""
@@ -99,8 +132,7 @@ class Edit:
     async def exists(self, ref: Ref, field: Field) -> bool:
         """Whether the row a reference names exists; a problem if not."""
         kind, pk = ref
-        model = model_of(Base.metadata.tables[kind])  # a reference's kind is its table
-        found = await self.session.get(model, pk) is not None
+        found = await self.session.get(BY_NAME[kind].model, pk) is not None
         if not found:
             self.reject(field, f"No {kind.replace('_', ' ')} has this ID.", "NOT_FOUND")
         return found
@@ -111,6 +143,10 @@ class Edit:
         for index, spec in enumerate(specs):
             title = self.text(spec.title, (*field, index, "title"), "A source's title")
             if not title:
+                continue
+            key = (title, spec.section, spec.url)
+            if key in self._sources:  # a batch cites one source many times
+                ids.append(self._sources[key])
                 continue
             row = await self.session.scalar(
                 select(models.Source).where(
@@ -123,6 +159,7 @@ class Edit:
                 row = models.Source(title=title, section=spec.section, url=spec.url)
                 self.session.add(row)
                 await self.session.flush()
+            self._sources[key] = row.id
             ids.append(row.id)
         return ids
 
@@ -130,17 +167,8 @@ class Edit:
         """Record the change, with the target as it is now, in the same transaction."""
         await self.session.flush()
         after = await snapshot(self.session, target, target_id)
-        change = models.Change(
-            actor=self.actor,
-            action=self.action,
-            target_type=target,
-            target_id=target_id,
-            before=before,
-            after=after,
-        )
-        self.session.add(change)
-        await self.session.flush()
-        await announce(self.session, [change.id])
+        change = Logged(target, target_id, before, after)
+        await log_changes(self.session, self.actor, self.action, [change], here=self.live)
 
 
 def _same(column: Any, value: str | None) -> Any:

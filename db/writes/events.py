@@ -1,4 +1,4 @@
-"""Writing events and who took part in them."""
+"""Writing events and who took part in them: in batches (`write_events`), and edit by edit."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from sqlalchemy import ColumnElement, delete, insert, select, update
 
 from db import models
 from db.involvement import refresh_event_countries
+from db.kinds import PARTICIPANTS
 from db.models import EventKind
 from db.partial_date import PartialDate
 from db.search import reindex
-from db.writes.edit import Edit, Ref, SourceSpec
-from db.writes.snapshots import snapshot
+from db.writes.batch import Batch, Written, assign
+from db.writes.changes import snapshot
+from db.writes.edit import Edit, Policy, Ref, SourceSpec
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class NewEvent:
     countries: Sequence[str] = ()
     participants: Sequence[ParticipantSpec] = ()
     figures: Sequence[FigureSpec] = ()
+    key: str | None = None  # the source's own id for it, with the batch's origin
 
 
 async def _duplicate(
@@ -71,62 +74,152 @@ async def _touched(edit: Edit, event_id: int) -> None:
     await reindex(edit.session, "event", [event_id])
 
 
-async def create_event(edit: Edit, new: NewEvent) -> int:
-    """Add an event with its participants, figures and sources; its version starts at 1."""
-    title = edit.text(new.title, ("title",), "The title")
-    summary = edit.text(new.summary, ("summary",), "The summary")
-    edit.period(new.date, new.end_date, ("end_date",), "end date")
+async def write_events(
+    edit: Edit, events: Sequence[NewEvent], origin: str | None = None
+) -> Written:
+    """Create or update events with their participants, countries, figures and sources.
+
+    A record names the event its key was written to, else the event of its date and title
+    (their natural key): a mutation refuses to add such an event twice, an import adopts it.
+    An event the batch changes gets the record's own fields and whatever participants,
+    countries, figures and sources it lacks, and its version grows by one; a new one starts
+    at 1. An end before the start is a fault, refused or flagged as the edit's policy says.
+    """
+    batch = Batch(edit, "event", origin)
+    recorded = await batch.recorded([new.key for new in events])
+    checked = [await _checked(edit, index, new) for index, new in enumerate(events)]
+    E = models.Event
+    rows: list[int | None] = []
+    for new, (title, *_) in zip(events, checked, strict=True):
+        pk = recorded.get(new.key) if new.key is not None else None
+        if pk is None and title and edit.policy is Policy.REFUSE:
+            await _duplicate(edit, new.date, title)
+        elif pk is None and title:
+            same = select(E.id).where(E.date == new.date, E.title == title)
+            pk = await edit.session.scalar(same.order_by(E.id).limit(1))
+        rows.append(pk)
+    edit.stop_if_rejected()
+    matched = [pk for pk in rows if pk is not None]
+    await batch.existing(matched)
+    found = await batch.rows(E, matched)
+    ids: list[int] = []
+    for new, pk, (title, summary, place_name, place_country, countries, source_ids) in zip(
+        events, rows, checked, strict=True
+    ):
+        values = {
+            "title": title,
+            "kind": new.kind,
+            "date": new.date,
+            "end_date": new.end_date,
+            "place_name": place_name,
+            "place_country_id": place_country,
+            "summary": summary,
+        }
+        if pk is None:
+            event = E(**values, version=1)
+            edit.session.add(event)
+            await edit.session.flush()
+            batch.created.append(event.id)
+            changed = await _linked(edit, event.id, new, countries, source_ids)
+        else:
+            event = found[pk]
+            changed = assign(event, values)
+            changed = await _linked(edit, event.id, new, countries, source_ids) or changed
+            if changed:
+                event.version += 1
+        ids.append(event.id)
+    await edit.session.flush()
+    await refresh_event_countries(edit.session, ids)
+    return await batch.finish(ids, [new.key for new in events])
+
+
+async def _checked(
+    edit: Edit, index: int, new: NewEvent
+) -> tuple[str, str, str | None, int | None, list[int], list[int]]:
+    """An event record's title, summary, place, place's country, countries and sources, tidied
+    and checked; a problem for each thing wrong."""
+    title = edit.text(new.title, ("title",), "The title") or ""
+    summary = edit.text(new.summary, ("summary",), "The summary") or ""
+    edit.period(new.date, new.end_date, ("end_date",), "end date", index)
     place_name = edit.text(new.place_name, ("place_name",), "The place")
     place_country = await edit.country(new.place_country, ("place_country",))
     countries = [
         await edit.country(code, ("countries", index)) for index, code in enumerate(new.countries)
     ]
-    for index, participant in enumerate(new.participants):
+    for position, participant in enumerate(new.participants):
         if participant.ref is not None:
-            await edit.exists(participant.ref, ("participants", index, "ref"))
+            await edit.exists(participant.ref, ("participants", position, "ref"))
     refs = [p.ref for p in new.participants if p.ref is not None]
     if len(set(refs)) != len(refs):
         edit.reject(("participants",), "A participant is listed twice.", "DUPLICATE")
-    for index, figure in enumerate(new.figures):
-        edit.text(figure.label, ("figures", index, "label"), "A figure's label")
-        edit.text(figure.unit, ("figures", index, "unit"), "A figure's unit")
+    for position, figure in enumerate(new.figures):
+        edit.text(figure.label, ("figures", position, "label"), "A figure's label")
+        edit.text(figure.unit, ("figures", position, "unit"), "A figure's unit")
     if not new.sources:
         edit.reject(("sources",), "An event needs at least one source.")
     source_ids = await edit.sources(new.sources, ("sources",))
-    if title:
-        await _duplicate(edit, new.date, title)
-    edit.stop_if_rejected()
+    known = [pk for pk in countries if pk is not None]
+    return title, summary, place_name, place_country, known, source_ids
 
-    event = models.Event(
-        title=title,
-        kind=new.kind,
-        date=new.date,
-        end_date=new.end_date,
-        place_name=place_name,
-        place_country_id=place_country,
-        summary=summary,
-        version=1,
+
+async def _linked(
+    edit: Edit, event_id: int, new: NewEvent, countries: Sequence[int], source_ids: Sequence[int]
+) -> bool:
+    """Give an event the record's countries, participants, figures and sources it lacks (and
+    the record's role and value where those differ); True when anything changed."""
+    session = edit.session
+    D, P, F, S = (
+        models.EventCountryDeclared,
+        models.Participation,
+        models.Figure,
+        models.event_source,
     )
-    edit.session.add(event)
-    await edit.session.flush()
+    declared = set(await session.scalars(select(D.country_id).where(D.event_id == event_id)))
+    taking_part = {
+        ref: row
+        for row in await session.scalars(select(P).where(P.event_id == event_id))
+        for ref in [_ref_of(row)]
+    }
+    figures = {
+        (f.label, f.unit): f for f in await session.scalars(select(F).where(F.event_id == event_id))
+    }
+    cited = set(await session.scalars(select(S.c.source_id).where(S.c.event_id == event_id)))
+    changed = False
     for country_id in dict.fromkeys(countries):
-        edit.session.add(models.EventCountryDeclared(event_id=event.id, country_id=country_id))
+        if country_id not in declared:
+            session.add(D(event_id=event_id, country_id=country_id))
+            changed = True
     for participant in new.participants:
         assert participant.ref is not None
-        edit.session.add(_participation(event.id, participant.ref, participant.role))
+        row = taking_part.get(participant.ref)
+        if row is None:
+            session.add(_participation(event_id, participant.ref, participant.role))
+            changed = True
+        else:
+            changed = assign(row, {"role": participant.role}) or changed
     for figure in new.figures:
-        edit.session.add(
-            models.Figure(
-                event_id=event.id, label=figure.label, value=figure.value, unit=figure.unit
+        found = figures.get((figure.label, figure.unit))
+        if found is None:
+            session.add(
+                F(event_id=event_id, label=figure.label, value=figure.value, unit=figure.unit)
             )
-        )
+            changed = True
+        else:
+            changed = assign(found, {"value": figure.value}) or changed
     for source_id in dict.fromkeys(source_ids):
-        await edit.session.execute(
-            insert(models.event_source).values(event_id=event.id, source_id=source_id)
-        )
-    await _touched(edit, event.id)
-    await edit.log("event", event.id, None)
-    return event.id
+        if source_id not in cited:
+            await session.execute(insert(S).values(event_id=event_id, source_id=source_id))
+            changed = True
+    return changed
+
+
+def _ref_of(row: models.Participation) -> Ref:
+    """What a participation names: the kind and row id of its participant."""
+    for kind in PARTICIPANTS:
+        pk = getattr(row, f"{kind.name}_id")
+        if pk is not None:
+            return kind.name, pk
+    raise AssertionError("a participation names a participant")
 
 
 @dataclass(frozen=True)

@@ -1,108 +1,242 @@
-"""Writing posts: opening one, moving it, appointing and ending its heads."""
+"""Writing posts (`Mission` rows) and their tenures, in batches; moving a post, ending a tenure, ranking a claim."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from db import models
+from db.chunks import objects_in, rows_in
 from db.models import MissionKind
 from db.names import post_name
 from db.partial_date import PartialDate
 from db.search import reindex
-from db.writes.edit import Edit, SourceSpec
-from db.writes.snapshots import snapshot
+from db.writes.batch import Batch, Written, assign
+from db.writes.changes import snapshot
+from db.writes.edit import Edit, Policy, SourceSpec
 
 
-async def create_mission(
+@dataclass(frozen=True)
+class AccreditationSpec:
+    """A country a post is accredited to besides its host (which it always is), by ISO code."""
+
+    country: str
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class MissionRecord:
+    """A post as a write gives it; `name` defaults to one made of its kind, countries and city."""
+
+    kind: MissionKind
+    country: str
+    host: str
+    city: str
+    sources: Sequence[SourceSpec]
+    opened: PartialDate | None = None
+    closed: PartialDate | None = None
+    address: str | None = None
+    accreditations: Sequence[AccreditationSpec] = ()
+    name: str | None = None
+    key: str | None = None
+
+
+async def write_missions(
+    edit: Edit, missions: Sequence[MissionRecord], origin: str | None = None
+) -> Written:
+    """Create or update posts, with their claims, addresses and accreditations.
+
+    A record names the post its key was written to, else the oldest post of its sender,
+    host, kind and city (their natural key): a mutation refuses to open such a post twice,
+    an import adopts it. The record's city and opening date are its first source's claims:
+    preferred (the post's own values) on a post the record made or an earlier release of
+    its origin did, normal beside another source's on a post it adopted, which keeps its own.
+    """
+    batch = Batch(edit, "mission", origin)
+    recorded = await batch.recorded([mission.key for mission in missions])
+    M = models.Mission
+    codes: dict[int, str] = {}
+    checked = []
+    for mission in missions:
+        country_id = await edit.country(mission.country, ("country",))
+        host_id = await edit.country(mission.host, ("host",))
+        city = edit.text(mission.city, ("city",), "The city")
+        address = edit.text(mission.address, ("address",), "The address")
+        if country_id is not None and country_id == host_id:
+            edit.reject(("host",), "A post's host country must differ from its own.")
+        if not mission.sources:
+            edit.reject(("sources",), "A post needs at least one source.")
+        source_ids = await edit.sources(mission.sources, ("sources",))
+        accredited = [
+            await edit.country(a.country, ("accreditations", i, "country"))
+            for i, a in enumerate(mission.accreditations)
+        ]
+        codes.update({country_id: mission.country, host_id: mission.host})  # type: ignore[dict-item]
+        checked.append((country_id, host_id, city, address, source_ids, accredited))
+    rows: list[int | None] = []
+    ours: list[bool] = []  # whether the post is the record's own, or another source's adopted
+    for mission, (country_id, host_id, city, *_) in zip(missions, checked, strict=True):
+        pk = recorded.get(mission.key) if mission.key is not None else None
+        own = pk is not None
+        if pk is None and country_id and host_id and city is not None:
+            pk = await edit.session.scalar(
+                select(M.id)
+                .where(
+                    M.country_id == country_id,
+                    M.host_country_id == host_id,
+                    M.kind == mission.kind,
+                    M.city == city,
+                )
+                .order_by(M.id)
+                .limit(1)
+            )
+            if pk is not None and edit.policy is Policy.REFUSE:
+                edit.reject(
+                    ("city",), "This country keeps such a post in this city already.", "DUPLICATE"
+                )
+        rows.append(pk)
+        ours.append(own or pk is None)
+    edit.stop_if_rejected()
+    matched = [pk for pk in rows if pk is not None]
+    await batch.existing(matched)
+    found = await batch.rows(M, matched)
+    written: list[models.Mission] = []
+    for mission, pk, (country_id, host_id, city, *_) in zip(missions, rows, checked, strict=True):
+        assert country_id is not None and host_id is not None and city is not None
+        if pk is None:
+            name = mission.name or post_name(mission.kind, codes[country_id], codes[host_id], city)
+            row = M(
+                kind=mission.kind,
+                name=name,
+                country_id=country_id,
+                host_country_id=host_id,
+                city=city,
+                opened=mission.opened,
+                closed=mission.closed,
+            )
+            edit.session.add(row)
+        else:
+            row = found[pk]
+        written.append(row)
+    await edit.session.flush()  # the new posts in one statement
+    for mission, pk, row, own, (_, host_id, city, address, source_ids, accredited) in zip(
+        missions, rows, written, ours, checked, strict=True
+    ):
+        if pk is None:
+            batch.created.append(row.id)
+        elif own:
+            values = {"city": city, "opened": mission.opened, "closed": mission.closed}
+            assign(row, {**values, **({"name": mission.name} if mission.name else {})})
+        elif row.opened is None and mission.opened is not None:
+            row.opened = mission.opened  # an adopted post keeps its own values, lacking none
+        await _sourced(edit, row, mission, own, source_ids, city or "", address)
+        targets = [
+            (host_id, mission.opened, None),
+            *(
+                (country_id, a.start, a.end)
+                for a, country_id in zip(mission.accreditations, accredited, strict=True)
+            ),
+        ]
+        await _accredit(edit, row.id, targets, source_ids[0])  # type: ignore[arg-type]
+    return await batch.finish([row.id for row in written], [m.key for m in missions])
+
+
+async def _sourced(
     edit: Edit,
-    kind: MissionKind,
-    country: str,
-    host: str,
+    mission: models.Mission,
+    record: MissionRecord,
+    own: bool,
+    source_ids: Sequence[int],
     city: str,
     address: str | None,
-    opened: PartialDate | None,
-    sources: Sequence[SourceSpec],
-) -> int:
-    """Open a post; its sender, host, kind and city are its natural key."""
-    country_id = await edit.country(country, ("country",))
-    host_id = await edit.country(host, ("host",))
-    tidy_city = edit.text(city, ("city",), "The city")
-    tidy_address = edit.text(address, ("address",), "The address")
-    if country_id is not None and country_id == host_id:
-        edit.reject(("host",), "A post's host country must differ from its own.")
-    if not sources:
-        edit.reject(("sources",), "A post needs at least one source.")
-    source_ids = await edit.sources(sources, ("sources",))
-    M = models.Mission
-    same = select(M.id).where(
-        M.country_id == country_id,
-        M.host_country_id == host_id,
-        M.kind == kind,
-        M.city == tidy_city,
+) -> None:
+    """Link a post to its record's sources, and record what the first says: its city and
+    opening date as claims (replacing what that source said before), and its address."""
+    S = models.mission_source
+    known = set(
+        await edit.session.scalars(select(S.c.source_id).where(S.c.mission_id == mission.id))
     )
-    if country_id and host_id and tidy_city and await edit.session.scalar(same):
-        edit.reject(("city",), "This country keeps such a post in this city already.", "DUPLICATE")
-    edit.stop_if_rejected()
-
-    assert country_id is not None and host_id is not None and tidy_city is not None
-    codes = dict(
-        (
-            await edit.session.execute(
-                select(models.Country.id, models.Country.code).where(
-                    models.Country.id.in_([country_id, host_id])
-                )
-            )
-        ).all()
-    )
-    mission = M(
-        kind=kind,
-        name=post_name(kind, codes[country_id], codes[host_id], tidy_city),
-        country_id=country_id,
-        host_country_id=host_id,
-        city=tidy_city,
-        opened=opened,
-    )
-    edit.session.add(mission)
-    await edit.session.flush()
     for source_id in dict.fromkeys(source_ids):
-        await edit.session.execute(
-            insert(models.mission_source).values(mission_id=mission.id, source_id=source_id)
+        if source_id not in known:
+            await edit.session.execute(insert(S).values(mission_id=mission.id, source_id=source_id))
+    C = models.MissionClaim
+    source_id = source_ids[0]
+    said = {
+        claim.property: claim
+        for claim in await edit.session.scalars(
+            select(C).where(C.mission_id == mission.id, C.source_id == source_id)
         )
-    # What its sources say of its city and opening date, as the seed loader records them.
-    for name, value in (("city", tidy_city), ("opened", None if opened is None else str(opened))):
-        if value is not None:
+    }
+    opened = None if record.opened is None else str(record.opened)
+    for name, value in (("city", city), ("opened", opened)):
+        claim = said.get(name)
+        if claim is not None and claim.value != value:
+            await edit.session.delete(claim)
+            claim = None
+        if claim is None and value is not None:
+            preferred = own or (name == "opened" and str(mission.opened) == value)
+            if preferred:
+                await edit.session.execute(
+                    update(C)
+                    .where(
+                        C.mission_id == mission.id,
+                        C.property == name,
+                        C.rank == models.ClaimRank.PREFERRED,
+                    )
+                    .values(rank=models.ClaimRank.NORMAL, version=C.version + 1)
+                )
+            rank = models.ClaimRank.PREFERRED if preferred else models.ClaimRank.NORMAL
             edit.session.add(
-                models.MissionClaim(
+                C(mission_id=mission.id, property=name, value=value, source_id=source_id, rank=rank)
+            )
+    if address:
+        A = models.MissionAddress
+        same = select(A.id).where(A.mission_id == mission.id, A.address == address, A.city == city)
+        if await edit.session.scalar(same) is None:
+            edit.session.add(
+                A(
                     mission_id=mission.id,
-                    property=name,
-                    value=value,
-                    source_id=source_ids[0],
-                    rank=models.ClaimRank.PREFERRED,
+                    address=address,
+                    city=city,
+                    start=record.opened,
+                    source_id=source_id,
                 )
             )
-    # A post is accredited to its host country from its opening.
-    edit.session.add(
-        models.Accreditation(
-            mission_id=mission.id, country_id=host_id, start=opened, source_id=source_ids[0]
+
+
+async def _accredit(
+    edit: Edit,
+    mission_id: int,
+    targets: Sequence[tuple[int, PartialDate | None, PartialDate | None]],
+    source_id: int,
+) -> None:
+    """Accredit a post to countries from and to dates; one accreditation per country, the
+    dates of one already there replaced where this source gave it."""
+    A = models.Accreditation
+    known = {
+        row.country_id: row
+        for row in await edit.session.scalars(
+            select(A).where(A.mission_id == mission_id, A.country_id.is_not(None))
         )
-    )
-    if tidy_address:
-        edit.session.add(
-            models.MissionAddress(
-                mission_id=mission.id,
-                address=tidy_address,
-                city=tidy_city,
-                start=opened,
-                source_id=source_ids[0],
+    }
+    for country_id, start, end in targets:
+        row = known.get(country_id)
+        if row is None:
+            row = A(
+                mission_id=mission_id,
+                country_id=country_id,
+                start=start,
+                end=end,
+                source_id=source_id,
             )
-        )
-    await edit.session.flush()
-    await reindex(edit.session, "mission", [mission.id])
-    await edit.log("mission", mission.id, None)
-    return mission.id
+            edit.session.add(row)
+            known[country_id] = row
+        elif row.source_id == source_id:
+            assign(row, {"start": start, "end": end})
 
 
 async def move_mission(
@@ -140,47 +274,122 @@ async def move_mission(
     await edit.log("mission", mission_id, before)
 
 
-async def appoint_head(
-    edit: Edit,
-    mission_id: int,
-    person_id: int,
-    title: str,
-    start: PartialDate | None,
-    sources: Sequence[SourceSpec],
-) -> int:
-    """A new head of a post, in office from `start`; a CONFLICT while another tenure is open."""
-    tidy_title = edit.text(title, ("title",), "The title")
+@dataclass(frozen=True)
+class HeadRecord:
+    """A tenure as a write gives it: who headed which post (row ids), from and to when."""
+
+    mission_id: int
+    person_id: int
+    title: str
+    sources: Sequence[SourceSpec]
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    # With no end: True when the sources say the tenure goes on (one per post at a time).
+    ongoing: bool = False
+    held_on: PartialDate | None = None
+    ordinal: int | None = None
+    gap_before: bool = False
+    key: str | None = None
+
+
+SECOND_HEAD = "The post's current head is still in office: end that tenure first (endHeadship)."
+
+
+async def write_heads(
+    edit: Edit, heads: Sequence[HeadRecord], origin: str | None = None
+) -> Written:
+    """Create or update tenures.
+
+    A record names the tenure its key was written to; else, in an import, the tenure of
+    the same post, person, title and start (or day in office) if there is one. Faults follow
+    the edit's policy: an end before the start, and a tenure in office at a post that has
+    another (a CONFLICT). An import keeps the second as a tenure whose end is unknown, and
+    db.quality reports the overlap; a mutation refuses both.
+    """
+    batch = Batch(edit, "head_of_mission", origin)
+    recorded = await batch.recorded([head.key for head in heads])
     H = models.HeadOfMission
-    open_tenure = await edit.session.scalar(
-        select(H).where(H.mission_id == mission_id, H.ongoing.is_(True))
-    )
-    if open_tenure is not None:
-        edit.reject(
-            ("mission_id",),
-            "The post's current head is still in office: end that tenure first (endHeadship).",
-            "CONFLICT",
-        )
-    if not sources:
-        edit.reject(("sources",), "A tenure needs at least one source.")
-    source_ids = await edit.sources(sources, ("sources",))
+    titles = [edit.text(head.title, ("title",), "The title") or "" for head in heads]
+    sources = []
+    for index, head in enumerate(heads):
+        edit.period(head.start, head.end, ("end",), index=index)
+        if not head.sources:
+            edit.reject(("sources",), "A tenure needs at least one source.")
+        sources.append(await edit.sources(head.sources, ("sources",)))
+    posts = list(dict.fromkeys(head.mission_id for head in heads))
+    held = await objects_in(edit.session, H, H.mission_id, posts)
+    rows: list[int | None] = []
+    for head, title in zip(heads, titles, strict=True):
+        pk = recorded.get(head.key) if head.key is not None else None
+        if pk is None and edit.policy is Policy.FLAG:
+            pk = next(
+                (
+                    h.id
+                    for h in held
+                    if (h.mission_id, h.person_id, h.title)
+                    == (head.mission_id, head.person_id, title)
+                    and (h.start or h.held_on) == (head.start or head.held_on)
+                ),
+                None,
+            )
+        rows.append(pk)
+    # The tenure each post has in office, among those the batch does not write.
+    in_office = {h.mission_id: h.id for h in held if h.ongoing and h.id not in rows}
+    ongoing: list[bool] = []
+    for index, (head, pk) in enumerate(zip(heads, rows, strict=True)):
+        other = in_office.get(head.mission_id)
+        if head.ongoing and other is not None and other != pk:
+            edit.fault(index, ("mission_id",), SECOND_HEAD, "CONFLICT")
+            ongoing.append(False)
+        else:
+            ongoing.append(head.ongoing)
+            if head.ongoing and pk is not None:
+                in_office[head.mission_id] = pk
+            elif head.ongoing:
+                in_office[head.mission_id] = -1 - index  # a new one, not yet numbered
     edit.stop_if_rejected()
-    head = H(
-        mission_id=mission_id, person_id=person_id, title=tidy_title, start=start, ongoing=True
-    )
-    edit.session.add(head)
+    matched = [pk for pk in rows if pk is not None]
+    await batch.existing(matched)
+    found = await batch.rows(H, matched)
+    written: list[models.HeadOfMission] = []
+    for head, pk, title, in_post in zip(heads, rows, titles, ongoing, strict=True):
+        values = {
+            "mission_id": head.mission_id,
+            "person_id": head.person_id,
+            "title": title,
+            "start": head.start,
+            "end": head.end,
+            "ongoing": in_post,
+            "held_on": head.held_on,
+            "ordinal": head.ordinal,
+            "gap_before": head.gap_before,
+        }
+        if pk is None:
+            row = H(**values)
+            edit.session.add(row)
+        else:
+            row = found[pk]
+            assign(row, values)
+        written.append(row)
     try:
         await edit.session.flush()
     except IntegrityError:  # another process appointed a head between our check and our write
         edit.reject(("mission_id",), "Another head was just appointed to this post.", "CONFLICT")
         edit.stop_if_rejected()
-    for source_id in dict.fromkeys(source_ids):
-        await edit.session.execute(
-            insert(models.head_of_mission_source).values(
-                head_of_mission_id=head.id, source_id=source_id
-            )
-        )
-    await edit.log("head_of_mission", head.id, None)
-    return head.id
+    S = models.head_of_mission_source
+    ids = [row.id for row in written]
+    cited = select(S.c.head_of_mission_id, S.c.source_id)
+    linked = {tuple(row) for row in await rows_in(edit.session, cited, S.c.head_of_mission_id, ids)}
+    links = [
+        {"head_of_mission_id": pk, "source_id": source_id}
+        for pk, cited in zip(ids, sources, strict=True)
+        for source_id in dict.fromkeys(cited)
+        if (pk, source_id) not in linked
+    ]
+    if links:
+        await edit.session.execute(insert(S), links)
+    batch.created += [row.id for row, pk in zip(written, rows, strict=True) if pk is None]
+    return await batch.finish(ids, [head.key for head in heads])
 
 
 async def end_headship(edit: Edit, head_id: int, end: PartialDate) -> None:

@@ -60,8 +60,9 @@ from strawberry.types.field import StrawberryField
 
 from db import orders, pages, queries
 from db.base import model_of
+from db.kinds import KINDS
 from db.pages import Keyset
-from schema.columns import column_of, row_model, written_as
+from schema.columns import column_of, written_as
 from schema.compiled.json_sql import MAX_KEYS, Expr, JsonSql, constant
 from schema.cursors import decode_cursor, page_size
 
@@ -202,18 +203,6 @@ class ConnectionSpec:
     node: Callable[[Build, Any, Details], Expr] | None = None
 
 
-def node_models(schema: GraphQLSchema) -> dict[str, Any]:
-    """The model of each type whose `id` is a global ID: the types that implement Node."""
-    found: dict[str, Any] = {}
-    for type_ in schema.type_map.values():
-        if is_object_type(type_) and any(i.name == "Node" for i in type_.interfaces):
-            definition = type_.extensions.get("strawberry-definition")
-            model = None if definition is None else row_model(definition.origin)
-            if model is not None:
-                found[type_.name] = model
-    return found
-
-
 class Compiler:
     """Compiles the operations of one schema for one database dialect.
 
@@ -224,7 +213,8 @@ class Compiler:
     def __init__(self, schema: GraphQLSchema, json: JsonSql) -> None:
         self.schema = schema
         self.json = json
-        self.nodes = node_models(schema)  # the model of each type whose `id` is a global ID
+        # The model of each type whose `id` is a global ID.
+        self.nodes = {kind.type_name: kind.model for kind in KINDS}
         # Each country's row id by its alpha-2 code, once read from the database (`learn`).
         # Countries are never renumbered; a code not here is looked up in the statement.
         self.countries: dict[str, int] = {}

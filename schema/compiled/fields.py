@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from db import models, orders
 from db.countries import language
+from db.kinds import KINDS
 from schema.compiled.compiler import (
     Build,
     Details,
@@ -23,7 +24,6 @@ from schema.compiled.compiler import (
     object_type,
 )
 from schema.compiled.json_sql import Expr
-from schema.ids import CHANGE_TARGETS
 
 
 def reference(model: Any, attribute: str) -> Handler:
@@ -181,7 +181,8 @@ def change_target(
 ) -> Expr:
     """The global ID of what a change changed: its kind's type name and its row id."""
     kinds = [
-        (row.target_type == kind, build.json.global_id(type_name, row.target_id))
-        for kind, type_name in CHANGE_TARGETS.items()
+        (row.target_type == kind.name, build.json.global_id(kind.type_name, row.target_id))
+        for kind in KINDS
+        if kind.snapshot is not None
     ]
     return case(*kinds, else_=None)

@@ -9,7 +9,7 @@ from graphql import GraphQLObjectType, GraphQLType
 from sqlalchemy import and_, or_
 
 from db import models
-from db.search import SEARCH_TYPES
+from db.kinds import SEARCHED
 from schema.arguments import country_pair
 from schema.compiled.compiler import (
     Build,
@@ -71,7 +71,6 @@ def search_result(build: Build, found: Any, group: Details) -> Expr:
     """A search result from its page row: the object of the kind and id the row names."""
     kind, pk = found.c.k1, found.c.k2
     members = [
-        (type_name, build.nodes[type_name], kind == stored, pk)
-        for stored, type_name in SEARCH_TYPES.items()
+        (searched.type_name, searched.model, kind == searched.name, pk) for searched in SEARCHED
     ]
     return build.union(members, group)

@@ -5,10 +5,11 @@ import datetime as dt
 import strawberry
 
 from db import models
+from db.kinds import BY_NAME
 from schema.columns import column, from_columns
 from schema.compiled import fields
 from schema.connection import Connection
-from schema.ids import CHANGE_TARGETS, encode_id
+from schema.ids import encode_id
 from schema.linked_fields import compiled_as
 from schema.scalars import Json
 from schema.types.node import Node
@@ -42,7 +43,7 @@ class Change(Node):
             id=strawberry.ID(encode_id("Change", row.id)),
             # SQLite gives a stored moment back without its zone, which is UTC.
             at=row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC),
-            target_id=strawberry.ID(encode_id(CHANGE_TARGETS[row.target_type], row.target_id)),
+            target_id=strawberry.ID(encode_id(BY_NAME[row.target_type].type_name, row.target_id)),
             row=row,
         )
 

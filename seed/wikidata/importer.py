@@ -25,9 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.base import table_of
-from db.feed import announce, heard_everywhere
 from db.models import ClaimRank
 from db.search import rebuild_search_index
+from db.writes.changes import Logged, log_changes, snapshots
 from seed.countries import ensure_countries
 from seed.wikidata.posts import Planned, Skip, plan
 from seed.wikidata.release import Post, ReleaseError, open_text, parse_release, release_date
@@ -35,18 +35,6 @@ from seed.wikidata.release import Post, ReleaseError, open_text, parse_release, 
 ACTOR = "import"
 ACTION = "importWikidataMissions"
 CREDIT = "Wikidata, via database-of-embassies"
-# The columns a release sets, and so compares on a re-import.
-_FACTS = (
-    "city_wikidata",
-    "latitude",
-    "longitude",
-    "website",
-    "email",
-    "phone",
-    "facebook",
-    "twitter",
-    "youtube",
-)
 
 
 def source_title(release: dt.date) -> str:
@@ -63,6 +51,10 @@ def item_url(qid: str) -> str:
     return f"https://www.wikidata.org/wiki/{qid}"
 
 
+# A post's rows in the link tables: its sources, accreditations, claims and addresses.
+Links = tuple[
+    list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]
+]
 # An accreditation's target: (country id, organization id, jurisdiction id), one of them set.
 Target3 = tuple[int | None, int | None, int | None]
 
@@ -167,11 +159,11 @@ async def merge_release(
         except Skip as skip:
             report.skipped.append(Skipped(post.line, post.qid, str(skip)))
     report.skipped.sort(key=lambda skip: skip.line)
-    await _Merge(session, release, report).run(planned)
+    await _ReleaseMerge(session, release, report).run(planned)
     return report
 
 
-class _Merge:
+class _ReleaseMerge:
     """Writes planned posts in bulk: new posts, merged ones and updates, then the change log."""
 
     def __init__(self, session: AsyncSession, release: dt.date, report: ImportReport) -> None:
@@ -179,7 +171,9 @@ class _Merge:
         self.title = source_title(release)
         self.report = report
         self.countries: dict[str, int] = {}
-        self.changes: list[dict[str, Any]] = []
+        # The posts this release created, and those it changed with how they were before.
+        self.created: list[int] = []
+        self.changed: list[int] = []
         # What each non-country jurisdiction is: (organization id, jurisdiction id), one set.
         self.others: dict[str, tuple[int | None, int | None]] = {}
 
@@ -196,31 +190,32 @@ class _Merge:
         sources = await self._sources([entry.post.qid for entry in planned])
         await self._jurisdictions(planned)
         new: list[Planned] = []
-        for entry in planned:
-            source_id = sources[entry.post.qid]
-            if (found := by_qid.get(entry.post.qid)) is not None:
-                await self._update(entry, found, source_id)
-            elif (found := matches.get(entry.post.qid)) is not None:
-                await self._merge(entry, found, source_id)
-            else:
-                new.append(entry)
+        # Each changed post's new links, written once the posts as they were have been read.
+        replaced: list[tuple[int, Links]] = []
+        added: list[Links] = []
+        with self.session.no_autoflush:
+            for entry in planned:
+                source_id = sources[entry.post.qid]
+                if (found := by_qid.get(entry.post.qid)) is not None:
+                    if (links := self._update(entry, found, source_id)) is not None:
+                        replaced.append((found.id, links))
+                elif (found := matches.get(entry.post.qid)) is not None:
+                    added.append(self._merge(entry, found, source_id))
+                else:
+                    new.append(entry)
+            before = await snapshots(self.session, "mission", self.changed)
+        for mission_id, links in replaced:
+            await self._replace(mission_id, links)
+        for links in added:
+            await self._insert(*links)
         await self._create(new, sources, {m.name for m in missions})
-        if self.changes:
-            await self._log_changes()
+        await self.session.flush()
+        after = await snapshots(self.session, "mission", [*self.created, *self.changed])
+        changes = [Logged("mission", pk, None, after[pk]) for pk in self.created]
+        changes += [Logged("mission", pk, before[pk], after[pk]) for pk in self.changed]
+        # On SQLite an import runs in a process of its own, whose announcements no server would hear.
+        await log_changes(self.session, ACTOR, ACTION, changes, here=False)
         await rebuild_search_index(self.session)
-
-    async def _log_changes(self) -> None:
-        """Write the change log; on PostgreSQL, announce it to every server's subscribers.
-
-        On SQLite an import runs in a process of its own, whose announcements no server
-        would hear, and reading the new ids back would double the import's time.
-        """
-        change = table_of(models.Change)
-        if heard_everywhere(self.session):
-            logged = await self.session.scalars(insert(change).returning(change.c.id), self.changes)
-            await announce(self.session, logged.all())
-        else:
-            await self.session.execute(insert(change), self.changes)
 
     async def _load_held(self) -> None:
         """What the posts hold already, told apart by whether a release of this file said it."""
@@ -414,36 +409,6 @@ class _Merge:
             for name, value, qid in claims
         ]
 
-    def _log(self, mission_id: int, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-        self.changes.append(
-            {
-                "actor": ACTOR,
-                "action": ACTION,
-                "target_type": "mission",
-                "target_id": mission_id,
-                "before": before,
-                "after": after,
-            }
-        )
-
-    def _snapshot(self, entry: Planned, mission: dict[str, Any]) -> dict[str, Any]:
-        """A post as the change log shows it: names and codes, as the other writes do."""
-        return {
-            "name": mission["name"],
-            "kind": entry.kind.name,
-            "country": entry.sender,
-            "hostCountry": entry.host,
-            "city": mission["city"],
-            "opened": None if mission["opened"] is None else str(mission["opened"]),
-            "wikidata": mission["wikidata"],
-            **{name: mission[name] for name in _FACTS},
-            "accreditations": [
-                target.code or target.other.qid  # type: ignore[union-attr]
-                for target in entry.targets
-            ],
-            "sources": [{"title": self.title, "section": None, "url": item_url(entry.post.qid)}],
-        }
-
     async def _create(
         self,
         new: list[Planned],
@@ -483,7 +448,7 @@ class _Merge:
             accreditations += self._accreditations(entry, mission_id, source_id)
             claims += self._claims(entry, mission_id, source_id, {"city", "opened"})
             addresses += self._addresses(entry, mission_id, source_id, row["city"])
-            self._log(mission_id, None, self._snapshot(entry, row))
+            self.created.append(mission_id)
         await self._insert(links, accreditations, claims, addresses)
         self.report.created += len(new)
 
@@ -519,28 +484,17 @@ class _Merge:
             if rows:
                 await self.session.execute(insert(table), rows)
 
-    def _columns(self, mission: models.Mission) -> dict[str, Any]:
-        return {
-            "name": mission.name,
-            "city": mission.city,
-            "opened": mission.opened,
-            "wikidata": mission.wikidata,
-            **{name: getattr(mission, name) for name in _FACTS},
-        }
-
-    async def _merge(self, entry: Planned, mission: models.Mission, source_id: int) -> None:
+    def _merge(self, entry: Planned, mission: models.Mission, source_id: int) -> Links:
         """A post the database has from another source: the release adds what it lacks."""
-        before = self._columns(mission)
         opened_is_ours = mission.opened is None
         self._assign(entry, mission, city_is_ours=False, opened_is_ours=opened_is_ours)
         accreditations = self._accreditations(entry, mission.id, source_id)
         links = [{"mission_id": mission.id, "source_id": source_id}]
         preferred = {"opened"} if opened_is_ours else set()
         claims = self._claims(entry, mission.id, source_id, preferred)
-        await self._insert(links, accreditations, claims, [])
-        after = self._columns(mission)
-        self._log(mission.id, self._snapshot(entry, before), self._snapshot(entry, after))
+        self.changed.append(mission.id)
         self.report.merged += 1
+        return links, accreditations, claims, []
 
     def _assign(
         self, entry: Planned, mission: models.Mission, *, city_is_ours: bool, opened_is_ours: bool
@@ -570,14 +524,15 @@ class _Merge:
             setattr(mission, name, value)
         return bool(changed)
 
-    async def _update(self, entry: Planned, mission: models.Mission, source_id: int) -> None:
-        """A post an earlier import brought: what this release says replaces what that one said."""
+    def _update(self, entry: Planned, mission: models.Mission, source_id: int) -> Links | None:
+        """A post an earlier import brought: what this release says replaces what that one said.
+
+        The links the release gives it, or None when it changes nothing."""
         claims = self.our_claims[mission.id]
         # The post holds the earlier release's value where that value is the preferred one.
         ours = self.our_preferred[mission.id]
         city_is_ours = "city" in ours or (mission.city == "" and "city" not in claims)
         opened_is_ours = "opened" in ours or mission.opened is None
-        before = self._columns(mission)
         changed = self._assign(
             entry, mission, city_is_ours=city_is_ours, opened_is_ours=opened_is_ours
         )
@@ -594,7 +549,14 @@ class _Merge:
         ) and claims == {c["property"]: (c["value"], c["wikidata"]) for c in new_claims}
         if not changed and same_links:
             self.report.unchanged += 1
-            return
+            return None
+        self.changed.append(mission.id)
+        self.report.updated += 1
+        links = [{"mission_id": mission.id, "source_id": source_id}]
+        return links, accreditations, new_claims, []
+
+    async def _replace(self, mission_id: int, links: Links) -> None:
+        """Put a release's links to a post in place of what earlier releases linked it to."""
         A, C, link = models.Accreditation, models.MissionClaim, models.mission_source
         for column, source in (
             (A.mission_id, A.source_id),
@@ -602,10 +564,6 @@ class _Merge:
             (link.c.mission_id, link.c.source_id),
         ):
             await self.session.execute(
-                delete(column.table).where(column == mission.id, source.in_(self.ours))
+                delete(column.table).where(column == mission_id, source.in_(self.ours))
             )
-        links = [{"mission_id": mission.id, "source_id": source_id}]
-        await self._insert(links, accreditations, new_claims, [])
-        after = self._columns(mission)
-        self._log(mission.id, self._snapshot(entry, before), self._snapshot(entry, after))
-        self.report.updated += 1
+        await self._insert(*links)

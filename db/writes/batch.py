@@ -1,0 +1,110 @@
+"""What every batch write shares: the rows its records match, and what it did with them.
+
+A record is one object as a write gives it. One given with a `key` (the source's own id for
+it) and an `origin` (the source: "pocom") is the row that key was first written to, so that
+importing the same release twice changes nothing and a newer one updates each row by its
+key; without, it is matched by its kind's natural key, as each writer says. Each batch
+ends with `Batch.finish`: the change log gets every row it created, and every row it changed
+(as it was and as it is); a row it left as it was is counted, not logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from db import models
+from db.base import table_of
+from db.chunks import objects_in
+from db.kinds import BY_NAME
+from db.search import reindex
+from db.writes.changes import Logged, log_changes, snapshots
+from db.writes.edit import Edit
+from db.writes.snapshots import Snapshots
+
+
+def assign(row: Any, values: dict[str, Any]) -> bool:
+    """Give a row these values; True when any differed."""
+    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+    for name, value in changed.items():
+        setattr(row, name, value)
+    return bool(changed)
+
+
+@dataclass
+class Written:
+    """What a batch write did: each record's row id, in order, and how many rows it created,
+    updated, or found as the record gives them."""
+
+    ids: list[int] = field(default_factory=list)
+    new: set[int] = field(default_factory=set)  # the rows it created, of those ids
+    changed: set[int] = field(default_factory=set)  # and the rows it updated
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Batch:
+    """One batch write of one kind: the rows its records name, and how they were before."""
+
+    def __init__(self, edit: Edit, kind: str, origin: str | None) -> None:
+        self.edit, self.kind, self.origin = edit, kind, origin
+        self.created: list[int] = []
+        self.before: Snapshots = {}
+        self.keys: dict[str, int] = {}  # the rows earlier imports of this origin wrote, by key
+
+    async def recorded(self, keys: Sequence[str | None]) -> dict[str, int]:
+        """The row each of these keys was first written to, for those written before."""
+        wanted = [key for key in dict.fromkeys(keys) if key is not None]
+        if self.origin is None or not wanted:
+            return {}
+        R = models.Record
+        rows = await self.edit.session.execute(
+            select(R.key, R.ref_id).where(
+                R.origin == self.origin, R.kind == self.kind, R.key.in_(wanted)
+            )
+        )
+        self.keys.update(dict(rows.all()))
+        return self.keys
+
+    async def rows(self, model: Any, ids: Sequence[int]) -> dict[int, Any]:
+        """The rows of a model with these ids, read in a few statements, by id."""
+        return {row.id: row for row in await objects_in(self.edit.session, model, model.id, ids)}
+
+    async def existing(self, ids: Sequence[int]) -> None:
+        """Read these rows as they are, before the batch changes any."""
+        await self.edit.session.flush()
+        self.before.update(await snapshots(self.edit.session, self.kind, ids))
+
+    async def finish(self, ids: Sequence[int], keys: Sequence[str | None]) -> Written:
+        """Remember new keys, log the changes, bring search up to date; what was done."""
+        session = self.edit.session
+        unrecorded = {
+            key: pk
+            for key, pk in zip(keys, ids, strict=True)
+            if key is not None and key not in self.keys
+        }
+        if self.origin is not None and unrecorded:
+            await session.execute(
+                insert(table_of(models.Record)),
+                [
+                    {"origin": self.origin, "kind": self.kind, "key": key, "ref_id": pk}
+                    for key, pk in unrecorded.items()
+                ],
+            )
+        await session.flush()
+        after = await snapshots(session, self.kind, [*self.created, *self.before])
+        changed = {pk for pk, was in self.before.items() if after[pk] != was}
+        changes = [Logged(self.kind, pk, None, after[pk]) for pk in self.created]
+        changes += [Logged(self.kind, pk, self.before[pk], after[pk]) for pk in changed]
+        edit = self.edit
+        if edit.logged:
+            await log_changes(session, edit.actor, edit.action, changes, here=edit.live)
+        if BY_NAME[self.kind].search_text is not None:
+            await reindex(session, self.kind, [change.target_id for change in changes])
+        new = set(self.created)
+        unchanged = len(self.before) - len(changed)
+        return Written(list(ids), new, changed, len(new), len(changed), unchanged)
