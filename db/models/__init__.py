@@ -4,7 +4,8 @@ from db.base import Base
 from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
 from db.models.country import Country, CountryIdentifier, CountryName
-from db.models.enums import ClaimRank, EventKind, MissionKind, OrganizationKind
+from db.models.dataset import Dataset
+from db.models.enums import ClaimRank, EventKind, MissionKind, OrganizationKind, TenureEnd
 from db.models.event import (
     Event,
     EventCountryDeclared,
@@ -21,6 +22,7 @@ from db.models.mission import (
     Mission,
     MissionAddress,
     MissionClaim,
+    MissionKindPeriod,
     head_of_mission_source,
     mission_source,
 )
@@ -33,6 +35,7 @@ __all__ = [
     "Change",
     "ClaimRank",
     "Country",
+    "Dataset",
     "CountryIdentifier",
     "CountryName",
     "Event",
@@ -44,6 +47,7 @@ __all__ = [
     "Mission",
     "MissionAddress",
     "MissionClaim",
+    "MissionKindPeriod",
     "MissionKind",
     "Organization",
     "OrganizationKind",
@@ -55,6 +59,7 @@ __all__ = [
     "Relation",
     "Role",
     "Source",
+    "TenureEnd",
     "Token",
     "event_country",
     "event_source",
