@@ -5,7 +5,15 @@ from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
 from db.models.country import Country, CountryIdentifier, CountryName
 from db.models.dataset import Dataset
-from db.models.enums import ClaimRank, EventKind, MissionKind, OrganizationKind, TenureEnd
+from db.models.enums import (
+    ClaimRank,
+    EventKind,
+    MissionKind,
+    OrganizationKind,
+    RelationStatus,
+    TenureEnd,
+    VisitType,
+)
 from db.models.event import (
     Event,
     EventCountryDeclared,
@@ -59,7 +67,9 @@ __all__ = [
     "Relation",
     "Role",
     "Source",
+    "RelationStatus",
     "TenureEnd",
+    "VisitType",
     "Token",
     "event_country",
     "event_source",

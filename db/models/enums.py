@@ -58,7 +58,7 @@ class OrganizationKind(Enum):
 
 
 class EventKind(Enum):
-    """The field an event belongs to."""
+    """The field an event belongs to, or the diplomatic step it is."""
 
     DIPLOMATIC = "DIPLOMATIC"
     POLITICAL = "POLITICAL"
@@ -66,6 +66,34 @@ class EventKind(Enum):
     ECONOMIC = "ECONOMIC"
     CULTURAL = "CULTURAL"
     OTHER = "OTHER"
+    TRIP = "TRIP"
+    VISIT = "VISIT"
+    RECOGNITION = "RECOGNITION"
+    RELATIONS_ESTABLISHED = "RELATIONS_ESTABLISHED"
+    POST_OPENED = "POST_OPENED"
+    RAISED_TO_EMBASSY = "RAISED_TO_EMBASSY"
+    POST_CLOSED = "POST_CLOSED"
+    RELATIONS_SEVERED = "RELATIONS_SEVERED"
+    RELATIONS_RESUMED = "RELATIONS_RESUMED"
+    TREATY = "TREATY"
+
+
+class VisitType(Enum):
+    """The protocol form of a visit or trip, as its description names it."""
+
+    STATE = "STATE"
+    OFFICIAL = "OFFICIAL"
+    OFFICIAL_WORKING = "OFFICIAL_WORKING"
+    WORKING = "WORKING"
+    PRIVATE = "PRIVATE"
+    INFORMAL = "INFORMAL"
+
+
+class RelationStatus(Enum):
+    """Where two countries' diplomatic relations stand, as the sources last tell it."""
+
+    ESTABLISHED = "ESTABLISHED"
+    SEVERED = "SEVERED"
 
 
 class ClaimRank(Enum):

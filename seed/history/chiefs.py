@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import Enum
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
