@@ -141,10 +141,14 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from db.quality import KINDS, find_issues
     from seed.document import SeedError
+    from seed.history.archive import is_archive
+    from seed.history.imports import import_archive
     from seed.load import import_file
     from seed.wikidata.importer import import_release
     from seed.wikidata.release import ReleaseError, is_release, open_text
 
+    if is_archive(args.file):  # the Office of the Historian's: seed/history/imports.py
+        return _on_database(settings, lambda sessions: import_archive(sessions, args.file))
     try:
         first_line = open_text(args.file).partition("\n")[0]
     except (OSError, UnicodeDecodeError, EOFError) as error:
@@ -257,12 +261,13 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("name")
 
     importing = commands.add_parser(
-        "import", help="merge a seed file or a Wikidata release of missions into the database"
+        "import",
+        help="merge a seed file, a Wikidata release of missions or an Office of the Historian archive into the database",
     )
     importing.add_argument(
         "file",
         type=Path,
-        help="a seed file (seed/README.md) or a database-of-embassies release, .gz or not",
+        help="a seed file (seed/README.md), a database-of-embassies release (.gz or not), or an Office of the Historian archive (.tar.gz or its folder)",
     )
     importing.add_argument(
         "--format",

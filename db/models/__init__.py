@@ -3,7 +3,7 @@
 from db.base import Base
 from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
-from db.models.country import Country, CountryIdentifier, CountryName
+from db.models.country import Country, CountryIdentifier, CountryName, country_succession
 from db.models.dataset import Dataset
 from db.models.enums import (
     ClaimRank,
@@ -71,6 +71,7 @@ __all__ = [
     "TenureEnd",
     "VisitType",
     "Token",
+    "country_succession",
     "event_country",
     "event_source",
     "head_of_mission_source",
