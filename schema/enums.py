@@ -7,7 +7,14 @@ import strawberry
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from db.countries import CodeScheme
-from db.models import ClaimRank, EventKind, MissionKind, OrganizationKind
+from db.models import (
+    ClaimRank,
+    EventKind,
+    MissionKind,
+    OrganizationKind,
+    RelationStatus,
+    VisitType,
+)
 from db.quality import QualityIssueKind
 
 __all__ = [
@@ -19,6 +26,8 @@ __all__ = [
     "OrderDirection",
     "OrganizationKind",
     "QualityIssueKind",
+    "RelationStatus",
+    "VisitType",
 ]
 
 E = TypeVar("E", bound=type[Enum])
@@ -38,6 +47,7 @@ describe_enum(
     "The kind of a diplomatic or consular post.",
     {
         "EMBASSY": "An embassy, headed by an ambassador.",
+        "LEGATION": "A legation, headed by an envoy, a minister or a chargé d'affaires: a rank below an embassy.",
         "HIGH_COMMISSION": "A high commission, the embassy of one Commonwealth country in another.",
         "CONSULATE_GENERAL": "A consulate general, headed by a consul general.",
         "CONSULATE": "A consulate, headed by a consul.",
@@ -74,7 +84,7 @@ describe_enum(
 
 describe_enum(
     EventKind,
-    "The field an event belongs to.",
+    "The field an event belongs to, or the diplomatic step it is.",
     {
         "DIPLOMATIC": "Diplomacy: relations, posts, envoys.",
         "POLITICAL": "Politics: visits and statements by political leaders.",
@@ -82,6 +92,38 @@ describe_enum(
         "ECONOMIC": "Trade and investment.",
         "CULTURAL": "Culture, education and community life.",
         "OTHER": "Anything else.",
+        "TRIP": "A trip abroad by a head of state or government or a foreign minister.",
+        "VISIT": "A visit by a foreign leader to the other country.",
+        "RECOGNITION": "One country's recognition of the other, or of its independence.",
+        "RELATIONS_ESTABLISHED": "The establishment of diplomatic relations.",
+        "POST_OPENED": "A post (legation, embassy, consulate, liaison office) opened or reopened.",
+        "RAISED_TO_EMBASSY": "A legation raised to an embassy.",
+        "POST_CLOSED": "A post closed or its operations suspended.",
+        "RELATIONS_SEVERED": "Diplomatic relations severed, interrupted or suspended.",
+        "RELATIONS_RESUMED": "Diplomatic relations resumed or re-established.",
+        "TREATY": "A treaty, convention or agreement between the two.",
+    },
+)
+
+describe_enum(
+    VisitType,
+    "The protocol form of a visit, as its source names it.",
+    {
+        "STATE": "A state visit, the highest form, at a head of state's invitation.",
+        "OFFICIAL": "An official visit.",
+        "OFFICIAL_WORKING": "An official working visit.",
+        "WORKING": "A working visit.",
+        "PRIVATE": "A private visit, during which the visitor may meet officials.",
+        "INFORMAL": "An informal or unofficial visit.",
+    },
+)
+
+describe_enum(
+    RelationStatus,
+    "Where two countries' diplomatic relations stand, as the sources last tell it.",
+    {
+        "ESTABLISHED": "Relations are established (or were resumed).",
+        "SEVERED": "Relations are severed, interrupted or suspended.",
     },
 )
 

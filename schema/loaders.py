@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, select
 from strawberry.dataloader import DataLoader
 
-from db import models, orders, pages, quality, queries, tenures
+from db import event_tallies, models, orders, pages, quality, queries, tenures
 from db.base import model_of, table_of
 from db.pages import Column, Page
 from db.partial_date import PartialDate
@@ -165,6 +166,9 @@ class Loaders:
             models.event_country, "event_id", "country_id", orders.by_code
         )
         self.relations_by_country = self._relations_by_country()
+        self.relation_event_tallies: DataLoader[int, list[event_tallies.Tally]] = batched(
+            partial(event_tallies.tallies_of, reader), []
+        )
 
         empty = Page(ids=[], keys=[], has_next=False)
         self.country_events = _per_parent(self._event_pages(queries.country_event_ids), empty)

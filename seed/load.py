@@ -18,8 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.involvement import refresh_event_countries
+from db.relation_links import ensure_relations
 from db.search import rebuild_search_index
 from seed.countries import ensure_countries
+from seed.history.events import load_shipped_events
 from seed.document import (
     EventEntry,
     MissionEntry,
@@ -68,13 +70,16 @@ class MergeReport:
     added: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     world: ImportReport | None = None  # what loading the world's posts did, when asked for
+    history: list[Any] = field(default_factory=list)  # the Office of the Historian's events
 
     def __str__(self) -> str:
         def listed(counts: Counter[str]) -> str:
             return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
 
         said = f"added {listed(self.added)}; updated {listed(self.updated)}"
-        return said if self.world is None else f"{said}; the world's posts: {self.world}"
+        if self.world is not None:
+            said = f"{said}; the world's posts: {self.world}"
+        return "; ".join([said, *map(str, self.history)])
 
 
 async def has_facts(session: AsyncSession) -> bool:
@@ -118,8 +123,10 @@ async def seed_database(
     *,
     reset: bool = False,
     world: Path | None = None,
+    history: bool = False,
 ) -> MergeReport | None:
-    """Load a seed file, then a Wikidata release if given, into a database without facts.
+    """Load a seed file, then a Wikidata release if given, then the Office of the Historian's
+    events if asked for, into a database without facts; every linked pair gets its relation.
 
     None when the database has facts and `reset` is not asked for. Both files are read
     and checked in full before the database is touched, and the load runs in one
@@ -133,6 +140,9 @@ async def seed_database(
         report = await merge_document(session, document)
         if release is not None:
             report.world = await merge_release(session, *release)
+        if history:
+            report.history = await load_shipped_events(session)
+        await ensure_relations(session)
         return report
 
 

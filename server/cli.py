@@ -90,6 +90,7 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
                 args.file or ARTICLE,
                 reset=args.reset,
                 world=WORLD if args.world else None,
+                history=args.world,
             )
         except (SeedError, ReleaseError) as error:
             print(f"The seed file has errors; nothing was loaded:\n{error}", file=sys.stderr)
@@ -240,7 +241,7 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--world",
         action="store_true",
-        help="also load the world's posts from Wikidata, as the server does on its first start",
+        help="also load the world's posts from Wikidata and the Office of the Historian's events, as the server does on its first start",
     )
     seed.add_argument(
         "--synthetic", action="store_true", help="load a generated network for load tests instead"

@@ -13,7 +13,7 @@ from graphql import GraphQLType
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
-from db import models, orders, queries, tenures
+from db import event_tallies, models, orders, queries, tenures
 from db.countries import language
 from schema.compiled.compiler import (
     Build,
@@ -276,6 +276,16 @@ def relation_events(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
     return build.events(type_, details, arguments, row, queries.relation_event_ids)
+
+
+def relation_event_tallies(
+    build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    """A relation's events counted by decade and kind, as a list of objects in that order."""
+    grouped = event_tallies.tallies(row, keyed=False).subquery()
+    document = build.built(object_type(type_), details, lambda name, _: grouped.c[name])
+    rows = select(build.json.aggregate(document, [grouped.c.decade, grouped.c.kind]))
+    return build.json.embed(rows.select_from(grouped).scalar_subquery())
 
 
 def participations_of(kind: str) -> Handler:

@@ -15,7 +15,7 @@ from schema.columns import column, from_columns
 from schema.compiled import fields
 from schema.connection import Connection, PageArguments, nodes_from
 from schema.context import Info
-from schema.enums import EventKind, EventOrderField, OrderDirection
+from schema.enums import EventKind, EventOrderField, OrderDirection, VisitType
 from schema.ids import encode_id
 from schema.loaders import PageArgs
 from schema.relations import children, cited, compiled_as, linked, reference
@@ -127,6 +127,10 @@ class Event(Node):
     )
     summary: str = column("summary", description="What happened, in a few sentences.")
     version: int = column("version", description="Increases by one with every write to the event.")
+    visit_type: VisitType | None = column(
+        "visit_type",
+        description="A visit's or trip's protocol form (state, official, working, private, …) where its source names one.",
+    )
 
     @classmethod
     def from_row(cls, row: models.Event) -> "Event":

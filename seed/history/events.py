@@ -31,7 +31,7 @@ from db.involvement import refresh_event_countries
 from db.relation_links import ensure_relations, ordered
 from db.search import reindex
 from seed.history import rdcr, travels, visits
-from seed.history.archive import Archive
+from seed.history.archive import Archive, ArchiveError, open_archive
 from seed.history.event_records import (
     HOME,
     LICENCE,
@@ -42,6 +42,7 @@ from seed.history.event_records import (
     RecordsError,
 )
 from seed.history.pocom import Skip
+from seed.history.territories import country_of
 
 ACTOR = "import"
 ACTION = "importEvents"
@@ -271,11 +272,11 @@ class _Merge:
                 continue
             name = mention.name
             if mention.historian_id is not None:
-                made = next(
+                twin = next(
                     (n for n, v in new.items() if v["historian_id"] == mention.historian_id), None
                 )
-                if made is not None:
-                    key_of[mention] = made
+                if twin is not None:
+                    key_of[mention] = twin
                     continue
                 if name in by_name or name in new:
                     name = f"{name} ({mention.historian_id})"
@@ -569,3 +570,26 @@ async def _dataset(
     else:
         for key, value in values.items():
             setattr(found, key, value)
+
+
+SHIPPED = Path(__file__).parent.parent / "data" / "us-diplomatic-history"
+
+
+async def import_events(session: AsyncSession, archive: Archive) -> EventsReport:
+    """`bilateral import` of a travels, visits or rdcr archive into the session's transaction;
+    ArchiveError (nothing written) where the release cannot be imported."""
+    try:
+        records = read_records(archive)
+        return await merge_events(session, records, country_of, archive.commit)
+    except RecordsError as error:
+        raise ArchiveError(str(error)) from None
+
+
+async def load_shipped_events(session: AsyncSession) -> list[EventsReport]:
+    """The three archives the project ships, imported in order (rdcr last: it speaks of the
+    relations the others made), as the first start loads them."""
+    reports = []
+    for dataset in (travels.DATASET, visits.DATASET, rdcr.DATASET):
+        (path,) = SHIPPED.glob(f"{dataset}-*.tar.gz")
+        reports.append(await import_events(session, open_archive(path)))
+    return reports

@@ -15,12 +15,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from seed.countries import ensure_countries
 from seed.history.archive import Archive, ArchiveError, open_archive
+from seed.history.events import import_events
 from seed.history.former_states import load_former_states
 
 # Each dataset's importer: it writes an archive into the session's transaction and returns a
 # report whose str() says what it did.
 Importer = Callable[[AsyncSession, Archive], Awaitable[Any]]
-IMPORTERS: dict[str, Importer] = {"gsh": load_former_states}
+IMPORTERS: dict[str, Importer] = {
+    "gsh": load_former_states,
+    "travels": import_events,
+    "visits": import_events,
+    "rdcr": import_events,
+}
 
 
 async def import_archive(sessions: async_sessionmaker[AsyncSession], path: Path) -> int:
@@ -43,4 +49,10 @@ async def import_archive(sessions: async_sessionmaker[AsyncSession], path: Path)
         print(f"{path} cannot be imported; nothing was imported:\n{error}", file=sys.stderr)
         return 1
     print(f"Imported {path} ({archive.dataset} at {archive.commit}): {report}.")
+    if hasattr(report, "write"):  # a report that accounts for every row, to a file
+        target = Path(path.name.split(".")[0] + ".report.tsv")
+        report.write(target)
+        for reason, count in report.reasons().most_common():
+            print(f"  skipped {count:>4}: {reason}")
+        print(f"Every skipped row and every fault noticed, with its reason: {target}")
     return 0
