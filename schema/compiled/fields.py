@@ -282,7 +282,7 @@ def relation_event_tallies(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
     """A relation's events counted by decade and kind, as a list of objects in that order."""
-    grouped = event_tallies.tallies(row, keyed=False).subquery()
+    grouped = event_tallies.tallies(row, keyed=False).correlate(row).subquery()
     document = build.built(object_type(type_), details, lambda name, _: grouped.c[name])
     rows = select(build.json.aggregate(document, [grouped.c.decade, grouped.c.kind]))
     return build.json.embed(rows.select_from(grouped).scalar_subquery())

@@ -31,7 +31,7 @@ from db.involvement import refresh_event_countries
 from db.relation_links import ensure_relations, ordered
 from db.search import reindex
 from seed.history import rdcr, travels, visits
-from seed.history.archive import Archive, ArchiveError, open_archive
+from seed.history.archive import Archive, ArchiveError, open_archive, shipped
 from seed.history.event_records import (
     HOME,
     LICENCE,
@@ -293,6 +293,7 @@ class _Merge:
             await self.session.execute(insert(table_of(P)), list(new.values()))
             made = await self.session.execute(select(P.name, P.id).where(P.name.in_(list(new))))
             made_ids: dict[str, int] = {made_name: pk for made_name, pk in made}
+            await reindex(self.session, "person", list(made_ids.values()))
             for name, values in new.items():
                 self.log(
                     "person",
@@ -572,8 +573,6 @@ async def _dataset(
             setattr(found, key, value)
 
 
-SHIPPED = Path(__file__).parent.parent / "data" / "us-diplomatic-history"
-
 
 async def import_events(session: AsyncSession, archive: Archive) -> EventsReport:
     """`bilateral import` of a travels, visits or rdcr archive into the session's transaction;
@@ -590,6 +589,5 @@ async def load_shipped_events(session: AsyncSession) -> list[EventsReport]:
     relations the others made), as the first start loads them."""
     reports = []
     for dataset in (travels.DATASET, visits.DATASET, rdcr.DATASET):
-        (path,) = SHIPPED.glob(f"{dataset}-*.tar.gz")
-        reports.append(await import_events(session, open_archive(path)))
+        reports.append(await import_events(session, open_archive(shipped(dataset))))
     return reports

@@ -94,26 +94,24 @@ _SPLIT = re.compile(r"(?:,\s*|\s+and\s+)(?=(?:" + "|".join(re.escape(t) for t in
 
 
 def split_visitor(visitor: str) -> list[tuple[str | None, str]]:
-    """Each person a visitor names, as (title, name); a part that is a title alone is kept
-    with the next ("Premier and Prince Sihanouk" is one person)."""
+    """Each person a visitor names, as (title, name); a part that is a title alone is one
+    person's title with the next ("Premier and Prince Sihanouk": "Premier and Prince")."""
     people: list[tuple[str | None, str]] = []
-    carried = ""
+    titles: list[str] = []
     for part in _SPLIT.split(visitor):
-        part = (carried + part).strip()
-        match = _OPENING.match(part)
+        match = _OPENING.match(part.strip())
         if match is None:
-            people.append((None, part))
-            carried = ""
+            people.append((" and ".join(titles) or None, part.strip()))
+            titles = []
             continue
         written = match.group(1)
-        name = (_GLUED.get(written, "") + " " + part[match.end() :]).strip()
-        if not name:
-            carried = part + " and "
-            continue
-        people.append((TITLES[written], name))
-        carried = ""
-    if carried:
-        people.append((None, carried.removesuffix(" and ")))
+        titles.append(TITLES[written])
+        name = (_GLUED.get(written, "") + " " + part.strip()[match.end() :]).strip()
+        if name:
+            people.append((" and ".join(titles), name))
+            titles = []
+    if titles:  # titles without a name: the visitor is written as given
+        people.append((None, visitor))
     return people
 
 
