@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, insert, select, tuple_, union
+from sqlalchemy import case, exists, insert, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -51,28 +51,34 @@ def linked_pairs() -> Any:
 
 
 async def ensure_relations(session: AsyncSession, pairs: Iterable[Pair] | None = None) -> int:
-    """Add the relation of every linked pair that has none (of these pairs, or of all); the
-    number added. Relations are never removed here: one may carry what a source says of it."""
-    linked = linked_pairs()
+    """Add the relation of each pair that has none; the number added. `pairs`: pairs the
+    caller has just linked (by the posts or events it wrote); None: every linked pair, found
+    in the database. Relations are never removed here: one may carry what a source says."""
     R = models.Relation
-    condition: ColumnElement[bool] = ~exists().where(
-        R.country_a_id == linked.c.a, R.country_b_id == linked.c.b
-    )
-    if pairs is not None:
-        wanted = sorted({ordered(*pair) for pair in pairs})
-        if not wanted:
-            return 0
-        condition = and_(
-            condition,
-            tuple_(linked.c.a, linked.c.b).in_(wanted),
+    if pairs is None:
+        linked = linked_pairs()
+        missing = select(linked.c.a, linked.c.b).where(
+            ~exists().where(R.country_a_id == linked.c.a, R.country_b_id == linked.c.b)
         )
-    result = await session.execute(
-        insert(table_of(R)).from_select(
-            ["country_a_id", "country_b_id"],
-            select(linked.c.a, linked.c.b).where(condition),
+        result = await session.execute(
+            insert(table_of(R)).from_select(["country_a_id", "country_b_id"], missing)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    wanted = {ordered(*pair) for pair in pairs if pair[0] != pair[1]}
+    if not wanted:
+        return 0
+    countries = sorted({country for pair in wanted for country in pair})
+    rows = await session.execute(
+        select(R.country_a_id, R.country_b_id).where(
+            R.country_a_id.in_(countries), R.country_b_id.in_(countries)
         )
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    new = sorted(wanted - {(a, b) for a, b in rows})
+    if new:
+        await session.execute(
+            insert(table_of(R)), [{"country_a_id": a, "country_b_id": b} for a, b in new]
+        )
+    return len(new)
 
 
 def unrelated_linked_pairs() -> Any:

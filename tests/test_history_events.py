@@ -135,7 +135,7 @@ RELATION = """query($between: [String!]!) { relation(between: $between) {
     missions { name }
     eventCounts { decade kind count }
     events(first: 100) { totalCount nodes {
-        kind date endDate title visitType
+        kind date endDate title visitType dataset recordId
         place { name country { code } }
         sources { title section url }
         participants { role participant { ... on Person { name } } }
@@ -170,6 +170,7 @@ async def test_trips_visits_and_milestones_make_the_belgium_us_relation(
         "name": "Brussels, Charleroi, Malines, Louvain",
         "country": {"code": "BE"},
     }
+    assert (wilson["dataset"], wilson["recordId"]) == ("travels", "2665")
     assert wilson["participants"] == [
         {"role": "President", "participant": {"name": "Woodrow Wilson"}}
     ]

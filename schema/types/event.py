@@ -131,6 +131,14 @@ class Event(Node):
         "visit_type",
         description="A visit's or trip's protocol form (state, official, working, private, …) where its source names one.",
     )
+    dataset: str | None = column(
+        "dataset",
+        description="The dataset the event was imported from (travels, visits, rdcr); null for an event written here.",
+    )
+    record_id: str | None = column(
+        "record_id",
+        description="The record's id in that dataset (a trip's or visit's id; an rdcr entry's article and heading hash).",
+    )
 
     @classmethod
     def from_row(cls, row: models.Event) -> "Event":
