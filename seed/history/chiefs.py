@@ -26,14 +26,16 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
 from db.base import table_of
 from db.models import MissionKind, OrganizationKind
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
-from seed.history.pocom import Pocom, Skip, Tenure, end_kind
+from seed.countries import ensure_countries
+from seed.history.archive import Archive, parse_xml
+from seed.history.pocom import Pocom, PocomError, Skip, Tenure, end_kind, read_pocom
 
 ACTOR = "import"
 ACTION = "importChiefsOfMission"
@@ -212,7 +214,8 @@ class _Merge:
                     Skip(
                         tenure.path,
                         tenure.record_id,
-                        f"territory: {tenure.post!r} maps to no country",
+                        f"state not in the database: {tenure.post!r} maps to"
+                        f" {self.crosswalk(tenure.post)!r}, which the database lacks",
                     )
                 )
                 continue
@@ -579,3 +582,22 @@ def _json(values: dict[str, Any]) -> dict[str, Any]:
         return value.name if isinstance(value, Enum) else str(value)
 
     return {key: plain(value) for key, value in values.items()}
+
+
+def read_chiefs(archive: Archive) -> tuple[Pocom, Release]:
+    """A pocom archive's release, read and checked (PocomError if it cannot be imported)."""
+    return read_pocom(archive.files, parse_xml), Release(archive.commit, None)
+
+
+async def import_chiefs(
+    sessions: async_sessionmaker[AsyncSession], archive: Archive, crosswalk: Crosswalk
+) -> ChiefsReport:
+    """Import a pocom archive in one transaction; PocomError, and nothing written, if the
+    archive cannot be read or names a territory that maps to no country."""
+    pocom, release = read_chiefs(archive)
+    unmapped = _unmapped(pocom, crosswalk)
+    if unmapped:
+        raise PocomError([f"territory {territory!r} maps to no country" for territory in unmapped])
+    async with sessions() as session, session.begin():
+        await ensure_countries(session)
+        return await merge_chiefs(session, pocom, crosswalk, release)

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from db.models.enums import TenureEnd
+from seed.history.archive import ArchiveError
 from db.partial_date import PartialDate
 
 DATASET = "pocom"
 SITE = "https://history.state.gov/departmenthistory/people"
 
-# Parses one XML file (its bytes and its path, for messages) safely, or raises ValueError.
+# Parses one XML file (its bytes and its path, for messages) safely, or raises ArchiveError.
 XmlParser = Callable[[bytes, str], Element]
 
 
@@ -203,8 +204,8 @@ class _Reader:
             if path.startswith(f"{name}/") and path.endswith(".xml"):
                 try:
                     yield path, self.parse(self.files[path], path)
-                except ValueError as error:
-                    self.problems.append(f"{path}: {error}")
+                except ArchiveError as error:
+                    self.problems.append(str(error))
 
     def date(self, path: str, record: str, step: str, text: str) -> PartialDate | None:
         if not text:
