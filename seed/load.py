@@ -27,11 +27,16 @@ from seed.document import (
     SourceEntry,
     read_document,
 )
+from seed.history.archive import open_archive
+from seed.history.chiefs import ChiefsReport, merge_chiefs, read_chiefs
+from seed.history.provisional import crosswalk
 from seed.wikidata.importer import ImportReport, merge_release, read_release
 
 ARTICLE = Path(__file__).parent / "data" / "belgium-malaysia.yaml"
 # Wikidata's diplomatic posts as database-of-embassies released them (CC0), compressed.
 WORLD = Path(__file__).parent / "data" / "database_of_embassies-2022-11-16.csv.gz"
+# The Office of the Historian's chiefs of mission (public domain), loaded after the world's posts.
+CHIEFS = Path(__file__).parent / "data" / "us-diplomatic-history" / "pocom-44d2226df6b2.tar.gz"
 
 # Fact tables, children first, so that deleting in this order never breaks a foreign key.
 _FACT_TABLES: list[Any] = [
@@ -51,12 +56,14 @@ _FACT_TABLES: list[Any] = [
     models.Jurisdiction,
     models.MissionClaim,
     models.MissionAddress,
+    models.MissionKindPeriod,
     models.mission_source,
     models.Mission,
     models.Position,
     models.Person,
     models.Organization,
     models.Change,
+    models.Dataset,
     models.Source,
 ]
 
@@ -68,13 +75,16 @@ class MergeReport:
     added: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     world: ImportReport | None = None  # what loading the world's posts did, when asked for
+    chiefs: ChiefsReport | None = None  # what loading the US chiefs of mission did
 
     def __str__(self) -> str:
         def listed(counts: Counter[str]) -> str:
             return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
 
         said = f"added {listed(self.added)}; updated {listed(self.updated)}"
-        return said if self.world is None else f"{said}; the world's posts: {self.world}"
+        if self.world is not None:
+            said += f"; the world's posts: {self.world}"
+        return said if self.chiefs is None else f"{said}; US chiefs of mission: {self.chiefs}"
 
 
 async def has_facts(session: AsyncSession) -> bool:
@@ -118,8 +128,10 @@ async def seed_database(
     *,
     reset: bool = False,
     world: Path | None = None,
+    chiefs: Path | None = None,
 ) -> MergeReport | None:
-    """Load a seed file, then a Wikidata release if given, into a database without facts.
+    """Load a seed file, then a Wikidata release and a pocom archive if given, into a
+    database without facts.
 
     None when the database has facts and `reset` is not asked for. Both files are read
     and checked in full before the database is touched, and the load runs in one
@@ -127,12 +139,15 @@ async def seed_database(
     """
     document = read_document(path)
     release = None if world is None else read_release(world)
+    history = None if chiefs is None else read_chiefs(open_archive(chiefs))
     async with sessions() as session, session.begin():
         if not await ready_for_facts(session, reset=reset):
             return None
         report = await merge_document(session, document)
         if release is not None:
             report.world = await merge_release(session, *release)
+        if history is not None:
+            report.chiefs = await merge_chiefs(session, *history, crosswalk)
         return report
 
 

@@ -34,6 +34,7 @@ from db.models import MissionKind, OrganizationKind
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
 from seed.countries import ensure_countries
+from seed.datasets import record_dataset
 from seed.history.archive import Archive, parse_xml
 from seed.history.pocom import Pocom, PocomError, Skip, Tenure, end_kind, read_pocom
 
@@ -148,7 +149,7 @@ def _unmapped(pocom: Pocom, crosswalk: Crosswalk) -> list[str]:
 
 
 async def merge_chiefs(
-    session: AsyncSession, pocom: Pocom, crosswalk: Crosswalk, release: Release
+    session: AsyncSession, pocom: Pocom, release: Release, crosswalk: Crosswalk
 ) -> ChiefsReport:
     """Merge a read release into the session's transaction."""
     report = ChiefsReport(rows=pocom.rows, skipped=list(pocom.skipped), notices=list(pocom.notices))
@@ -550,28 +551,23 @@ class _Merge:
             await self.session.execute(insert(table_of(K)), rows)
 
     async def _dataset(self) -> None:
-        D = models.Dataset
-        values = {
-            "title": TITLE,
-            "publisher": PUBLISHER,
-            "url": REPOSITORY,
-            "licence": LICENCE,
-            "version": self.release.version,
-            "released": self.release.released,
-            "cutoff": self.pocom.cutoff,
-            "counts": {
+        await record_dataset(
+            self.session,
+            "pocom",
+            title=TITLE,
+            publisher=PUBLISHER,
+            url=REPOSITORY,
+            licence=LICENCE,
+            version=self.release.version,
+            released=self.release.released,
+            cutoff=self.pocom.cutoff,
+            counts={
                 "tenures": len(self.pocom.tenures),
                 "people": len(self.pocom.people),
                 "posts": len({t.post for t in self.pocom.tenures}),
                 "skipped": len(self.report.skipped),
             },
-        }
-        found = await self.session.scalar(select(D).where(D.name == "pocom"))
-        if found is None:
-            await self.session.execute(insert(table_of(D)).values(name="pocom", **values))
-        else:
-            for k, v in values.items():
-                setattr(found, k, v)
+        )
 
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:
@@ -600,4 +596,4 @@ async def import_chiefs(
         raise PocomError([f"territory {territory!r} maps to no country" for territory in unmapped])
     async with sessions() as session, session.begin():
         await ensure_countries(session)
-        return await merge_chiefs(session, pocom, crosswalk, release)
+        return await merge_chiefs(session, pocom, release, crosswalk)
