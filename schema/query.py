@@ -28,8 +28,8 @@ from schema.ids import CHANGE_KINDS, decode_id
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.relations import compiled_as
 from schema.types.change import Change, ChangeConnection
-from schema.types.dataset import Dataset
 from schema.types.country import Country
+from schema.types.dataset import Dataset
 from schema.types.event import (
     Event,
     EventConnection,

@@ -49,9 +49,7 @@ async def prepare_database(
     asked for); refuse one
     whose schema is behind."""
     await ensure_schema(engine, pooled=pooled)
-    await seed_database(
-        sessions, world=WORLD if world else None, chiefs=CHIEFS if world else None
-    )
+    await seed_database(sessions, world=WORLD if world else None, chiefs=CHIEFS if world else None)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -19,18 +19,19 @@ class DatasetCount:
 class Dataset:
     row: strawberry.Private[models.Dataset]
     name: str = column("name", description="The dataset's short name: 'pocom'.")
-    title: str = column(
-        "title", description="Its title: 'Principal Officers & Chiefs of Mission'."
-    )
+    title: str = column("title", description="Its title: 'Principal Officers & Chiefs of Mission'.")
     publisher: str = column(
-        "publisher", description="Who publishes it: 'Office of the Historian, U.S. Department of State'."
+        "publisher",
+        description="Who publishes it: 'Office of the Historian, U.S. Department of State'.",
     )
     url: str = column("url", description="Where it is published.")
     licence: str = column("licence", description="Its licence.")
     version: str | None = column(
         "version", description="The commit of the release imported, where known."
     )
-    released: dt.date | None = column("released", description="When the release was made, where known.")
+    released: dt.date | None = column(
+        "released", description="When the release was made, where known."
+    )
     cutoff: PartialDate | None = column(
         "cutoff", description="The last date the release records: it says nothing after it."
     )

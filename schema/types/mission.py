@@ -151,7 +151,8 @@ class HeadOfMission(Node):
         description="How the tenure ended, in the source's words: 'Presented recall on', 'Left Brussels'.",
     )
     end_kind: TenureEnd | None = column(
-        "end_kind", description="How the tenure ended, as a kind; null where the source does not say."
+        "end_kind",
+        description="How the tenure ended, as a kind; null where the source does not say.",
     )
     note: str | None = column(
         "note",

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from enum import Enum
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +61,11 @@ ORGANIZATIONS: dict[str, tuple[str, str, str]] = {
         "FR",
         "Paris",
     ),
-    "representative-to-osce": ("Organization for Security and Co-operation in Europe", "AT", "Vienna"),
+    "representative-to-osce": (
+        "Organization for Security and Co-operation in Europe",
+        "AT",
+        "Vienna",
+    ),
     "representative-to-un": ("United Nations", "US", "New York"),
     "representative-to-unafa": ("United Nations Agencies for Food and Agriculture", "IT", "Rome"),
     "representative-to-unesco": (
@@ -69,7 +73,11 @@ ORGANIZATIONS: dict[str, tuple[str, str, str]] = {
         "FR",
         "Paris",
     ),
-    "representative-to-unido": ("United Nations Industrial Development Organization", "AT", "Vienna"),
+    "representative-to-unido": (
+        "United Nations Industrial Development Organization",
+        "AT",
+        "Vienna",
+    ),
     "representative-to-usoarn": ("U.S. Office for Arms Reduction Negotiations", "CH", "Geneva"),
     "representative-uneo": ("United Nations Office at Geneva", "CH", "Geneva"),
     "representative-unvo": ("United Nations Office at Vienna", "AT", "Vienna"),
@@ -207,7 +215,11 @@ class _Merge:
             if tenure.organization:
                 if tenure.post not in ORGANIZATIONS:
                     self.report.skipped.append(
-                        Skip(tenure.path, tenure.record_id, f"organization {tenure.post!r} is not in the reviewed table")
+                        Skip(
+                            tenure.path,
+                            tenure.record_id,
+                            f"organization {tenure.post!r} is not in the reviewed table",
+                        )
                     )
                     continue
             elif self._country(tenure.post) is None:
@@ -262,11 +274,15 @@ class _Merge:
         us = self.countries[SENDER]
         wanted = dict.fromkeys(t.post for t in tenures)
         organizations = {t.post for t in tenures if t.organization}
-        rows = await self.session.execute(select(M.historian_id, M.id).where(M.historian_id.in_(list(wanted))))
+        rows = await self.session.execute(
+            select(M.historian_id, M.id).where(M.historian_id.in_(list(wanted)))
+        )
         found: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
         embassies: dict[int, list[models.Mission]] = defaultdict(list)
         for mission in await self.session.scalars(
-            select(M).where(M.country_id == us, M.kind == MissionKind.EMBASSY, M.historian_id.is_(None))
+            select(M).where(
+                M.country_id == us, M.kind == MissionKind.EMBASSY, M.historian_id.is_(None)
+            )
         ):
             embassies[mission.host_country_id].append(mission)
         latest_title = {t.post: self.pocom.title(t) for t in tenures}
@@ -411,10 +427,17 @@ class _Merge:
         if new:
             await self.session.execute(insert(table_of(P)), new)
             self.report.people["created"] += len(new)
-        rows = await self.session.execute(select(P.historian_id, P.id).where(P.historian_id.is_not(None)))
+        rows = await self.session.execute(
+            select(P.historian_id, P.id).where(P.historian_id.is_not(None))
+        )
         ids: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
         for row in new:
-            self._log("person", ids[row["historian_id"]], None, {"name": row["name"], "historianId": row["historian_id"]})
+            self._log(
+                "person",
+                ids[row["historian_id"]],
+                None,
+                {"name": row["name"], "historianId": row["historian_id"]},
+            )
         return ids
 
     # -- tenures
@@ -436,7 +459,11 @@ class _Merge:
     ) -> None:
         H = models.HeadOfMission
         hosts_of_post = dict(
-            (await self.session.execute(select(models.Mission.id, models.Mission.host_country_id))).all()
+            (
+                await self.session.execute(
+                    select(models.Mission.id, models.Mission.host_country_id)
+                )
+            ).all()
         )
         hosts = {t.key: hosts_of_post[posts[t.post]] for t in tenures}
         resident = self._residences(hosts)
@@ -485,7 +512,9 @@ class _Merge:
         if new:
             await self.session.execute(insert(table_of(H)), new)
             rows = await self.session.execute(
-                select(H.historian_id, H.id).where(H.historian_id.in_([v["historian_id"] for v in new]))
+                select(H.historian_id, H.id).where(
+                    H.historian_id.in_([v["historian_id"] for v in new])
+                )
             )
             ids = dict(rows.all())
             by_key = {t.key: t for t in tenures}
@@ -572,6 +601,7 @@ class _Merge:
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:
     """A tenure's values as the change log keeps them: names and text."""
+
     def plain(value: Any) -> Any:
         if value is None or isinstance(value, (bool, int, str)):
             return value

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from db.models.enums import TenureEnd
-from seed.history.archive import ArchiveError
 from db.partial_date import PartialDate
+from seed.history.archive import ArchiveError
 
 DATASET = "pocom"
 SITE = "https://history.state.gov/departmenthistory/people"
@@ -54,7 +54,10 @@ _END_KINDS: list[tuple[re.Pattern[str], TenureEnd]] = [
         (r"^promoted", TenureEnd.PROMOTED),
         (r"^recommissioned", TenureEnd.RECOMMISSIONED),
         (r"^appointment terminated", TenureEnd.APPOINTMENT_TERMINATED),
-        (r"relations (were )?(interrupted|severed|broken)|severed", TenureEnd.RELATIONS_INTERRUPTED),
+        (
+            r"relations (were )?(interrupted|severed|broken)|severed",
+            TenureEnd.RELATIONS_INTERRUPTED,
+        ),
         (r"^(embassy|legation|consulate|mission) (closed|suspended)", TenureEnd.POST_CLOSED),
         (r"^recess appointment expired", TenureEnd.APPOINTMENT_TERMINATED),
         (r"^had farewell", TenureEnd.FAREWELL_AUDIENCE),
@@ -325,7 +328,8 @@ def _facts(tenure: Tenure) -> dict[str, object]:
     return {
         name: value
         for name, value in vars(tenure).items()
-        if name not in ("key", "path") and value not in ("", None)
+        if name not in ("key", "path")
+        and value not in ("", None)
         and not (isinstance(value, Step) and value.date is None and not value.note)
     }
 
@@ -376,11 +380,19 @@ def _keep(pocom: Pocom, rows: list[tuple[Tenure, bool]]) -> None:
         if position:
             tenure = Tenure(**{**vars(tenure), "key": f"{tenure.record_id}#{position + 1}"})
             pocom.notices.append(
-                Skip(tenure.path, tenure.record_id, f"repeated id: a different tenure, kept as {tenure.key}")
+                Skip(
+                    tenure.path,
+                    tenure.record_id,
+                    f"repeated id: a different tenure, kept as {tenure.key}",
+                )
             )
         steps = [s.date for s in (tenure.appointed, tenure.started, tenure.ended) if s.date]
         if any(later.last_day < earlier.first_day for earlier, later in zip(steps, steps[1:])):
             pocom.notices.append(
-                Skip(tenure.path, tenure.record_id, "dates out of order: kept as the source gives them")
+                Skip(
+                    tenure.path,
+                    tenure.record_id,
+                    "dates out of order: kept as the source gives them",
+                )
             )
         pocom.tenures.append(tenure)

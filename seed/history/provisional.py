@@ -26,16 +26,34 @@ def _names() -> dict[str, list[str]]:
 
 
 _TODAY = {
-    "antigua-barbuda": "AG", "antigua-and-barbuda": "AG", "bosnia-herzegovina": "BA",
-    "burma": "MM", "cape-verde": "CV", "congo-democratic-republic": "CD", "congo-kinshasa": "CD",
-    "congo-republic": "CG", "congo-brazzaville": "CG", "cote-divoire": "CI", "holy-see": "VA",
-    "kosovo": "XK", "macedonia": "MK", "micronesia": "FM", "micronesia-federated-states-of": "FM",
-    "saint-kitts-nevis": "KN", "saint-kitts-and-nevis": "KN", "saint-vincent-grenadines": "VC",
-    "saint-vincent-and-grenadines": "VC", "swaziland": "SZ", "turkey": "TR",
+    "antigua-barbuda": "AG",
+    "antigua-and-barbuda": "AG",
+    "bosnia-herzegovina": "BA",
+    "burma": "MM",
+    "cape-verde": "CV",
+    "congo-democratic-republic": "CD",
+    "congo-kinshasa": "CD",
+    "congo-republic": "CG",
+    "congo-brazzaville": "CG",
+    "cote-divoire": "CI",
+    "holy-see": "VA",
+    "kosovo": "XK",
+    "macedonia": "MK",
+    "micronesia": "FM",
+    "micronesia-federated-states-of": "FM",
+    "saint-kitts-nevis": "KN",
+    "saint-kitts-and-nevis": "KN",
+    "saint-vincent-grenadines": "VC",
+    "saint-vincent-and-grenadines": "VC",
+    "swaziland": "SZ",
+    "turkey": "TR",
 }
 _FORMER = {
-    "czechoslovakia": "CSHH", "czechoslovakia-1993": "CSHH", "german-democratic-republic": "DDDE",
-    "yugoslavia": "YUCS", "yugoslavia-1946": "YUCS",
+    "czechoslovakia": "CSHH",
+    "czechoslovakia-1993": "CSHH",
+    "german-democratic-republic": "DDDE",
+    "yugoslavia": "YUCS",
+    "yugoslavia-1946": "YUCS",
     "socialist-federal-republic-of-yugoslavia-1992": "YUCS",
 }
 

@@ -1,0 +1,166 @@
+"""US chiefs of mission from the Office of the Historian: small cuts of the real pocom archive
+imported into the app's database, then asked for through GraphQL."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+
+from db.session import make_sessions
+from seed.history.archive import open_archive
+from seed.history.chiefs import ChiefsReport, import_chiefs
+from seed.history.pocom import PocomError
+from seed.history.provisional import crosswalk
+from tests.conftest import GraphQL
+
+SHIPPED = (
+    Path(__file__).parent.parent
+    / "seed"
+    / "data"
+    / "us-diplomatic-history"
+    / "pocom-44d2226df6b2.tar.gz"
+)
+
+
+@pytest.fixture(scope="module")
+def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped pocom archive, unpacked once, to cut small releases from."""
+    folder = tmp_path_factory.mktemp("pocom")
+    shutil.unpack_archive(SHIPPED, folder, filter="data")
+    return folder / "pocom"
+
+
+def cut(unpacked: Path, into: Path, *countries: str) -> Path:
+    """A release of pocom with only these countries' lists (and every person and role)."""
+    release = into / "pocom"
+    for folder in ("people", "roles-country-chiefs", "code-tables"):
+        shutil.copytree(unpacked / folder, release / folder)
+    (release / "missions-countries").mkdir()
+    for country in countries:
+        shutil.copy(
+            unpacked / "missions-countries" / f"{country}.xml", release / "missions-countries"
+        )
+    return release
+
+
+async def load(app: Starlette, release: Path) -> ChiefsReport:
+    return await import_chiefs(make_sessions(app.state.engine), open_archive(release), crosswalk)
+
+
+BELGIUM = """{ country(code: "BE") { hostedMissions { historianId kind name
+  kinds { kind from to }
+  heads { title start appointed endNote endKind recordedUntil historianId
+          person { name born died careerType historianId } sources { url section } }
+  now: head(asOf: "2023-01-01") { person { name } }
+  in2019: head(asOf: "2019-01-01") { person { name } }
+  in2017: head(asOf: "2017-06-01") { title person { name } } } } }"""
+
+
+def us_post(answer: dict) -> dict:  # type: ignore[type-arg]
+    (post,) = [m for m in answer["country"]["hostedMissions"] if m["historianId"] == "belgium"]
+    return post  # type: ignore[no-any-return]
+
+
+async def test_belgium_has_its_64_heads_typed_and_cited(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    # The Holy See's list holds the release's last date (its cutoff), 2021-01-20.
+    report = await load(app, cut(unpacked, tmp_path, "belgium", "holy-see"))
+    assert report.reasons()["nominee"] == 9 + 4 and report.unchanged == 0
+    post = us_post(await data(BELGIUM))
+    heads = post["heads"]
+    assert len(heads) == 64
+    assert heads[0]["person"]["name"] == "Hugh Swinton Legare"
+    assert heads[0]["start"] == "1832-09-25" and heads[0]["appointed"] == "1832-04-14"
+    assert (
+        heads[0]["endNote"] == "Presented recall on" and heads[0]["endKind"] == "PRESENTED_RECALL"
+    )
+    assert heads[0]["title"] == "Chargé d’Affaires"
+    assert heads[0]["sources"][0]["url"].endswith("/chiefsofmission/belgium")
+    assert heads[0]["person"]["historianId"] == "legare-hugh-swinton"
+    placed = [head for head in heads if head["start"]]  # heads the source never dates go last
+    assert placed[-1]["person"]["name"] == "Ronald J. Gidwitz"
+    assert placed[-1]["recordedUntil"] == "2021-01-20"
+    # Honest time: nobody after the list's cutoff; a chargé between two ambassadors.
+    assert post["now"] is None
+    assert post["in2019"]["person"]["name"] == "Ronald J. Gidwitz"
+    assert post["in2017"]["person"]["name"] == "Matthew R. Lussenhop"
+    assert [period["kind"] for period in post["kinds"]] == ["LEGATION", "EMBASSY"]
+    assert post["kind"] == "EMBASSY"
+
+
+async def test_a_person_is_found_by_the_historians_id_and_by_name(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "belgium"))
+    found = await data(
+        '{ person(historianId: "legare-hugh-swinton") { name born died headships { title } } '
+        'people(search: "LEGARE") { nodes { historianId } } }'
+    )
+    assert found["person"] == {
+        "name": "Hugh Swinton Legare",
+        "born": 1797,
+        "died": 1843,
+        "headships": [{"title": "Chargé d’Affaires"}],
+    }
+    assert {"historianId": "legare-hugh-swinton"} in found["people"]["nodes"]
+
+
+async def test_the_same_release_twice_changes_nothing_and_a_newer_one_updates_by_id(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    release = cut(unpacked, tmp_path, "belgium")
+    await load(app, release)
+    again = await load(app, release)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 64)
+    path = release / "missions-countries" / "belgium.xml"
+    path.write_text(
+        path.read_text().replace("<date>1836-06-09</date>", "<date>1836-06-10</date>", 1)
+    )
+    newer = await load(app, release)
+    assert (newer.created, newer.updated, newer.unchanged) == (0, 1, 63)
+    post = us_post(await data(BELGIUM))
+    assert len(post["heads"]) == 64
+
+
+async def test_repeated_ids_and_rows_are_noticed_not_stumbled_on(
+    app: Starlette, unpacked: Path, tmp_path: Path
+) -> None:
+    report = await load(app, cut(unpacked, tmp_path, "belize", "turkey"))
+    kept = {notice.record_id: notice.reason for notice in report.notices}
+    assert "repeated id" in kept["bz-1983-barn-01"]
+    assert [s.record_id for s in report.skipped if s.reason.startswith("repeated row")] == [
+        "tr-2014-bass-01"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("<date>1832-09-25</date>", "<date>1832-13-25</date>", "has no month 13"),
+        (
+            "<person-id>legare-hugh-swinton</person-id>",
+            "<person-id>nobody</person-id>",
+            "no person",
+        ),
+        (
+            "<role-title-id>charge-daffaires</role-title-id>",
+            "<role-title-id>x</role-title-id>",
+            "unknown role",
+        ),
+        ("</chiefs>", "", "not well-formed"),
+    ],
+)
+async def test_bad_input_is_reported_and_nothing_written(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    release = cut(unpacked, tmp_path, "belgium")
+    path = release / "missions-countries" / "belgium.xml"
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(PocomError, match=said):
+        await load(app, release)
+    answer = await data('{ country(code: "BE") { hostedMissions { historianId } } }')
+    assert all(m["historianId"] is None for m in answer["country"]["hostedMissions"])
