@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import GraphQL
 from starlette.applications import Starlette
 
 from db.session import make_sessions
@@ -14,7 +15,6 @@ from seed.history.archive import open_archive
 from seed.history.chiefs import ChiefsReport, import_chiefs
 from seed.history.pocom import PocomError
 from seed.history.provisional import crosswalk
-from tests.conftest import GraphQL
 
 SHIPPED = (
     Path(__file__).parent.parent
@@ -78,7 +78,7 @@ async def test_belgium_has_its_64_heads_typed_and_cited(
     assert (
         heads[0]["endNote"] == "Presented recall on" and heads[0]["endKind"] == "PRESENTED_RECALL"
     )
-    assert heads[0]["title"] == "Chargé d’Affaires"
+    assert heads[0]["title"] == "Chargé d\u2019Affaires"
     assert heads[0]["sources"][0]["url"].endswith("/chiefsofmission/belgium")
     assert heads[0]["person"]["historianId"] == "legare-hugh-swinton"
     placed = [head for head in heads if head["start"]]  # heads the source never dates go last
@@ -104,7 +104,7 @@ async def test_a_person_is_found_by_the_historians_id_and_by_name(
         "name": "Hugh Swinton Legare",
         "born": 1797,
         "died": 1843,
-        "headships": [{"title": "Chargé d’Affaires"}],
+        "headships": [{"title": "Chargé d\u2019Affaires"}],
     }
     assert {"historianId": "legare-hugh-swinton"} in found["people"]["nodes"]
 

@@ -235,7 +235,9 @@ class _Merge:
             kept.append(tenure)
         return kept
 
-    async def _sources(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    async def _sources(
+        self, keys: list[tuple[str | None, str]]
+    ) -> dict[tuple[str | None, str | None], int]:
         """The source row of each (section, url), added where missing, in two statements."""
         S = models.Source
         rows = await self.session.execute(
@@ -292,7 +294,7 @@ class _Merge:
                 self.report.posts["unchanged"] += 1
                 continue
             organization = post in organizations
-            source_id = sources[(None, page_of_post(post, organization))]  # type: ignore[index]
+            source_id = sources[(None, page_of_post(post, organization))]  # type: ignore[attr-defined]
             if organization:
                 found[post] = await self._organization_post(post, source_id)
                 continue
@@ -342,7 +344,7 @@ class _Merge:
                 historian_id=post,
             )
         )
-        pk = int(result.inserted_primary_key[0])  # type: ignore[index]
+        pk = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
         await self.session.execute(
             insert(models.mission_source).values(mission_id=pk, source_id=source_id)
         )
@@ -351,16 +353,16 @@ class _Merge:
         return pk
 
     async def _organization_post(self, post: str, source_id: int) -> int:
-        O = models.Organization
+        Org = models.Organization
         name, host, city = ORGANIZATIONS[post]
-        organization = await self.session.scalar(select(O.id).where(O.name == name))
+        organization = await self.session.scalar(select(Org.id).where(Org.name == name))
         if organization is None:
             result = await self.session.execute(
-                insert(table_of(O)).values(
+                insert(table_of(Org)).values(
                     name=name, kind=OrganizationKind.INTERNATIONAL_ORGANIZATION, source_id=source_id
                 )
             )
-            organization = int(result.inserted_primary_key[0])  # type: ignore[index]
+            organization = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
         pk = await self._new_post(
             post,
             MissionKind.PERMANENT_MISSION,
@@ -421,7 +423,7 @@ class _Merge:
                 name = f"{name} ({years})"
             taken.add(name)
             new.append(
-                {"name": name, "source_id": sources[(None, record.url)], **values}  # type: ignore[index]
+                {"name": name, "source_id": sources[(None, record.url)], **values}  # type: ignore[attr-defined]
             )
         await self.session.flush()
         if new:
@@ -566,7 +568,7 @@ class _Merge:
                         "kind": kind,
                         "start": start,
                         "end": end,
-                        "source_id": sources[(None, page_of_post(post, False))],  # type: ignore[index]
+                        "source_id": sources[(None, page_of_post(post, False))],  # type: ignore[attr-defined]
                     }
                 )
             if runs and self.report.posts["created"]:

@@ -15,10 +15,12 @@ every tenure:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from xml.etree.ElementTree import Element
 
 from db.models.enums import TenureEnd
@@ -187,7 +189,7 @@ class Pocom:
         return self.organizations[tenure.post].title
 
 
-def _last_day(date: PartialDate) -> object:
+def _last_day(date: PartialDate) -> dt.date:
     return date.last_day
 
 
@@ -281,7 +283,7 @@ def read_pocom(files: Mapping[str, bytes], parse: XmlParser) -> Pocom:
             reader.problems.append(
                 f"{tenure.path}: {tenure.record_id}: unknown role code {tenure.role_id!r}"
             )
-    for path, root in reader.folder("concurrent-appointments"):
+    for _, root in reader.folder("concurrent-appointments"):
         pocom.concurrent.append(
             Concurrent(
                 id=_text(root, "id"),
@@ -387,7 +389,7 @@ def _keep(pocom: Pocom, rows: list[tuple[Tenure, bool]]) -> None:
                 )
             )
         steps = [s.date for s in (tenure.appointed, tenure.started, tenure.ended) if s.date]
-        if any(later.last_day < earlier.first_day for earlier, later in zip(steps, steps[1:])):
+        if any(later.last_day < earlier.first_day for earlier, later in pairwise(steps)):
             pocom.notices.append(
                 Skip(
                     tenure.path,
