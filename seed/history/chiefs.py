@@ -288,13 +288,13 @@ class _Merge:
         ):
             embassies[mission.host_country_id].append(mission)
         latest_title = {t.post: self.pocom.title(t) for t in tenures}
-        sources = await self._sources([(None, page_of_post(p, p in organizations)) for p in wanted])  # type: ignore[misc]
+        sources = await self._sources([(None, page_of_post(p, p in organizations)) for p in wanted])
         for post in wanted:
             if post in found:
                 self.report.posts["unchanged"] += 1
                 continue
             organization = post in organizations
-            source_id = sources[(None, page_of_post(post, organization))]  # type: ignore[attr-defined]
+            source_id = sources[(None, page_of_post(post, organization))]
             if organization:
                 found[post] = await self._organization_post(post, source_id)
                 continue
@@ -385,7 +385,7 @@ class _Merge:
         P = models.Person
         records = [self.pocom.people[pid] for pid in sorted(wanted)]
         names = Counter(record.name for record in records)
-        sources = await self._sources([(None, record.url) for record in records])  # type: ignore[misc]
+        sources = await self._sources([(None, record.url) for record in records])
         by_id: dict[str, models.Person] = {
             p.historian_id: p
             for p in await self.session.scalars(select(P).where(P.historian_id.is_not(None)))
@@ -422,9 +422,7 @@ class _Merge:
                 years = f"{record.birth or '?'}–{record.death or ''}"
                 name = f"{name} ({years})"
             taken.add(name)
-            new.append(
-                {"name": name, "source_id": sources[(None, record.url)], **values}  # type: ignore[attr-defined]
-            )
+            new.append({"name": name, "source_id": sources[(None, record.url)], **values})
         await self.session.flush()
         if new:
             await self.session.execute(insert(table_of(P)), new)
@@ -542,7 +540,7 @@ class _Merge:
         K = models.MissionKindPeriod
         ids = sorted(set(posts.values()))
         sources = await self._sources(
-            [(None, page_of_post(t.post, t.organization)) for t in tenures]  # type: ignore[misc]
+            [(None, page_of_post(t.post, t.organization)) for t in tenures]
         )
         await self.session.execute(
             delete(K).where(K.mission_id.in_(ids), K.source_id.in_(list(sources.values())))
@@ -568,7 +566,7 @@ class _Merge:
                         "kind": kind,
                         "start": start,
                         "end": end,
-                        "source_id": sources[(None, page_of_post(post, False))],  # type: ignore[attr-defined]
+                        "source_id": sources[(None, page_of_post(post, False))],
                     }
                 )
             if runs and self.report.posts["created"]:
