@@ -129,9 +129,12 @@ def named_ids(
     return statement
 
 
-def country_ids(search: SearchWords | None) -> Select[Any]:
-    """Ids of every country, or of those matching an FTS query."""
+def country_ids(search: SearchWords | None, former: bool = False) -> Select[Any]:
+    """Ids of today's countries (with `former`, of those that no longer exist as well), or of
+    those matching an FTS query."""
     statement = select(models.Country.id)
+    if not former:
+        statement = statement.where(models.Country.former.is_(False))
     if search is not None:
         statement = statement.where(models.Country.id.in_(matching_ids(search, "country")))
     return statement

@@ -176,7 +176,7 @@ class Query:
         return None if row is None else Country.from_row(row)
 
     @strawberry.field(
-        description="Every country, by alpha-2 code, optionally only those matching a search.",
+        description="Every country of today, by alpha-2 code (with `former`, the states that no longer exist as well), optionally only those matching a search.",
         metadata=compiled_as(roots.root_countries),
     )
     async def countries(
@@ -190,8 +190,14 @@ class Query:
             str | None,
             strawberry.argument(description="Words the country's name or codes must start with."),
         ] = None,
+        former: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also list the states that no longer exist (Czechoslovakia, Prussia); by default only today's countries."
+            ),
+        ] = False,
     ) -> CountryConnection:
-        ids = queries.country_ids(search_words(search, "search"))
+        ids = queries.country_ids(search_words(search, "search"), former)
 
         load = nodes_from(info.context.loaders.country, Country.from_row)
 

@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.base import table_of
 from db.countries import CodeScheme, identifiers, iso_countries, translations, wikidata_of_countries
+from seed.history.former_states import ensure_former_states
 
 
 async def ensure_countries(session: AsyncSession) -> None:
-    """Add every country the database does not have yet, its Wikidata ID, codes and names."""
+    """Add every country the database does not have yet, its Wikidata ID, codes and names,
+    and the states that no longer exist (seed/history/former_states.py)."""
     C = models.Country
     known = dict((await session.execute(select(C.code, C.wikidata))).all())
     wikidata = wikidata_of_countries()
@@ -37,6 +39,7 @@ async def ensure_countries(session: AsyncSession) -> None:
         if code in known and known[code] != qid:
             await session.execute(update(C).where(C.code == code).values(wikidata=qid))
     await _describe_countries(session)
+    await ensure_former_states(session)
 
 
 async def _describe_countries(session: AsyncSession) -> None:

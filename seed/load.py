@@ -29,7 +29,6 @@ from seed.document import (
 )
 from seed.history.archive import open_archive
 from seed.history.chiefs import ChiefsReport, merge_chiefs, read_chiefs
-from seed.history.provisional import crosswalk
 from seed.wikidata.importer import ImportReport, merge_release, read_release
 
 ARTICLE = Path(__file__).parent / "data" / "belgium-malaysia.yaml"
@@ -147,7 +146,7 @@ async def seed_database(
         if release is not None:
             report.world = await merge_release(session, *release)
         if history is not None:
-            report.chiefs = await merge_chiefs(session, *history, crosswalk)
+            report.chiefs = await merge_chiefs(session, *history)
         return report
 
 

@@ -139,57 +139,19 @@ def _token(settings: Settings, args: argparse.Namespace) -> int:
     return _on_database(settings, work)
 
 
-def _import_history(settings: Settings, args: argparse.Namespace) -> int:
-    """Import an archive of the Office of the Historian (today: pocom, the chiefs of mission)."""
-    from seed.history.archive import ArchiveError, open_archive
-    from seed.history.chiefs import import_chiefs
-    from seed.history.pocom import PocomError
-    from seed.history.provisional import crosswalk
-
-    try:
-        archive = open_archive(args.file)
-    except ArchiveError as error:
-        print(f"{args.file}: {error}; nothing was imported.", file=sys.stderr)
-        return 1
-    if archive.dataset != "pocom":
-        print(
-            f"{args.file} is the Office of the Historian's {archive.dataset}, which this version"
-            " does not import; nothing was imported.",
-            file=sys.stderr,
-        )
-        return 1
-
-    async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
-        try:
-            report = await import_chiefs(sessions, archive, crosswalk)
-        except (PocomError, ArchiveError) as error:
-            print(f"{args.file} has errors; nothing was imported:\n{error}", file=sys.stderr)
-            return 1
-        skipped = args.report or Path(f"{archive.dataset}.skipped.tsv")
-        report.write(skipped)
-        print(f"Imported {args.file}: {report}.")
-        for reason, count in report.reasons().most_common():
-            print(f"  skipped {count:>4}: {reason}")
-        print(f"Every skipped row and every fault noticed, with its reason: {skipped}")
-        return 0
-
-    return _on_database(settings, work)
-
-
-def _is_history(path: Path) -> bool:
-    """Whether a path is an archive of the Office of the Historian: a folder or a tarball."""
-    return path.is_dir() or path.name.endswith((".tar.gz", ".tgz", ".tar"))
-
-
 def _import(settings: Settings, args: argparse.Namespace) -> int:
     from db.quality import KINDS, find_issues
     from seed.document import SeedError
+    from seed.history.archive import is_archive
+    from seed.history.imports import import_archive
     from seed.load import import_file
     from seed.wikidata.importer import import_release
     from seed.wikidata.release import ReleaseError, is_release, open_text
 
-    if args.format == "history" or (args.format is None and _is_history(args.file)):
-        return _import_history(settings, args)
+    if is_archive(args.file):  # the Office of the Historian's: seed/history/imports.py
+        return _on_database(
+            settings, lambda sessions: import_archive(sessions, args.file, args.report)
+        )
     try:
         first_line = open_text(args.file).partition("\n")[0]
     except (OSError, UnicodeDecodeError, EOFError) as error:
@@ -314,9 +276,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing.add_argument(
         "--format",
-        choices=["seed", "wikidata-missions", "history"],
-        help="the file's format (default: an archive or folder is the Office of the Historian's,"
-        " which one told by its files; a file is told by its first line)",
+        choices=["seed", "wikidata-missions"],
+        help="a file's format (default: told by its first line; an archive or a folder is the"
+        " Office of the Historian's, which dataset told by its files)",
     )
     importing.add_argument(
         "--release-date",

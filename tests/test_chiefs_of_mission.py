@@ -12,9 +12,9 @@ from starlette.applications import Starlette
 
 from db.session import make_sessions
 from seed.history.archive import open_archive
-from seed.history.chiefs import ChiefsReport, import_chiefs
+from seed.history.chiefs import ChiefsReport
+from seed.history.imports import run_import
 from seed.history.pocom import PocomError
-from seed.history.provisional import crosswalk
 
 SHIPPED = (
     Path(__file__).parent.parent
@@ -47,7 +47,9 @@ def cut(unpacked: Path, into: Path, *countries: str) -> Path:
 
 
 async def load(app: Starlette, release: Path) -> ChiefsReport:
-    return await import_chiefs(make_sessions(app.state.engine), open_archive(release), crosswalk)
+    report = await run_import(make_sessions(app.state.engine), open_archive(release))
+    assert isinstance(report, ChiefsReport)
+    return report
 
 
 BELGIUM = """{ country(code: "BE") { hostedMissions { historianId kind name

@@ -3,7 +3,7 @@
 from db.base import Base
 from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
-from db.models.country import Country, CountryIdentifier, CountryName
+from db.models.country import Country, CountryIdentifier, CountryName, country_succession
 from db.models.dataset import Dataset
 from db.models.enums import ClaimRank, EventKind, MissionKind, OrganizationKind, TenureEnd
 from db.models.event import (
@@ -61,6 +61,7 @@ __all__ = [
     "Source",
     "TenureEnd",
     "Token",
+    "country_succession",
     "event_country",
     "event_source",
     "head_of_mission_source",

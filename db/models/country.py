@@ -1,24 +1,45 @@
-"""Countries, one row per ISO 3166-1 entry."""
+"""Countries, one row per ISO 3166-1 entry, and one per state that no longer exists."""
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import Boolean, Column, Enum, ForeignKey, Index, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
 from db.countries import CodeScheme
+from db.partial_date import PartialDate, PartialDateType
 
 
 class Country(Base):
-    """A state or territory as ISO 3166-1 lists it, or Kosovo."""
+    """A state or territory as ISO 3166-1 lists it, Kosovo, or a state that no longer exists
+    (db/countries.py's former states: Czechoslovakia, Prussia, …)."""
 
     __tablename__ = "country"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(2), unique=True)  # alpha-2, upper case
-    alpha3: Mapped[str] = mapped_column(String(3), unique=True)
+    # Alpha-2, upper case; a former state's four letters (CSHH, XPRU).
+    code: Mapped[str] = mapped_column(String(4), unique=True)
+    alpha3: Mapped[str] = mapped_column(
+        String(4), unique=True
+    )  # a former state's: CSK, or its code
     name: Mapped[str] = mapped_column(String(200))
     # The country's own Wikidata item (Q31 for Belgium); other items that stand for it, such as
     # "Kingdom of the Netherlands", are in the crosswalk (db/countries.py).
     wikidata: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # A state that no longer exists, with its long name and years as the Office of the
+    # Historian's gazetteer gives them (a year stays a year).
+    former: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    long_name: Mapped[str | None] = mapped_column(String(200))
+    existed_from: Mapped[PartialDate | None] = mapped_column(PartialDateType)
+    existed_until: Mapped[PartialDate | None] = mapped_column(PartialDateType)
+
+
+# Which states came before which: Austria-Hungary before Czechoslovakia, Czechoslovakia before
+# the Czech Republic and Slovakia.
+country_succession = Table(
+    "country_succession",
+    Base.metadata,
+    Column("predecessor_id", ForeignKey("country.id"), primary_key=True),
+    Column("successor_id", ForeignKey("country.id"), primary_key=True, index=True),
+)
 
 
 class CountryName(Base):

@@ -77,7 +77,7 @@ def _search(text: str | None) -> SearchWords | None:
 def root_countries(
     build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:
-    ids = queries.country_ids(_search(arguments.get("search")))
+    ids = queries.country_ids(_search(arguments.get("search")), bool(arguments.get("former")))
     spec = ConnectionSpec("countries", models.Country, ids, queries.COUNTRY_KEYS)
     return build.connection(type_, spec, details, *forwards(arguments))
 

@@ -8,12 +8,13 @@ from graphql import GraphQLError
 
 from db import models, orders
 from db.countries import language
+from db.partial_date import PartialDate
 from schema.columns import column, from_columns
 from schema.compiled import fields
 from schema.context import Info
 from schema.enums import CodeScheme, MissionKind
 from schema.ids import encode_id
-from schema.relations import children, compiled_as
+from schema.relations import children, compiled_as, linked
 from schema.types import lists
 from schema.types.node import Node
 
@@ -64,12 +65,18 @@ async def _posts(loading: Awaitable[list[models.Mission]], kind: KindFilter) -> 
 
 
 @strawberry.type(
-    description="A country: a state or territory that ISO 3166-1 lists, or Kosovo, identified by its code."
+    description="A country: a state or territory that ISO 3166-1 lists, Kosovo, or a state that no longer exists (Czechoslovakia, Prussia), identified by its code."
 )
 class Country(Node):
     row: strawberry.Private[models.Country]
-    code: str = column("code", description="ISO 3166-1 alpha-2 code, upper case: BE, MY.")
-    alpha3: str = column("alpha3", description="ISO 3166-1 alpha-3 code: BEL, MYS.")
+    code: str = column(
+        "code",
+        description="ISO 3166-1 alpha-2 code, upper case: BE, MY. A former state's is four letters: ISO 3166-3's where ISO gave it one (CSHH), else the project's own, X and three letters (XPRU), which ISO can never assign.",
+    )
+    alpha3: str = column(
+        "alpha3",
+        description="ISO 3166-1 alpha-3 code: BEL, MYS. A former state's: the one ISO once gave it (CSK), else its code.",
+    )
     wikidata: str | None = column(
         "wikidata", description="The country's Wikidata ID: 'Q31' for Belgium."
     )
@@ -97,6 +104,39 @@ class Country(Node):
             return self.row.name
         found = await info.context.loaders.country_name.load((self.row.id, locale_of(lang)))
         return found or self.row.name
+
+    # States that no longer exist: years and neighbours in time from the Office of the
+    # Historian's gazetteer (seed/history/former_states.py).
+    former: bool = column(
+        "former",
+        description="Whether this is a state that no longer exists (Czechoslovakia, Prussia); `countries` lists these only when asked.",
+    )
+    long_name: str | None = column(
+        "long_name",
+        description="A former state's long name, where the Office of the Historian's gazetteer gives one: 'Kingdom of Prussia'.",
+    )
+    existed_from: PartialDate | None = column(
+        "existed_from",
+        description="The year a former state began, as the Office of the Historian's gazetteer gives it; null for today's countries.",
+    )
+    existed_until: PartialDate | None = column(
+        "existed_until",
+        description="The year a former state ended, as the Office of the Historian's gazetteer gives it; null for today's countries.",
+    )
+    predecessors: list["Country"] = linked(
+        models.country_succession,
+        "successor_id",
+        "predecessor_id",
+        order=orders.by_code,
+        description="The states this one came from, as the gazetteer records them (Austria-Hungary for Czechoslovakia); recorded for former states and the countries they touch.",
+    )
+    successors: list["Country"] = linked(
+        models.country_succession,
+        "predecessor_id",
+        "successor_id",
+        order=orders.by_code,
+        description="The states that came from this one (the Czech Republic and Slovakia for Czechoslovakia); recorded for former states and the countries they touch.",
+    )
 
     identifiers: list[CountryCode] = children(
         models.CountryIdentifier.country_id,

@@ -35,6 +35,8 @@ DATASETS: dict[str, tuple[str, ...]] = {
     "rdcr": (r"articles/[^/]+\.xml",),
     "gsh": (r"data/territories/[^/]+\.xml", r"data/countries-old/[^/]+\.xml"),
 }
+# The archives Bilateral ships, one per dataset, loaded by default.
+SHIPPED = Path(__file__).parent.parent / "data" / "us-diplomatic-history"
 # An archive's name: its dataset and the commit it was made from ("pocom-44d2226df6b2").
 _NAME = re.compile(r"(?P<dataset>[a-z]+)-(?P<commit>[0-9a-f]{7,40})")
 # Far above the largest archive (pocom: 5,000 files, 40 MB unpacked); a gzip bomb stops here.
@@ -90,6 +92,20 @@ class Archive:
         """Each XML file directly in a folder, parsed, by name."""
         for name in self.names(folder):
             yield name, self.xml(name)
+
+
+def shipped(dataset: str) -> Path:
+    """The archive of a dataset that Bilateral ships (the newest, should there be several)."""
+    found = sorted(SHIPPED.glob(f"{dataset}-*.tar.gz"))
+    if not found:
+        raise ArchiveError(f"no archive of {dataset} in {SHIPPED}")
+    return found[-1]
+
+
+def is_archive(path: Path) -> bool:
+    """Whether a path looks like an archive to read with `open_archive` (a folder or a tar),
+    rather than a seed file or a Wikidata release."""
+    return path.is_dir() or path.name.endswith((".tar.gz", ".tgz", ".tar"))
 
 
 def parse_xml(data: bytes, member: str) -> Element:

@@ -19,24 +19,24 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.base import table_of
 from db.models import MissionKind, OrganizationKind
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
-from seed.countries import ensure_countries
 from seed.datasets import record_dataset
 from seed.history.archive import Archive, parse_xml
 from seed.history.pocom import Pocom, PocomError, Skip, Tenure, end_kind, read_pocom
+from seed.history.territories import country_of, crosswalk
 
 ACTOR = "import"
 ACTION = "importChiefsOfMission"
@@ -82,9 +82,6 @@ ORGANIZATIONS: dict[str, tuple[str, str, str]] = {
     "representative-uneo": ("United Nations Office at Geneva", "CH", "Geneva"),
     "representative-unvo": ("United Nations Office at Vienna", "AT", "Vienna"),
 }
-
-# Maps an Office territory id to a country code (ISO 3166-1 alpha-2, or a former state's).
-Crosswalk = Callable[[str], str | None]
 
 
 def kind_of_title(title: str) -> MissionKind | None:
@@ -148,20 +145,28 @@ class Release:
     released: Any  # dt.date | None
 
 
-def _unmapped(pocom: Pocom, crosswalk: Crosswalk) -> list[str]:
-    """The territory ids the release uses that map to no country."""
+def _unmapped(pocom: Pocom) -> list[str]:
+    """Each territory id the release uses that maps to no country, with the reason."""
     used = {t.post for t in pocom.tenures if not t.organization}
     used |= {t.contemporary for t in pocom.tenures if t.contemporary}
     used |= {c.resident_territory for c in pocom.concurrent if c.resident_territory}
-    return sorted(territory for territory in used if crosswalk(territory) is None)
+    problems = []
+    for territory in sorted(used):
+        known = crosswalk().get(territory)
+        if known is None or known.country is None:
+            reason = "not in the reviewed table" if known is None else known.note
+            problems.append(f"territory {territory!r} maps to no country: {reason}")
+    return problems
 
 
-async def merge_chiefs(
-    session: AsyncSession, pocom: Pocom, release: Release, crosswalk: Crosswalk
-) -> ChiefsReport:
-    """Merge a read release into the session's transaction."""
+async def merge_chiefs(session: AsyncSession, pocom: Pocom, release: Release) -> ChiefsReport:
+    """Merge a read release into the session's transaction (PocomError, and nothing merged,
+    where it names a territory that maps to no country)."""
+    unmapped = _unmapped(pocom)
+    if unmapped:
+        raise PocomError(unmapped)
     report = ChiefsReport(rows=pocom.rows, skipped=list(pocom.skipped), notices=list(pocom.notices))
-    await _Merge(session, pocom, crosswalk, release, report).run()
+    await _Merge(session, pocom, release, report).run()
     return report
 
 
@@ -177,13 +182,11 @@ class _Merge:
         self,
         session: AsyncSession,
         pocom: Pocom,
-        crosswalk: Crosswalk,
         release: Release,
         report: ChiefsReport,
     ) -> None:
         self.session = session
         self.pocom = pocom
-        self.crosswalk = crosswalk
         self.release = release
         self.report = report
         self.title = f"{PUBLISHER}: {TITLE}" + (
@@ -205,30 +208,20 @@ class _Merge:
         await rebuild_search_index(self.session)
 
     def _country(self, territory: str) -> int | None:
-        code = self.crosswalk(territory) if territory else None
+        code = country_of(territory) if territory else None
         return None if code is None else self.countries.get(code)
 
     def _placeable(self) -> list[Tenure]:
-        """The tenures whose post maps to a country; the rest are skipped, each with its reason."""
+        """The tenures whose post is known: every country's, and each organization's the
+        reviewed table names; the rest are skipped, each with its reason."""
         kept = []
         for tenure in self.pocom.tenures:
-            if tenure.organization:
-                if tenure.post not in ORGANIZATIONS:
-                    self.report.skipped.append(
-                        Skip(
-                            tenure.path,
-                            tenure.record_id,
-                            f"organization {tenure.post!r} is not in the reviewed table",
-                        )
-                    )
-                    continue
-            elif self._country(tenure.post) is None:
+            if tenure.organization and tenure.post not in ORGANIZATIONS:
                 self.report.skipped.append(
                     Skip(
                         tenure.path,
                         tenure.record_id,
-                        f"state not in the database: {tenure.post!r} maps to"
-                        f" {self.crosswalk(tenure.post)!r}, which the database lacks",
+                        f"organization {tenure.post!r} is not in the reviewed table",
                     )
                 )
                 continue
@@ -615,15 +608,7 @@ def read_chiefs(archive: Archive) -> tuple[Pocom, Release]:
     return read_pocom(archive.files, parse_xml), Release(archive.commit, None)
 
 
-async def import_chiefs(
-    sessions: async_sessionmaker[AsyncSession], archive: Archive, crosswalk: Crosswalk
-) -> ChiefsReport:
-    """Import a pocom archive in one transaction; PocomError, and nothing written, if the
-    archive cannot be read or names a territory that maps to no country."""
-    pocom, release = read_chiefs(archive)
-    unmapped = _unmapped(pocom, crosswalk)
-    if unmapped:
-        raise PocomError([f"territory {territory!r} maps to no country" for territory in unmapped])
-    async with sessions() as session, session.begin():
-        await ensure_countries(session)
-        return await merge_chiefs(session, pocom, release, crosswalk)
+async def import_chiefs(session: AsyncSession, archive: Archive) -> ChiefsReport:
+    """Import a pocom archive into the session's transaction; PocomError if it cannot be read
+    or names a territory that maps to no country (the caller rolls back)."""
+    return await merge_chiefs(session, *read_chiefs(archive))

@@ -34,7 +34,7 @@ SITE = "https://history.state.gov/departmenthistory/people"
 XmlParser = Callable[[bytes, str], Element]
 
 
-class PocomError(ValueError):
+class PocomError(ArchiveError):
     """The archive is not a readable pocom release; `problems` lists each thing wrong."""
 
     def __init__(self, problems: list[str]) -> None:
