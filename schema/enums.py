@@ -55,6 +55,7 @@ describe_enum(
         "INTERESTS_SECTION": "An interests section: a post that looks after one country's interests inside another country's embassy.",
         "TRADE_OFFICE": "A trade office, which promotes trade and investment.",
         "DIPLOMATIC_MISSION": "A diplomatic post whose source does not say which kind it is.",
+        "BRANCH_OFFICE": "A branch office of an embassy in another city of its host (the US's in Banja Luka).",
     },
 )
 

@@ -27,15 +27,14 @@ from seed.document import (
     SourceEntry,
     read_document,
 )
-from seed.history.archive import open_archive
+from seed.history.archive import open_archive, shipped
 from seed.history.chiefs import ChiefsReport, merge_chiefs, read_chiefs
+from seed.history.posts import PostsReport, merge_posts, read_posts
 from seed.wikidata.importer import ImportReport, merge_release, read_release
 
 ARTICLE = Path(__file__).parent / "data" / "belgium-malaysia.yaml"
 # Wikidata's diplomatic posts as database-of-embassies released them (CC0), compressed.
 WORLD = Path(__file__).parent / "data" / "database_of_embassies-2022-11-16.csv.gz"
-# The Office of the Historian's chiefs of mission (public domain), loaded after the world's posts.
-CHIEFS = Path(__file__).parent / "data" / "us-diplomatic-history" / "pocom-44d2226df6b2.tar.gz"
 
 # Fact tables, children first, so that deleting in this order never breaks a foreign key.
 _FACT_TABLES: list[Any] = [
@@ -74,6 +73,7 @@ class MergeReport:
     added: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     world: ImportReport | None = None  # what loading the world's posts did, when asked for
+    posts: PostsReport | None = None  # what loading the US's posts since 1776 did
     chiefs: ChiefsReport | None = None  # what loading the US chiefs of mission did
 
     def __str__(self) -> str:
@@ -83,6 +83,8 @@ class MergeReport:
         said = f"added {listed(self.added)}; updated {listed(self.updated)}"
         if self.world is not None:
             said += f"; the world's posts: {self.world}"
+        if self.posts is not None:
+            said += f"; US posts: {self.posts}"
         return said if self.chiefs is None else f"{said}; US chiefs of mission: {self.chiefs}"
 
 
@@ -127,9 +129,10 @@ async def seed_database(
     *,
     reset: bool = False,
     world: Path | None = None,
-    chiefs: Path | None = None,
+    history: bool = False,
 ) -> MergeReport | None:
-    """Load a seed file, then a Wikidata release and a pocom archive if given, into a
+    """Load a seed file, then a Wikidata release if given, then if asked the Office of the
+    Historian's US posts (gsh) and chiefs of mission (pocom) that Bilateral ships, into a
     database without facts.
 
     None when the database has facts and `reset` is not asked for. Both files are read
@@ -138,15 +141,18 @@ async def seed_database(
     """
     document = read_document(path)
     release = None if world is None else read_release(world)
-    history = None if chiefs is None else read_chiefs(open_archive(chiefs))
+    gsh = open_archive(shipped("gsh")) if history else None
+    pocom = read_chiefs(open_archive(shipped("pocom"))) if history else None
     async with sessions() as session, session.begin():
         if not await ready_for_facts(session, reset=reset):
             return None
         report = await merge_document(session, document)
         if release is not None:
             report.world = await merge_release(session, *release)
-        if history is not None:
-            report.chiefs = await merge_chiefs(session, *history)
+        if gsh is not None:
+            report.posts = await merge_posts(session, gsh, read_posts(gsh))
+        if pocom is not None:
+            report.chiefs = await merge_chiefs(session, *pocom)
         return report
 
 

@@ -27,7 +27,7 @@ from schema import schema
 from schema.compiled.plans import Plans
 from schema.errors import UNAVAILABLE, is_outage
 from schema.execution import Operations
-from seed.load import CHIEFS, WORLD, seed_database
+from seed.load import WORLD, seed_database
 from server.docs import docs_routes
 from server.explorer import explorer_routes, graphiql_html
 from server.http import LSN, GraphQLEndpoint
@@ -49,7 +49,7 @@ async def prepare_database(
     asked for); refuse one
     whose schema is behind."""
     await ensure_schema(engine, pooled=pooled)
-    await seed_database(sessions, world=WORLD if world else None, chiefs=CHIEFS if world else None)
+    await seed_database(sessions, world=WORLD if world else None, history=world)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

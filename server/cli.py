@@ -69,7 +69,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from seed.document import SeedError
-    from seed.load import ARTICLE, CHIEFS, WORLD, seed_database
+    from seed.load import ARTICLE, WORLD, seed_database
     from seed.wikidata.release import ReleaseError
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -90,7 +90,7 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
                 args.file or ARTICLE,
                 reset=args.reset,
                 world=WORLD if args.world else None,
-                chiefs=CHIEFS if args.world else None,
+                history=args.world,
             )
         except (SeedError, ReleaseError) as error:
             print(f"The seed file has errors; nothing was loaded:\n{error}", file=sys.stderr)

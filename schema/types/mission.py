@@ -240,6 +240,10 @@ class Mission(Node):
         "historian_id",
         description="For a US post, the Office of the Historian's id of what it heads: a territory ('belgium') or a mission to an organization ('representative-to-un').",
     )
+    historian_post_id: str | None = column(
+        "historian_post_id",
+        description="For a US post, its id in the Office of the Historian's gazetteer of US posts since 1776 ('brussels', 'aarhus').",
+    )
 
     @classmethod
     def from_row(cls, row: models.Mission) -> "Mission":

@@ -2,8 +2,8 @@
 
 Each tenure heads the US post for its territory: the post an earlier import of this
 dataset made or adopted (found by the Office's id of the territory, `Mission.historianId`);
-else the one US embassy the database has in that country (the world's posts from Wikidata:
-merged, not duplicated); else a new post. A territory the source keeps apart from today's
+else the one US embassy the database has in that country (the world's posts from Wikidata,
+or gsh's US posts; of several, the one still open: merged, not duplicated); else a new post. A territory the source keeps apart from today's
 country (czechoslovakia) maps to its own state (CSHH) through the territory crosswalk, so
 its envoys head a post there. Representatives to organizations head the US mission to that
 organization (ORGANIZATIONS below, a reviewed table).
@@ -22,7 +22,6 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -31,16 +30,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.base import table_of
 from db.models import MissionKind, OrganizationKind
+from db.names import post_name
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
 from seed.datasets import record_dataset
 from seed.history.archive import Archive, parse_xml
-from seed.history.pocom import Pocom, PocomError, Skip, Tenure, end_kind, read_pocom
+from seed.history.pocom import Pocom, PocomError, Tenure, end_kind, read_pocom
+from seed.history.provenance import PUBLISHER, Provenance
+from seed.history.report import ImportReport, Skip
 from seed.history.territories import country_of, crosswalk
 
-ACTOR = "import"
 ACTION = "importChiefsOfMission"
-PUBLISHER = "Office of the Historian, U.S. Department of State"
 TITLE = "Principal Officers & Chiefs of Mission"
 LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 REPOSITORY = "https://github.com/HistoryAtState/pocom"
@@ -105,36 +105,14 @@ def folded(text: str) -> str:
 
 
 @dataclass
-class ChiefsReport:
-    """What an import did with each tenure of the release."""
+class ChiefsReport(ImportReport):
+    """What an import did with each tenure of the release, and with posts and people."""
 
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    merged: int = 0
-    unchanged: int = 0
-    skipped: list[Skip] = field(default_factory=list)
-    notices: list[Skip] = field(default_factory=list)
     posts: Counter[str] = field(default_factory=Counter)
     people: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
-        return (
-            f"{self.rows} tenures read: {self.created} created, {self.updated} updated, "
-            f"{self.merged} merged, {self.unchanged} unchanged, {len(self.skipped)} skipped; "
-            f"posts {dict(self.posts)}; people {dict(self.people)}"
-        )
-
-    def reasons(self) -> Counter[str]:
-        """How many rows were skipped for each kind of reason (the reason up to its colon)."""
-        return Counter(skip.reason.split(":")[0] for skip in self.skipped)
-
-    def write(self, path: Path) -> None:
-        """Every skipped row, then every fault noticed in a kept row, tab-separated."""
-        lines = ["file\trecord\toutcome\treason"]
-        lines += [f"{s.path}\t{s.record_id}\tskipped\t{s.reason}" for s in self.skipped]
-        lines += [f"{s.path}\t{s.record_id}\tkept\t{s.reason}" for s in self.notices]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return f"{self.counts('tenures')}; posts {dict(self.posts)}; people {dict(self.people)}"
 
 
 @dataclass(frozen=True)
@@ -189,10 +167,10 @@ class _Merge:
         self.pocom = pocom
         self.release = release
         self.report = report
-        self.title = f"{PUBLISHER}: {TITLE}" + (
+        title = f"{PUBLISHER}: {TITLE}" + (
             f" (pocom {release.version[:8]})" if release.version else ""
         )
-        self.changes: list[dict[str, Any]] = []
+        self.provenance = Provenance(session, title, ACTION)
 
     async def run(self) -> None:
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
@@ -202,8 +180,7 @@ class _Merge:
         people = await self._people({t.person_id for t in tenures})
         await self._heads(tenures, posts, people)
         await self._kinds(tenures, posts)
-        if self.changes:
-            await self.session.execute(insert(table_of(models.Change)), self.changes)
+        await self.provenance.write_log()
         await self._dataset()
         await rebuild_search_index(self.session)
 
@@ -228,39 +205,6 @@ class _Merge:
             kept.append(tenure)
         return kept
 
-    async def _sources(
-        self, keys: list[tuple[str | None, str]]
-    ) -> dict[tuple[str | None, str | None], int]:
-        """The source row of each (section, url), added where missing, in two statements."""
-        S = models.Source
-        rows = await self.session.execute(
-            select(S.section, S.url, S.id).where(S.title == self.title)
-        )
-        known = {(section, url): pk for section, url, pk in rows}
-        missing = [key for key in dict.fromkeys(keys) if key not in known]
-        if missing:
-            await self.session.execute(
-                insert(table_of(S)),
-                [{"title": self.title, "section": s, "url": u} for s, u in missing],
-            )
-            rows = await self.session.execute(
-                select(S.section, S.url, S.id).where(S.title == self.title)
-            )
-            known = {(section, url): pk for section, url, pk in rows}
-        return known
-
-    def _log(self, kind: str, pk: int, before: Any, after: Any) -> None:
-        self.changes.append(
-            {
-                "actor": ACTOR,
-                "action": ACTION,
-                "target_type": kind,
-                "target_id": pk,
-                "before": before,
-                "after": after,
-            }
-        )
-
     # -- posts
 
     async def _posts(self, tenures: list[Tenure]) -> dict[str, int]:
@@ -281,7 +225,9 @@ class _Merge:
         ):
             embassies[mission.host_country_id].append(mission)
         latest_title = {t.post: self.pocom.title(t) for t in tenures}
-        sources = await self._sources([(None, page_of_post(p, p in organizations)) for p in wanted])
+        sources = await self.provenance.sources(
+            [(None, page_of_post(p, p in organizations)) for p in wanted]
+        )
         for post in wanted:
             if post in found:
                 self.report.posts["unchanged"] += 1
@@ -294,6 +240,8 @@ class _Merge:
             host = self._country(post)
             assert host is not None
             candidates = embassies.get(host, [])
+            if len(candidates) > 1:  # gsh's closed embassies too (Bonn): the one still open
+                candidates = [mission for mission in candidates if mission.closed is None]
             if len(candidates) == 1:
                 mission = candidates[0]
                 mission.historian_id = post
@@ -301,18 +249,13 @@ class _Merge:
                 await self.session.execute(
                     insert(models.mission_source).values(mission_id=mission.id, source_id=source_id)
                 )
-                self._log("mission", mission.id, None, {"historianId": post})
+                self.provenance.log("mission", mission.id, None, {"historianId": post})
                 self.report.posts["merged"] += 1
                 found[post] = mission.id
                 continue
             kind = kind_of_title(latest_title[post]) or MissionKind.EMBASSY
-            name = await self.session.scalar(
-                select(models.Country.name).where(models.Country.id == host)
-            )
-            label = "Embassy" if kind is MissionKind.EMBASSY else "Legation"
-            found[post] = await self._new_post(
-                post, kind, f"{label} of the United States, {name}", host, "", source_id
-            )
+            name = post_name(kind, SENDER, str(country_of(post)), "")
+            found[post] = await self._new_post(post, kind, name, host, "", source_id)
             await self.session.execute(
                 insert(table_of(models.Accreditation)).values(
                     mission_id=found[post], country_id=host, source_id=source_id
@@ -341,7 +284,9 @@ class _Merge:
         await self.session.execute(
             insert(models.mission_source).values(mission_id=pk, source_id=source_id)
         )
-        self._log("mission", pk, None, {"name": name, "kind": kind.name, "historianId": post})
+        self.provenance.log(
+            "mission", pk, None, {"name": name, "kind": kind.name, "historianId": post}
+        )
         self.report.posts["created"] += 1
         return pk
 
@@ -378,7 +323,7 @@ class _Merge:
         P = models.Person
         records = [self.pocom.people[pid] for pid in sorted(wanted)]
         names = Counter(record.name for record in records)
-        sources = await self._sources([(None, record.url) for record in records])
+        sources = await self.provenance.sources([(None, record.url) for record in records])
         by_id: dict[str, models.Person] = {
             p.historian_id: p
             for p in await self.session.scalars(select(P).where(P.historian_id.is_not(None)))
@@ -408,7 +353,7 @@ class _Merge:
                 if before != values:
                     for k, v in values.items():
                         setattr(person, k, v)
-                    self._log("person", person.id, before, values)
+                    self.provenance.log("person", person.id, before, values)
                 continue
             name = record.name
             if names[name] > 1 or name in taken:
@@ -425,7 +370,7 @@ class _Merge:
         )
         ids: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
         for row in new:
-            self._log(
+            self.provenance.log(
                 "person",
                 ids[row["historian_id"]],
                 None,
@@ -460,7 +405,7 @@ class _Merge:
         )
         hosts = {t.key: hosts_of_post[posts[t.post]] for t in tenures}
         resident = self._residences(hosts)
-        sources = await self._sources(
+        sources = await self.provenance.sources(
             [(t.key, page_of_post(t.post, t.organization)) for t in tenures]
         )
         cutoff = self.pocom.cutoff
@@ -499,7 +444,7 @@ class _Merge:
                 continue
             for k, v in values.items():
                 setattr(head, k, v)
-            self._log("headOfMission", head.id, _json(before), _json(values))
+            self.provenance.log("headOfMission", head.id, _json(before), _json(values))
             self.report.updated += 1
         await self.session.flush()
         if new:
@@ -521,7 +466,7 @@ class _Merge:
                         "source_id": sources[(key, page_of_post(tenure.post, tenure.organization))],
                     }
                 )
-                self._log("headOfMission", ids[key], None, _json(values))
+                self.provenance.log("headOfMission", ids[key], None, _json(values))
             await self.session.execute(insert(models.head_of_mission_source), links)
             self.report.created += len(new)
 
@@ -532,7 +477,7 @@ class _Merge:
         start to the start of the first head of the next kind. Recomputed at every import."""
         K = models.MissionKindPeriod
         ids = sorted(set(posts.values()))
-        sources = await self._sources(
+        sources = await self.provenance.sources(
             [(None, page_of_post(t.post, t.organization)) for t in tenures]
         )
         await self.session.execute(

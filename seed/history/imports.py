@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from seed.countries import ensure_countries
 from seed.history.archive import Archive, ArchiveError, open_archive
 from seed.history.chiefs import import_chiefs
-from seed.history.former_states import load_former_states
+from seed.history.posts import import_gsh
 
 # Each dataset's importer: it writes an archive into the session's transaction and returns a
 # report whose str() says what it did.
 Importer = Callable[[AsyncSession, Archive], Awaitable[Any]]
-IMPORTERS: dict[str, Importer] = {"gsh": load_former_states, "pocom": import_chiefs}
+IMPORTERS: dict[str, Importer] = {"gsh": import_gsh, "pocom": import_chiefs}
 
 
 @runtime_checkable

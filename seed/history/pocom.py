@@ -26,6 +26,7 @@ from xml.etree.ElementTree import Element
 from db.models.enums import TenureEnd
 from db.partial_date import PartialDate
 from seed.history.archive import ArchiveError
+from seed.history.report import Skip
 
 DATASET = "pocom"
 SITE = "https://history.state.gov/departmenthistory/people"
@@ -153,15 +154,6 @@ class OrgMission:
 
     id: str
     title: str  # the chief's title: "Representative of the U.S.A. to the United Nations"
-
-
-@dataclass(frozen=True)
-class Skip:
-    """A row left out of the import, where it is and why."""
-
-    path: str
-    record_id: str
-    reason: str
 
 
 @dataclass
