@@ -11,26 +11,23 @@ from conftest import GraphQL
 from starlette.applications import Starlette
 
 from db.session import make_sessions
-from seed.history.archive import open_archive
+from seed.history.archive import open_archive, shipped
 from seed.history.chiefs import ChiefsReport
 from seed.history.imports import run_import
 from seed.history.pocom import PocomError
 
-SHIPPED = (
-    Path(__file__).parent.parent
-    / "seed"
-    / "data"
-    / "us-diplomatic-history"
-    / "pocom-44d2226df6b2.tar.gz"
-)
+
+def unpack(dataset: str, factory: pytest.TempPathFactory) -> Path:
+    """A shipped archive of the Office of the Historian, unpacked: its release's folder."""
+    folder = factory.mktemp(dataset)
+    shutil.unpack_archive(shipped(dataset), folder, filter="data")
+    return folder / dataset
 
 
 @pytest.fixture(scope="module")
 def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped pocom archive, unpacked once, to cut small releases from."""
-    folder = tmp_path_factory.mktemp("pocom")
-    shutil.unpack_archive(SHIPPED, folder, filter="data")
-    return folder / "pocom"
+    return unpack("pocom", tmp_path_factory)
 
 
 def cut(unpacked: Path, into: Path, *countries: str) -> Path:
