@@ -163,3 +163,24 @@ async def test_bad_input_is_reported_and_nothing_written(
         await load(app, release)
     answer = await data('{ country(code: "BE") { hostedMissions { historianId } } }')
     assert all(m["historianId"] is None for m in answer["country"]["hostedMissions"])
+
+
+async def test_envoys_to_former_states_head_posts_there_or_say_where_they_were_sent(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "czechoslovakia", "germany", "malaysia"))
+    found = await data(
+        '{ cshh: country(code: "CSHH") { hostedMissions { heads { person { name } } } }'
+        ' de: country(code: "DE") { hostedMissions { historianId heads { note'
+        " accreditedTo { code } } } }"
+        ' my: country(code: "MY") { hostedMissions { historianId heads { note'
+        " accreditedTo { code } } } } }"
+    )
+    (czechoslovakia,) = found["cshh"]["hostedMissions"]
+    assert len(czechoslovakia["heads"]) > 20
+    (germany,) = [m for m in found["de"]["hostedMissions"] if m["historianId"] == "germany"]
+    to_prussia = [h for h in germany["heads"] if "Commissioned to Prussia" in (h["note"] or "")]
+    assert to_prussia and all(h["accreditedTo"] == {"code": "XPRU"} for h in to_prussia)
+    (malaysia,) = [m for m in found["my"]["hostedMissions"] if m["historianId"] == "malaysia"]
+    to_malaya = [h for h in malaysia["heads"] if "Federation of Malaya" in (h["note"] or "")]
+    assert to_malaya and all(h["accreditedTo"] is None for h in to_malaya)  # no such state

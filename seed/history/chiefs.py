@@ -84,6 +84,28 @@ ORGANIZATIONS: dict[str, tuple[str, str, str]] = {
 }
 
 
+# The states a note says a head was commissioned or accredited to that are former states of
+# the crosswalk, by the note's exact words (reviewed against every note of pocom 44d2226df6b2);
+# a name that is not here ("Central America", "the Federation of Malaya") links nothing and
+# stays in the note.
+COMMISSIONED: dict[str, str] = {
+    "prussia": "XPRU",
+    "austria-hungary": "XAHU",
+    "the united arab republic": "XUAR",
+    "the union of soviet socialist republics": "SUHH",
+    "sardinia (capital at turin)": "XSAR",
+    "the papal states": "XPAP",
+    "the pontifical states": "XPAP",
+    "serbia and montenegro": "CSXX",
+    "the federal republic of yugoslavia": "YUCS",
+    "the federation of the centre of america": "XCAF",
+    "the republic of central america": "XCAF",
+}
+_COMMISSIONED = re.compile(
+    r"(?:[Cc]ommissioned|[Aa]ccredited) to (?P<state>[^.;,]+?)(?: on\b|[.;,]|$)"
+)
+
+
 def kind_of_title(title: str) -> MissionKind | None:
     """The kind of post a head's title implies; None where it says nothing (an interim chargé,
     an agent): the post stays what it was. Ambassadors head embassies; envoys, ministers and
@@ -186,6 +208,13 @@ class _Merge:
 
     def _country(self, territory: str) -> int | None:
         code = country_of(territory) if territory else None
+        return None if code is None else self.countries.get(code)
+
+    def _commissioned_to(self, note: str) -> int | None:
+        """The former state a note says the head was commissioned to, where COMMISSIONED
+        knows its words exactly ("Commissioned to Prussia")."""
+        found = _COMMISSIONED.search(" ".join(note.split()))
+        code = COMMISSIONED.get(found["state"].casefold()) if found else None
         return None if code is None else self.countries.get(code)
 
     def _placeable(self) -> list[Tenure]:
@@ -416,6 +445,8 @@ class _Merge:
         new: list[dict[str, Any]] = []
         for tenure in tenures:
             accredited = self._country(tenure.contemporary)
+            if accredited == hosts[tenure.key]:
+                accredited = self._commissioned_to(tenure.note)
             values: dict[str, Any] = {
                 "mission_id": posts[tenure.post],
                 "person_id": people[tenure.person_id],
