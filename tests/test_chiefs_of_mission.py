@@ -6,8 +6,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
-from conftest import GraphQL
+from conftest import GraphQL, StatementCounter
 from starlette.applications import Starlette
 
 from db.session import make_sessions
@@ -184,3 +185,28 @@ async def test_envoys_to_former_states_head_posts_there_or_say_where_they_were_s
     (malaysia,) = [m for m in found["my"]["hostedMissions"] if m["historianId"] == "malaysia"]
     to_malaya = [h for h in malaysia["heads"] if "Federation of Malaya" in (h["note"] or "")]
     assert to_malaya and all(h["accreditedTo"] is None for h in to_malaya)  # no such state
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ country(code: "BE") { hostedMissions { heads { title start person { name } } } } }',
+        '{ person(historianId: "legare-hugh-swinton") { headships { title mission { name } } } }',
+        '{ country(code: "BE") { hostedMissions { head(asOf: "1925-06-01") { person { name } } } } }',
+    ],
+    ids=["a post's heads", "a person's headships", "head(asOf:)"],
+)
+async def test_heads_headships_and_the_head_on_a_day_are_one_statement_each(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    statements: StatementCounter,
+    unpacked: Path,
+    tmp_path: Path,
+    query: str,
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "belgium"))
+    before = statements.count
+    response = await client.post("/graphql", json={"query": query})
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    assert "errors" not in response.json() and response.json()["data"]
+    assert statements.count - before == 1
