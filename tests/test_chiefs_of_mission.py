@@ -210,3 +210,27 @@ async def test_heads_headships_and_the_head_on_a_day_are_one_statement_each(
     assert response.headers["x-bilateral-execution"] == "compiled"
     assert "errors" not in response.json() and response.json()["data"]
     assert statements.count - before == 1
+
+
+async def test_a_tenure_a_newer_release_withdraws_is_removed_and_reported(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    release = cut(unpacked, tmp_path, "belgium", "denmark")
+    await load(app, release)
+    path = release / "missions-countries" / "belgium.xml"
+    text = path.read_text()
+    start = text.index("<chief>")
+    path.write_text(text[:start] + text[text.index("</chief>", start) + len("</chief>") :])
+    (release / "missions-countries" / "denmark.xml").unlink()  # a post not listed: left alone
+    newer = await load(app, release)
+    assert newer.removed == 1
+    assert [n.reason for n in newer.notices if n.record_id == "be-1832-lega-01"] == [
+        "withdrawn: not in this release; removed"
+    ]
+    post = us_post(await data(BELGIUM))
+    assert len(post["heads"]) == 63 and post["heads"][0]["person"]["name"] != "Hugh Swinton Legare"
+    denmark = await data(
+        '{ country(code: "DK") { hostedMissions { historianId heads { title } } } }'
+    )
+    (us,) = [m for m in denmark["country"]["hostedMissions"] if m["historianId"] == "denmark"]
+    assert us["heads"]

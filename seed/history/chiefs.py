@@ -500,6 +500,39 @@ class _Merge:
                 self.provenance.log("headOfMission", ids[key], None, _json(values))
             await self.session.execute(insert(models.head_of_mission_source), links)
             self.report.created += len(new)
+        await self._withdrawn(tenures, set(posts.values()), existing)
+
+    async def _withdrawn(
+        self,
+        tenures: list[Tenure],
+        posts: set[int],
+        existing: dict[str | None, models.HeadOfMission],
+    ) -> None:
+        """Remove the tenures an earlier release gave on a post this release lists that it no
+        longer gives: the source withdrew them (a post it does not list is left alone, so a
+        partial release removes nothing elsewhere). Each is logged with what it was."""
+        H = models.HeadOfMission
+        kept = {tenure.key for tenure in tenures}
+        gone = [
+            head for key, head in existing.items() if key not in kept and head.mission_id in posts
+        ]
+        if not gone:
+            return
+        ids = [head.id for head in gone]
+        await self.session.execute(
+            delete(models.head_of_mission_source).where(
+                models.head_of_mission_source.c.head_of_mission_id.in_(ids)
+            )
+        )
+        for head in gone:
+            before = {"historianId": head.historian_id, "missionId": head.mission_id}
+            before |= {"personId": head.person_id, "title": head.title}
+            self.provenance.log("headOfMission", head.id, before, None)
+            self.report.notices.append(
+                Skip("", str(head.historian_id), "withdrawn: not in this release; removed")
+            )
+        await self.session.execute(delete(H).where(H.id.in_(ids)))
+        self.report.removed += len(gone)
 
     # -- a post's kind through time
 

@@ -294,10 +294,12 @@ class _Merge:
         await rebuild_search_index(self.session)
 
     async def _claims(self) -> dict[tuple[int, str], models.MissionClaim]:
-        """This dataset's claims already made, by post and property."""
+        """This dataset's claims already made (by any release), by post and property."""
         C, S = models.MissionClaim, models.Source
-        rows = await self.session.scalars(
-            select(C).join(S, S.id == C.source_id).where(S.title == self.provenance.title)
+        rows = await self.session.scalars(  # any release's: a newer one updates them
+            select(C)
+            .join(S, S.id == C.source_id)
+            .where(S.title.startswith(f"{PUBLISHER}: {TITLE}", autoescape=True))
         )
         return {(claim.mission_id, claim.property): claim for claim in rows}
 
@@ -342,7 +344,7 @@ class _Merge:
                 )
                 changed = True
             elif (claim.value, claim.rank) != (str(value), rank):
-                claim.value, claim.rank = str(value), rank
+                claim.value, claim.rank, claim.source_id = str(value), rank, source_id
                 changed = True
         return changed
 

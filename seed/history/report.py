@@ -26,13 +26,15 @@ class ImportReport:
     updated: int = 0
     merged: int = 0
     unchanged: int = 0
+    removed: int = 0  # rows an earlier release gave that this one withdrew
     skipped: list[Skip] = field(default_factory=list)
     notices: list[Skip] = field(default_factory=list)
 
     def counts(self, what: str) -> str:
         return (
             f"{self.rows} {what} read: {self.created} created, {self.updated} updated, "
-            f"{self.merged} merged, {self.unchanged} unchanged, {len(self.skipped)} skipped"
+            f"{self.merged} merged, {self.unchanged} unchanged, {self.removed} removed, "
+            f"{len(self.skipped)} skipped"
         )
 
     def reasons(self) -> Counter[str]:
