@@ -13,6 +13,7 @@ from db.models import (
     MissionKind,
     OrganizationKind,
     RelationStatus,
+    TenureEnd,
     VisitType,
 )
 from db.quality import QualityIssueKind
@@ -26,6 +27,7 @@ __all__ = [
     "OrderDirection",
     "OrganizationKind",
     "QualityIssueKind",
+    "TenureEnd",
     "RelationStatus",
     "VisitType",
 ]
@@ -47,7 +49,7 @@ describe_enum(
     "The kind of a diplomatic or consular post.",
     {
         "EMBASSY": "An embassy, headed by an ambassador.",
-        "LEGATION": "A legation, headed by an envoy, a minister or a chargé d'affaires: a rank below an embassy.",
+        "LEGATION": "A legation, the rank below an embassy, headed by an envoy, a minister or a chargé d'affaires.",
         "HIGH_COMMISSION": "A high commission, the embassy of one Commonwealth country in another.",
         "CONSULATE_GENERAL": "A consulate general, headed by a consul general.",
         "CONSULATE": "A consulate, headed by a consul.",
@@ -63,6 +65,27 @@ describe_enum(
         "INTERESTS_SECTION": "An interests section: a post that looks after one country's interests inside another country's embassy.",
         "TRADE_OFFICE": "A trade office, which promotes trade and investment.",
         "DIPLOMATIC_MISSION": "A diplomatic post whose source does not say which kind it is.",
+        "BRANCH_OFFICE": "A branch office of an embassy in another city of its host (the US's in Banja Luka).",
+    },
+)
+
+describe_enum(
+    TenureEnd,
+    "How a tenure ended, as the source's note on its end says (`HeadOfMission.endNote` has its words).",
+    {
+        "LEFT_POST": "The head left the post.",
+        "PRESENTED_RECALL": "The head presented letters of recall.",
+        "RECALL_BY_NOTE": "The head transmitted the recall by note.",
+        "SUPERSEDED": "The head was superseded by a successor.",
+        "RELINQUISHED_CHARGE": "The head relinquished charge of the post.",
+        "PROMOTED": "The head was promoted at the post to a higher rank, a new tenure.",
+        "RECOMMISSIONED": "The head was commissioned anew, to another combination of countries.",
+        "APPOINTMENT_TERMINATED": "The appointment was terminated or expired.",
+        "DIED_AT_POST": "The head died (or was killed) at the post.",
+        "RELATIONS_INTERRUPTED": "Relations were interrupted or severed.",
+        "POST_CLOSED": "The post closed or suspended its operations.",
+        "FAREWELL_AUDIENCE": "The head had a farewell audience.",
+        "OTHER": "Another ending, in the source's words in `endNote`.",
     },
 )
 

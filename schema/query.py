@@ -6,7 +6,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
 from db import models, pages, quality, queries, search
 from db.countries import find_iso_country
@@ -29,6 +29,7 @@ from schema.nodes import load_node, load_nodes, load_refs
 from schema.relations import compiled_as
 from schema.types.change import Change, ChangeConnection
 from schema.types.country import Country
+from schema.types.dataset import Dataset
 from schema.types.event import (
     Event,
     EventConnection,
@@ -283,6 +284,31 @@ class Query:
             load,
             PersonConnection,
         )
+
+    @strawberry.field(
+        description="A person by the Office of the Historian's id ('legare-hugh-swinton'); null when no person has it.",
+        metadata=compiled_as(roots.root_person_by_historian_id),
+    )
+    async def person(
+        self,
+        info: Info,
+        historian_id: Annotated[
+            str, strawberry.argument(description="The Office of the Historian's id of the person.")
+        ],
+    ) -> Person | None:
+        rows = await info.context.loaders.reader.scalars(
+            select(models.Person).where(models.Person.historian_id == historian_id)
+        )
+        return next((Person.from_row(row) for row in rows), None)
+
+    @strawberry.field(
+        description="Each outside dataset whose release the database holds: where it is from, its licence, its version and cutoff, and what it brought."
+    )
+    async def datasets(self, info: Info) -> list[Dataset]:
+        rows = await info.context.loaders.reader.scalars(
+            select(models.Dataset).order_by(models.Dataset.name)
+        )
+        return [Dataset.from_row(row) for row in rows]
 
     @strawberry.field(
         description="Every organization, by name, optionally only those matching a search.",

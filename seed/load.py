@@ -29,6 +29,9 @@ from seed.document import (
     SourceEntry,
     read_document,
 )
+from seed.history.archive import open_archive, shipped
+from seed.history.chiefs import ChiefsReport, merge_chiefs, read_chiefs
+from seed.history.posts import PostsReport, merge_posts, read_posts
 from seed.wikidata.importer import ImportReport, merge_release, read_release
 
 ARTICLE = Path(__file__).parent / "data" / "belgium-malaysia.yaml"
@@ -53,12 +56,14 @@ _FACT_TABLES: list[Any] = [
     models.Jurisdiction,
     models.MissionClaim,
     models.MissionAddress,
+    models.MissionKindPeriod,
     models.mission_source,
     models.Mission,
     models.Position,
     models.Person,
     models.Organization,
     models.Change,
+    models.Dataset,
     models.Source,
 ]
 
@@ -71,6 +76,8 @@ class MergeReport:
     updated: Counter[str] = field(default_factory=Counter)
     world: ImportReport | None = None  # what loading the world's posts did, when asked for
     history: list[Any] = field(default_factory=list)  # the Office of the Historian's events
+    posts: PostsReport | None = None  # what loading the US's posts since 1776 did
+    chiefs: ChiefsReport | None = None  # what loading the US chiefs of mission did
 
     def __str__(self) -> str:
         def listed(counts: Counter[str]) -> str:
@@ -78,7 +85,11 @@ class MergeReport:
 
         said = f"added {listed(self.added)}; updated {listed(self.updated)}"
         if self.world is not None:
-            said = f"{said}; the world's posts: {self.world}"
+            said += f"; the world's posts: {self.world}"
+        if self.posts is not None:
+            said += f"; US posts: {self.posts}"
+        if self.chiefs is not None:
+            said += f"; US chiefs of mission: {self.chiefs}"
         return "; ".join([said, *map(str, self.history)])
 
 
@@ -125,8 +136,10 @@ async def seed_database(
     world: Path | None = None,
     history: bool = False,
 ) -> MergeReport | None:
-    """Load a seed file, then a Wikidata release if given, then the Office of the Historian's
-    events if asked for, into a database without facts; every linked pair gets its relation.
+    """Load a seed file, then a Wikidata release if given, then if asked the Office of the
+    Historian's archives that Bilateral ships — US posts (gsh), chiefs of mission (pocom), then
+    events (travels, visits, rdcr) — into a database without facts; every linked pair of
+    countries gets its relation.
 
     None when the database has facts and `reset` is not asked for. Both files are read
     and checked in full before the database is touched, and the load runs in one
@@ -134,12 +147,18 @@ async def seed_database(
     """
     document = read_document(path)
     release = None if world is None else read_release(world)
+    gsh = open_archive(shipped("gsh")) if history else None
+    pocom = read_chiefs(open_archive(shipped("pocom"))) if history else None
     async with sessions() as session, session.begin():
         if not await ready_for_facts(session, reset=reset):
             return None
         report = await merge_document(session, document)
         if release is not None:
             report.world = await merge_release(session, *release)
+        if gsh is not None:
+            report.posts = await merge_posts(session, gsh, read_posts(gsh))
+        if pocom is not None:
+            report.chiefs = await merge_chiefs(session, *pocom)
         if history:
             report.history = await load_shipped_events(session)
         await ensure_relations(session)

@@ -128,44 +128,79 @@ async def test_search_finds_former_states_by_name(data: GraphQL) -> None:
     assert found["search"]["nodes"] == [{"code": "XTSI"}]
 
 
-def _run(database_url: str, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    return main(list(argv))
+def _gsh_folder(tmp_path: Path, edit: dict[str, tuple[bytes, bytes]]) -> Path:
+    """The shipped gsh archive unpacked into a folder, with some files edited (old, new)."""
+    folder = tmp_path / "gsh-0123456789ab"
+    for name, content in open_archive(shipped("gsh")).files.items():
+        old, new = edit.get(name, (b"", b""))
+        assert old in content
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(content.replace(old, new) if old else content)
+    return folder
 
 
-def test_importing_gsh_writes_the_former_states_and_twice_changes_nothing(
-    tmp_path: Path,
-    databases: Databases,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+def imported(
+    databases: Databases, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> str:
+    """A new database, set as the command's, into which the shipped gsh archive was imported:
+    its former states are those the country list already holds."""
     database = databases.new()
-    assert _run(database, monkeypatch, "import", str(shipped("gsh"))) == 0
+    monkeypatch.setenv("DATABASE_URL", database)
+    assert main(["import", str(shipped("gsh"))]) == 0
+    assert "(gsh at c8aea3fec913): former states: 0 added, 0 updated" in capsys.readouterr().out
+    return database
+
+
+def test_a_gsh_release_updates_the_former_states_and_twice_changes_nothing(
+    tmp_path: Path, imported: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = imported
+    # A release in which Czechoslovakia ends a year earlier and Austria-Hungary is not before it
+    czechoslovakia = "data/territories/czechoslovakia-1993.xml"
+    newer = _gsh_folder(
+        tmp_path,
+        {
+            czechoslovakia: (
+                b"<valid-until>1993</valid-until>",
+                b"<valid-until>1992</valid-until>",
+            ),
+            "data/territories/austria-hungary-1918.xml": (
+                b"<successor>czechoslovakia-1993</successor>",
+                b"",
+            ),
+        },
+    )
+    text = (newer / czechoslovakia).read_text()
+    (newer / czechoslovakia).write_text(
+        text.replace("<predecessor>austria-hungary-1918</predecessor>", "")
+    )
+    assert main(["import", str(newer)]) == 0
     said = capsys.readouterr().out
-    assert "gsh at c8aea3fec913" in said and "0 updated" in said
+    assert "(gsh at 0123456789ab): former states: 0 added, 1 updated, 1 links" in said, said
     before = dump(database)
-    assert sum(1 for row in before["country"] if row[1] == "CSHH") == 1
-    assert _run(database, monkeypatch, "import", str(shipped("gsh"))) == 0
+    cshh = [row for row in before["country"] if row[1] == "CSHH"]
+    assert len(cshh) == 1 and "1992" in cshh[0]
+    assert not any(row for row in before["country_succession"] if row[1] == cshh[0][0])
+    assert main(["import", str(newer)]) == 0
     assert "0 added, 0 updated, 0 links between states changed" in capsys.readouterr().out
     assert dump(database) == before
 
 
 def test_an_archive_of_another_dataset_or_a_broken_one_imports_nothing(
-    tmp_path: Path,
-    databases: Databases,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path, imported: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    database = databases.new()
-    assert _run(database, monkeypatch, "import", str(shipped("gsh"))) == 0
+    database = imported
     before = dump(database)
     cut = tmp_path / "gsh-c8aea3fec913.tar.gz"
     cut.write_bytes(shipped("gsh").read_bytes()[:50_000])
-    assert _run(database, monkeypatch, "import", str(cut)) == 1
+    assert main(["import", str(cut)]) == 1
     error = capsys.readouterr().err
     assert "nothing was imported" in error and "truncated" in error and "Traceback" not in error
     other = tmp_path / "other"
     shutil.copytree(Path(__file__).parent / "contract", other)
-    assert _run(database, monkeypatch, "import", str(other)) == 1
+    assert main(["import", str(other)]) == 1
     assert "not an archive of the Office of the Historian" in capsys.readouterr().err
+    assert main(["import", str(shipped("visits"))]) == 1
+    assert "visits archives cannot be imported yet" in capsys.readouterr().err
     assert dump(database) == before

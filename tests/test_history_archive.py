@@ -65,11 +65,15 @@ def test_an_unpacked_folder_reads_as_its_archive(tmp_path: Path) -> None:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
     (folder / "data" / "territories" / "linked.xml").symlink_to("/etc/passwd")
+    (folder / "data" / "countries-old" / "elsewhere").symlink_to(tmp_path, target_is_directory=True)
     archive = open_archive(tmp_path / "gsh-0123456789ab")
     assert (archive.dataset, archive.commit) == ("gsh", "0123456789ab")
     assert archive.names("data/territories") == ["data/territories/texas.xml"]
     assert archive.xml("data/territories/texas.xml").findtext("id") == "texas"
-    assert [s.member for s in archive.skipped] == ["gsh/data/territories/linked.xml"]
+    assert sorted(s.member for s in archive.skipped) == [
+        "gsh/data/countries-old/elsewhere",
+        "gsh/data/territories/linked.xml",
+    ]
 
 
 def test_the_dataset_comes_from_the_contents_not_the_name(tmp_path: Path) -> None:

@@ -41,6 +41,8 @@ class Mission(Base):
     # The Office of the Historian's id of what the post heads: a territory ("belgium") or a
     # mission to an organization ("representative-to-un"); the US post it lists chiefs for.
     historian_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # The post's id in the Office's gazetteer of US posts (gsh): "brussels", "aarhus".
+    historian_post_id: Mapped[str | None] = mapped_column(String(100), unique=True)
 
 
 class MissionKindPeriod(Base):

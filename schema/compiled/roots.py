@@ -59,6 +59,13 @@ def root_country(
     return build.one(type_, models.Country, lambda row: row.code == found.code, details)
 
 
+def root_person_by_historian_id(
+    build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
+) -> Expr:
+    historian_id = arguments["historianId"]
+    return build.one(type_, models.Person, lambda row: row.historian_id == historian_id, details)
+
+
 def _search(text: str | None) -> SearchWords | None:
     """The words of a search argument, as the resolvers read them."""
     try:

@@ -16,6 +16,7 @@ Every fault is an `ArchiveError` naming the member and the reason.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import tarfile
 import zlib
@@ -198,24 +199,25 @@ def _read_folder(path: Path) -> tuple[dict[str, bytes], list[Skipped]]:
     files: dict[str, bytes] = {}
     skipped: list[Skipped] = []
     total = 0
-    for found in sorted(path.rglob("*")):
-        name = found.relative_to(path).as_posix()
-        if found.is_symlink():
-            skipped.append(Skipped(name, "a link"))
-        elif found.is_dir():
-            continue
-        elif not found.is_file():
-            skipped.append(Skipped(name, "not a regular file (a device or a pipe)"))
-        elif any(
-            parent.is_symlink() for parent in found.relative_to(path).parents if parent != Path(".")
-        ):
-            skipped.append(Skipped(name, "inside a linked folder"))
-        else:
-            size = found.stat().st_size
-            total += size
-            if size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
-                raise ArchiveError("too large to read", name)
-            files[name] = found.read_bytes()
+    # Links are never followed: a linked folder is not walked into, a linked file not read.
+    for folder, folders, names in os.walk(path, followlinks=False):
+        here = Path(folder)
+        for name in sorted(folders):
+            if (here / name).is_symlink():
+                skipped.append(Skipped((here / name).relative_to(path).as_posix(), "a link"))
+        for name in sorted(names):
+            found = here / name
+            member = found.relative_to(path).as_posix()
+            if found.is_symlink():
+                skipped.append(Skipped(member, "a link"))
+            elif not found.is_file():
+                skipped.append(Skipped(member, "not a regular file (a device or a pipe)"))
+            else:
+                size = found.stat().st_size
+                total += size
+                if size > MAX_MEMBER_BYTES or total > MAX_TOTAL_BYTES:
+                    raise ArchiveError("too large to read", member)
+                files[member] = found.read_bytes()
     return files, skipped
 
 

@@ -2,8 +2,8 @@
 
 Each tenure heads the US post for its territory: the post an earlier import of this
 dataset made or adopted (found by the Office's id of the territory, `Mission.historianId`);
-else the one US embassy the database has in that country (the world's posts from Wikidata:
-merged, not duplicated); else a new post. A territory the source keeps apart from today's
+else the one US embassy the database has in that country (the world's posts from Wikidata,
+or gsh's US posts; of several, the one still open: merged, not duplicated); else a new post. A territory the source keeps apart from today's
 country (czechoslovakia) maps to its own state (CSHH) through the territory crosswalk, so
 its envoys head a post there. Representatives to organizations head the US mission to that
 organization (ORGANIZATIONS below, a reviewed table).
@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -31,13 +30,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.base import table_of
 from db.models import MissionKind, OrganizationKind
+from db.names import post_name
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
-from seed.history.pocom import Pocom, Skip, Tenure, end_kind
+from seed.datasets import record_dataset
+from seed.history.archive import Archive, parse_xml
+from seed.history.pocom import Pocom, PocomError, Tenure, end_kind, read_pocom
+from seed.history.provenance import PUBLISHER, Provenance
+from seed.history.report import ImportReport, Skip
+from seed.history.territories import country_of, crosswalk
 
-ACTOR = "import"
 ACTION = "importChiefsOfMission"
-PUBLISHER = "Office of the Historian, U.S. Department of State"
 TITLE = "Principal Officers & Chiefs of Mission"
 LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 REPOSITORY = "https://github.com/HistoryAtState/pocom"
@@ -58,7 +61,11 @@ ORGANIZATIONS: dict[str, tuple[str, str, str]] = {
         "FR",
         "Paris",
     ),
-    "representative-to-osce": ("Organization for Security and Co-operation in Europe", "AT", "Vienna"),
+    "representative-to-osce": (
+        "Organization for Security and Co-operation in Europe",
+        "AT",
+        "Vienna",
+    ),
     "representative-to-un": ("United Nations", "US", "New York"),
     "representative-to-unafa": ("United Nations Agencies for Food and Agriculture", "IT", "Rome"),
     "representative-to-unesco": (
@@ -66,14 +73,37 @@ ORGANIZATIONS: dict[str, tuple[str, str, str]] = {
         "FR",
         "Paris",
     ),
-    "representative-to-unido": ("United Nations Industrial Development Organization", "AT", "Vienna"),
+    "representative-to-unido": (
+        "United Nations Industrial Development Organization",
+        "AT",
+        "Vienna",
+    ),
     "representative-to-usoarn": ("U.S. Office for Arms Reduction Negotiations", "CH", "Geneva"),
     "representative-uneo": ("United Nations Office at Geneva", "CH", "Geneva"),
     "representative-unvo": ("United Nations Office at Vienna", "AT", "Vienna"),
 }
 
-# Maps an Office territory id to a country code (ISO 3166-1 alpha-2, or a former state's).
-Crosswalk = Callable[[str], str | None]
+
+# The states a note says a head was commissioned or accredited to that are former states of
+# the crosswalk, by the note's exact words (reviewed against every note of pocom 44d2226df6b2);
+# a name that is not here ("Central America", "the Federation of Malaya") links nothing and
+# stays in the note.
+COMMISSIONED: dict[str, str] = {
+    "prussia": "XPRU",
+    "austria-hungary": "XAHU",
+    "the united arab republic": "XUAR",
+    "the union of soviet socialist republics": "SUHH",
+    "sardinia (capital at turin)": "XSAR",
+    "the papal states": "XPAP",
+    "the pontifical states": "XPAP",
+    "serbia and montenegro": "CSXX",
+    "the federal republic of yugoslavia": "YUCS",
+    "the federation of the centre of america": "XCAF",
+    "the republic of central america": "XCAF",
+}
+_COMMISSIONED = re.compile(
+    r"(?:[Cc]ommissioned|[Aa]ccredited) to (?P<state>[^.;,]+?)(?: on\b|[.;,]|$)"
+)
 
 
 def kind_of_title(title: str) -> MissionKind | None:
@@ -97,36 +127,14 @@ def folded(text: str) -> str:
 
 
 @dataclass
-class ChiefsReport:
-    """What an import did with each tenure of the release."""
+class ChiefsReport(ImportReport):
+    """What an import did with each tenure of the release, and with posts and people."""
 
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    merged: int = 0
-    unchanged: int = 0
-    skipped: list[Skip] = field(default_factory=list)
-    notices: list[Skip] = field(default_factory=list)
     posts: Counter[str] = field(default_factory=Counter)
     people: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
-        return (
-            f"{self.rows} tenures read: {self.created} created, {self.updated} updated, "
-            f"{self.merged} merged, {self.unchanged} unchanged, {len(self.skipped)} skipped; "
-            f"posts {dict(self.posts)}; people {dict(self.people)}"
-        )
-
-    def reasons(self) -> Counter[str]:
-        """How many rows were skipped for each kind of reason (the reason up to its colon)."""
-        return Counter(skip.reason.split(":")[0] for skip in self.skipped)
-
-    def write(self, path: Path) -> None:
-        """Every skipped row, then every fault noticed in a kept row, tab-separated."""
-        lines = ["file\trecord\toutcome\treason"]
-        lines += [f"{s.path}\t{s.record_id}\tskipped\t{s.reason}" for s in self.skipped]
-        lines += [f"{s.path}\t{s.record_id}\tkept\t{s.reason}" for s in self.notices]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return f"{self.counts('tenures')}; posts {dict(self.posts)}; people {dict(self.people)}"
 
 
 @dataclass(frozen=True)
@@ -137,20 +145,28 @@ class Release:
     released: Any  # dt.date | None
 
 
-def _unmapped(pocom: Pocom, crosswalk: Crosswalk) -> list[str]:
-    """The territory ids the release uses that map to no country."""
+def _unmapped(pocom: Pocom) -> list[str]:
+    """Each territory id the release uses that maps to no country, with the reason."""
     used = {t.post for t in pocom.tenures if not t.organization}
     used |= {t.contemporary for t in pocom.tenures if t.contemporary}
     used |= {c.resident_territory for c in pocom.concurrent if c.resident_territory}
-    return sorted(territory for territory in used if crosswalk(territory) is None)
+    problems = []
+    for territory in sorted(used):
+        known = crosswalk().get(territory)
+        if known is None or known.country is None:
+            reason = "not in the reviewed table" if known is None else known.note
+            problems.append(f"territory {territory!r} maps to no country: {reason}")
+    return problems
 
 
-async def merge_chiefs(
-    session: AsyncSession, pocom: Pocom, crosswalk: Crosswalk, release: Release
-) -> ChiefsReport:
-    """Merge a read release into the session's transaction."""
+async def merge_chiefs(session: AsyncSession, pocom: Pocom, release: Release) -> ChiefsReport:
+    """Merge a read release into the session's transaction (PocomError, and nothing merged,
+    where it names a territory that maps to no country)."""
+    unmapped = _unmapped(pocom)
+    if unmapped:
+        raise PocomError(unmapped)
     report = ChiefsReport(rows=pocom.rows, skipped=list(pocom.skipped), notices=list(pocom.notices))
-    await _Merge(session, pocom, crosswalk, release, report).run()
+    await _Merge(session, pocom, release, report).run()
     return report
 
 
@@ -166,19 +182,17 @@ class _Merge:
         self,
         session: AsyncSession,
         pocom: Pocom,
-        crosswalk: Crosswalk,
         release: Release,
         report: ChiefsReport,
     ) -> None:
         self.session = session
         self.pocom = pocom
-        self.crosswalk = crosswalk
         self.release = release
         self.report = report
-        self.title = f"{PUBLISHER}: {TITLE}" + (
+        title = f"{PUBLISHER}: {TITLE}" + (
             f" (pocom {release.version[:8]})" if release.version else ""
         )
-        self.changes: list[dict[str, Any]] = []
+        self.provenance = Provenance(session, title, ACTION)
 
     async def run(self) -> None:
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
@@ -188,67 +202,37 @@ class _Merge:
         people = await self._people({t.person_id for t in tenures})
         await self._heads(tenures, posts, people)
         await self._kinds(tenures, posts)
-        if self.changes:
-            await self.session.execute(insert(table_of(models.Change)), self.changes)
+        await self.provenance.write_log()
         await self._dataset()
         await rebuild_search_index(self.session)
 
     def _country(self, territory: str) -> int | None:
-        code = self.crosswalk(territory) if territory else None
+        code = country_of(territory) if territory else None
+        return None if code is None else self.countries.get(code)
+
+    def _commissioned_to(self, note: str) -> int | None:
+        """The former state a note says the head was commissioned to, where COMMISSIONED
+        knows its words exactly ("Commissioned to Prussia")."""
+        found = _COMMISSIONED.search(" ".join(note.split()))
+        code = COMMISSIONED.get(found["state"].casefold()) if found else None
         return None if code is None else self.countries.get(code)
 
     def _placeable(self) -> list[Tenure]:
-        """The tenures whose post maps to a country; the rest are skipped, each with its reason."""
+        """The tenures whose post is known: every country's, and each organization's the
+        reviewed table names; the rest are skipped, each with its reason."""
         kept = []
         for tenure in self.pocom.tenures:
-            if tenure.organization:
-                if tenure.post not in ORGANIZATIONS:
-                    self.report.skipped.append(
-                        Skip(tenure.path, tenure.record_id, f"organization {tenure.post!r} is not in the reviewed table")
-                    )
-                    continue
-            elif self._country(tenure.post) is None:
+            if tenure.organization and tenure.post not in ORGANIZATIONS:
                 self.report.skipped.append(
                     Skip(
                         tenure.path,
                         tenure.record_id,
-                        f"territory: {tenure.post!r} maps to no country",
+                        f"organization {tenure.post!r} is not in the reviewed table",
                     )
                 )
                 continue
             kept.append(tenure)
         return kept
-
-    async def _sources(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        """The source row of each (section, url), added where missing, in two statements."""
-        S = models.Source
-        rows = await self.session.execute(
-            select(S.section, S.url, S.id).where(S.title == self.title)
-        )
-        known = {(section, url): pk for section, url, pk in rows}
-        missing = [key for key in dict.fromkeys(keys) if key not in known]
-        if missing:
-            await self.session.execute(
-                insert(table_of(S)),
-                [{"title": self.title, "section": s, "url": u} for s, u in missing],
-            )
-            rows = await self.session.execute(
-                select(S.section, S.url, S.id).where(S.title == self.title)
-            )
-            known = {(section, url): pk for section, url, pk in rows}
-        return known
-
-    def _log(self, kind: str, pk: int, before: Any, after: Any) -> None:
-        self.changes.append(
-            {
-                "actor": ACTOR,
-                "action": ACTION,
-                "target_type": kind,
-                "target_id": pk,
-                "before": before,
-                "after": after,
-            }
-        )
 
     # -- posts
 
@@ -258,27 +242,35 @@ class _Merge:
         us = self.countries[SENDER]
         wanted = dict.fromkeys(t.post for t in tenures)
         organizations = {t.post for t in tenures if t.organization}
-        rows = await self.session.execute(select(M.historian_id, M.id).where(M.historian_id.in_(list(wanted))))
+        rows = await self.session.execute(
+            select(M.historian_id, M.id).where(M.historian_id.in_(list(wanted)))
+        )
         found: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
         embassies: dict[int, list[models.Mission]] = defaultdict(list)
         for mission in await self.session.scalars(
-            select(M).where(M.country_id == us, M.kind == MissionKind.EMBASSY, M.historian_id.is_(None))
+            select(M).where(
+                M.country_id == us, M.kind == MissionKind.EMBASSY, M.historian_id.is_(None)
+            )
         ):
             embassies[mission.host_country_id].append(mission)
         latest_title = {t.post: self.pocom.title(t) for t in tenures}
-        sources = await self._sources([(None, page_of_post(p, p in organizations)) for p in wanted])  # type: ignore[misc]
+        sources = await self.provenance.sources(
+            [(None, page_of_post(p, p in organizations)) for p in wanted]
+        )
         for post in wanted:
             if post in found:
                 self.report.posts["unchanged"] += 1
                 continue
             organization = post in organizations
-            source_id = sources[(None, page_of_post(post, organization))]  # type: ignore[index]
+            source_id = sources[(None, page_of_post(post, organization))]
             if organization:
                 found[post] = await self._organization_post(post, source_id)
                 continue
             host = self._country(post)
             assert host is not None
             candidates = embassies.get(host, [])
+            if len(candidates) > 1:  # gsh's closed embassies too (Bonn): the one still open
+                candidates = [mission for mission in candidates if mission.closed is None]
             if len(candidates) == 1:
                 mission = candidates[0]
                 mission.historian_id = post
@@ -286,18 +278,13 @@ class _Merge:
                 await self.session.execute(
                     insert(models.mission_source).values(mission_id=mission.id, source_id=source_id)
                 )
-                self._log("mission", mission.id, None, {"historianId": post})
+                self.provenance.log("mission", mission.id, None, {"historianId": post})
                 self.report.posts["merged"] += 1
                 found[post] = mission.id
                 continue
             kind = kind_of_title(latest_title[post]) or MissionKind.EMBASSY
-            name = await self.session.scalar(
-                select(models.Country.name).where(models.Country.id == host)
-            )
-            label = "Embassy" if kind is MissionKind.EMBASSY else "Legation"
-            found[post] = await self._new_post(
-                post, kind, f"{label} of the United States, {name}", host, "", source_id
-            )
+            name = post_name(kind, SENDER, str(country_of(post)), "")
+            found[post] = await self._new_post(post, kind, name, host, "", source_id)
             await self.session.execute(
                 insert(table_of(models.Accreditation)).values(
                     mission_id=found[post], country_id=host, source_id=source_id
@@ -322,25 +309,27 @@ class _Merge:
                 historian_id=post,
             )
         )
-        pk = int(result.inserted_primary_key[0])  # type: ignore[index]
+        pk = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
         await self.session.execute(
             insert(models.mission_source).values(mission_id=pk, source_id=source_id)
         )
-        self._log("mission", pk, None, {"name": name, "kind": kind.name, "historianId": post})
+        self.provenance.log(
+            "mission", pk, None, {"name": name, "kind": kind.name, "historianId": post}
+        )
         self.report.posts["created"] += 1
         return pk
 
     async def _organization_post(self, post: str, source_id: int) -> int:
-        O = models.Organization
+        Org = models.Organization
         name, host, city = ORGANIZATIONS[post]
-        organization = await self.session.scalar(select(O.id).where(O.name == name))
+        organization = await self.session.scalar(select(Org.id).where(Org.name == name))
         if organization is None:
             result = await self.session.execute(
-                insert(table_of(O)).values(
+                insert(table_of(Org)).values(
                     name=name, kind=OrganizationKind.INTERNATIONAL_ORGANIZATION, source_id=source_id
                 )
             )
-            organization = int(result.inserted_primary_key[0])  # type: ignore[index]
+            organization = int(result.inserted_primary_key[0])  # type: ignore[attr-defined]
         pk = await self._new_post(
             post,
             MissionKind.PERMANENT_MISSION,
@@ -363,7 +352,7 @@ class _Merge:
         P = models.Person
         records = [self.pocom.people[pid] for pid in sorted(wanted)]
         names = Counter(record.name for record in records)
-        sources = await self._sources([(None, record.url) for record in records])  # type: ignore[misc]
+        sources = await self.provenance.sources([(None, record.url) for record in records])
         by_id: dict[str, models.Person] = {
             p.historian_id: p
             for p in await self.session.scalars(select(P).where(P.historian_id.is_not(None)))
@@ -393,24 +382,29 @@ class _Merge:
                 if before != values:
                     for k, v in values.items():
                         setattr(person, k, v)
-                    self._log("person", person.id, before, values)
+                    self.provenance.log("person", person.id, before, values)
                 continue
             name = record.name
             if names[name] > 1 or name in taken:
                 years = f"{record.birth or '?'}–{record.death or ''}"
                 name = f"{name} ({years})"
             taken.add(name)
-            new.append(
-                {"name": name, "source_id": sources[(None, record.url)], **values}  # type: ignore[index]
-            )
+            new.append({"name": name, "source_id": sources[(None, record.url)], **values})
         await self.session.flush()
         if new:
             await self.session.execute(insert(table_of(P)), new)
             self.report.people["created"] += len(new)
-        rows = await self.session.execute(select(P.historian_id, P.id).where(P.historian_id.is_not(None)))
+        rows = await self.session.execute(
+            select(P.historian_id, P.id).where(P.historian_id.is_not(None))
+        )
         ids: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
         for row in new:
-            self._log("person", ids[row["historian_id"]], None, {"name": row["name"], "historianId": row["historian_id"]})
+            self.provenance.log(
+                "person",
+                ids[row["historian_id"]],
+                None,
+                {"name": row["name"], "historianId": row["historian_id"]},
+            )
         return ids
 
     # -- tenures
@@ -432,11 +426,15 @@ class _Merge:
     ) -> None:
         H = models.HeadOfMission
         hosts_of_post = dict(
-            (await self.session.execute(select(models.Mission.id, models.Mission.host_country_id))).all()
+            (
+                await self.session.execute(
+                    select(models.Mission.id, models.Mission.host_country_id)
+                )
+            ).all()
         )
         hosts = {t.key: hosts_of_post[posts[t.post]] for t in tenures}
         resident = self._residences(hosts)
-        sources = await self._sources(
+        sources = await self.provenance.sources(
             [(t.key, page_of_post(t.post, t.organization)) for t in tenures]
         )
         cutoff = self.pocom.cutoff
@@ -447,6 +445,8 @@ class _Merge:
         new: list[dict[str, Any]] = []
         for tenure in tenures:
             accredited = self._country(tenure.contemporary)
+            if accredited == hosts[tenure.key]:
+                accredited = self._commissioned_to(tenure.note)
             values: dict[str, Any] = {
                 "mission_id": posts[tenure.post],
                 "person_id": people[tenure.person_id],
@@ -475,13 +475,15 @@ class _Merge:
                 continue
             for k, v in values.items():
                 setattr(head, k, v)
-            self._log("headOfMission", head.id, _json(before), _json(values))
+            self.provenance.log("headOfMission", head.id, _json(before), _json(values))
             self.report.updated += 1
         await self.session.flush()
         if new:
             await self.session.execute(insert(table_of(H)), new)
             rows = await self.session.execute(
-                select(H.historian_id, H.id).where(H.historian_id.in_([v["historian_id"] for v in new]))
+                select(H.historian_id, H.id).where(
+                    H.historian_id.in_([v["historian_id"] for v in new])
+                )
             )
             ids = dict(rows.all())
             by_key = {t.key: t for t in tenures}
@@ -495,9 +497,42 @@ class _Merge:
                         "source_id": sources[(key, page_of_post(tenure.post, tenure.organization))],
                     }
                 )
-                self._log("headOfMission", ids[key], None, _json(values))
+                self.provenance.log("headOfMission", ids[key], None, _json(values))
             await self.session.execute(insert(models.head_of_mission_source), links)
             self.report.created += len(new)
+        await self._withdrawn(tenures, set(posts.values()), existing)
+
+    async def _withdrawn(
+        self,
+        tenures: list[Tenure],
+        posts: set[int],
+        existing: dict[str | None, models.HeadOfMission],
+    ) -> None:
+        """Remove the tenures an earlier release gave on a post this release lists that it no
+        longer gives: the source withdrew them (a post it does not list is left alone, so a
+        partial release removes nothing elsewhere). Each is logged with what it was."""
+        H = models.HeadOfMission
+        kept = {tenure.key for tenure in tenures}
+        gone = [
+            head for key, head in existing.items() if key not in kept and head.mission_id in posts
+        ]
+        if not gone:
+            return
+        ids = [head.id for head in gone]
+        await self.session.execute(
+            delete(models.head_of_mission_source).where(
+                models.head_of_mission_source.c.head_of_mission_id.in_(ids)
+            )
+        )
+        for head in gone:
+            before = {"historianId": head.historian_id, "missionId": head.mission_id}
+            before |= {"personId": head.person_id, "title": head.title}
+            self.provenance.log("headOfMission", head.id, before, None)
+            self.report.notices.append(
+                Skip("", str(head.historian_id), "withdrawn: not in this release; removed")
+            )
+        await self.session.execute(delete(H).where(H.id.in_(ids)))
+        self.report.removed += len(gone)
 
     # -- a post's kind through time
 
@@ -506,8 +541,8 @@ class _Merge:
         start to the start of the first head of the next kind. Recomputed at every import."""
         K = models.MissionKindPeriod
         ids = sorted(set(posts.values()))
-        sources = await self._sources(
-            [(None, page_of_post(t.post, t.organization)) for t in tenures]  # type: ignore[misc]
+        sources = await self.provenance.sources(
+            [(None, page_of_post(t.post, t.organization)) for t in tenures]
         )
         await self.session.execute(
             delete(K).where(K.mission_id.in_(ids), K.source_id.in_(list(sources.values())))
@@ -533,7 +568,7 @@ class _Merge:
                         "kind": kind,
                         "start": start,
                         "end": end,
-                        "source_id": sources[(None, page_of_post(post, False))],  # type: ignore[index]
+                        "source_id": sources[(None, page_of_post(post, False))],
                     }
                 )
             if runs and self.report.posts["created"]:
@@ -547,35 +582,42 @@ class _Merge:
             await self.session.execute(insert(table_of(K)), rows)
 
     async def _dataset(self) -> None:
-        D = models.Dataset
-        values = {
-            "title": TITLE,
-            "publisher": PUBLISHER,
-            "url": REPOSITORY,
-            "licence": LICENCE,
-            "version": self.release.version,
-            "released": self.release.released,
-            "cutoff": self.pocom.cutoff,
-            "counts": {
+        await record_dataset(
+            self.session,
+            "pocom",
+            title=TITLE,
+            publisher=PUBLISHER,
+            url=REPOSITORY,
+            licence=LICENCE,
+            version=self.release.version,
+            released=self.release.released,
+            cutoff=self.pocom.cutoff,
+            counts={
                 "tenures": len(self.pocom.tenures),
                 "people": len(self.pocom.people),
                 "posts": len({t.post for t in self.pocom.tenures}),
                 "skipped": len(self.report.skipped),
             },
-        }
-        found = await self.session.scalar(select(D).where(D.name == "pocom"))
-        if found is None:
-            await self.session.execute(insert(table_of(D)).values(name="pocom", **values))
-        else:
-            for k, v in values.items():
-                setattr(found, k, v)
+        )
 
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:
     """A tenure's values as the change log keeps them: names and text."""
+
     def plain(value: Any) -> Any:
         if value is None or isinstance(value, (bool, int, str)):
             return value
         return value.name if isinstance(value, Enum) else str(value)
 
     return {key: plain(value) for key, value in values.items()}
+
+
+def read_chiefs(archive: Archive) -> tuple[Pocom, Release]:
+    """A pocom archive's release, read and checked (PocomError if it cannot be imported)."""
+    return read_pocom(archive.files, parse_xml), Release(archive.commit, None)
+
+
+async def import_chiefs(session: AsyncSession, archive: Archive) -> ChiefsReport:
+    """Import a pocom archive into the session's transaction; PocomError if it cannot be read
+    or names a territory that maps to no country (the caller rolls back)."""
+    return await merge_chiefs(session, *read_chiefs(archive))

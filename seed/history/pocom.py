@@ -15,23 +15,27 @@ every tenure:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from xml.etree.ElementTree import Element
 
 from db.models.enums import TenureEnd
 from db.partial_date import PartialDate
+from seed.history.archive import ArchiveError
+from seed.history.report import Skip
 
 DATASET = "pocom"
 SITE = "https://history.state.gov/departmenthistory/people"
 
-# Parses one XML file (its bytes and its path, for messages) safely, or raises ValueError.
+# Parses one XML file (its bytes and its path, for messages) safely, or raises ArchiveError.
 XmlParser = Callable[[bytes, str], Element]
 
 
-class PocomError(ValueError):
+class PocomError(ArchiveError):
     """The archive is not a readable pocom release; `problems` lists each thing wrong."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -53,7 +57,10 @@ _END_KINDS: list[tuple[re.Pattern[str], TenureEnd]] = [
         (r"^promoted", TenureEnd.PROMOTED),
         (r"^recommissioned", TenureEnd.RECOMMISSIONED),
         (r"^appointment terminated", TenureEnd.APPOINTMENT_TERMINATED),
-        (r"relations (were )?(interrupted|severed|broken)|severed", TenureEnd.RELATIONS_INTERRUPTED),
+        (
+            r"relations (were )?(interrupted|severed|broken)|severed",
+            TenureEnd.RELATIONS_INTERRUPTED,
+        ),
         (r"^(embassy|legation|consulate|mission) (closed|suspended)", TenureEnd.POST_CLOSED),
         (r"^recess appointment expired", TenureEnd.APPOINTMENT_TERMINATED),
         (r"^had farewell", TenureEnd.FAREWELL_AUDIENCE),
@@ -149,15 +156,6 @@ class OrgMission:
     title: str  # the chief's title: "Representative of the U.S.A. to the United Nations"
 
 
-@dataclass(frozen=True)
-class Skip:
-    """A row left out of the import, where it is and why."""
-
-    path: str
-    record_id: str
-    reason: str
-
-
 @dataclass
 class Pocom:
     """A pocom release, read and checked."""
@@ -183,7 +181,7 @@ class Pocom:
         return self.organizations[tenure.post].title
 
 
-def _last_day(date: PartialDate) -> object:
+def _last_day(date: PartialDate) -> dt.date:
     return date.last_day
 
 
@@ -203,8 +201,8 @@ class _Reader:
             if path.startswith(f"{name}/") and path.endswith(".xml"):
                 try:
                     yield path, self.parse(self.files[path], path)
-                except ValueError as error:
-                    self.problems.append(f"{path}: {error}")
+                except ArchiveError as error:
+                    self.problems.append(str(error))
 
     def date(self, path: str, record: str, step: str, text: str) -> PartialDate | None:
         if not text:
@@ -277,7 +275,7 @@ def read_pocom(files: Mapping[str, bytes], parse: XmlParser) -> Pocom:
             reader.problems.append(
                 f"{tenure.path}: {tenure.record_id}: unknown role code {tenure.role_id!r}"
             )
-    for path, root in reader.folder("concurrent-appointments"):
+    for _, root in reader.folder("concurrent-appointments"):
         pocom.concurrent.append(
             Concurrent(
                 id=_text(root, "id"),
@@ -324,7 +322,8 @@ def _facts(tenure: Tenure) -> dict[str, object]:
     return {
         name: value
         for name, value in vars(tenure).items()
-        if name not in ("key", "path") and value not in ("", None)
+        if name not in ("key", "path")
+        and value not in ("", None)
         and not (isinstance(value, Step) and value.date is None and not value.note)
     }
 
@@ -375,11 +374,19 @@ def _keep(pocom: Pocom, rows: list[tuple[Tenure, bool]]) -> None:
         if position:
             tenure = Tenure(**{**vars(tenure), "key": f"{tenure.record_id}#{position + 1}"})
             pocom.notices.append(
-                Skip(tenure.path, tenure.record_id, f"repeated id: a different tenure, kept as {tenure.key}")
+                Skip(
+                    tenure.path,
+                    tenure.record_id,
+                    f"repeated id: a different tenure, kept as {tenure.key}",
+                )
             )
         steps = [s.date for s in (tenure.appointed, tenure.started, tenure.ended) if s.date]
-        if any(later.last_day < earlier.first_day for earlier, later in zip(steps, steps[1:])):
+        if any(later.last_day < earlier.first_day for earlier, later in pairwise(steps)):
             pocom.notices.append(
-                Skip(tenure.path, tenure.record_id, "dates out of order: kept as the source gives them")
+                Skip(
+                    tenure.path,
+                    tenure.record_id,
+                    "dates out of order: kept as the source gives them",
+                )
             )
         pocom.tenures.append(tenure)

@@ -166,14 +166,14 @@ def former_state_histories(gsh: Archive) -> dict[str, FormerStateHistory]:
                 for territory in _texts(root, tag)
                 if (found := country_of(territory)) is not None and found != code
             )
-    for code, found in spans.items():
+    for code, span in spans.items():
         history = histories[code]
-        starts = [since for since, _, _ in found if since is not None]
-        ends = [until for _, until, _ in found if until is not None]
+        starts = [since for since, _, _ in span if since is not None]
+        ends = [until for _, until, _ in span if until is not None]
         history.existed_from = PartialDate(f"{min(starts):04d}") if starts else None
         history.existed_until = PartialDate(f"{max(ends):04d}") if ends else None
         # The long form of its latest territory, where that gives one: an earlier one's
         # ("Kingdom of Yugoslavia") would not name the whole state.
-        latest = max(found, key=lambda span: (span[1] or 0, span[0] or 0))[2]
+        latest = max(span, key=lambda one: (one[1] or 0, one[0] or 0))[2]
         history.long_name = latest or None
     return histories

@@ -27,8 +27,10 @@ from db import models
 from db.base import table_of
 from db.feed import announce, heard_everywhere
 from db.models import ClaimRank
+from db.partial_date import PartialDate
 from db.search import rebuild_search_index
 from seed.countries import ensure_countries
+from seed.datasets import record_dataset
 from seed.wikidata.posts import Planned, Skip, plan
 from seed.wikidata.release import Post, ReleaseError, open_text, parse_release, release_date
 
@@ -168,6 +170,18 @@ async def merge_release(
             report.skipped.append(Skipped(post.line, post.qid, str(skip)))
     report.skipped.sort(key=lambda skip: skip.line)
     await _Merge(session, release, report).run(planned)
+    await record_dataset(
+        session,
+        "wikidata-missions",
+        title="Diplomatic missions of the world",
+        publisher=CREDIT,
+        url="https://www.wikidata.org/",
+        licence="CC0 1.0",
+        version=None,
+        released=release,
+        cutoff=PartialDate.of(release),
+        counts={"posts": report.created + report.merged + report.updated + report.unchanged},
+    )
     return report
 
 

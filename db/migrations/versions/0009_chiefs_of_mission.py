@@ -1,8 +1,8 @@
 """Chiefs of mission from the Office of the Historian: typed tenures, people's years and ids,
-legations and a post's kind through time, and the datasets imported.
+legations, branch offices and a post's kind through time, and the datasets imported.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-07 16:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -35,6 +35,8 @@ KINDS = (
     "DIPLOMATIC_MISSION",
 )
 
+NEW_KINDS = ("LEGATION", "BRANCH_OFFICE")
+
 
 def _kind(*extra: str, create: bool = False) -> sa.Enum:
     return sa.Enum(*KINDS, *extra, name="missionkind", create_type=create)
@@ -42,15 +44,18 @@ def _kind(*extra: str, create: bool = False) -> sa.Enum:
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("ALTER TYPE missionkind ADD VALUE IF NOT EXISTS 'LEGATION'")
+        for value in NEW_KINDS:
+            op.execute(f"ALTER TYPE missionkind ADD VALUE IF NOT EXISTS '{value}'")
     else:
         with op.batch_alter_table("mission") as batch:
             batch.alter_column(
-                "kind", existing_type=_kind(), type_=_kind("LEGATION"), existing_nullable=False
+                "kind", existing_type=_kind(), type_=_kind(*NEW_KINDS), existing_nullable=False
             )
     with op.batch_alter_table("mission") as batch:
         batch.add_column(sa.Column("historian_id", sa.String(100), nullable=True))
+        batch.add_column(sa.Column("historian_post_id", sa.String(100), nullable=True))
         batch.create_unique_constraint("uq_mission_historian_id", ["historian_id"])
+        batch.create_unique_constraint("uq_mission_historian_post_id", ["historian_post_id"])
     with op.batch_alter_table("person") as batch:
         batch.add_column(sa.Column("born", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("died", sa.Integer(), nullable=True))
@@ -78,7 +83,7 @@ def upgrade() -> None:
         "mission_kind_period",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("mission_id", sa.Integer(), nullable=False),
-        sa.Column("kind", _kind("LEGATION"), nullable=False),
+        sa.Column("kind", _kind(*NEW_KINDS), nullable=False),
         sa.Column("from", sa.String(10), nullable=True),
         sa.Column("to", sa.String(10), nullable=True),
         sa.Column("source_id", sa.Integer(), nullable=True),
@@ -134,11 +139,13 @@ def downgrade() -> None:
         for name in ("historian_id", "career_type", "died", "born"):
             batch.drop_column(name)
     with op.batch_alter_table("mission") as batch:
+        batch.drop_constraint("uq_mission_historian_post_id", type_="unique")
         batch.drop_constraint("uq_mission_historian_id", type_="unique")
+        batch.drop_column("historian_post_id")
         batch.drop_column("historian_id")
     # PostgreSQL cannot drop an enum's value; SQLite narrows the column's check again.
     if op.get_bind().dialect.name != "postgresql":
         with op.batch_alter_table("mission") as batch:
             batch.alter_column(
-                "kind", existing_type=_kind("LEGATION"), type_=_kind(), existing_nullable=False
+                "kind", existing_type=_kind(*NEW_KINDS), type_=_kind(), existing_nullable=False
             )
