@@ -377,12 +377,12 @@ def test_the_import_report_accounts_for_every_row_and_notices_a_misspelled_id(
     monkeypatch.chdir(tmp_path)
     assert _run(database, monkeypatch, "import", str(CUT / "visits")) == 0
     assert _run(database, monkeypatch, "import", str(CUT / "rdcr")) == 0
-    visits = (tmp_path / "visits.report.tsv").read_text(encoding="utf-8").splitlines()
+    visits = (tmp_path / "visits.skipped.tsv").read_text(encoding="utf-8").splitlines()
     assert visits[1:] == [
         "data/2020.xml\t3099\tkept\tcountry id 'somoa' (1 records) names WS, as 'samoa' "
         "(1 records) does: a synonym or a misspelling"
     ]
-    rdcr = (tmp_path / "rdcr.report.tsv").read_text(encoding="utf-8").splitlines()
+    rdcr = (tmp_path / "rdcr.skipped.tsv").read_text(encoding="utf-8").splitlines()
     assert rdcr[1:] == [
         "articles/zambia.xml\tzambia:c741a90af56f\tskipped\trepeated row: the same heading and text twice"
     ]

@@ -2,7 +2,7 @@
 imported event's dataset and record id, and a relation's status since a date.
 
 Revision ID: 0010
-Revises: 0008, 0009 (a merge point: pocom's 0009 revises 0007 on its branch)
+Revises: 0009
 Create Date: 2026-12-07 17:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | tuple[str, ...] | None = ("0008", "0009")
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
