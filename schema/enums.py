@@ -27,8 +27,8 @@ __all__ = [
     "OrderDirection",
     "OrganizationKind",
     "QualityIssueKind",
-    "TenureEnd",
     "RelationStatus",
+    "TenureEnd",
     "VisitType",
 ]
 

@@ -21,7 +21,6 @@ from db.involvement import refresh_event_countries
 from db.relation_links import ensure_relations
 from db.search import rebuild_search_index
 from seed.countries import ensure_countries
-from seed.history.events import load_shipped_events
 from seed.document import (
     EventEntry,
     MissionEntry,
@@ -31,6 +30,7 @@ from seed.document import (
 )
 from seed.history.archive import open_archive, shipped
 from seed.history.chiefs import ChiefsReport, merge_chiefs, read_chiefs
+from seed.history.events import load_shipped_events
 from seed.history.posts import PostsReport, merge_posts, read_posts
 from seed.wikidata.importer import ImportReport, merge_release, read_release
 

@@ -9,11 +9,15 @@ given twice — are kept as skips and notices with a reason, so the report accou
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
 from db.models.enums import EventKind, RelationStatus, VisitType
 from db.partial_date import PartialDate
-from seed.history.pocom import Skip
+from seed.history.archive import Archive
+from seed.history.pocom import PocomError
+from seed.history.report import Skip
 
 SITE = "https://history.state.gov"
 PUBLISHER = "Office of the Historian, U.S. Department of State"
@@ -22,14 +26,9 @@ LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 HOME = "united-states"
 
 
-class RecordsError(ValueError):
-    """The archive is not a readable release; `problems` lists each thing wrong."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = "\n".join(f"  {problem}" for problem in problems[:50])
-        more = f"\n  … and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s):\n{shown}{more}")
+class RecordsError(PocomError):
+    """A travels, visits or rdcr archive that is not a readable release: each problem listed,
+    as pocom's reader lists them (an ArchiveError: nothing is written)."""
 
 
 @dataclass(frozen=True)
@@ -140,3 +139,45 @@ def visit_type(description: str) -> VisitType | None:
         if (match := pattern.search(description))
     ]
     return min(found, key=lambda hit: hit[:2])[2] if found else None
+
+
+def files_of(archive: Archive, dataset: str, folders: Sequence[str], what: str) -> list[str]:
+    """The XML files of a dataset's folders; RecordsError for another dataset's archive or one
+    without them."""
+    if archive.dataset != dataset:
+        raise RecordsError(
+            [f"{archive.source}: this is a {archive.dataset} archive, not {dataset}"]
+        )
+    names = [name for folder in folders for name in archive.names(folder)]
+    if not names:
+        listed = ", ".join(f"{folder}/" for folder in folders)
+        raise RecordsError([f"{archive.source}: no {what} ({listed})"])
+    return names
+
+
+# Reads one element into a record, or notes each problem and gives None.
+RecordOf = Callable[[str, Element, list[str]], EventRecord | None]
+
+
+def read_rows(
+    archive: Archive,
+    dataset: str,
+    folders: Sequence[str],
+    tag: str,
+    record_of: RecordOf,
+    content: Callable[[EventRecord], tuple[object, ...]],
+) -> Records:
+    """Every `tag` element of the folders' files as a record; a row whose `content` repeats an
+    earlier one's is skipped as a repeated row; RecordsError listing every problem."""
+    records = Records(dataset)
+    problems: list[str] = []
+    seen: dict[tuple[object, ...], str] = {}
+    for name in files_of(archive, dataset, folders, f"{tag}s"):
+        for element in archive.xml(name).iter(tag):
+            records.rows += 1
+            record = record_of(name, element, problems)
+            if record is not None:
+                records.keep(record, content(record), seen)
+    if problems:
+        raise RecordsError(problems)
+    return records

@@ -19,7 +19,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -31,7 +30,7 @@ from db.involvement import refresh_event_countries
 from db.relation_links import ensure_relations, ordered
 from db.search import reindex
 from seed.history import rdcr, travels, visits
-from seed.history.archive import Archive, ArchiveError, open_archive, shipped
+from seed.history.archive import Archive, open_archive, shipped
 from seed.history.event_records import (
     HOME,
     LICENCE,
@@ -41,7 +40,7 @@ from seed.history.event_records import (
     Records,
     RecordsError,
 )
-from seed.history.pocom import Skip
+from seed.history.report import ImportReport, Skip
 from seed.history.territories import country_of
 
 ACTOR = "import"
@@ -72,38 +71,20 @@ DATASETS = {
 
 
 @dataclass
-class EventsReport:
-    """What an import did with each record of the release."""
+class EventsReport(ImportReport):
+    """What an import did with each record of the release (`merged` and `removed` stay 0)."""
 
-    dataset: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
+    dataset: str = ""
     absent: int = 0  # events of an earlier release that this one no longer has (kept)
-    skipped: list[Skip] = field(default_factory=list)
-    notices: list[Skip] = field(default_factory=list)
     people: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
 
     def __str__(self) -> str:
+        absent = f", {self.absent} no longer in the release (kept)" if self.absent else ""
         return (
-            f"{self.rows} {self.dataset} records read: {self.created} created, "
-            f"{self.updated} updated, {self.unchanged} unchanged, {len(self.skipped)} skipped"
-            f"{f', {self.absent} no longer in the release (kept)' if self.absent else ''}; "
+            f"{self.counts(self.dataset + ' records')}{absent}; "
             f"people {dict(self.people)}; relations {dict(self.relations)}"
         )
-
-    def reasons(self) -> Counter[str]:
-        """How many rows were skipped for each kind of reason (the reason up to its colon)."""
-        return Counter(skip.reason.split(":")[0] for skip in self.skipped)
-
-    def write(self, path: Path) -> None:
-        """Every skipped row, then every fault noticed in a kept row, tab-separated."""
-        lines = ["file\trecord\toutcome\treason"]
-        lines += [f"{s.path}\t{s.record_id}\tskipped\t{s.reason}" for s in self.skipped]
-        lines += [f"{s.path}\t{s.record_id}\tkept\t{s.reason}" for s in self.notices]
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def read_records(archive: Archive) -> Records:
@@ -179,7 +160,7 @@ async def merge_events(
     if problems:
         raise RecordsError(problems)
     report = EventsReport(
-        records.dataset,
+        dataset=records.dataset,
         rows=records.rows,
         skipped=list(records.skipped),
         notices=list(records.notices) + _synonyms(records, crosswalk),
@@ -573,15 +554,10 @@ async def _dataset(
             setattr(found, key, value)
 
 
-
 async def import_events(session: AsyncSession, archive: Archive) -> EventsReport:
     """`bilateral import` of a travels, visits or rdcr archive into the session's transaction;
-    ArchiveError (nothing written) where the release cannot be imported."""
-    try:
-        records = read_records(archive)
-        return await merge_events(session, records, country_of, archive.commit)
-    except RecordsError as error:
-        raise ArchiveError(str(error)) from None
+    RecordsError, an ArchiveError (nothing written), where the release cannot be imported."""
+    return await merge_events(session, read_records(archive), country_of, archive.commit)
 
 
 async def load_shipped_events(session: AsyncSession) -> list[EventsReport]:

@@ -32,9 +32,10 @@ from seed.history.event_records import (
     Mention,
     Records,
     RecordsError,
+    files_of,
     text_of,
 )
-from seed.history.pocom import Skip
+from seed.history.report import Skip
 
 DATASET = "rdcr"
 TITLE = (
@@ -134,16 +135,9 @@ def page_of(territory: str) -> str:
 
 def read_rdcr(archive: Archive) -> Records:
     """Every timeline entry of every article, or RecordsError listing what cannot be read."""
-    if archive.dataset != DATASET:
-        raise RecordsError(
-            [f"{archive.source}: this is a {archive.dataset} archive, not {DATASET}"]
-        )
     records = Records(DATASET)
     problems: list[str] = []
-    names = archive.names("articles")
-    if not names:
-        raise RecordsError([f"{archive.source}: no articles (articles/)"])
-    for name in names:
+    for name in files_of(archive, DATASET, ["articles"], "articles"):
         root = archive.xml(name)
         territory = name.rsplit("/", 1)[-1].removesuffix(".xml")
         country = text_of(root.find(f".//{TEI}title[@type='short']")) or territory

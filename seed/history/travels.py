@@ -18,8 +18,8 @@ from seed.history.event_records import (
     EventRecord,
     Mention,
     Records,
-    RecordsError,
     period,
+    read_rows,
     text_of,
 )
 
@@ -57,33 +57,14 @@ def page_of(role: str, who: str) -> str:
 
 def read_travels(archive: Archive) -> Records:
     """Every trip of the archive, or RecordsError listing what cannot be read."""
-    if archive.dataset != DATASET:
-        raise RecordsError(
-            [f"{archive.source}: this is a {archive.dataset} archive, not {DATASET}"]
-        )
-    records = Records(DATASET)
-    problems: list[str] = []
-    seen: dict[tuple[object, ...], str] = {}
-    names = [name for folder in FOLDERS for name in archive.names(folder)]
-    if not names:
-        raise RecordsError([f"{archive.source}: no trips (president-travels/, secretary-travels/)"])
-    for name in names:
-        for trip in archive.xml(name).iter("trip"):
-            records.rows += 1
-            record = _trip(name, trip, problems)
-            if record is not None:
-                content = (
-                    record.people,
-                    record.date,
-                    record.end_date,
-                    record.territory,
-                    record.place_name,
-                    record.summary,
-                )
-                records.keep(record, content, seen)
-    if problems:
-        raise RecordsError(problems)
-    return records
+    return read_rows(
+        archive,
+        DATASET,
+        list(FOLDERS),
+        "trip",
+        _trip,
+        lambda r: (r.people, r.date, r.end_date, r.territory, r.place_name, r.summary),
+    )
 
 
 def _trip(path: str, trip: Element, problems: list[str]) -> EventRecord | None:

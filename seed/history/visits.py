@@ -22,8 +22,8 @@ from seed.history.event_records import (
     EventRecord,
     Mention,
     Records,
-    RecordsError,
     period,
+    read_rows,
     text_of,
     visit_type,
 )
@@ -122,32 +122,14 @@ def page_of(territory: str) -> str:
 
 def read_visits(archive: Archive) -> Records:
     """Every visit of the archive, or RecordsError listing what cannot be read."""
-    if archive.dataset != DATASET:
-        raise RecordsError(
-            [f"{archive.source}: this is a {archive.dataset} archive, not {DATASET}"]
-        )
-    records = Records(DATASET)
-    problems: list[str] = []
-    seen: dict[tuple[object, ...], str] = {}
-    names = archive.names("data")
-    if not names:
-        raise RecordsError([f"{archive.source}: no visits (data/)"])
-    for name in names:
-        for visit in archive.xml(name).iter("visit"):
-            records.rows += 1
-            record = _visit(name, visit, problems)
-            if record is not None:
-                content = (
-                    record.people,
-                    record.date,
-                    record.end_date,
-                    record.territory,
-                    record.summary,
-                )
-                records.keep(record, content, seen)
-    if problems:
-        raise RecordsError(problems)
-    return records
+    return read_rows(
+        archive,
+        DATASET,
+        ["data"],
+        "visit",
+        _visit,
+        lambda r: (r.people, r.date, r.end_date, r.territory, r.summary),
+    )
 
 
 def _visit(path: str, visit: Element, problems: list[str]) -> EventRecord | None:
