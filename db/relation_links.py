@@ -81,6 +81,19 @@ async def ensure_relations(session: AsyncSession, pairs: Iterable[Pair] | None =
     return len(new)
 
 
+async def ensure_event_relations(session: AsyncSession, event_ids: Iterable[int]) -> int:
+    """Add the relation of every pair of countries these events involve that has none (their
+    event_country rows must be current)."""
+    first, second = aliased(models.event_country), aliased(models.event_country)
+    rows = await session.execute(
+        select(first.c.country_id, second.c.country_id)
+        .join(second, second.c.event_id == first.c.event_id)
+        .where(first.c.event_id.in_(list(event_ids)), first.c.country_id < second.c.country_id)
+        .distinct()
+    )
+    return await ensure_relations(session, [(a, b) for a, b in rows])
+
+
 def unrelated_linked_pairs() -> Any:
     """The linked pairs without a relation (none, once `ensure_relations` has run)."""
     linked = linked_pairs()

@@ -170,7 +170,9 @@ async def import_file(sessions: async_sessionmaker[AsyncSession], path: Path) ->
     document = read_document(path)
     async with sessions() as session, session.begin():
         await ensure_countries(session)
-        return await merge_document(session, document)
+        report = await merge_document(session, document)
+        await ensure_relations(session)
+        return report
 
 
 async def merge_document(session: AsyncSession, document: SeedDocument) -> MergeReport:

@@ -430,3 +430,28 @@ async def test_first_start_loads_the_three_datasets_and_every_linked_pair_has_a_
         "events": {"totalCount": 19 + 4269 + 3264 + 1179},
         "trips": {"totalCount": 4269},
     }
+
+
+async def test_an_event_written_through_the_api_gives_its_countries_a_relation(
+    editor: GraphQL, data: GraphQL
+) -> None:
+    between = (
+        '{ relation(between: ["BE", "JP"]) { countries { code } events(first: 5) { totalCount } } }'
+    )
+    assert (await data(between))["relation"] is None
+    created = await editor(
+        """mutation($input: CreateEventInput!) { createEvent(input: $input) { userErrors { code } } }""",
+        input={
+            "title": "Belgian trade mission to Tokyo",
+            "kind": "ECONOMIC",
+            "date": "2026-03",
+            "summary": "A Belgian economic mission visited Tokyo.",
+            "countries": ["BE", "JP"],
+            "sources": [{"title": "Belga", "section": None, "url": "https://www.belga.be/"}],
+        },
+    )
+    assert created["data"]["createEvent"]["userErrors"] == []
+    assert (await data(between))["relation"] == {
+        "countries": [{"code": "BE"}, {"code": "JP"}],
+        "events": {"totalCount": 1},
+    }

@@ -11,6 +11,7 @@ from db import models
 from db.involvement import refresh_event_countries
 from db.models import EventKind
 from db.partial_date import PartialDate
+from db.relation_links import ensure_event_relations
 from db.search import reindex
 from db.writes.edit import Edit, Ref, SourceSpec
 from db.writes.snapshots import snapshot
@@ -65,9 +66,11 @@ def _participation(event_id: int, ref: Ref, role: str | None) -> models.Particip
 
 
 async def _touched(edit: Edit, event_id: int) -> None:
-    """Bring what is derived from an event up to date: its countries and its search entry."""
+    """Bring what is derived from an event up to date: its countries, the relations of the
+    countries it links, and its search entry."""
     await edit.session.flush()
     await refresh_event_countries(edit.session, [event_id])
+    await ensure_event_relations(edit.session, [event_id])
     await reindex(edit.session, "event", [event_id])
 
 

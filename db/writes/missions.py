@@ -11,6 +11,7 @@ from db import models
 from db.models import MissionKind
 from db.names import post_name
 from db.partial_date import PartialDate
+from db.relation_links import ensure_relations
 from db.search import reindex
 from db.writes.edit import Edit, SourceSpec
 from db.writes.snapshots import snapshot
@@ -100,6 +101,7 @@ async def create_mission(
             )
         )
     await edit.session.flush()
+    await ensure_relations(edit.session, [(country_id, host_id)])
     await reindex(edit.session, "mission", [mission.id])
     await edit.log("mission", mission.id, None)
     return mission.id

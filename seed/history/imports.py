@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.relation_links import ensure_relations
 from seed.countries import ensure_countries
 from seed.history.archive import Archive, ArchiveError, open_archive
 from seed.history.chiefs import import_chiefs
@@ -52,7 +53,9 @@ async def run_import(sessions: async_sessionmaker[AsyncSession], archive: Archiv
         raise ArchiveError(f"{archive.dataset} archives cannot be imported yet")
     async with sessions() as session, session.begin():
         await ensure_countries(session)
-        return await importer(session, archive)
+        report = await importer(session, archive)
+        await ensure_relations(session)  # the pairs its posts and events link
+        return report
 
 
 async def import_archive(

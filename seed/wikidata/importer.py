@@ -28,6 +28,7 @@ from db.base import table_of
 from db.feed import announce, heard_everywhere
 from db.models import ClaimRank
 from db.partial_date import PartialDate
+from db.relation_links import ensure_relations
 from db.search import rebuild_search_index
 from seed.countries import ensure_countries
 from seed.datasets import record_dataset
@@ -125,7 +126,9 @@ async def import_release(
     posts, date = read_release(path, release)
     async with sessions() as session, session.begin():
         await ensure_countries(session)
-        return await merge_release(session, posts, date)
+        report = await merge_release(session, posts, date)
+        await ensure_relations(session)  # the pairs its posts link
+        return report
 
 
 def _unique(posts: Sequence[Post], report: ImportReport) -> list[Post]:
