@@ -271,6 +271,18 @@ async def test_importing_twice_changes_nothing_and_a_newer_release_updates_by_id
         "{ events(first: 5, filter: {kinds: [VISIT]}) { nodes { visitType version } } }"
     )
     assert {"visitType": "STATE", "version": 2} in state["events"]["nodes"]
+    visits = await data(
+        "{ events(first: 20, filter: {kinds: [VISIT]}) { nodes "
+        "{ recordId version countries { code } sources { section } participants { role } } } }"
+    )
+    [updated] = [e for e in visits["events"]["nodes"] if e["version"] == 2]
+    assert updated == {
+        "recordId": "3000",
+        "version": 2,
+        "countries": [{"code": "PL"}, {"code": "US"}],
+        "sources": [{"section": "3000"}],
+        "participants": [{"role": "President"}],
+    }
     changes = await data("{ changes(first: 100) { nodes { action before after } } }")
     updates = [
         c for c in changes["changes"]["nodes"] if c["action"] == "importEvents" and c["before"]

@@ -361,6 +361,8 @@ class _Merge:
         }
         records = {record.record_id: record for record in self.records.records}
         stored = await self._stored_participants()
+        declared = await self._stored_links(table_of(models.EventCountryDeclared), "country_id")
+        cited = await self._stored_links(models.event_source, "source_id")
         self.report.absent = len(set(existing) - set(records))
         new = []
         touched: list[int] = []
@@ -378,15 +380,24 @@ class _Merge:
                 )
                 continue
             before = {key: getattr(event, key) for key in values}
-            if before == values and _people_of(record, people) == stored.get(event.id, []):
+            if (
+                before == values
+                and _people_of(record, people) == stored.get(event.id, [])
+                and self._countries_of(record) == declared.get(event.id, set())
+                and sources[record.record_id] in cited.get(event.id, set())
+            ):
                 self.report.unchanged += 1
                 continue
             for key, value in values.items():
                 setattr(event, key, value)
             event.version += 1
-            await self.session.execute(
-                delete(models.Participation).where(models.Participation.event_id == event.id)
-            )
+            # What the record gives is written anew: its people, countries and source.
+            for table, column in (
+                (table_of(models.Participation), "event_id"),
+                (table_of(models.EventCountryDeclared), "event_id"),
+                (models.event_source, "event_id"),
+            ):
+                await self.session.execute(delete(table).where(table.c[column] == event.id))
             touched.append(event.id)
             self.log(
                 "event",
@@ -413,24 +424,41 @@ class _Merge:
             )
         written = set(created) | set(touched)
         participations = []
-        declared = []
+        countries = []
         citations = []
         for record in records.values():
             pk = ids[record.record_id]
             if pk not in written:
                 continue
             participations += self._participants(record, pk, people, sources[record.record_id])
-            if pk in created:
-                for country in dict.fromkeys((self.home, self.country(record.territory))):
-                    declared.append({"event_id": pk, "country_id": country})
-                citations.append({"event_id": pk, "source_id": sources[record.record_id]})
+            for country in sorted(self._countries_of(record)):
+                countries.append({"event_id": pk, "country_id": country})
+            citations.append({"event_id": pk, "source_id": sources[record.record_id]})
         if participations:
             await self.session.execute(insert(table_of(models.Participation)), participations)
-        if declared:
-            await self.session.execute(insert(table_of(models.EventCountryDeclared)), declared)
+        if countries:
+            await self.session.execute(insert(table_of(models.EventCountryDeclared)), countries)
         if citations:
             await self.session.execute(insert(models.event_source), citations)
         return sorted(written)
+
+    def _countries_of(self, record: EventRecord) -> set[int]:
+        """The countries a record's event is between: the US and the record's country."""
+        return {pk for pk in (self.home, self.country(record.territory)) if pk is not None}
+
+    async def _stored_links(self, table: Any, column: str) -> dict[int, set[int]]:
+        """The rows each of the dataset's events has in a link table (its countries, its
+        sources), by the link's other column."""
+        E = models.Event
+        rows = await self.session.execute(
+            select(table.c.event_id, table.c[column])
+            .join(E, E.id == table.c.event_id)
+            .where(E.dataset == self.records.dataset)
+        )
+        found: dict[int, set[int]] = defaultdict(set)
+        for event_id, linked in rows:
+            found[event_id].add(linked)
+        return found
 
     async def _stored_participants(self) -> dict[int, list[tuple[str | None, int]]]:
         """The people who took part in each of the dataset's events, as (role, person), in order."""
