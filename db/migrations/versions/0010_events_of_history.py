@@ -33,6 +33,10 @@ VISIT_TYPES = ("STATE", "OFFICIAL", "OFFICIAL_WORKING", "WORKING", "PRIVATE", "I
 STATUSES = ("ESTABLISHED", "SEVERED")
 
 
+# SQLite's batch mode rebuilds a table: it must keep AUTOINCREMENT (0005: ids never reused).
+KEEP_IDS = {"sqlite_autoincrement": True}
+
+
 def _kind(*values: str) -> sa.Enum:
     return sa.Enum(*values, name="eventkind", create_type=False)
 
@@ -45,21 +49,21 @@ def upgrade() -> None:
         sa.Enum(*VISIT_TYPES, name="visittype").create(op.get_bind())
         sa.Enum(*STATUSES, name="relationstatus").create(op.get_bind())
     else:
-        with op.batch_alter_table("event") as batch:
+        with op.batch_alter_table("event", table_kwargs=KEEP_IDS) as batch:
             batch.alter_column(
                 "kind",
                 existing_type=_kind(*KINDS),
                 type_=_kind(*KINDS, *NEW_KINDS),
                 existing_nullable=False,
             )
-    with op.batch_alter_table("event") as batch:
+    with op.batch_alter_table("event", table_kwargs=KEEP_IDS) as batch:
         batch.add_column(
             sa.Column("visit_type", sa.Enum(*VISIT_TYPES, name="visittype", create_type=False))
         )
         batch.add_column(sa.Column("dataset", sa.String(100), nullable=True))
         batch.add_column(sa.Column("record_id", sa.String(200), nullable=True))
         batch.create_unique_constraint("uq_event_dataset", ["dataset", "record_id"])
-    with op.batch_alter_table("relation") as batch:
+    with op.batch_alter_table("relation", table_kwargs=KEEP_IDS) as batch:
         batch.add_column(
             sa.Column("status", sa.Enum(*STATUSES, name="relationstatus", create_type=False))
         )
@@ -67,10 +71,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("relation") as batch:
+    with op.batch_alter_table("relation", table_kwargs=KEEP_IDS) as batch:
         batch.drop_column("status_since")
         batch.drop_column("status")
-    with op.batch_alter_table("event") as batch:
+    with op.batch_alter_table("event", table_kwargs=KEEP_IDS) as batch:
         batch.drop_constraint("uq_event_dataset", type_="unique")
         batch.drop_column("record_id")
         batch.drop_column("dataset")
@@ -80,7 +84,7 @@ def downgrade() -> None:
         op.execute("DROP TYPE relationstatus")
         op.execute("DROP TYPE visittype")
     else:
-        with op.batch_alter_table("event") as batch:
+        with op.batch_alter_table("event", table_kwargs=KEEP_IDS) as batch:
             batch.alter_column(
                 "kind",
                 existing_type=_kind(*KINDS, *NEW_KINDS),
