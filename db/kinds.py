@@ -63,7 +63,7 @@ KINDS: tuple[Kind, ...] = (
     _kind(models.HeadOfMission, "HeadOfMission", False, snapshots.heads),
     _kind(models.MissionClaim, "Claim"),
     _kind(models.Event, "Event", False, snapshots.events, search_text.event),
-    _kind(models.Relation, "Relation"),
+    _kind(models.Relation, "Relation", False, snapshots.relations),
     _kind(models.Change, "Change"),
 )
 BY_NAME: Mapping[str, Kind] = {kind.name: kind for kind in KINDS}

@@ -8,6 +8,7 @@ from db.models import MissionKind
 # What a post of each kind is called.
 TITLES: dict[MissionKind, str] = {
     MissionKind.EMBASSY: "Embassy",
+    MissionKind.LEGATION: "Legation",
     MissionKind.HIGH_COMMISSION: "High Commission",
     MissionKind.CONSULATE_GENERAL: "Consulate General",
     MissionKind.CONSULATE: "Consulate",
@@ -23,6 +24,7 @@ TITLES: dict[MissionKind, str] = {
     MissionKind.INTERESTS_SECTION: "Interests Section",
     MissionKind.TRADE_OFFICE: "Trade Office",
     MissionKind.DIPLOMATIC_MISSION: "Diplomatic Mission",
+    MissionKind.BRANCH_OFFICE: "Branch Office",
 }
 
 # English puts "the" before these country names: "Embassy of the Netherlands".

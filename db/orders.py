@@ -60,6 +60,11 @@ def addresses(address: Any = models.MissionAddress) -> Order:
     return [address.start, address.id]
 
 
+def kind_periods(period: Any = models.MissionKindPeriod) -> Order:
+    """A post's kinds through time, oldest first."""
+    return [period.start, period.id]
+
+
 def claims(claim: Any = models.MissionClaim) -> Order:
     """A post's claims by property, then in the order they were recorded."""
     return [claim.property, claim.id]

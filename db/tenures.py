@@ -59,7 +59,8 @@ def head_on(mission_id: Any, on: PartialDate | None, *outer: Any) -> ScalarSelec
 
     A tenure runs from the first date known of it (its start, or a day the sources
     show the head in office) to its end; an ongoing one runs on, and one whose end is
-    unknown covers only the dates the sources vouch for. The next head's start ends
+    unknown covers only the dates the sources vouch for (up to `until`, the last date a
+    list of heads records, where it gives one). The next head's start ends
     it the day before in any case. Of the tenures that share a day with `on`, the one
     that began last is the answer. `outer` names what `mission_id` comes from, to
     correlate with.
@@ -74,6 +75,7 @@ def head_on(mission_id: Any, on: PartialDate | None, *outer: Any) -> ScalarSelec
             head.ongoing,
             head.start,
             head.held_on,
+            head.until,
             first_day(began).label("first"),
             func.lead(first_day(began)).over(order_by=order).label("successor"),
             func.row_number().over(order_by=order).label("position"),
@@ -88,7 +90,12 @@ def head_on(mission_id: Any, on: PartialDate | None, *outer: Any) -> ScalarSelec
         and_(row.end.is_not(None), _lasts_until(row.end, start)),
         and_(row.end.is_(None), row.ongoing == true()),
         and_(
-            row.end.is_(None), or_(_lasts_until(row.start, start), _lasts_until(row.held_on, start))
+            row.end.is_(None),
+            or_(
+                _lasts_until(row.start, start),
+                _lasts_until(row.held_on, start),
+                _lasts_until(row.until, start),
+            ),
         ),
     )
     return _latest(placed, and_(row.first <= end, lasts), start)

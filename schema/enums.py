@@ -7,7 +7,15 @@ import strawberry
 from strawberry.types.enum import StrawberryEnumDefinition
 
 from db.countries import CodeScheme
-from db.models import ClaimRank, EventKind, MissionKind, OrganizationKind
+from db.models import (
+    ClaimRank,
+    EventKind,
+    MissionKind,
+    OrganizationKind,
+    RelationStatus,
+    TenureEnd,
+    VisitType,
+)
 from db.quality import QualityIssueKind
 
 __all__ = [
@@ -19,6 +27,9 @@ __all__ = [
     "OrderDirection",
     "OrganizationKind",
     "QualityIssueKind",
+    "RelationStatus",
+    "TenureEnd",
+    "VisitType",
 ]
 
 E = TypeVar("E", bound=type[Enum])
@@ -38,6 +49,7 @@ describe_enum(
     "The kind of a diplomatic or consular post.",
     {
         "EMBASSY": "An embassy, headed by an ambassador.",
+        "LEGATION": "A legation, the rank below an embassy, headed by an envoy, a minister or a chargé d'affaires.",
         "HIGH_COMMISSION": "A high commission, the embassy of one Commonwealth country in another.",
         "CONSULATE_GENERAL": "A consulate general, headed by a consul general.",
         "CONSULATE": "A consulate, headed by a consul.",
@@ -53,6 +65,27 @@ describe_enum(
         "INTERESTS_SECTION": "An interests section: a post that looks after one country's interests inside another country's embassy.",
         "TRADE_OFFICE": "A trade office, which promotes trade and investment.",
         "DIPLOMATIC_MISSION": "A diplomatic post whose source does not say which kind it is.",
+        "BRANCH_OFFICE": "A branch office of an embassy in another city of its host (the US's in Banja Luka).",
+    },
+)
+
+describe_enum(
+    TenureEnd,
+    "How a tenure ended, as the source's note on its end says (`HeadOfMission.endNote` has its words).",
+    {
+        "LEFT_POST": "The head left the post.",
+        "PRESENTED_RECALL": "The head presented letters of recall.",
+        "RECALL_BY_NOTE": "The head transmitted the recall by note.",
+        "SUPERSEDED": "The head was superseded by a successor.",
+        "RELINQUISHED_CHARGE": "The head relinquished charge of the post.",
+        "PROMOTED": "The head was promoted at the post to a higher rank, a new tenure.",
+        "RECOMMISSIONED": "The head was commissioned anew, to another combination of countries.",
+        "APPOINTMENT_TERMINATED": "The appointment was terminated or expired.",
+        "DIED_AT_POST": "The head died (or was killed) at the post.",
+        "RELATIONS_INTERRUPTED": "Relations were interrupted or severed.",
+        "POST_CLOSED": "The post closed or suspended its operations.",
+        "FAREWELL_AUDIENCE": "The head had a farewell audience.",
+        "OTHER": "Another ending, in the source's words in `endNote`.",
     },
 )
 
@@ -74,7 +107,7 @@ describe_enum(
 
 describe_enum(
     EventKind,
-    "The field an event belongs to.",
+    "The field an event belongs to, or the diplomatic step it is.",
     {
         "DIPLOMATIC": "Diplomacy: relations, posts, envoys.",
         "POLITICAL": "Politics: visits and statements by political leaders.",
@@ -82,6 +115,38 @@ describe_enum(
         "ECONOMIC": "Trade and investment.",
         "CULTURAL": "Culture, education and community life.",
         "OTHER": "Anything else.",
+        "TRIP": "A trip abroad by a head of state or government or a foreign minister.",
+        "VISIT": "A visit by a foreign leader to the other country.",
+        "RECOGNITION": "One country's recognition of the other, or of its independence.",
+        "RELATIONS_ESTABLISHED": "The establishment of diplomatic relations.",
+        "POST_OPENED": "A post (legation, embassy, consulate, liaison office) opened or reopened.",
+        "RAISED_TO_EMBASSY": "A legation raised to an embassy.",
+        "POST_CLOSED": "A post closed or its operations suspended.",
+        "RELATIONS_SEVERED": "Diplomatic relations severed, interrupted or suspended.",
+        "RELATIONS_RESUMED": "Diplomatic relations resumed or re-established.",
+        "TREATY": "A treaty, convention or agreement between the two.",
+    },
+)
+
+describe_enum(
+    VisitType,
+    "The protocol form of a visit, as its source names it.",
+    {
+        "STATE": "A state visit, the highest form, at a head of state's invitation.",
+        "OFFICIAL": "An official visit.",
+        "OFFICIAL_WORKING": "An official working visit.",
+        "WORKING": "A working visit.",
+        "PRIVATE": "A private visit, during which the visitor may meet officials.",
+        "INFORMAL": "An informal or unofficial visit.",
+    },
+)
+
+describe_enum(
+    RelationStatus,
+    "Where two countries' diplomatic relations stand, as the sources last tell it.",
+    {
+        "ESTABLISHED": "Relations are established (or were resumed).",
+        "SEVERED": "Relations are severed, interrupted or suspended.",
     },
 )
 

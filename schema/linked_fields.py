@@ -334,3 +334,43 @@ def embedded(present: str | None = None, *, description: str) -> Any:
     return strawberry.field(
         resolver=resolve, description=description, metadata=compiled_as(fields.embedded(where))
     )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a JSON object, as the compiled form reads it (columns `key` and `value`)."""
+
+    key: str
+    value: Any
+
+
+def entries(attribute: str, *, description: str) -> Any:
+    """The entries of a JSON object column of the parent's row (a dataset's counts), in order
+    of their keys: objects whose column fields read `key` and `value`."""
+
+    async def resolve(root: Any, info: Info) -> list[Any]:
+        found: dict[str, Any] = getattr(root.row, attribute) or {}
+        kind = given_type(info)
+        return [from_columns(kind, Entry(key, value)) for key, value in sorted(found.items())]
+
+    return strawberry.field(
+        resolver=resolve, description=description, metadata=compiled_as(fields.entries(attribute))
+    )
+
+
+def grouped(query: Callable[[Any], Any], *, order: Sequence[str], description: str) -> Any:
+    """The rows a grouped query gives about the parent's row (a relation's events counted by
+    decade and kind): objects whose column fields read the query's columns, in order of the
+    columns `order` names. `query(parent)` is about the one row `parent` stands for; the
+    resolvers ask it of many parents at once, grouped by each one's id as well."""
+
+    async def resolve(root: Any, info: Info) -> list[Any]:
+        rows = await info.context.loaders.grouped(query, type(root.row)).load(root.row.id)
+        kind = given_type(info)
+        return [from_columns(kind, row) for row in rows]
+
+    return strawberry.field(
+        resolver=resolve,
+        description=description,
+        metadata=compiled_as(fields.grouped(query, order)),
+    )

@@ -205,6 +205,17 @@ class Loaders:
             (parent, model, condition, order), lambda: batched(fetch, [])
         )
 
+    def grouped(self, query: Callable[[Any], Any], parent: Any) -> DataLoader[int, list[Any]]:
+        """The rows a grouped query about one parent row gives about each (grouped by the
+        parent's id as well), by the parent's id, each parent's in the query's order."""
+
+        async def fetch(keys: list[int]) -> dict[int, list[Any]]:
+            each = query(parent).add_columns(parent.id).group_by(parent.id)
+            rows = await self.reader.execute(each.where(parent.id.in_(keys)))
+            return _grouped((row[-1], row) for row in rows)
+
+        return self._made_once(("grouped", query, parent), lambda: batched(fetch, []))  # type: ignore[no-any-return]
+
     def on_date(self, question: Callable[..., Any], parent: Any) -> DataLoader[Any, int | None]:
         """Per (parent id, date), the id of the row that answers a question about that date."""
 

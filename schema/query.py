@@ -7,6 +7,7 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLType
+from sqlalchemy import select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from db import models, orders, quality, queries
@@ -33,6 +34,7 @@ from schema.linked_fields import compiled_as, given_type, own_logic, with_argume
 from schema.nodes import load_node, load_nodes, load_refs
 from schema.types.change import ChangeConnection
 from schema.types.country import Country, relations_of
+from schema.types.dataset import Dataset
 from schema.types.event import Event, EventConnection
 from schema.types.lists import EventFilterArgument, EventOrderArgument, events_asked
 from schema.types.mission import Mission
@@ -119,6 +121,35 @@ def country_lookup(
     """The alpha-2 code of the country a code names."""
     found = find_iso_country(code, scheme)
     return None if found is None else found.code
+
+
+def person_lookup(
+    historian_id: Annotated[
+        str, strawberry.argument(description="The Office of the Historian's id of the person.")
+    ],
+) -> str:
+    """The id as given: a person's is stored as the Office writes it."""
+    return historian_id
+
+
+def every(model: Any, order: Callable[[Any], orders.Order], *, description: str) -> Any:
+    """A field of Query that lists every row of a model, in `order` (a short list: the
+    datasets). Declared once: the resolver reads the rows, the compiled form builds them."""
+
+    async def resolve(info: Info) -> list[Any]:
+        rows = await info.context.loaders.reader.scalars(select(model).order_by(*order(model)))
+        build = given_type(info).from_row
+        return [build(row) for row in rows]
+
+    def compiled(
+        build: Build, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        return build.many(type_, model, lambda _: true(), order, details, None)
+
+    field: Any = strawberry.field(
+        resolver=resolve, description=description, metadata=compiled_as(compiled)
+    )
+    return field
 
 
 # What each connection of Query pages through, from the field's own arguments: one function
@@ -281,6 +312,16 @@ class Query:
     people: PersonConnection = paged(
         named_listing(models.Person, queries.PEOPLE),
         description="Every person, by name, optionally only those matching a search.",
+    )
+    person: Person | None = found_by(
+        models.Person.historian_id,
+        person_lookup,
+        description="A person by the Office of the Historian's id ('legare-hugh-swinton'); null when no person has it.",
+    )
+    datasets: list[Dataset] = every(
+        models.Dataset,
+        orders.by_name,
+        description="Each outside dataset whose release the database holds: where it is from, its licence, its version and cutoff, and what it brought.",
     )
     organizations: OrganizationConnection = paged(
         named_listing(models.Organization, queries.ORGANIZATIONS),

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import models
 from db.involvement import refresh_event_countries
 from db.kinds import PARTICIPANTS
+from db.relation_links import ensure_relations
 from db.search import rebuild_search_index
 from db.writes.actors import PersonRecord, write_people
 from db.writes.batch import assign
@@ -32,6 +33,10 @@ from seed.document import (
     SourceEntry,
     read_document,
 )
+from seed.history.archive import open_archive, shipped
+from seed.history.chiefs import ChiefsReport, merge_chiefs, read_chiefs
+from seed.history.events import load_shipped_events
+from seed.history.posts import PostsReport, merge_posts, read_posts
 from seed.wikidata.importer import ImportReport, merge_release, read_release
 
 ARTICLE = Path(__file__).parent / "data" / "belgium-malaysia.yaml"
@@ -56,6 +61,7 @@ _FACT_TABLES: list[Any] = [
     models.Jurisdiction,
     models.MissionClaim,
     models.MissionAddress,
+    models.MissionKindPeriod,
     models.mission_source,
     models.Mission,
     models.Position,
@@ -63,6 +69,7 @@ _FACT_TABLES: list[Any] = [
     models.Organization,
     models.Change,
     models.Record,
+    models.Dataset,
     models.Source,
 ]
 
@@ -74,13 +81,22 @@ class MergeReport:
     added: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     world: ImportReport | None = None  # what loading the world's posts did, when asked for
+    history: list[Any] = field(default_factory=list)  # the Office of the Historian's events
+    posts: PostsReport | None = None  # what loading the US's posts since 1776 did
+    chiefs: ChiefsReport | None = None  # what loading the US chiefs of mission did
 
     def __str__(self) -> str:
         def listed(counts: Counter[str]) -> str:
             return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
 
         said = f"added {listed(self.added)}; updated {listed(self.updated)}"
-        return said if self.world is None else f"{said}; the world's posts: {self.world}"
+        if self.world is not None:
+            said += f"; the world's posts: {self.world}"
+        if self.posts is not None:
+            said += f"; US posts: {self.posts}"
+        if self.chiefs is not None:
+            said += f"; US chiefs of mission: {self.chiefs}"
+        return "; ".join([said, *map(str, self.history)])
 
 
 async def has_facts(session: AsyncSession) -> bool:
@@ -124,8 +140,12 @@ async def seed_database(
     *,
     reset: bool = False,
     world: Path | None = None,
+    history: bool = False,
 ) -> MergeReport | None:
-    """Load a seed file, then a Wikidata release if given, into a database without facts.
+    """Load a seed file, then a Wikidata release if given, then if asked the Office of the
+    Historian's archives that Bilateral ships — US posts (gsh), chiefs of mission (pocom), then
+    events (travels, visits, rdcr) — into a database without facts; every linked pair of
+    countries gets its relation.
 
     None when the database has facts and `reset` is not asked for. Both files are read
     and checked in full before the database is touched, and the load runs in one
@@ -133,12 +153,21 @@ async def seed_database(
     """
     document = read_document(path)
     release = None if world is None else read_release(world)
+    gsh = open_archive(shipped("gsh")) if history else None
+    pocom = read_chiefs(open_archive(shipped("pocom"))) if history else None
     async with sessions() as session, session.begin():
         if not await ready_for_facts(session, reset=reset):
             return None
         report = await merge_document(session, document)
         if release is not None:
             report.world = await merge_release(session, *release)
+        if gsh is not None:
+            report.posts = await merge_posts(session, gsh, read_posts(gsh))
+        if pocom is not None:
+            report.chiefs = await merge_chiefs(session, *pocom)
+        if history:
+            report.history = await load_shipped_events(session)
+        await ensure_relations(session)
         return report
 
 
@@ -147,7 +176,9 @@ async def import_file(sessions: async_sessionmaker[AsyncSession], path: Path) ->
     document = read_document(path)
     async with sessions() as session, session.begin():
         await ensure_countries(session)
-        return await merge_document(session, document)
+        report = await merge_document(session, document)
+        await ensure_relations(session)
+        return report
 
 
 async def merge_document(session: AsyncSession, document: SeedDocument) -> MergeReport:

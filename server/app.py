@@ -45,10 +45,11 @@ async def prepare_database(
     world: bool,
     pooled: bool = False,
 ) -> None:
-    """Set up a new database (schema, the article, the world's posts if asked for); refuse one
+    """Set up a new database (schema, the article, the world's posts and US chiefs of mission if
+    asked for); refuse one
     whose schema is behind."""
     await ensure_schema(engine, pooled=pooled)
-    await seed_database(sessions, world=WORLD if world else None)
+    await seed_database(sessions, world=WORLD if world else None, history=world)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

@@ -90,6 +90,7 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
                 args.file or ARTICLE,
                 reset=args.reset,
                 world=WORLD if args.world else None,
+                history=args.world,
             )
         except (SeedError, ReleaseError) as error:
             print(f"The seed file has errors; nothing was loaded:\n{error}", file=sys.stderr)
@@ -148,7 +149,9 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
     from seed.wikidata.release import ReleaseError, is_release, open_text
 
     if is_archive(args.file):  # the Office of the Historian's: seed/history/imports.py
-        return _on_database(settings, lambda sessions: import_archive(sessions, args.file))
+        return _on_database(
+            settings, lambda sessions: import_archive(sessions, args.file, args.report)
+        )
     try:
         first_line = open_text(args.file).partition("\n")[0]
     except (OSError, UnicodeDecodeError, EOFError) as error:
@@ -240,7 +243,7 @@ def _parser() -> argparse.ArgumentParser:
     seed.add_argument(
         "--world",
         action="store_true",
-        help="also load the world's posts from Wikidata, as the server does on its first start",
+        help="also load the world's posts from Wikidata and the Office of the Historian's events, as the server does on its first start",
     )
     seed.add_argument(
         "--synthetic", action="store_true", help="load a generated network for load tests instead"
@@ -262,17 +265,20 @@ def _parser() -> argparse.ArgumentParser:
 
     importing = commands.add_parser(
         "import",
-        help="merge a seed file, a Wikidata release of missions or an Office of the Historian archive into the database",
+        help="merge a seed file, a Wikidata release of missions or an Office of the Historian"
+        " archive into the database",
     )
     importing.add_argument(
         "file",
         type=Path,
-        help="a seed file (seed/README.md), a database-of-embassies release (.gz or not), or an Office of the Historian archive (.tar.gz or its folder)",
+        help="a seed file (seed/README.md), a database-of-embassies release (.gz or not), or an"
+        " Office of the Historian archive (pocom's .tar.gz as shipped, or its unpacked folder)",
     )
     importing.add_argument(
         "--format",
         choices=["seed", "wikidata-missions"],
-        help="the file's format (default: told by its first line)",
+        help="a file's format (default: told by its first line; an archive or a folder is the"
+        " Office of the Historian's, which dataset told by its files)",
     )
     importing.add_argument(
         "--release-date",

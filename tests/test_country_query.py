@@ -65,7 +65,9 @@ async def test_country_lists_its_posts_abroad_and_the_posts_it_hosts(data: Graph
 async def test_malaysia_has_relations_with_belgium_and_france(data: GraphQL) -> None:
     found = await data('{ country(code: "MY") { relations { countries { code } } } }')
     pairs = [[c["code"] for c in r["countries"]] for r in found["country"]["relations"]]
-    assert pairs == [["BE", "MY"], ["FR", "MY"]]
+    # And with Luxembourg: Malaysia's embassy in Brussels is accredited to it (issue 26: a
+    # relation wherever a post, an accreditation or an event links two countries).
+    assert pairs == [["BE", "MY"], ["FR", "MY"], ["LU", "MY"]]
 
 
 async def test_country_events_are_those_it_is_involved_in(data: GraphQL) -> None:

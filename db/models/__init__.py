@@ -4,7 +4,16 @@ from db.base import Base
 from db.models.access import Change, Role, Token
 from db.models.actor import Organization, Person, Position
 from db.models.country import Country, CountryIdentifier, CountryName, country_succession
-from db.models.enums import ClaimRank, EventKind, MissionKind, OrganizationKind
+from db.models.dataset import Dataset
+from db.models.enums import (
+    ClaimRank,
+    EventKind,
+    MissionKind,
+    OrganizationKind,
+    RelationStatus,
+    TenureEnd,
+    VisitType,
+)
 from db.models.event import (
     Event,
     EventCountryDeclared,
@@ -21,6 +30,7 @@ from db.models.mission import (
     Mission,
     MissionAddress,
     MissionClaim,
+    MissionKindPeriod,
     head_of_mission_source,
     mission_source,
 )
@@ -35,6 +45,7 @@ __all__ = [
     "Country",
     "CountryIdentifier",
     "CountryName",
+    "Dataset",
     "Event",
     "EventCountryDeclared",
     "EventKind",
@@ -45,6 +56,7 @@ __all__ = [
     "MissionAddress",
     "MissionClaim",
     "MissionKind",
+    "MissionKindPeriod",
     "Organization",
     "OrganizationKind",
     "Participation",
@@ -54,9 +66,12 @@ __all__ = [
     "Quote",
     "Record",
     "Relation",
+    "RelationStatus",
     "Role",
     "Source",
+    "TenureEnd",
     "Token",
+    "VisitType",
     "country_succession",
     "event_country",
     "event_source",

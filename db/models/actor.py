@@ -30,6 +30,10 @@ class Person(Base):
     name: Mapped[str] = mapped_column(String(500), unique=True)  # the natural key
     country_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"), index=True)
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
+    born: Mapped[int | None]  # years, as the sources give them
+    died: Mapped[int | None]
+    career_type: Mapped[str | None] = mapped_column(String(20))
+    historian_id: Mapped[str | None] = mapped_column(String(100), unique=True)
 
 
 class Position(Base):

@@ -7,6 +7,7 @@ class MissionKind(Enum):
     """What sort of post a mission is."""
 
     EMBASSY = "EMBASSY"
+    LEGATION = "LEGATION"
     HIGH_COMMISSION = "HIGH_COMMISSION"
     CONSULATE_GENERAL = "CONSULATE_GENERAL"
     CONSULATE = "CONSULATE"
@@ -22,6 +23,25 @@ class MissionKind(Enum):
     INTERESTS_SECTION = "INTERESTS_SECTION"
     TRADE_OFFICE = "TRADE_OFFICE"
     DIPLOMATIC_MISSION = "DIPLOMATIC_MISSION"
+    BRANCH_OFFICE = "BRANCH_OFFICE"
+
+
+class TenureEnd(Enum):
+    """How a tenure ended, as the source's note on its end says."""
+
+    LEFT_POST = "LEFT_POST"
+    PRESENTED_RECALL = "PRESENTED_RECALL"
+    RECALL_BY_NOTE = "RECALL_BY_NOTE"
+    SUPERSEDED = "SUPERSEDED"
+    RELINQUISHED_CHARGE = "RELINQUISHED_CHARGE"
+    PROMOTED = "PROMOTED"
+    RECOMMISSIONED = "RECOMMISSIONED"
+    APPOINTMENT_TERMINATED = "APPOINTMENT_TERMINATED"
+    DIED_AT_POST = "DIED_AT_POST"
+    RELATIONS_INTERRUPTED = "RELATIONS_INTERRUPTED"
+    POST_CLOSED = "POST_CLOSED"
+    FAREWELL_AUDIENCE = "FAREWELL_AUDIENCE"
+    OTHER = "OTHER"
 
 
 class OrganizationKind(Enum):
@@ -39,7 +59,7 @@ class OrganizationKind(Enum):
 
 
 class EventKind(Enum):
-    """The field an event belongs to."""
+    """The field an event belongs to, or the diplomatic step it is."""
 
     DIPLOMATIC = "DIPLOMATIC"
     POLITICAL = "POLITICAL"
@@ -47,6 +67,34 @@ class EventKind(Enum):
     ECONOMIC = "ECONOMIC"
     CULTURAL = "CULTURAL"
     OTHER = "OTHER"
+    TRIP = "TRIP"
+    VISIT = "VISIT"
+    RECOGNITION = "RECOGNITION"
+    RELATIONS_ESTABLISHED = "RELATIONS_ESTABLISHED"
+    POST_OPENED = "POST_OPENED"
+    RAISED_TO_EMBASSY = "RAISED_TO_EMBASSY"
+    POST_CLOSED = "POST_CLOSED"
+    RELATIONS_SEVERED = "RELATIONS_SEVERED"
+    RELATIONS_RESUMED = "RELATIONS_RESUMED"
+    TREATY = "TREATY"
+
+
+class VisitType(Enum):
+    """The protocol form of a visit or trip, as its description names it."""
+
+    STATE = "STATE"
+    OFFICIAL = "OFFICIAL"
+    OFFICIAL_WORKING = "OFFICIAL_WORKING"
+    WORKING = "WORKING"
+    PRIVATE = "PRIVATE"
+    INFORMAL = "INFORMAL"
+
+
+class RelationStatus(Enum):
+    """Where two countries' diplomatic relations stand, as the sources last tell it."""
+
+    ESTABLISHED = "ESTABLISHED"
+    SEVERED = "SEVERED"
 
 
 class ClaimRank(Enum):

@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
-from db.models.enums import EventKind
+from db.models.enums import EventKind, VisitType
 from db.models.source import citation_table
 from db.partial_date import PartialDate, PartialDateType
 
@@ -26,6 +26,8 @@ class Event(Base):
     """Something that happened, on a date known to some precision."""
 
     __tablename__ = "event"
+    # An imported event is found again by its dataset and the record's id in it.
+    __table_args__ = (UniqueConstraint("dataset", "record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
@@ -36,6 +38,9 @@ class Event(Base):
     place_country_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"))
     summary: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
+    visit_type: Mapped[VisitType | None]
+    dataset: Mapped[str | None] = mapped_column(String(100))
+    record_id: Mapped[str | None] = mapped_column(String(200))
 
 
 class EventCountryDeclared(Base):

@@ -1,10 +1,10 @@
 """Diplomatic and consular posts, their addresses, accreditations, heads and sourced claims."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false, text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
-from db.models.enums import ClaimRank, MissionKind
+from db.models.enums import ClaimRank, MissionKind, TenureEnd
 from db.models.source import citation_table
 from db.partial_date import PartialDate, PartialDateType
 
@@ -38,6 +38,26 @@ class Mission(Base):
     facebook: Mapped[str | None] = mapped_column(String(200))
     twitter: Mapped[str | None] = mapped_column(String(200))
     youtube: Mapped[str | None] = mapped_column(String(200))
+    # The Office of the Historian's id of what the post heads: a territory ("belgium") or a
+    # mission to an organization ("representative-to-un"); the US post it lists chiefs for.
+    historian_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # The post's id in the Office's gazetteer of US posts (gsh): "brussels", "aarhus".
+    historian_post_id: Mapped[str | None] = mapped_column(String(100), unique=True)
+
+
+class MissionKindPeriod(Base):
+    """What sort of post a mission was from one date to another (a legation, then an embassy)."""
+
+    __tablename__ = "mission_kind_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mission_id: Mapped[int] = mapped_column(
+        ForeignKey("mission.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[MissionKind]
+    start: Mapped[PartialDate | None] = mapped_column("from", PartialDateType)
+    end: Mapped[PartialDate | None] = mapped_column("to", PartialDateType)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
 
 
 class MissionClaim(Base):
@@ -142,3 +162,19 @@ class HeadOfMission(Base):
     held_on: Mapped[PartialDate | None] = mapped_column(PartialDateType)
     # The sources say tenures they do not record came between this one and the one before.
     gap_before: Mapped[bool] = mapped_column(default=False, server_default=false())
+    appointed: Mapped[PartialDate | None] = mapped_column(PartialDateType)
+    arrived: Mapped[PartialDate | None] = mapped_column(PartialDateType)
+    # The source's words on the start and the end ("On or shortly before", "Left post on").
+    start_note: Mapped[str | None] = mapped_column(String(500))
+    end_note: Mapped[str | None] = mapped_column(String(500))
+    end_kind: Mapped[TenureEnd | None] = mapped_column(
+        Enum(TenureEnd, native_enum=False, length=30, create_constraint=False)
+    )
+    note: Mapped[str | None] = mapped_column(String(2000))  # "Commissioned to Prussia; …"
+    # The state the head was accredited to where it is not the post's host (Prussia, CSHH).
+    accredited_to_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"))
+    # Where the head lived when not in the host country (a concurrent appointment).
+    resident_in_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"))
+    # With no end, the last date the source vouches for the tenure: the release's cutoff.
+    until: Mapped[PartialDate | None] = mapped_column(PartialDateType)
+    historian_id: Mapped[str | None] = mapped_column(String(100), unique=True)

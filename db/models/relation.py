@@ -4,6 +4,7 @@ from sqlalchemy import CheckConstraint, Column, ForeignKey, Table, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
+from db.models.enums import RelationStatus
 from db.models.source import citation_table
 from db.partial_date import PartialDate, PartialDateType
 
@@ -31,3 +32,5 @@ class Relation(Base):
     country_a_id: Mapped[int] = mapped_column(ForeignKey("country.id"))
     country_b_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
     established: Mapped[PartialDate | None] = mapped_column(PartialDateType)
+    status: Mapped[RelationStatus | None]
+    status_since: Mapped[PartialDate | None] = mapped_column(PartialDateType)

@@ -12,6 +12,7 @@ from db.involvement import refresh_event_countries
 from db.kinds import PARTICIPANTS
 from db.models import EventKind
 from db.partial_date import PartialDate
+from db.relation_links import ensure_event_relations
 from db.search import reindex
 from db.writes.batch import Batch, Written, assign
 from db.writes.changes import snapshot
@@ -68,9 +69,11 @@ def _participation(event_id: int, ref: Ref, role: str | None) -> models.Particip
 
 
 async def _touched(edit: Edit, event_id: int) -> None:
-    """Bring what is derived from an event up to date: its countries and its search entry."""
+    """Bring what is derived from an event up to date: its countries, the relations of the
+    countries it links, and its search entry."""
     await edit.session.flush()
     await refresh_event_countries(edit.session, [event_id])
+    await ensure_event_relations(edit.session, [event_id])
     await reindex(edit.session, "event", [event_id])
 
 
@@ -130,6 +133,7 @@ async def write_events(
         ids.append(event.id)
     await edit.session.flush()
     await refresh_event_countries(edit.session, ids)
+    await ensure_event_relations(edit.session, ids)
     return await batch.finish(ids, [new.key for new in events])
 
 

@@ -13,6 +13,7 @@ from db.chunks import objects_in, rows_in
 from db.models import MissionKind
 from db.names import post_name
 from db.partial_date import PartialDate
+from db.relation_links import ensure_relations
 from db.search import reindex
 from db.writes.batch import Batch, Written, assign
 from db.writes.changes import snapshot
@@ -123,6 +124,7 @@ async def write_missions(
             row = found[pk]
         written.append(row)
     await edit.session.flush()  # the new posts in one statement
+    pairs: list[tuple[int, int]] = []  # the countries each post links, whose relations it keeps
     for mission, pk, row, own, (_, host_id, city, address, source_ids, accredited) in zip(
         missions, rows, written, ours, checked, strict=True
     ):
@@ -142,6 +144,8 @@ async def write_missions(
             ),
         ]
         await _accredit(edit, row.id, targets, source_ids[0])  # type: ignore[arg-type]
+        pairs += [(row.country_id, other) for other, _, _ in targets if other is not None]
+    await ensure_relations(edit.session, pairs)
     return await batch.finish([row.id for row in written], [m.key for m in missions])
 
 

@@ -244,3 +244,18 @@ async def heads(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
         }
         for head in rows
     }
+
+
+async def relations(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
+    codes = await _codes(session)
+    sources = await _sources(session, models.relation_source, ids)
+    return {
+        relation.id: {
+            "countries": sorted([codes[relation.country_a_id], codes[relation.country_b_id]]),
+            "established": _text(relation.established),
+            "status": None if relation.status is None else relation.status.name,
+            "statusSince": _text(relation.status_since),
+            "sources": sources[relation.id],
+        }
+        for relation in await _objects(session, models.Relation, ids)
+    }

@@ -7,6 +7,16 @@ export const EVENT_KINDS = {
   ECONOMIC: "Economic",
   CULTURAL: "Cultural",
   OTHER: "Other",
+  TRIP: "Trip",
+  VISIT: "Visit",
+  RECOGNITION: "Recognition",
+  RELATIONS_ESTABLISHED: "Relations established",
+  POST_OPENED: "Post opened",
+  RAISED_TO_EMBASSY: "Raised to embassy",
+  POST_CLOSED: "Post closed",
+  RELATIONS_SEVERED: "Relations severed",
+  RELATIONS_RESUMED: "Relations resumed",
+  TREATY: "Treaty",
 };
 
 export const MISSION_KINDS = {

@@ -150,6 +150,37 @@ def embedded(present: Callable[[Any], Any] | None = None) -> Handler:
     return handle
 
 
+def entries(attribute: str) -> Handler:
+    """The entries of a JSON object column of the row, as objects whose fields read the
+    columns `key` and `value`, in order of their keys."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        found, order = build.json.entries(getattr(row, attribute))
+        built = build.row_object(object_type(type_), found.c, details)
+        rows = select(build.json.aggregate(built, [order])).select_from(found).correlate(row)
+        return build.json.embed(rows.scalar_subquery())
+
+    return handle
+
+
+def grouped(query: Callable[[Any], Select[Any]], order: Sequence[str]) -> Handler:
+    """The rows a grouped query gives about the row (its columns named as the fields'),
+    as objects, in order of the columns `order` names."""
+
+    def handle(
+        build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
+    ) -> Expr:
+        found = query(row).correlate(row).subquery()
+        built = build.row_object(object_type(type_), found.c, details)
+        ordering = [found.c[name] for name in order]
+        rows = select(build.json.aggregate(built, ordering)).select_from(found)
+        return build.json.embed(rows.scalar_subquery())
+
+    return handle
+
+
 def country_name(
     build: Build, row: Any, details: Details, arguments: dict[str, Any], type_: GraphQLType
 ) -> Expr:

@@ -102,6 +102,12 @@ class JsonSql:
         """A JSON column's value (or NULL), fit to nest in another JSON value."""
         raise NotImplementedError
 
+    def entries(self, value: Expr) -> tuple[Any, Expr]:
+        """The entries of a JSON object as rows (columns `key`, and `value` as JSON nests),
+        and the order of their keys as Python sorts text: by code point."""
+        found = func.json_each(value).table_valued("key", "value")
+        return found, found.c.key
+
     def null(self) -> Expr:
         """JSON null."""
         return literal_column("NULL")
@@ -221,6 +227,10 @@ class PostgresJson(JsonSql):
 
     def stored(self, value: Expr) -> Expr:
         return value
+
+    def entries(self, value: Expr) -> tuple[Any, Expr]:
+        found, key = super().entries(value)
+        return found, key.collate("C")  # the database's collation may sort otherwise
 
     def base64url(self, text: Expr) -> Expr:
         encoded = func.encode(func.convert_to(text, constant("UTF8")), constant("base64"))

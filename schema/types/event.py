@@ -12,7 +12,7 @@ from schema import criteria
 from schema.columns import column, from_columns
 from schema.connection import Connection
 from schema.context import Info
-from schema.enums import EventKind, EventOrderField, OrderDirection
+from schema.enums import EventKind, EventOrderField, OrderDirection, VisitType
 from schema.ids import encode_id
 from schema.linked_fields import Only, children, cited, either, embedded, linked, reference
 from schema.types.country import Country
@@ -115,6 +115,18 @@ class Event(Node):
     )
     summary: str = column("summary", description="What happened, in a few sentences.")
     version: int = column("version", description="Increases by one with every write to the event.")
+    visit_type: VisitType | None = column(
+        "visit_type",
+        description="A visit's or trip's protocol form (state, official, working, private, …) where its source names one.",
+    )
+    dataset: str | None = column(
+        "dataset",
+        description="The dataset the event was imported from (travels, visits, rdcr); null for an event written here.",
+    )
+    record_id: str | None = column(
+        "record_id",
+        description="The record's id in that dataset (a trip's or visit's id; an rdcr entry's article and heading hash).",
+    )
 
     @classmethod
     def from_row(cls, row: models.Event) -> "Event":

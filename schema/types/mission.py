@@ -8,7 +8,7 @@ from db import models, orders, succession, tenures
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
 from schema.context import Info
-from schema.enums import MissionKind
+from schema.enums import MissionKind, TenureEnd
 from schema.ids import encode_id
 from schema.linked_fields import children, cited, either, embedded, on_date, reference
 from schema.types.country import Country
@@ -37,6 +37,21 @@ class MissionAddress:
 
     @classmethod
     def from_row(cls, row: models.MissionAddress) -> "MissionAddress":
+        return from_columns(cls, row)
+
+
+@strawberry.type(description="What sort of post a mission was from one date to another.")
+class MissionKindPeriod:
+    kind: MissionKind = column("kind", description="What sort of post it was.")
+    from_: PartialDate | None = column(
+        "start", name="from", description="When it became this kind; null when unknown."
+    )
+    to: PartialDate | None = column(
+        "end", description="When it became another kind; null for its last kind."
+    )
+
+    @classmethod
+    def from_row(cls, row: models.MissionKindPeriod) -> "MissionKindPeriod":
         return from_columns(cls, row)
 
 
@@ -101,6 +116,45 @@ class HeadOfMission(Node):
         description="True when the sources say others, whom they do not name, headed the post between the tenure before this one in `Mission.heads` and this one.",
     )
 
+    appointed: PartialDate | None = column(
+        "appointed", description="When the head was appointed (commissioned), where known."
+    )
+    arrived: PartialDate | None = column(
+        "arrived", description="When the head arrived at the post, where the source says."
+    )
+    start_note: str | None = column(
+        "start_note",
+        description="The source's words on `start`, where it qualifies it: 'On or shortly before', 'Officially recognized on'.",
+    )
+    end_note: str | None = column(
+        "end_note",
+        description="How the tenure ended, in the source's words: 'Presented recall on', 'Left Brussels'.",
+    )
+    end_kind: TenureEnd | None = column(
+        "end_kind",
+        description="How the tenure ended, as a kind; null where the source does not say.",
+    )
+    note: str | None = column(
+        "note",
+        description="The source's note on the tenure: 'Commissioned to Prussia; resident at Berlin.'",
+    )
+    recorded_until: PartialDate | None = column(
+        "until",
+        description="With no end: the last date the source records anything (its cutoff); the tenure is not known to go on after it.",
+    )
+    historian_id: str | None = column(
+        "historian_id",
+        description="The Office of the Historian's id of the tenure ('be-1832-lega-01'), for tenures from its lists.",
+    )
+    resident_in: Country | None = reference(
+        models.HeadOfMission.resident_in_id,
+        description="Where the head lived, when not in the host country (a concurrent, non-resident appointment); null when resident there.",
+    )
+    accredited_to: Country | None = reference(
+        models.HeadOfMission.accredited_to_id,
+        description="The state the head was accredited to, where the source names one other than the post's host country (a former state: Prussia, Czechoslovakia).",
+    )
+
     @classmethod
     def from_row(cls, row: models.HeadOfMission) -> "HeadOfMission":
         return from_columns(cls, row, id=strawberry.ID(encode_id("HeadOfMission", row.id)), row=row)
@@ -162,6 +216,14 @@ class Mission(Node):
     wikidata: str | None = column(
         "wikidata", description="The post's own Wikidata ID, where it has one: 'Q104586118'."
     )
+    historian_id: str | None = column(
+        "historian_id",
+        description="For a US post, the Office of the Historian's id of what it heads: a territory ('belgium') or a mission to an organization ('representative-to-un').",
+    )
+    historian_post_id: str | None = column(
+        "historian_post_id",
+        description="For a US post, its id in the Office of the Historian's gazetteer of US posts since 1776 ('brussels', 'aarhus').",
+    )
 
     @classmethod
     def from_row(cls, row: models.Mission) -> "Mission":
@@ -183,6 +245,11 @@ class Mission(Node):
         models.MissionAddress.mission_id,
         order=orders.addresses,
         description="Every known address of the post, oldest first.",
+    )
+    kinds: list[MissionKindPeriod] = children(
+        models.MissionKindPeriod.mission_id,
+        order=orders.kind_periods,
+        description="What sort of post this was through its history (a legation, then an embassy), oldest first; the kind on a date is the period that covers it. Derived from the titles of its heads (see the README).",
     )
     accreditations: list[Accreditation] = children(
         models.Accreditation.mission_id,

@@ -56,6 +56,16 @@ class Position:
 class Person(Node):
     row: strawberry.Private[models.Person]
     name: str = column("name", description="The person's name as the sources give it.")
+    born: int | None = column("born", description="The year the person was born, where known.")
+    died: int | None = column("died", description="The year the person died, where known.")
+    career_type: str | None = column(
+        "career_type",
+        description="For a US chief of mission, as the Office of the Historian classes them: 'career' (Foreign Service officer), 'non-career', 'both', or 'pre-1915' (before the Foreign Service Act).",
+    )
+    historian_id: str | None = column(
+        "historian_id",
+        description="The Office of the Historian's id of the person ('legare-hugh-swinton'); `person(historianId:)` finds them by it.",
+    )
 
     @classmethod
     def from_row(cls, row: models.Person) -> "Person":

@@ -3,11 +3,12 @@
 import strawberry
 from sqlalchemy import or_
 
-from db import models, orders, queries
+from db import event_tallies, models, orders, queries
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
+from schema.enums import EventKind, RelationStatus
 from schema.ids import encode_id
-from schema.linked_fields import cited, linked, matching
+from schema.linked_fields import cited, grouped, linked, matching
 from schema.types import lists
 from schema.types.country import Country
 from schema.types.event import EventConnection
@@ -16,11 +17,26 @@ from schema.types.node import Node, Source
 from schema.types.organization import Organization
 
 
+@strawberry.type(description="How many of a relation's events of one kind fell in one decade.")
+class EventTally:
+    decade: int = column("decade", description="The decade's first year: 1830 for 1830 to 1839.")
+    kind: EventKind = column("kind", description="The events' kind.")
+    count: int = column("events", description="How many events of that kind the decade had.")
+
+
 @strawberry.type(description="The relations between two countries.")
 class Relation(Node):
     row: strawberry.Private[models.Relation]
     established: PartialDate | None = column(
-        "established", description="When diplomatic relations were established."
+        "established",
+        description="When diplomatic relations were first established, as the sources say; null where none says.",
+    )
+    status: RelationStatus | None = column(
+        "status",
+        description="Where diplomatic relations stand, as the sources last tell it (SEVERED for Iran and the United States); null where none tells.",
+    )
+    status_since: PartialDate | None = column(
+        "status_since", description="Since when relations have stood as `status` says."
     )
 
     @classmethod
@@ -64,4 +80,9 @@ class Relation(Node):
             (models.Mission.host_country_id, models.Mission.country_id),
         ),
         description="Posts either country keeps in the other.",
+    )
+    event_counts: list[EventTally] = grouped(
+        event_tallies.tallies,
+        order=("decade", "kind"),
+        description="The relation's events counted by decade and kind, oldest decade first: the timeline's overview.",
     )

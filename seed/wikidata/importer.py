@@ -26,9 +26,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db import models
 from db.base import table_of
 from db.models import ClaimRank
+from db.partial_date import PartialDate
+from db.relation_links import ensure_relations
 from db.search import rebuild_search_index
 from db.writes.changes import Logged, log_changes, snapshots
 from seed.countries import ensure_countries
+from seed.datasets import record_dataset
 from seed.wikidata.posts import Planned, Skip, plan
 from seed.wikidata.release import Post, ReleaseError, open_text, parse_release, release_date
 
@@ -115,7 +118,9 @@ async def import_release(
     posts, date = read_release(path, release)
     async with sessions() as session, session.begin():
         await ensure_countries(session)
-        return await merge_release(session, posts, date)
+        report = await merge_release(session, posts, date)
+        await ensure_relations(session)  # the pairs its posts link
+        return report
 
 
 def _unique(posts: Sequence[Post], report: ImportReport) -> list[Post]:
@@ -160,6 +165,18 @@ async def merge_release(
             report.skipped.append(Skipped(post.line, post.qid, str(skip)))
     report.skipped.sort(key=lambda skip: skip.line)
     await _ReleaseMerge(session, release, report).run(planned)
+    await record_dataset(
+        session,
+        "wikidata-missions",
+        title="Diplomatic missions of the world",
+        publisher=CREDIT,
+        url="https://www.wikidata.org/",
+        licence="CC0 1.0",
+        version=None,
+        released=release,
+        cutoff=PartialDate.of(release),
+        counts={"posts": report.created + report.merged + report.updated + report.unchanged},
+    )
     return report
 
 

@@ -1,0 +1,236 @@
+"""US chiefs of mission from the Office of the Historian: small cuts of the real pocom archive
+imported into the app's database, then asked for through GraphQL."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import GraphQL, StatementCounter
+from starlette.applications import Starlette
+
+from db.session import make_sessions
+from seed.history.archive import open_archive, shipped
+from seed.history.chiefs import ChiefsReport
+from seed.history.imports import run_import
+from seed.history.pocom import PocomError
+
+
+def unpack(dataset: str, factory: pytest.TempPathFactory) -> Path:
+    """A shipped archive of the Office of the Historian, unpacked: its release's folder."""
+    folder = factory.mktemp(dataset)
+    shutil.unpack_archive(shipped(dataset), folder, filter="data")
+    return folder / dataset
+
+
+@pytest.fixture(scope="module")
+def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped pocom archive, unpacked once, to cut small releases from."""
+    return unpack("pocom", tmp_path_factory)
+
+
+def cut(unpacked: Path, into: Path, *countries: str) -> Path:
+    """A release of pocom with only these countries' lists (and every person and role)."""
+    release = into / "pocom"
+    for folder in ("people", "roles-country-chiefs", "code-tables"):
+        shutil.copytree(unpacked / folder, release / folder)
+    (release / "missions-countries").mkdir()
+    for country in countries:
+        shutil.copy(
+            unpacked / "missions-countries" / f"{country}.xml", release / "missions-countries"
+        )
+    return release
+
+
+async def load(app: Starlette, release: Path) -> ChiefsReport:
+    report = await run_import(make_sessions(app.state.engine), open_archive(release))
+    assert isinstance(report, ChiefsReport)
+    return report
+
+
+BELGIUM = """{ country(code: "BE") { hostedMissions { historianId kind name
+  kinds { kind from to }
+  heads { title start appointed endNote endKind recordedUntil historianId
+          person { name born died careerType historianId } sources { url section } }
+  now: head(asOf: "2023-01-01") { person { name } }
+  in2019: head(asOf: "2019-01-01") { person { name } }
+  in2017: head(asOf: "2017-06-01") { title person { name } } } } }"""
+
+
+def us_post(answer: dict) -> dict:  # type: ignore[type-arg]
+    (post,) = [m for m in answer["country"]["hostedMissions"] if m["historianId"] == "belgium"]
+    return post  # type: ignore[no-any-return]
+
+
+async def test_belgium_has_its_64_heads_typed_and_cited(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    # The Holy See's list holds the release's last date (its cutoff), 2021-01-20.
+    report = await load(app, cut(unpacked, tmp_path, "belgium", "holy-see"))
+    assert report.reasons()["nominee"] == 9 + 4 and report.unchanged == 0
+    post = us_post(await data(BELGIUM))
+    heads = post["heads"]
+    assert len(heads) == 64
+    assert heads[0]["person"]["name"] == "Hugh Swinton Legare"
+    assert heads[0]["start"] == "1832-09-25" and heads[0]["appointed"] == "1832-04-14"
+    assert (
+        heads[0]["endNote"] == "Presented recall on" and heads[0]["endKind"] == "PRESENTED_RECALL"
+    )
+    assert heads[0]["title"] == "Chargé d\u2019Affaires"
+    assert heads[0]["sources"][0]["url"].endswith("/chiefsofmission/belgium")
+    assert heads[0]["person"]["historianId"] == "legare-hugh-swinton"
+    placed = [head for head in heads if head["start"]]  # heads the source never dates go last
+    assert placed[-1]["person"]["name"] == "Ronald J. Gidwitz"
+    assert placed[-1]["recordedUntil"] == "2021-01-20"
+    # Honest time: nobody after the list's cutoff; a chargé between two ambassadors.
+    assert post["now"] is None
+    assert post["in2019"]["person"]["name"] == "Ronald J. Gidwitz"
+    assert post["in2017"]["person"]["name"] == "Matthew R. Lussenhop"
+    assert [period["kind"] for period in post["kinds"]] == ["LEGATION", "EMBASSY"]
+    assert post["kind"] == "EMBASSY"
+
+
+async def test_a_person_is_found_by_the_historians_id_and_by_name(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "belgium"))
+    found = await data(
+        '{ person(historianId: "legare-hugh-swinton") { name born died headships { title } } '
+        'people(search: "LEGARE") { nodes { historianId } } }'
+    )
+    assert found["person"] == {
+        "name": "Hugh Swinton Legare",
+        "born": 1797,
+        "died": 1843,
+        "headships": [{"title": "Chargé d\u2019Affaires"}],
+    }
+    assert {"historianId": "legare-hugh-swinton"} in found["people"]["nodes"]
+
+
+async def test_the_same_release_twice_changes_nothing_and_a_newer_one_updates_by_id(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    release = cut(unpacked, tmp_path, "belgium")
+    await load(app, release)
+    again = await load(app, release)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 64)
+    path = release / "missions-countries" / "belgium.xml"
+    path.write_text(
+        path.read_text().replace("<date>1836-06-09</date>", "<date>1836-06-10</date>", 1)
+    )
+    newer = await load(app, release)
+    assert (newer.created, newer.updated, newer.unchanged) == (0, 1, 63)
+    post = us_post(await data(BELGIUM))
+    assert len(post["heads"]) == 64
+
+
+async def test_repeated_ids_and_rows_are_noticed_not_stumbled_on(
+    app: Starlette, unpacked: Path, tmp_path: Path
+) -> None:
+    report = await load(app, cut(unpacked, tmp_path, "belize", "turkey"))
+    kept = {notice.record_id: notice.reason for notice in report.notices}
+    assert "repeated id" in kept["bz-1983-barn-01"]
+    assert [s.record_id for s in report.skipped if s.reason.startswith("repeated row")] == [
+        "tr-2014-bass-01"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ("<date>1832-09-25</date>", "<date>1832-13-25</date>", "has no month 13"),
+        (
+            "<person-id>legare-hugh-swinton</person-id>",
+            "<person-id>nobody</person-id>",
+            "no person",
+        ),
+        (
+            "<role-title-id>charge-daffaires</role-title-id>",
+            "<role-title-id>x</role-title-id>",
+            "unknown role",
+        ),
+        ("</chiefs>", "", "not well-formed"),
+    ],
+)
+async def test_bad_input_is_reported_and_nothing_written(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path, old: str, new: str, said: str
+) -> None:
+    release = cut(unpacked, tmp_path, "belgium")
+    path = release / "missions-countries" / "belgium.xml"
+    path.write_text(path.read_text().replace(old, new, 1))
+    with pytest.raises(PocomError, match=said):
+        await load(app, release)
+    answer = await data('{ country(code: "BE") { hostedMissions { historianId } } }')
+    assert all(m["historianId"] is None for m in answer["country"]["hostedMissions"])
+
+
+async def test_envoys_to_former_states_head_posts_there_or_say_where_they_were_sent(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "czechoslovakia", "germany", "malaysia"))
+    found = await data(
+        '{ cshh: country(code: "CSHH") { hostedMissions { heads { person { name } } } }'
+        ' de: country(code: "DE") { hostedMissions { historianId heads { note'
+        " accreditedTo { code } } } }"
+        ' my: country(code: "MY") { hostedMissions { historianId heads { note'
+        " accreditedTo { code } } } } }"
+    )
+    (czechoslovakia,) = found["cshh"]["hostedMissions"]
+    assert len(czechoslovakia["heads"]) > 20
+    (germany,) = [m for m in found["de"]["hostedMissions"] if m["historianId"] == "germany"]
+    to_prussia = [h for h in germany["heads"] if "Commissioned to Prussia" in (h["note"] or "")]
+    assert to_prussia and all(h["accreditedTo"] == {"code": "XPRU"} for h in to_prussia)
+    (malaysia,) = [m for m in found["my"]["hostedMissions"] if m["historianId"] == "malaysia"]
+    to_malaya = [h for h in malaysia["heads"] if "Federation of Malaya" in (h["note"] or "")]
+    assert to_malaya and all(h["accreditedTo"] is None for h in to_malaya)  # no such state
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ country(code: "BE") { hostedMissions { heads { title start person { name } } } } }',
+        '{ person(historianId: "legare-hugh-swinton") { headships { title mission { name } } } }',
+        '{ country(code: "BE") { hostedMissions { head(asOf: "1925-06-01") { person { name } } } } }',
+    ],
+    ids=["a post's heads", "a person's headships", "head(asOf:)"],
+)
+async def test_heads_headships_and_the_head_on_a_day_are_one_statement_each(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    statements: StatementCounter,
+    unpacked: Path,
+    tmp_path: Path,
+    query: str,
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "belgium"))
+    before = statements.count
+    response = await client.post("/graphql", json={"query": query})
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    assert "errors" not in response.json() and response.json()["data"]
+    assert statements.count - before == 1
+
+
+async def test_a_tenure_a_newer_release_withdraws_is_removed_and_reported(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    release = cut(unpacked, tmp_path, "belgium", "denmark")
+    await load(app, release)
+    path = release / "missions-countries" / "belgium.xml"
+    text = path.read_text()
+    start = text.index("<chief>")
+    path.write_text(text[:start] + text[text.index("</chief>", start) + len("</chief>") :])
+    (release / "missions-countries" / "denmark.xml").unlink()  # a post not listed: left alone
+    newer = await load(app, release)
+    assert newer.removed == 1
+    assert [n.reason for n in newer.notices if n.record_id == "be-1832-lega-01"] == [
+        "withdrawn: not in this release; removed"
+    ]
+    post = us_post(await data(BELGIUM))
+    assert len(post["heads"]) == 63 and post["heads"][0]["person"]["name"] != "Hugh Swinton Legare"
+    denmark = await data(
+        '{ country(code: "DK") { hostedMissions { historianId heads { title } } } }'
+    )
+    (us,) = [m for m in denmark["country"]["hostedMissions"] if m["historianId"] == "denmark"]
+    assert us["heads"]
