@@ -8,9 +8,10 @@ from sqlalchemy import Integer, Select, cast, func, select
 from sqlalchemy.orm import aliased
 
 from db import models
+from db.models import EventKind
 
 
-def tallies(relation: Any) -> Select[Any]:
+def tallies(relation: Any) -> Select[int, EventKind, int]:
     """(decade, kind, events) of the events that involve both countries of the relation
     `relation` stands for, grouped, in order of decade (1830: the years 1830 to 1839) and
     kind: for one relation, correlated with the row of an outer query; for many, grouped

@@ -165,7 +165,7 @@ def entries(attribute: str) -> Handler:
     return handle
 
 
-def grouped(query: Callable[[Any], Select[Any]], order: Sequence[str]) -> Handler:
+def grouped(query: Callable[[Any], Any], order: Sequence[str]) -> Handler:
     """The rows a grouped query gives about the row (its columns named as the fields'),
     as objects, in order of the columns `order` names."""
 
