@@ -25,6 +25,7 @@ from graphql import (
     is_abstract_type,
     is_leaf_type,
 )
+from graphql.pyutils import Undefined
 from hypothesis import strategies as st
 
 from schema.ids import encode_id
@@ -78,6 +79,9 @@ ARGUMENTS: dict[str, st.SearchStrategy[Any]] = {
     ),
     "country": _maybe(st.sampled_from(CODES)),
     "hostCountry": _maybe(st.sampled_from(CODES)),
+    "former": st.booleans(),
+    # The Office of the Historian's ids: the article's people have none, so both find nobody.
+    "historianId": st.sampled_from(["legare-hugh-swinton", "nobody"]),
 }
 
 
@@ -149,16 +153,17 @@ class Queries:
     def field(
         self, field: GraphQLField, name: str, index: int, depth: int, prefix: str
     ) -> st.SearchStrategy[str]:
+        # An argument is required when it is non-null and has no default (`former: Boolean! =
+        # false` may be left out, but not given null).
+        required = {
+            key
+            for key, argument in field.args.items()
+            if isinstance(argument.type, GraphQLNonNull) and argument.default_value is Undefined
+        }
         arguments = st.fixed_dictionaries(
-            {
-                key: ARGUMENTS.get(key, st.none())
-                for key, argument in field.args.items()
-                if isinstance(argument.type, GraphQLNonNull)
-            },
+            {key: ARGUMENTS.get(key, st.none()) for key in field.args if key in required},
             optional={
-                key: ARGUMENTS.get(key, st.none())
-                for key, argument in field.args.items()
-                if not isinstance(argument.type, GraphQLNonNull)
+                key: ARGUMENTS.get(key, st.none()) for key in field.args if key not in required
             },
         )
         named = get_named_type(field.type)
