@@ -212,6 +212,28 @@ async def test_heads_headships_and_the_head_on_a_day_are_one_statement_each(
     assert statements.count - before == 1
 
 
+async def test_the_datasets_say_what_each_release_brought_in_one_statement(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    statements: StatementCounter,
+    unpacked: Path,
+    tmp_path: Path,
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "belgium"))
+    before = statements.count
+    query = "{ datasets { name publisher version cutoff counts { name count } } }"
+    response = await client.post("/graphql", json={"query": query})
+    assert response.headers["x-bilateral-execution"] == "compiled"
+    assert statements.count - before == 1
+    [pocom] = response.json()["data"]["datasets"]
+    assert pocom["name"] == "pocom"
+    assert pocom["publisher"] == "Office of the Historian, U.S. Department of State"
+    # Each sort of record counted, by name; Belgium's 64 tenures and one post.
+    counted = {count["name"]: count["count"] for count in pocom["counts"]}
+    assert list(counted) == sorted(counted) and counted["posts"] == 1
+    assert counted["tenures"] == 64
+
+
 async def test_a_tenure_a_newer_release_withdraws_is_removed_and_reported(
     app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
 ) -> None:
