@@ -141,12 +141,16 @@ def _gsh_folder(tmp_path: Path, edit: dict[str, tuple[bytes, bytes]]) -> Path:
 
 @pytest.fixture
 def imported(
-    databases: Databases, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    databases: Databases,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> str:
     """A new database, set as the command's, into which the shipped gsh archive was imported:
     its former states are those the country list already holds."""
     database = databases.new()
     monkeypatch.setenv("DATABASE_URL", database)
+    monkeypatch.chdir(tmp_path)  # where the import writes gsh.skipped.tsv, its skipped rows
     assert main(["import", str(shipped("gsh"))]) == 0
     assert "(gsh at c8aea3fec913): former states: 0 added, 0 updated" in capsys.readouterr().out
     return database
