@@ -252,38 +252,48 @@ class Operations:
             if estimate_only:
                 nodes = self.estimate(prepared.document, operation, request.variables)
                 return Answer(None, extensions={"cost": self._cost(nodes)})
-            run = _Run(prepared.document, operation, request, request_id, authorization)
+            run = functools.partial(
+                self._run, prepared.document, operation, request, request_id, authorization
+            )
             database = self.replicas.primary
             if operation.operation is OperationType.QUERY and self.replicas.replicas:
                 database = await self.replicas.choose(after)
-            answer = await self._run(run, database)
+            answer = await run(database)
             if database is not self.replicas.primary and "SERVICE_UNAVAILABLE" in answer.codes:
                 # A read the replica could not serve is the primary's to answer.
                 self.replicas.take_out(database, "a request found it unavailable")
-                answer = await self._run(run, self.replicas.primary)
+                answer = await run(self.replicas.primary)
             return answer
         except RequestError as error:
             return refusal(error.errors)
 
-    async def _run(self, run: _Run, database: Database) -> Answer:
-        """Check the variables and the node estimate, then execute within the time limit,
-        reading from `database`.
+    async def _run(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        request: Request,
+        request_id: str,
+        authorization: str | None,
+        database: Database,
+    ) -> Answer:
+        """Check the variables and the node estimate, then execute a valid operation within
+        the time limit, reading from `database`.
 
         A query the compiler covers runs as its one SQL statement and its answer is the
         `data` JSON the database built; anything else runs on the resolvers, with a context
         made only then. A plan is kept only for variables that passed the checks, and is
         keyed by them, so a request that finds one needs no checking again.
         """
-        operation, variables = run.operation, run.request.variables
+        variables = request.variables
         plan = None
         key = None
         if self.plans is not None and operation.operation is OperationType.QUERY:
-            key = self.plans.key(operation, variables, run.request.written)
+            key = self.plans.key(operation, variables, request.written)
             plan = self.plans.cached(key)
         if plan is None:
-            coerced, estimate = self._checked(run.document, operation, variables)
+            coerced, estimate = self._checked(document, operation, variables)
             if key is not None and self.plans is not None:
-                plan = self.plans.make(key, run.document, operation, coerced, estimate)
+                plan = self.plans.make(key, document, operation, coerced, estimate)
         else:
             estimate = plan.estimate
         if plan is not None and plan.compiled is not None:
@@ -291,18 +301,16 @@ class Operations:
             try:
                 text = await self.plans.answer(plan, database.statements, self.timeout)
             except TimeoutError:
-                return self._answer(self._timed_out(run.request_id), estimate)
+                return self._answer(self._timed_out(request_id), estimate)
             except Exception as error:  # the resolvers answer, and report an outage if it is one
                 self.plans.failures += 1
-                log.warning("request %s: compiled statement failed: %r", run.request_id, error)
+                log.warning("request %s: compiled statement failed: %r", request_id, error)
             else:
                 raw = RawJSON(text, plan.empties)
                 return Answer(raw, extensions={"cost": self._cost(estimate, _objects(raw))})
-        context = Context(database.sessions, self.writer, run.authorization)
+        context = Context(database.sessions, self.writer, authorization)
         try:
-            result = await self._resolve(
-                run.document, operation, variables, context, run.request_id
-            )
+            result = await self._resolve(document, operation, variables, context, request_id)
         finally:
             await context.reader.close()
         if operation.operation is OperationType.MUTATION:
@@ -397,17 +405,6 @@ class Operations:
         if result.errors:
             result.errors = mask_unexpected(result.errors, request_id)
         return result
-
-
-@dataclass(slots=True)
-class _Run:
-    """A valid operation about to run, and who asked."""
-
-    document: DocumentNode
-    operation: OperationDefinitionNode
-    request: Request
-    request_id: str
-    authorization: str | None
 
 
 def _objects(result: ExecutionResult | RawJSON) -> int:
