@@ -3,13 +3,22 @@
     TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test make test
 
 creates a database of its own on that server for every test and drops it after.
+
+A database is either new and empty, or a copy of the session's template: a database
+that the app's start-up has migrated and seeded with the article once, copied file by
+file on SQLite and with `CREATE DATABASE … TEMPLATE` on PostgreSQL. Migrating and
+seeding take seconds; a copy takes a fraction of one, and the app, started on it,
+finds it ready and loads nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -43,21 +52,89 @@ async def _on_server(statement: str) -> None:
         await engine.dispose()
 
 
-class Databases:
-    """Makes fresh, empty databases for one test and removes them after it."""
+def _name(kind: str = "test") -> str:
+    return f"bilateral_{kind}_{uuid.uuid4().hex[:12]}"
 
-    def __init__(self, folder: Path) -> None:
+
+def _server_url(name: str) -> str:
+    return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _file_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+Prepare = Callable[[str], Awaitable[None]]
+
+
+class Template:
+    """The session's seeded database, made on first use by `prepare` (the app's start-up),
+    which tests get copies of."""
+
+    def __init__(self, folder: Path, prepare: Prepare) -> None:
         self.folder = folder
+        self.prepare = prepare
+        self.name: str | None = None
+
+    def _made(self) -> str:
+        if self.name is None:
+            name = _name("template")
+            if ON_POSTGRESQL:
+                run_apart(partial(_on_server, f'CREATE DATABASE "{name}"'))
+                self.name = name  # dropped at the end even if preparing it fails
+                run_apart(partial(self.prepare, _server_url(name)))
+            else:
+                path = self.folder / f"{name}.db"
+                run_apart(partial(self.prepare, _file_url(path)))
+                # The app's connections are closed, so SQLite has folded its write-ahead
+                # log into the file; make sure, so that the file alone is the database.
+                with contextlib.closing(sqlite3.connect(path)) as connection:
+                    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.name = name
+        return self.name
+
+    def copy(self, name: str, folder: Path) -> str:
+        """The URL of a new database named `name` holding what the template holds."""
+        template = self._made()
+        if ON_POSTGRESQL:
+            # The template has no connection open: the app that prepared it has shut down.
+            run_apart(partial(_on_server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+            return _server_url(name)
+        path = folder / f"{name}.db"
+        shutil.copyfile(self.folder / f"{template}.db", path)
+        return _file_url(path)
+
+    def drop(self) -> None:
+        if ON_POSTGRESQL and self.name is not None:
+            run_apart(partial(_on_server, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+
+
+class Databases:
+    """Makes databases for one test, empty or copied from the template, and removes them after it."""
+
+    def __init__(self, folder: Path, template: Template | None = None) -> None:
+        self.folder = folder
+        self.template = template
         self.made: list[str] = []
 
     def new(self) -> str:
         """The URL of a new, empty database."""
-        name = f"bilateral_test_{uuid.uuid4().hex[:12]}"
+        name = _name()
         if ON_POSTGRESQL:
             run_apart(partial(_on_server, f'CREATE DATABASE "{name}"'))
             self.made.append(name)
-            return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
-        return f"sqlite+aiosqlite:///{self.folder / (name + '.db')}"
+            return _server_url(name)
+        return _file_url(self.folder / f"{name}.db")
+
+    def seeded(self) -> str:
+        """The URL of a new database as the app's start-up leaves a new one: migrated, and
+        seeded with the article."""
+        assert self.template is not None, "seeded databases are copies of a template"
+        name = _name()
+        url = self.template.copy(name, self.folder)
+        if ON_POSTGRESQL:
+            self.made.append(name)
+        return url
 
     def drop_all(self) -> None:
         for name in self.made:
