@@ -69,12 +69,20 @@ Prepare = Callable[[str], Awaitable[None]]
 
 class Template:
     """The session's seeded database, made on first use by `prepare` (the app's start-up),
-    which tests get copies of."""
+    which tests get copies of.
+
+    On PostgreSQL, where making a copy and dropping one each take a moment, both happen
+    on a thread of its own, one statement at a time: the next test's copy is made while
+    a test runs, and a finished test's copy is dropped while the next one runs.
+    """
 
     def __init__(self, folder: Path, prepare: Prepare) -> None:
         self.folder = folder
         self.prepare = prepare
         self.name: str | None = None
+        self.background = concurrent.futures.ThreadPoolExecutor(1) if ON_POSTGRESQL else None
+        self.spare: concurrent.futures.Future[str] | None = None
+        self.dropping: list[concurrent.futures.Future[None]] = []
 
     def _made(self) -> str:
         if self.name is None:
@@ -93,20 +101,47 @@ class Template:
                 self.name = name
         return self.name
 
-    def copy(self, name: str, folder: Path) -> str:
-        """The URL of a new database named `name` holding what the template holds."""
+    def _copied(self) -> str:
+        """A new copy on the server (on the background thread); its name."""
+        name = _name()
+        # The template has no connection open: the app that prepared it has shut down.
+        asyncio.run(_on_server(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"'))
+        return name
+
+    def copy(self, folder: Path) -> tuple[str, str]:
+        """A new database holding what the template holds: its name and URL (a file in
+        `folder` on SQLite)."""
         template = self._made()
-        if ON_POSTGRESQL:
-            # The template has no connection open: the app that prepared it has shut down.
-            run_apart(partial(_on_server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-            return _server_url(name)
+        if self.background is not None:
+            ready = self.spare or self.background.submit(self._copied)
+            self.spare = self.background.submit(self._copied)
+            name = ready.result()
+            return name, _server_url(name)
+        name = _name()
         path = folder / f"{name}.db"
         shutil.copyfile(self.folder / f"{template}.db", path)
-        return _file_url(path)
+        return name, _file_url(path)
+
+    def drop_later(self, name: str) -> None:
+        """Drop a copy on the background thread."""
+        assert self.background is not None
+        self.dropping.append(self.background.submit(asyncio.run, _dropped(name)))
 
     def drop(self) -> None:
-        if ON_POSTGRESQL and self.name is not None:
-            run_apart(partial(_on_server, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+        """Drop the spare copy and the template, once every copy has been dropped."""
+        if self.background is None:
+            return
+        if self.spare is not None:
+            self.drop_later(self.spare.result())
+        for dropping in self.dropping:
+            dropping.result()  # raises what a drop met
+        self.background.shutdown()
+        if self.name is not None:
+            run_apart(lambda: _dropped(self.name or ""))
+
+
+async def _dropped(name: str) -> None:
+    await _on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Databases:
@@ -116,6 +151,7 @@ class Databases:
         self.folder = folder
         self.template = template
         self.made: list[str] = []
+        self.copies: list[str] = []
 
     def new(self) -> str:
         """The URL of a new, empty database."""
@@ -130,15 +166,17 @@ class Databases:
         """The URL of a new database as the app's start-up leaves a new one: migrated, and
         seeded with the article."""
         assert self.template is not None, "seeded databases are copies of a template"
-        name = _name()
-        url = self.template.copy(name, self.folder)
+        name, url = self.template.copy(self.folder)
         if ON_POSTGRESQL:
-            self.made.append(name)
+            self.copies.append(name)
         return url
 
     def drop_all(self) -> None:
         for name in self.made:
-            run_apart(partial(_on_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            run_apart(partial(_dropped, name))
+        if self.template is not None:
+            for name in self.copies:
+                self.template.drop_later(name)
 
 
 def _tables(connection: Any) -> list[str]:
