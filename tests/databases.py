@@ -43,11 +43,12 @@ def run_apart(work: Callable[[], Awaitable[T]]) -> T:
         return pool.submit(lambda: asyncio.run(work())).result()  # type: ignore[arg-type]
 
 
-async def _on_server(statement: str) -> None:
+async def _on_server(*statements: str) -> None:
     engine = create_async_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
-            await connection.execute(text(statement))
+            for statement in statements:
+                await connection.execute(text(statement))
     finally:
         await engine.dispose()
 
@@ -71,9 +72,10 @@ class Template:
     """The session's seeded database, made on first use by `prepare` (the app's start-up),
     which tests get copies of.
 
-    On PostgreSQL, where making a copy and dropping one each take a moment, both happen
-    on a thread of its own, one statement at a time: the next test's copy is made while
-    a test runs, and a finished test's copy is dropped while the next one runs.
+    On PostgreSQL, where making a copy and dropping one each take a moment (a DROP
+    DATABASE waits for a checkpoint), both happen on threads of their own: the next
+    test's copy is made while a test runs, and a finished test's databases are dropped
+    while the next ones run.
     """
 
     def __init__(self, folder: Path, prepare: Prepare) -> None:
@@ -82,6 +84,7 @@ class Template:
         self.name: str | None = None
         self.background = concurrent.futures.ThreadPoolExecutor(1) if ON_POSTGRESQL else None
         self.spare: concurrent.futures.Future[str] | None = None
+        self.dropper = concurrent.futures.ThreadPoolExecutor(1) if ON_POSTGRESQL else None
         self.dropping: list[concurrent.futures.Future[None]] = []
 
     def _made(self) -> str:
@@ -123,25 +126,23 @@ class Template:
         return name, _file_url(path)
 
     def drop_later(self, name: str) -> None:
-        """Drop a copy on the background thread."""
-        assert self.background is not None
-        self.dropping.append(self.background.submit(asyncio.run, _dropped(name)))
+        """Drop a test's database on the dropping thread."""
+        assert self.dropper is not None
+        statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        self.dropping.append(self.dropper.submit(asyncio.run, _on_server(statement)))
 
     def drop(self) -> None:
-        """Drop the spare copy and the template, once every copy has been dropped."""
-        if self.background is None:
+        """Drop the spare copy and the template, once every test's database is dropped."""
+        if self.background is None or self.dropper is None:
             return
         if self.spare is not None:
             self.drop_later(self.spare.result())
-        for dropping in self.dropping:
-            dropping.result()  # raises what a drop met
         self.background.shutdown()
         if self.name is not None:
-            run_apart(lambda: _dropped(self.name or ""))
-
-
-async def _dropped(name: str) -> None:
-    await _on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            self.drop_later(self.name)
+        for dropping in self.dropping:
+            dropping.result()  # raises what a drop met
+        self.dropper.shutdown()
 
 
 class Databases:
@@ -150,8 +151,7 @@ class Databases:
     def __init__(self, folder: Path, template: Template | None = None) -> None:
         self.folder = folder
         self.template = template
-        self.made: list[str] = []
-        self.copies: list[str] = []
+        self.made: list[str] = []  # on PostgreSQL, to drop
 
     def new(self) -> str:
         """The URL of a new, empty database."""
@@ -168,15 +168,16 @@ class Databases:
         assert self.template is not None, "seeded databases are copies of a template"
         name, url = self.template.copy(self.folder)
         if ON_POSTGRESQL:
-            self.copies.append(name)
+            self.made.append(name)
         return url
 
     def drop_all(self) -> None:
-        for name in self.made:
-            run_apart(partial(_dropped, name))
-        if self.template is not None:
-            for name in self.copies:
+        if self.template is not None and self.template.dropper is not None:
+            for name in self.made:
                 self.template.drop_later(name)
+            return
+        for name in self.made:
+            run_apart(partial(_on_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _tables(connection: Any) -> list[str]:
