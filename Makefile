@@ -50,8 +50,12 @@ test: $(STAMP) ## run the tests, less those marked slow (on PostgreSQL: TEST_DAT
 test-slow: $(STAMP) ## run the tests marked slow (servers in processes, the whole world, replicas, PgBouncer, Hypothesis) but the browser tests
 	$(VENV)/bin/pytest -q -m slow --ignore=tests/browser
 
-corpus: $(STAMP) ## write tests/corpus.json again: every query the tests send, which test_corpus.py runs on both paths
-	$(VENV)/bin/pytest -q --record-corpus
+# Search cursors hold the database's rank: the corpus holds the requests sent on each.
+corpus: $(STAMP) ## write tests/corpus.json afresh: every query the tests send (on SQLite, and PostgreSQL as TEST_DATABASE_URL says)
+	rm -f tests/corpus.json
+	env -u TEST_DATABASE_URL $(VENV)/bin/pytest -q --record-corpus
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test} \
+	  $(VENV)/bin/pytest -q --record-corpus
 
 lint: $(STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .

@@ -34,7 +34,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--record-corpus",
         action="store_true",
-        help="run only the tests that send queries, and write what they send to tests/corpus.json",
+        help="run only the tests that send queries, and add what they send to tests/corpus.json",
     )
 
 
@@ -62,7 +62,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     recorder = session.config.stash[_RECORDER]
     if recorder is not None and exitstatus == 0 and not hasattr(session.config, "workerinput"):
-        corpus.save(recorder.requests)
+        corpus.save(recorder.merged(corpus.load()))
 
 
 @pytest.fixture(scope="session")

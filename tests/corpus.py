@@ -2,8 +2,8 @@
 
 test_corpus.py sends each one on both execution paths and requires the same answer
 (tests/differential.py), once per run, instead of every test sending each of its queries
-twice. `make corpus` writes the file again from a run of the tests that send queries
-(`pytest --record-corpus`); a request the file does not hold yet is still compared, where
+twice. `make corpus` writes the file afresh from a run of the tests that send queries
+(`pytest --record-corpus`, which adds to the file) on SQLite and on PostgreSQL; a request the file does not hold yet is still compared, where
 the test sends it, so that no query escapes the check while the file is behind.
 """
 
@@ -52,7 +52,8 @@ def save(requests: dict[Request, str], path: Path = PATH) -> None:
 
 
 class Recorder:
-    """Collects the requests of a `--record-corpus` run."""
+    """Collects the requests of a `--record-corpus` run, which adds them to those recorded
+    (the other database's among them: a search cursor holds the database's rank)."""
 
     def __init__(self) -> None:
         self.requests: dict[Request, str] = {}
@@ -61,3 +62,11 @@ class Recorder:
         known = self.requests.get(request)
         if known is None or sender < known:
             self.requests[request] = sender
+
+    def merged(self, recorded: dict[Request, str]) -> dict[Request, str]:
+        """The recorded requests and this run's."""
+        kept = dict(recorded)
+        for request, sender in self.requests.items():
+            if request not in kept or sender < kept[request]:
+                kept[request] = sender
+        return kept
