@@ -68,6 +68,8 @@ DEEP = """subscription { eventAdded { countries { relations { countries { relati
     countries { relations { countries { code } } } } } } } } }"""
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 async def test_the_configured_limits_hold_over_the_socket(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -122,6 +124,8 @@ async def test_a_document_gets_the_same_estimate_and_errors_over_the_socket_as_o
         assert refused["payload"][0]["extensions"]["found"] <= 100 * (1 + Limits().list_size)
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 async def test_a_token_in_connection_init_authorizes_a_mutation(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -134,6 +138,8 @@ async def test_a_token_in_connection_init_authorizes_a_mutation(
         assert written["payload"]["data"] == {"createEvent": {"userErrors": []}}
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 async def test_changed_delivers_the_changes_of_one_object(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -149,6 +155,8 @@ async def test_changed_delivers_the_changes_of_one_object(
             assert message["payload"]["data"]["changed"]["after"]["title"] == "Renamed"
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 async def test_each_operation_on_a_socket_reads_the_data_afresh(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -186,6 +194,8 @@ async def test_a_slow_operation_over_the_socket_stops_at_the_time_limit(
                 await subscriber.next(timeout=0.5)
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 @pytest.mark.skipif(
     not ON_POSTGRESQL, reason="an import from another process reaches a server on PostgreSQL only"
 )
