@@ -13,7 +13,7 @@ BENCH := $(VENV)/.installed-bench
 ASSETS := server/static/graphiql
 MAP := server/static/map
 
-.PHONY: help run test check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile pgbouncer compose-config
+.PHONY: help run test test-slow corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile pgbouncer compose-config
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -42,8 +42,20 @@ run: $(STAMP) ## serve the API on http://HOST:PORT/graphql (default 127.0.0.1:80
 	fi
 	$(VENV)/bin/bilateral serve
 
-test: $(STAMP) ## run the test suite
-	$(VENV)/bin/pytest -q
+test: $(STAMP) ## run the tests, less those marked slow (on PostgreSQL: TEST_DATABASE_URL=postgresql+asyncpg://…)
+	$(VENV)/bin/pytest -q -m "not slow"
+
+# The browser tests are slow too, and run by browser-test (they serve SQLite whatever the
+# database of the other tests).
+test-slow: $(STAMP) ## run the tests marked slow (servers in processes, the whole world, replicas, PgBouncer, Hypothesis) but the browser tests
+	$(VENV)/bin/pytest -q -m slow --ignore=tests/browser
+
+# Search cursors hold the database's rank: the corpus holds the requests sent on each.
+corpus: $(STAMP) ## write tests/corpus.json afresh: every query the tests send (on SQLite, and PostgreSQL as TEST_DATABASE_URL says)
+	rm -f tests/corpus.json
+	env -u TEST_DATABASE_URL $(VENV)/bin/pytest -q --record-corpus
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test} \
+	  $(VENV)/bin/pytest -q --record-corpus
 
 lint: $(STAMP) ## ruff: lint and formatting
 	$(VENV)/bin/ruff check .
@@ -53,7 +65,7 @@ lint: $(STAMP) ## ruff: lint and formatting
 types: $(BROWSER) ## mypy --strict over every package, tests included
 	$(VENV)/bin/mypy
 
-check: lint types test ## lint, types and tests
+check: lint types test ## lint, types and tests (less the slow ones)
 
 fmt: $(STAMP) ## apply safe lint fixes, then format the code
 	$(VENV)/bin/ruff check --fix .

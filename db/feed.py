@@ -91,14 +91,14 @@ class Feed:
         finally:
             self.subscribers.discard(subscriber)
 
-    def listen(self, url: str) -> None:
-        """On PostgreSQL, hear every process's announcements, reconnecting whenever the line drops."""
-        self._listener = asyncio.create_task(self._keep_listening(url))
+    def listen(self, dsn: str) -> None:
+        """On PostgreSQL, hear every process's announcements on a connection to `dsn` (asyncpg's
+        form, `Database.listen_dsn`), reconnecting whenever the line drops."""
+        self._listener = asyncio.create_task(self._keep_listening(dsn))
 
-    async def _keep_listening(self, url: str) -> None:
+    async def _keep_listening(self, dsn: str) -> None:
         import asyncpg
 
-        dsn = url.replace("postgresql+asyncpg://", "postgresql://")
         while True:
             dropped = asyncio.Event()
             try:

@@ -12,6 +12,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db.database import Database
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -63,13 +65,13 @@ async def check_schema(engine: AsyncEngine) -> None:
         )
 
 
-async def ensure_schema(engine: AsyncEngine, *, pooled: bool = False) -> None:
+async def ensure_schema(database: Database) -> None:
     """Create the schema in a database without tables; refuse one whose schema is behind.
 
     A new, empty database is set up at once (that is how `make run` starts on a fresh
     machine); an existing one is never migrated behind its owner's back.
     """
-    if await schema_state(engine) == "":
-        url = engine.url.render_as_string(hide_password=False)
-        await asyncio.to_thread(upgrade, url, pooled=pooled)  # Alembic runs its own event loop
-    await check_schema(engine)
+    if await schema_state(database.engine) == "":
+        # Alembic runs its own event loop, and so an engine of its own.
+        await asyncio.to_thread(upgrade, database.alembic_url, pooled=database.pooled)
+    await check_schema(database.engine)

@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy.exc
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from db import wal
-from db.statements import Statements
+from db.database import LOOK_SECONDS, Database
 
 log = logging.getLogger("bilateral.replicas")
 
@@ -34,19 +33,16 @@ UNREACHABLE = (OSError, TimeoutError, sqlalchemy.exc.DBAPIError)
 
 
 @dataclass(eq=False)
-class Database:
-    """One server reads may be sent to: its engine, sessions and compiled-statement runner."""
+class Replica:
+    """A streaming replica, and whether reads are sent to it now."""
 
-    name: str
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    statements: Statements | None = None
-    in_rotation: bool = False  # replicas only: whether reads are sent to it now
-    replayed: int = 0  # replicas only: its replay position at the last look
+    database: Database
+    in_rotation: bool = False
+    replayed: int = 0  # its replay position at the last look
 
     async def replay_position(self) -> int | None:
         """How far this server has replayed the primary's log (None: it is no standby)."""
-        async with asyncio.timeout(2), self.engine.connect() as connection:
+        async with asyncio.timeout(LOOK_SECONDS), self.database.engine.connect() as connection:
             return await wal.replayed(connection)
 
 
@@ -55,7 +51,7 @@ class Replicas:
     """The primary and its replicas, and which replicas are in rotation."""
 
     primary: Database
-    replicas: Sequence[Database] = ()
+    replicas: Sequence[Replica] = ()
     max_lag_seconds: float = 10.0
     _turn: int = 0
     _samples: deque[tuple[float, int]] = field(default_factory=deque)  # (when, primary position)
@@ -69,7 +65,7 @@ class Replicas:
             replica = ready[(self._turn + offset) % len(ready)]
             if after is None or replica.replayed >= after:
                 self._turn += offset + 1
-                return replica
+                return replica.database
         if ready and after is not None:
             # The last check may be up to a second old: ask the next replica where it is now.
             replica = ready[self._turn % len(ready)]
@@ -77,23 +73,28 @@ class Replicas:
             try:
                 replica.replayed = await replica.replay_position() or 0
             except UNREACHABLE as error:
-                self.take_out(replica, f"unreachable ({error.__class__.__name__})")
+                self._take_out(replica, f"unreachable ({error.__class__.__name__})")
                 return self.primary
             if replica.replayed >= after:
-                return replica
+                return replica.database
         return self.primary
 
-    def take_out(self, replica: Database, reason: str) -> None:
+    def take_out(self, database: Database, reason: str) -> None:
         """Send no more reads to a replica until a check finds it well again."""
+        for replica in self.replicas:
+            if replica.database is database:
+                self._take_out(replica, reason)
+
+    def _take_out(self, replica: Replica, reason: str) -> None:
         if replica.in_rotation:
-            log.warning("%s is out of rotation: %s", replica.name, reason)
+            log.warning("%s is out of rotation: %s", replica.database.name, reason)
         replica.in_rotation = False
 
     async def check(self) -> None:
         """Look at every replica once, and put each in or out of rotation."""
         now = time.monotonic()
         try:
-            async with asyncio.timeout(2), self.primary.engine.connect() as connection:
+            async with asyncio.timeout(LOOK_SECONDS), self.primary.engine.connect() as connection:
                 self._samples.append((now, await wal.inserted(connection)))
         except UNREACHABLE as error:  # the lag cannot be judged now; reachability still can
             log.warning("cannot read the primary's log position: %s", error)
@@ -101,21 +102,21 @@ class Replicas:
             self._samples.popleft()
         await asyncio.gather(*(self._check(replica, now) for replica in self.replicas))
 
-    async def _check(self, replica: Database, now: float) -> None:
+    async def _check(self, replica: Replica, now: float) -> None:
         try:
             position = await replica.replay_position()
         except UNREACHABLE as error:
-            self.take_out(replica, f"unreachable ({error.__class__.__name__})")
+            self._take_out(replica, f"unreachable ({error.__class__.__name__})")
             return
         if position is None:
-            self.take_out(replica, "it is not a standby (pg_last_wal_replay_lsn() is null)")
+            self._take_out(replica, "it is not a standby (pg_last_wal_replay_lsn() is null)")
             return
         replica.replayed = position
         lag = self.lag(position, now)
         if lag > self.max_lag_seconds:
-            self.take_out(replica, f"its replay is {lag:.0f} s behind the primary")
+            self._take_out(replica, f"its replay is {lag:.0f} s behind the primary")
         elif not replica.in_rotation:
-            log.warning("%s is in rotation", replica.name)
+            log.warning("%s is in rotation", replica.database.name)
             replica.in_rotation = True
 
     def lag(self, position: int, now: float) -> float:
@@ -144,6 +145,4 @@ class Replicas:
                 await self._watching
             self._watching = None
         for replica in self.replicas:
-            if replica.statements is not None:
-                await replica.statements.close()
-            await replica.engine.dispose()
+            await replica.database.close()

@@ -1,84 +1,24 @@
-"""Engines and sessions: one engine per process, one session per request."""
+"""Sessions: one per request to read, one transaction at a time to write.
+
+The engine and the session factory are made with the rest of the database in `db.database`
+(re-exported here, where the tools and tests have always found them).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import uuid
 from collections.abc import AsyncIterator, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import Executable, Result, event
-from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.ext.asyncio import (
-    AsyncEngine,
-    AsyncSession,
-    async_sessionmaker,
-    create_async_engine,
-)
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy import Executable, Result
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import sqlite_driver, sqlite_functions, wal
+from db import wal
+from db.database import make_engine, make_sessions
 from db.feed import Feed
 
-T = TypeVar("T")
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def make_engine(url: str, *, pooled: bool = False) -> AsyncEngine:
-    """An async engine for the URL: SQLite set up to enforce foreign keys, PostgreSQL to fail fast.
-
-    Connections are checked before use (pre-ping), so after the database comes back the
-    pool recovers by itself; while it is away, connecting gives up after a few seconds
-    instead of hanging a request. `pooled`: the URL leads to a pooler in transaction mode.
-    """
-    # JSON columns (the change log's snapshots) hold text as a response writes it: UTF-8,
-    # not \u escapes, so that a compiled query can pass it on as it is.
-    options: dict[str, Any] = {"pool_pre_ping": True, "json_serializer": _json_text}
-    if url.startswith("postgresql"):
-        connect_args: dict[str, Any] = {"timeout": 3, "command_timeout": 30}
-        if pooled:
-            connect_args |= UNPREPARED
-        options |= {"pool_timeout": 5, "connect_args": connect_args}
-    elif url.startswith("sqlite+aiosqlite"):
-        options["module"] = sqlite_driver.dbapi()
-    engine = create_async_engine(url, **options)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _configure_sqlite)
-    return engine
-
-
-# asyncpg through a pooler in transaction mode (PgBouncer before 1.21 tracks no prepared
-# statements): no statement is kept prepared for reuse, and each one SQLAlchemy prepares
-# for a transaction is named uniquely, so two clients sharing a server connection never
-# collide on asyncpg's counter-based names.
-UNPREPARED: dict[str, Any] = {
-    "statement_cache_size": 0,
-    "prepared_statement_cache_size": 0,
-    "prepared_statement_name_func": lambda: f"__bilateral_{uuid.uuid4().hex}__",
-}
-
-
-def _configure_sqlite(connection: DBAPIConnection, _: ConnectionPoolEntry) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA journal_mode = WAL")  # readers never wait for the one writer
-    cursor.execute("PRAGMA busy_timeout = 5000")
-    cursor.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe, and far fewer fsyncs
-    cursor.execute("PRAGMA cache_size = -65536")  # 64 MiB of pages: big tables stay in memory
-    cursor.close()
-    # What SQLite lacks that compiled queries use (base64 for global IDs and cursors, …).
-    for name, arity, function in sqlite_functions.FUNCTIONS:
-        connection.create_function(name, arity, function, deterministic=True)
-
-
-def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """The session factory the app, the seed loader and the tests share."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+__all__ = ["Reader", "Writer", "make_engine", "make_sessions"]
 
 
 class Reader:

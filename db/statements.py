@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
-from sqlalchemy.engine import URL
 
 from db import sqlite_driver, sqlite_functions
 
@@ -270,19 +269,3 @@ async def _as_left(connection: asyncpg.Connection) -> None:
     SELECT outside a transaction: there is nothing to undo. (asyncpg still rolls back a
     transaction left open, without this.)
     """
-
-
-def for_url(url: URL, *, pooled: bool = False) -> Statements:
-    """The runner for the database an engine's URL names (through a transaction-mode pooler?)."""
-    if url.get_backend_name() == "sqlite":
-        if not url.database or url.database == ":memory:":
-            raise ValueError("compiled statements need a SQLite file, not an in-memory database")
-        if not sqlite_driver.runs_compiled:
-            needs = ".".join(map(str, sqlite_driver.COMPILED_NEEDS))
-            raise ValueError(
-                f"compiled statements need SQLite {needs} or later; {sqlite_driver.library}"
-                f" has SQLite {sqlite_driver.version}"
-            )
-        return SQLiteStatements(url.database)
-    plain = url.set(drivername="postgresql")
-    return PostgresStatements(plain.render_as_string(hide_password=False), pooled=pooled)

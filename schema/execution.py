@@ -1,4 +1,12 @@
-"""Running one GraphQL operation: parse and validate once per document, check the limits, execute.
+"""Running one GraphQL request, for HTTP and WebSocket alike: one call, one answer.
+
+`Operations.execute` takes a request (its document, variables and operation name) and
+what the transport knows of the caller (its token, a log position for read-your-writes,
+whether it asks for an estimate only), and returns the `Answer`: data, errors and
+extensions, the cost among them. Everything in between happens here, once, for both
+transports: parse and validate, the limits and the node estimate, where the read goes
+(the primary or a replica, and the primary again if the replica fails), compiled SQL or
+the resolvers, the time limit.
 
 Documents are cached after parsing and validation (by their text), so a repeated
 query pays only for the checks that depend on its variables, and for execution.
@@ -7,10 +15,12 @@ query pays only for the checks that depend on its variables, and for execution.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
+import json
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,8 +40,12 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import OperationType
 
-from db.statements import Statements
+from db import wal
+from db.database import Database
+from db.replicas import Replicas
+from db.session import Writer
 from schema.compiled.plans import Plans, RawJSON
+from schema.context import Context
 from schema.errors import mask_unexpected, timed_out
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
 from schema.list_sizes import ListSizes
@@ -66,11 +80,56 @@ class Prepared:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """An operation's result, and the node estimate it was checked against."""
+class Request:
+    """One GraphQL request as a client sends it, over either transport."""
 
-    result: ExecutionResult | RawJSON
-    estimate: int
+    query: str | None  # None only with a persisted query's hash in `extensions`
+    variables: dict[str, Any] | None = None
+    operation_name: str | None = None
+    extensions: dict[str, Any] | None = None
+
+    @functools.cached_property
+    def written(self) -> str:
+        """The variables as a compiled plan's key writes them: worked out once for a request
+        kept and sent again (`server.http`), not on every run."""
+        return Plans.written(self.variables)
+
+
+@dataclass(slots=True)
+class Answer:
+    """A request's answer, as either transport carries it: `data`, `errors`, `extensions`."""
+
+    data: RawJSON | dict[str, Any] | None
+    errors: list[GraphQLError] | None = None
+    extensions: dict[str, Any] | None = None
+    refused: bool = False  # it failed before it ran: there is no `data` at all
+    position: int | None = None  # the log position of its last commit, if any
+
+    @property
+    def compiled(self) -> bool:
+        """Whether one compiled statement made the data (else the resolvers did)."""
+        return isinstance(self.data, RawJSON)
+
+    @property
+    def codes(self) -> set[str]:
+        """The `extensions.code` of every error."""
+        return {(error.extensions or {}).get("code", "") for error in self.errors or ()}
+
+    def body(self) -> dict[str, Any]:
+        """The answer as a JSON object, compiled `data` left as it is."""
+        body: dict[str, Any] = {}
+        if self.errors:
+            body["errors"] = [error.formatted for error in self.errors]
+        if not self.refused:
+            body["data"] = self.data
+        if self.extensions is not None:
+            body["extensions"] = self.extensions
+        return body
+
+
+def refusal(errors: list[GraphQLError]) -> Answer:
+    """A request that failed before it ran: errors and no `data`, as the specifications have it."""
+    return Answer(None, errors, refused=True)
 
 
 class RequestError(Exception):
@@ -81,13 +140,30 @@ class RequestError(Exception):
         self.errors = errors
 
 
+class NotCarried(Exception):
+    """The transport does not carry this kind of operation (a mutation in a GET, a
+    subscription outside a WebSocket): the transport says so its own way."""
+
+    def __init__(self, kind: OperationType) -> None:
+        super().__init__(kind.value)
+        self.kind = kind
+
+
+# The kinds of operation `execute` runs: a subscription runs on a WebSocket, for as long as
+# it lasts (`schema.websocket`).
+RUN = frozenset({OperationType.QUERY, OperationType.MUTATION})
+
+
 class Operations:
-    """Prepares and runs operations against one schema under one set of limits."""
+    """Prepares and runs operations against one schema under one set of limits, reading from
+    the primary or its replicas and writing through the one writer."""
 
     def __init__(
         self,
         schema: GraphQLSchema,
         limits: Limits,
+        replicas: Replicas,
+        writer: Writer,
         *,
         timeout: float,
         cache_size: int = 512,
@@ -95,6 +171,8 @@ class Operations:
     ) -> None:
         self.schema = schema
         self.limits = limits
+        self.replicas = replicas
+        self.writer = writer
         self.timeout = timeout
         self.cache_size = cache_size
         self._rules = validation_rules(limits)
@@ -144,30 +222,73 @@ class Operations:
             message = f"The document holds no operation named {operation_name!r}."
         raise RequestError([GraphQLError(message, extensions={"code": "BAD_REQUEST"})])
 
-    async def run(
+    async def execute(
+        self,
+        request: Request,
+        request_id: str,
+        *,
+        authorization: str | None = None,
+        after: int | None = None,
+        estimate_only: bool = False,
+        carried: Collection[OperationType] = RUN,
+    ) -> Answer:
+        """Answer one request. `authorization`: the caller's token; `after`: a log position the
+        caller's own writes reached, which a replica must have replayed to serve its read;
+        `estimate_only`: check and estimate it, without running it; `carried`: the kinds of
+        operation the transport takes (NotCarried for another, before validity is judged).
+        """
+        assert request.query is not None  # a persisted query's text is found before
+        try:
+            prepared = self.prepare(request.query)
+            if prepared.document is None:
+                return refusal(prepared.errors)
+            operation = self.operation(prepared.document, request.operation_name)
+            if operation.operation not in carried:
+                raise NotCarried(operation.operation)
+            if prepared.errors:
+                return refusal(prepared.errors)
+            if operation.operation not in RUN:
+                raise NotCarried(operation.operation)
+            if estimate_only:
+                nodes = self.estimate(prepared.document, operation, request.variables)
+                return Answer(None, extensions={"cost": self._cost(nodes)})
+            run = functools.partial(
+                self._run, prepared.document, operation, request, request_id, authorization
+            )
+            database = self.replicas.primary
+            if operation.operation is OperationType.QUERY and self.replicas.replicas:
+                database = await self.replicas.choose(after)
+            answer = await run(database)
+            if database is not self.replicas.primary and "SERVICE_UNAVAILABLE" in answer.codes:
+                # A read the replica could not serve is the primary's to answer.
+                self.replicas.take_out(database, "a request found it unavailable")
+                answer = await run(self.replicas.primary)
+            return answer
+        except RequestError as error:
+            return refusal(error.errors)
+
+    async def _run(
         self,
         document: DocumentNode,
         operation: OperationDefinitionNode,
-        variables: Mapping[str, Any] | None,
-        context: Callable[[], Any],
+        request: Request,
         request_id: str,
-        statements: Statements | None = None,
-        written: str | None = None,
+        authorization: str | None,
+        database: Database,
     ) -> Answer:
-        """Check the variables and the node estimate, then execute within the time limit.
+        """Check the variables and the node estimate, then execute a valid operation within
+        the time limit, reading from `database`.
 
         A query the compiler covers runs as its one SQL statement and its answer is the
-        `data` JSON the database built; anything else runs on the resolvers, with the context
-        `context` makes (made only then). A plan is
-        kept only for variables that passed the checks, and is keyed by them, so a
-        request that finds one needs no checking again. `statements`: where a compiled
-        statement runs, when not on the primary; `written`: the variables as a plan's key
-        writes them (`Plans.written`), when the caller has them so already.
+        `data` JSON the database built; anything else runs on the resolvers, with a context
+        made only then. A plan is kept only for variables that passed the checks, and is
+        keyed by them, so a request that finds one needs no checking again.
         """
+        variables = request.variables
         plan = None
         key = None
-        if self.plans is not None and operation.operation == OperationType.QUERY:
-            key = self.plans.key(operation, variables, written)
+        if self.plans is not None and operation.operation is OperationType.QUERY:
+            key = self.plans.key(operation, variables, request.written)
             plan = self.plans.cached(key)
         if plan is None:
             coerced, estimate = self._checked(document, operation, variables)
@@ -178,17 +299,41 @@ class Operations:
         if plan is not None and plan.compiled is not None:
             assert self.plans is not None
             try:
-                text = await self.plans.answer(plan, statements, self.timeout)
-                return Answer(RawJSON(text, plan.empties), estimate)
+                text = await self.plans.answer(plan, database.statements, self.timeout)
             except TimeoutError:
-                return Answer(self._timed_out(request_id), estimate)
+                return self._answer(self._timed_out(request_id), estimate)
             except Exception as error:  # the resolvers answer, and report an outage if it is one
                 self.plans.failures += 1
                 log.warning("request %s: compiled statement failed: %r", request_id, error)
-        result = await self._resolve(document, operation, variables, context(), request_id)
-        if operation.operation == OperationType.MUTATION:
+            else:
+                raw = RawJSON(text, plan.empties)
+                return Answer(raw, extensions={"cost": self._cost(estimate, _objects(raw))})
+        context = Context(database.sessions, self.writer, authorization)
+        try:
+            result = await self._resolve(document, operation, variables, context, request_id)
+        finally:
+            await context.reader.close()
+        if operation.operation is OperationType.MUTATION:
             self.sizes.expire()  # a write may have made a list longer
-        return Answer(result, estimate)
+        return self._answer(result, estimate, context.position)
+
+    def _answer(
+        self, result: ExecutionResult, estimate: int, position: int | None = None
+    ) -> Answer:
+        """The resolvers' result as an answer, with its cost (and, after a write with
+        replicas about, the log position of its commit)."""
+        extensions: dict[str, Any] = {"cost": self._cost(estimate, _objects(result))}
+        if position is not None:
+            extensions["lsn"] = wal.write(position)
+        return Answer(result.data, result.errors or None, extensions, position=position)
+
+    def _cost(self, estimate: int, returned: int | None = None) -> dict[str, int]:
+        """What a request cost, as `extensions.cost`: the node estimate it was checked
+        against, the limit, and (unless it only asked for the estimate) the objects returned."""
+        cost = {"estimatedNodes": estimate, "maxNodes": self.limits.max_nodes}
+        if returned is not None:
+            cost["returnedObjects"] = returned
+        return cost
 
     def estimate(
         self,
@@ -198,6 +343,20 @@ class Operations:
     ) -> int:
         """The node estimate of an operation, checked as a run would check it, without running it."""
         return self._checked(document, operation, variables)[1]
+
+    def check(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any] | None,
+    ) -> list[GraphQLError]:
+        """The errors that stop a valid document's operation from running with these
+        variables (wrong variables, an estimate over the limit); none when it may run."""
+        try:
+            self._checked(document, operation, variables)
+        except RequestError as error:
+            return error.errors
+        return []
 
     def _checked(
         self,
@@ -246,3 +405,22 @@ class Operations:
         if result.errors:
             result.errors = mask_unexpected(result.errors, request_id)
         return result
+
+
+def _objects(result: ExecutionResult | RawJSON) -> int:
+    """How many objects an answer's `data` holds, the data itself aside."""
+    if isinstance(result, RawJSON) and not (result.empties and "{}" in result.text):
+        # In JSON text a quote inside a string is escaped, so `{"` opens an object and
+        # nothing else: counted without parsing what the database built (unless it may
+        # hold an empty object, which the count would miss; a `{}` in a string is not one).
+        return max(result.text.count('{"') - 1, 0) if result.text != "null" else 0
+    data = json.loads(result.text) if isinstance(result, RawJSON) else result.data
+
+    def count(value: Any) -> int:
+        if isinstance(value, dict):
+            return 1 + sum(count(item) for item in value.values())
+        if isinstance(value, list):
+            return sum(count(item) for item in value)
+        return 0
+
+    return max(count(data) - 1, 0) if data is not None else 0

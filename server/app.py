@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -18,11 +16,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from db import statements
+from db.database import Database
 from db.feed import Feed
 from db.migrate import ensure_schema
-from db.replicas import Database, Replicas
-from db.session import Writer, make_engine, make_sessions
+from db.replicas import Replica, Replicas
+from db.session import Writer
+from db.statements import CONNECT_TIMEOUT
 from schema import schema
 from schema.compiled.plans import Plans
 from schema.errors import UNAVAILABLE, is_outage
@@ -35,61 +34,54 @@ from server.live import SubscriptionEndpoint
 from server.request_id import HEADER, RequestIdMiddleware
 from server.settings import Settings
 
-log = logging.getLogger("bilateral.app")
 
-
-async def prepare_database(
-    engine: AsyncEngine,
-    sessions: async_sessionmaker[AsyncSession],
-    *,
-    world: bool,
-    pooled: bool = False,
-) -> None:
-    """Set up a new database (schema, the article, the world's posts and US chiefs of mission if
-    asked for); refuse one
-    whose schema is behind."""
-    await ensure_schema(engine, pooled=pooled)
-    await seed_database(sessions, world=WORLD if world else None, history=world)
+async def prepare_database(database: Database, *, world: bool) -> None:
+    """Set up a new database (schema, the article, and with `world` the world's posts and the
+    Office of the Historian's archives); refuse one whose schema is behind."""
+    await ensure_schema(database)
+    await seed_database(database.sessions, world=WORLD if world else None, history=world)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """The app for these settings (default: from the environment)."""
     settings = settings or Settings.from_env()
-    pooled = settings.pool_mode == "transaction"
-    engine = make_engine(settings.database_url, pooled=pooled)
-    sessions = make_sessions(engine)
-    plans = _plans(settings, engine, pooled)
+    database = settings.database()
+    plans = None
+    if database.statements is not None:  # compiled execution, unless switched off or impossible
+        plans = Plans(schema._schema, database.engine.dialect, database.statements)
     replicas = Replicas(
-        Database("the primary", engine, sessions, plans.statements if plans else None),
-        [
-            _replica(f"replica {number}", url, pooled=pooled, compiled=plans is not None)
-            for number, url in enumerate(settings.replica_urls, 1)
-        ],
+        database,
+        [Replica(replica) for replica in settings.replicas()],
         settings.replica_max_lag_seconds,
     )
-    operations = Operations(
-        schema._schema, settings.limits, timeout=settings.timeout_seconds, plans=plans
-    )
     feed = Feed()
-    writer = Writer(sessions, feed, positions=bool(replicas.replicas))
-    graphql = GraphQLEndpoint(operations, replicas, writer, settings, graphiql_html())
+    writer = Writer(database.sessions, feed, positions=bool(replicas.replicas))
+    operations = Operations(
+        schema._schema,
+        settings.limits,
+        replicas,
+        writer,
+        timeout=settings.timeout_seconds,
+        plans=plans,
+    )
+    graphql = GraphQLEndpoint(operations, settings, graphiql_html())
     app = App(
         graphql,
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
-            Route("/healthz", _healthz(engine), methods=["GET"]),
-            WebSocketRoute(
-                "/graphql",
-                SubscriptionEndpoint(sessions, writer, settings.limits, settings.timeout_seconds),
-            ),
+            Route("/healthz", _healthz(database), methods=["GET"]),
+            WebSocketRoute("/graphql", SubscriptionEndpoint(operations)),
             *explorer_routes(),
             *docs_routes(),
         ],
         middleware=_middleware(settings),
-        lifespan=_lifespan(settings, engine, sessions, operations, replicas, feed, pooled),
+        lifespan=_lifespan(settings, operations, feed),
     )
     app.state.operations = operations  # the tests compare compiled and resolved answers through it
-    app.state.engine = engine  # for tools that watch the database, such as statement counters
+    app.state.database = database
+    app.state.engine = (
+        database.engine
+    )  # for tools that watch the database, such as statement counters
     app.state.replicas = replicas
     return app
 
@@ -121,60 +113,43 @@ class App(Starlette):
         await super().__call__(scope, receive, send)
 
 
-def _plans(settings: Settings, engine: AsyncEngine, pooled: bool) -> Plans | None:
-    """Compiled execution for the database, unless switched off or impossible there."""
-    if not settings.compiled:
-        return None
-    try:
-        return Plans(schema._schema, engine.dialect, statements.for_url(engine.url, pooled=pooled))
-    except ValueError as reason:
-        log.warning("queries run on the resolvers only: %s", reason)
-        return None
-
-
 def _lifespan(
-    settings: Settings,
-    engine: AsyncEngine,
-    sessions: async_sessionmaker[AsyncSession],
-    operations: Operations,
-    replicas: Replicas,
-    feed: Feed,
-    pooled: bool,
+    settings: Settings, operations: Operations, feed: Feed
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     """Start-up (the database readied, the list sizes read, the feed heard, the replicas
     watched) and shut-down, which closes every connection whether start-up finished or not."""
+    replicas = operations.replicas
+    database = replicas.primary
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         try:
             if settings.seed_on_start:
-                await prepare_database(engine, sessions, world=settings.seed_world, pooled=pooled)
-            await operations.sizes.start(sessions)
+                await prepare_database(database, world=settings.seed_world)
+            await operations.sizes.start(database.sessions)
             if operations.plans is not None:
-                await operations.plans.learn(sessions)
+                await operations.plans.learn(database.sessions)
                 await operations.plans.statements.open()
-            if engine.dialect.name == "postgresql":
+            if database.listen_dsn is not None:
                 # Hear every process's writes, on a direct line to the primary if one is given.
-                feed.listen(settings.listen_url or settings.database_url)
+                feed.listen(database.listen_dsn)
             await replicas.start()
             yield
         finally:
             await operations.sizes.stop()
             await replicas.close()
             await feed.close()
-            if operations.plans is not None:
-                await operations.plans.statements.close()
-            await engine.dispose()
+            await database.close()
 
     return lifespan
 
 
-def _healthz(engine: AsyncEngine) -> Callable[[Request], Awaitable[Response]]:
+def _healthz(database: Database) -> Callable[[Request], Awaitable[Response]]:
     async def healthz(_: Request) -> Response:
         """200 while the database answers; 503, quickly, while it does not."""
         try:
-            async with asyncio.timeout(3):
-                async with engine.connect() as connection:
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                async with database.engine.connect() as connection:
                     await connection.execute(text("SELECT 1"))
         except Exception as error:  # any failure to reach the database is the answer here
             if not is_outage(error) and not isinstance(error, TimeoutError):
@@ -198,10 +173,3 @@ def _middleware(settings: Settings) -> list[Middleware]:
             allow_credentials=False,
         ),
     ]
-
-
-def _replica(name: str, url: str, *, pooled: bool, compiled: bool) -> Database:
-    """A replica's engine, sessions and (for compiled queries) statement runner."""
-    engine = make_engine(url, pooled=pooled)
-    runner = statements.for_url(engine.url, pooled=pooled) if compiled else None
-    return Database(name, engine, make_sessions(engine), runner)

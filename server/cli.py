@@ -22,19 +22,17 @@ Work = Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
 def _on_database(settings: Settings, work: Work) -> int:
     """Run some work against the configured database: a new one is set up, an old one must be current."""
     from db.migrate import SchemaBehind, ensure_schema
-    from db.session import make_engine, make_sessions
 
     async def run() -> int:
-        pooled = settings.pool_mode == "transaction"
-        engine = make_engine(settings.database_url, pooled=pooled)
+        database = settings.database(compiled=False)
         try:
-            await ensure_schema(engine, pooled=pooled)
-            return await work(make_sessions(engine))
+            await ensure_schema(database)
+            return await work(database.sessions)
         except SchemaBehind as behind:
             print(behind, file=sys.stderr)
             return 2
         finally:
-            await engine.dispose()
+            await database.close()
 
     return asyncio.run(run())
 
@@ -42,7 +40,7 @@ def _on_database(settings: Settings, work: Work) -> int:
 def _migrate(settings: Settings, _: argparse.Namespace) -> int:
     from db.migrate import head_revision, upgrade
 
-    upgrade(settings.database_url, pooled=settings.pool_mode == "transaction")
+    upgrade(settings.database_url, pooled=settings.pooled)
     print(f"The database is at revision {head_revision()}.")
     return 0
 

@@ -1,7 +1,9 @@
 """GraphQL over HTTP, as its specification has it: GET and POST, media types, status codes.
 
 Also here: the request body limit, batches, automatic persisted queries, and HTTP
-caching of GET queries with ETag and Cache-Control.
+caching of GET queries with ETag and Cache-Control. What a request asks for is answered
+by `schema.execution.Operations.execute`, as over WebSocket; this module reads the HTTP
+request into it and writes its answer out as an HTTP response.
 """
 
 from __future__ import annotations
@@ -14,23 +16,15 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from graphql import (
-    DocumentNode,
-    ExecutionResult,
-    GraphQLError,
-    OperationDefinitionNode,
-    OperationType,
-)
-from starlette.requests import ClientDisconnect, Request
+from graphql import GraphQLError, OperationType
+from starlette.requests import ClientDisconnect
+from starlette.requests import Request as StarletteRequest
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from db import wal
-from db.replicas import Database, Replicas
-from db.session import Writer
-from schema.compiled.plans import Plans, RawJSON
-from schema.context import Context
-from schema.execution import Operations, RequestError
+from schema.compiled.plans import RawJSON
+from schema.execution import Answer, NotCarried, Operations, Request, RequestError, refusal
 from server import request_id
 from server.persisted import PersistedQueries
 from server.settings import Settings
@@ -77,22 +71,6 @@ class HTTPProblem(Exception):
         self.code = code or PROBLEM_CODES.get(status, "BAD_REQUEST")
 
 
-@dataclass(frozen=True)
-class Params:
-    """One GraphQL request's parameters, checked for type."""
-
-    query: str | None
-    variables: dict[str, Any] | None
-    operation_name: str | None
-    extensions: dict[str, Any] | None
-
-    @functools.cached_property
-    def written(self) -> str:
-        """The variables as a compiled plan's key writes them: worked out once for parameters
-        kept with their request body (`GraphQLEndpoint._read`), not on every request."""
-        return Plans.written(self.variables)
-
-
 @dataclass(slots=True)
 class Incoming:
     """One request to /graphql as the endpoint reads it, whether Starlette made it a Request
@@ -105,7 +83,7 @@ class Incoming:
     request_id: str
 
     @classmethod
-    def of(cls, request: Request) -> Incoming:
+    def of(cls, request: StarletteRequest) -> Incoming:
         """A request that went through Starlette's routing and middleware."""
         scope = request.scope
         return cls(
@@ -169,57 +147,35 @@ def _header(name: str, value: str) -> tuple[bytes, bytes]:
     return name.lower().encode("latin-1"), value.encode("latin-1")
 
 
-@dataclass(slots=True)
-class Run:
-    """A valid operation about to run, with what it runs with."""
-
-    request: Incoming
-    document: DocumentNode
-    operation: OperationDefinitionNode
-    params: Params  # its variables among them
-    request_id: str
+# The kinds of operation each method carries: a GET only queries, a POST anything (a
+# subscription, which HTTP cannot carry, is refused once it is known to be valid).
+GET_CARRIES = frozenset({OperationType.QUERY})
+POST_CARRIES = frozenset(OperationType)
 
 
-@dataclass
-class Outcome:
-    """One operation's answer and whether it failed before execution."""
+def _status(answer: Answer, media: str) -> int:
+    """The HTTP status of an answer.
 
-    body: dict[str, Any]
-    request_failed: bool = False
-    position: int | None = None  # the log position of the operation's last commit, if any
+    503 when the database was unavailable (but a graphql-response+json answer that
+    has data must be 2xx, as the GraphQL-over-HTTP specification says); 400 for a
+    request that failed before execution, with graphql-response+json; else 200.
+    """
+    if not answer.errors:  # the usual answer (a failed request has errors)
+        return 200
+    if "SERVICE_UNAVAILABLE" in answer.codes and not (
+        answer.data is not None and media == GRAPHQL_RESPONSE
+    ):
+        return 503
+    return 400 if answer.refused and media == GRAPHQL_RESPONSE else 200
 
-    @property
-    def execution(self) -> dict[str, str]:
-        """The headers that say how the answer was made (one compiled statement, or resolvers)
-        and, after a write with replicas about, where in the log it was committed."""
-        compiled = isinstance(self.body.get("data"), RawJSON)
-        headers = {"X-Bilateral-Execution": "compiled" if compiled else "resolvers"}
-        if self.position is not None:
-            headers[LSN] = wal.write(self.position)
-        return headers
 
-    @property
-    def outage(self) -> bool:
-        """Whether the database was unavailable to this operation."""
-        return any(
-            (error.get("extensions") or {}).get("code") == "SERVICE_UNAVAILABLE"
-            for error in self.body.get("errors", [])
-        )
-
-    def status(self, media: str) -> int:
-        """The HTTP status of this answer.
-
-        503 when the database was unavailable (but a graphql-response+json answer that
-        has data must be 2xx, as the GraphQL-over-HTTP specification says); 400 for a
-        request that failed before execution, with graphql-response+json; else 200.
-        """
-        if "errors" not in self.body:  # the usual answer (a failed request has errors)
-            return 200
-        codes = {(error.get("extensions") or {}).get("code") for error in self.body["errors"]}
-        has_data = self.body.get("data") is not None
-        if "SERVICE_UNAVAILABLE" in codes and not (has_data and media == GRAPHQL_RESPONSE):
-            return 503
-        return 400 if self.request_failed and media == GRAPHQL_RESPONSE else 200
+def _execution(answer: Answer) -> dict[str, str]:
+    """The headers that say how an answer was made (one compiled statement, or resolvers)
+    and, after a write with replicas about, where in the log it was committed."""
+    headers = {"X-Bilateral-Execution": "compiled" if answer.compiled else "resolvers"}
+    if answer.position is not None:
+        headers[LSN] = wal.write(answer.position)
+    return headers
 
 
 def choose_media_type(accept: str | None) -> str:
@@ -258,7 +214,7 @@ def _json_param(value: str | None, name: str) -> Any:
         raise HTTPProblem(400, f"The {name} parameter is not valid JSON.") from None
 
 
-def read_params(payload: Any) -> Params:
+def read_params(payload: Any) -> Request:
     """Check the shape of one GraphQL request object."""
     if not isinstance(payload, dict):
         raise HTTPProblem(400, "A GraphQL request must be a JSON object with a string `query`.")
@@ -276,7 +232,7 @@ def read_params(payload: Any) -> Params:
         raise HTTPProblem(400, "The `extensions` parameter must be an object.")
     if query is None and not (extensions and "persistedQuery" in extensions):
         raise HTTPProblem(400, "The request has no `query`: send the GraphQL document as a string.")
-    return Params(query, variables, operation_name, extensions)
+    return Request(query, variables, operation_name, extensions)
 
 
 async def read_body(request: Incoming, limit: int) -> bytes:
@@ -312,27 +268,18 @@ def _problem_reply(problem: HTTPProblem, media: str) -> Reply:
 class GraphQLEndpoint:
     """The /graphql route."""
 
-    def __init__(
-        self,
-        operations: Operations,
-        replicas: Replicas,
-        writer: Writer,
-        settings: Settings,
-        ide_html: str,
-    ) -> None:
+    def __init__(self, operations: Operations, settings: Settings, ide_html: str) -> None:
         self.operations = operations
-        self.replicas = replicas
-        self.writer = writer
         self.settings = settings
         self.persisted = PersistedQueries(
-            settings.persisted_queries, replicas.primary.sessions, writer
+            settings.persisted_queries, operations.replicas.primary.sessions, operations.writer
         )
         self.ide = ide_html  # the GraphiQL page a browser gets at /graphql
         # Small POST bodies seen lately and the parameters they hold: a client that repeats
         # a request (the common case: the same query, the same variables) is not parsed again.
-        self._bodies: OrderedDict[bytes, Params] = OrderedDict()
+        self._bodies: OrderedDict[bytes, Request] = OrderedDict()
 
-    async def handle(self, request: Request) -> Response:
+    async def handle(self, request: StarletteRequest) -> Response:
         """Answer one request to the GraphQL route that came through Starlette."""
         return (await self.answer(Incoming.of(request))).response()
 
@@ -371,13 +318,13 @@ class GraphQLEndpoint:
                 "extensions": _json_param(query.get("extensions"), "extensions"),
             }
         )
-        outcome = await self._run(request, params, get=True)
-        content = self._encode(outcome.body)
-        status = outcome.status(media)
+        answer = await self._execute(request, params, GET_CARRIES)
+        content = encode(answer)
+        status = _status(answer, media)
         # With replicas, the answer depends on the log position a client sends back.
-        vary = f"Accept, {LSN}" if self.replicas.replicas else "Accept"
-        headers = {"Vary": vary, **outcome.execution}
-        if status == 200 and "errors" not in outcome.body:
+        vary = f"Accept, {LSN}" if self.operations.replicas.replicas else "Accept"
+        headers = {"Vary": vary, **_execution(answer)}
+        if status == 200 and not answer.errors:
             # The media type is part of what is tagged: the same data as JSON and as
             # graphql-response+json are two representations.
             etag = '"' + hashlib.sha256(media.encode() + b"\n" + content).hexdigest()[:32] + '"'
@@ -398,18 +345,17 @@ class GraphQLEndpoint:
         read = self._read(body)
         headers = {"Cache-Control": "no-store"}
         if isinstance(read, list):
-            outcomes = [await self._run(request, item, get=False) for item in read]
-            positions = [outcome.position for outcome in outcomes if outcome.position is not None]
+            answers = [await self._execute(request, item, POST_CARRIES) for item in read]
+            positions = [answer.position for answer in answers if answer.position is not None]
             if positions:
                 headers[LSN] = wal.write(max(positions))
-            bodies = [outcome.body for outcome in outcomes]
-            return Reply(200, headers, self._encode(bodies), f"{media}; charset=utf-8")
-        outcome = await self._run(request, read, get=False)
-        status = outcome.status(media)
-        headers |= outcome.execution
-        return Reply(status, headers, self._encode(outcome.body), f"{media}; charset=utf-8")
+            content = b"[" + b",".join(encode(answer) for answer in answers) + b"]"
+            return Reply(200, headers, content, f"{media}; charset=utf-8")
+        answer = await self._execute(request, read, POST_CARRIES)
+        headers |= _execution(answer)
+        return Reply(_status(answer, media), headers, encode(answer), f"{media}; charset=utf-8")
 
-    def _read(self, body: bytes) -> Params | list[Params]:
+    def _read(self, body: bytes) -> Request | list[Request]:
         """A POST body's request, or batch of them; a small one is kept with what it holds."""
         found = self._bodies.get(body)
         if found is not None:
@@ -430,7 +376,7 @@ class GraphQLEndpoint:
                 self._bodies.popitem(last=False)
         return params
 
-    def _batch(self, payload: list[Any]) -> list[Params]:
+    def _batch(self, payload: list[Any]) -> list[Request]:
         if not self.settings.batching:
             raise HTTPProblem(400, "Batched requests are switched off (BILATERAL_BATCHING).")
         if not payload or len(payload) > self.settings.max_batch:
@@ -441,7 +387,7 @@ class GraphQLEndpoint:
             )
         return [read_params(item) for item in payload]
 
-    async def _persisted_text(self, params: Params, persisted: Any) -> str:
+    async def _persisted_text(self, params: Request, persisted: Any) -> str:
         """The query to run for a request with a persisted-query hash: the one it stands for,
         or the text sent with it, kept for next time."""
         if (
@@ -473,105 +419,50 @@ class GraphQLEndpoint:
             )
         return params.query
 
-    async def _run(self, request: Incoming, params: Params, *, get: bool) -> Outcome:
-        rid = request.request_id
+    async def _execute(
+        self, request: Incoming, params: Request, carries: frozenset[OperationType]
+    ) -> Answer:
+        """Answer one GraphQL request the HTTP request holds, as `schema.execution` does for
+        both transports; HTTP adds the persisted queries, the headers that say whom the
+        answer is for (a token, a log position, an estimate only) and the methods' rules."""
+        persisted = (params.extensions or {}).get("persistedQuery")
+        if persisted is not None:
+            try:
+                params = replace(params, query=await self._persisted_text(params, persisted))
+            except RequestError as error:
+                return refusal(error.errors)
         try:
-            persisted = (params.extensions or {}).get("persistedQuery")
-            if persisted is None:
-                assert params.query is not None  # read_params makes sure
-                text = params.query
-            else:
-                text = await self._persisted_text(params, persisted)
-            prepared = self.operations.prepare(text)
-            if prepared.document is None:
-                return _failed(prepared.errors)
-            operation = self.operations.operation(prepared.document, params.operation_name)
-            # The method decides before validity: a mutation sent with GET is refused as such.
-            if get and operation.operation != OperationType.QUERY:
+            return await self.operations.execute(
+                params,
+                request.request_id,
+                authorization=request.headers.get("authorization"),
+                after=_position_sent(request),
+                estimate_only=request.headers.get(DRY_RUN, "").strip().lower() in _YES,
+                carried=carries,
+            )
+        except NotCarried:
+            if carries is GET_CARRIES:  # the method decides before validity
                 raise HTTPProblem(
                     405, "Only queries may be sent with GET; use POST.", {"Allow": "POST"}
-                )
-            if prepared.runnable is None:
-                return _failed(prepared.errors)
-            if operation.operation == OperationType.SUBSCRIPTION:
-                raise HTTPProblem(400, "Subscriptions are served over WebSocket, not plain HTTP.")
-            if request.headers.get(DRY_RUN, "").strip().lower() in {"1", "true", "yes"}:
-                estimate = self.operations.estimate(prepared.runnable, operation, params.variables)
-                return Outcome({"data": None, "extensions": {"cost": self._cost(estimate)}})
-            database = self.replicas.primary
-            if operation.operation == OperationType.QUERY:
-                position = _position_sent(request)  # checked with or without replicas
-                if self.replicas.replicas:
-                    database = await self.replicas.choose(position)
-            run = Run(request, prepared.runnable, operation, params, rid)
-            outcome = await self._execute(run, database)
-            if database is not self.replicas.primary and outcome.outage:
-                # A read the replica could not serve is the primary's to answer.
-                self.replicas.take_out(database, "a request found it unavailable")
-                outcome = await self._execute(run, self.replicas.primary)
-            return outcome
-        except RequestError as error:
-            return _failed(error.errors)
-
-    async def _execute(self, run: Run, database: Database) -> Outcome:
-        """Run a valid operation, reading from one database."""
-        made: list[Context] = []  # the resolvers' context, if they answer
-
-        def context() -> Context:
-            authorization = run.request.headers.get("authorization")
-            made.append(Context(database.sessions, self.writer, authorization))
-            return made[-1]
-
-        try:
-            answer = await self.operations.run(
-                run.document,
-                run.operation,
-                run.params.variables,
-                context,
-                run.request_id,
-                database.statements,
-                run.params.written,
-            )
-        finally:
-            for each in made:
-                await each.reader.close()
-        body = _formatted(answer.result)
-        body["extensions"] = {"cost": self._cost(answer.estimate, _objects(answer.result))}
-        position = made[0].position if made else None
-        if position is not None:
-            body["extensions"]["lsn"] = wal.write(position)
-        return Outcome(body, position=position)
-
-    def _cost(self, estimate: int, returned: int | None = None) -> dict[str, int]:
-        """What a request cost, as `extensions.cost`: the node estimate it was checked
-        against, the limit, and (unless it was a dry run) the objects it returned."""
-        cost = {"estimatedNodes": estimate, "maxNodes": self.operations.limits.max_nodes}
-        if returned is not None:
-            cost["returnedObjects"] = returned
-        return cost
-
-    @staticmethod
-    def _encode(body: Any) -> bytes:
-        return encode(body)
+                ) from None
+            raise HTTPProblem(
+                400, "Subscriptions are served over WebSocket, not plain HTTP."
+            ) from None
 
 
+# How a client says "true" in a header.
+_YES = {"1", "true", "yes"}
 # Made once: json.dumps with options makes a new encoder on every call.
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-def encode(body: Any) -> bytes:
-    """A response body (or a batch of them) as UTF-8 JSON; compiled `data` goes in as it is."""
-    if isinstance(body, list):
-        return b"[" + b",".join(encode(item) for item in body) + b"]"
-    data = body.get("data")
-    if isinstance(data, RawJSON):
-        if body.keys() == {"data", "extensions"}:  # the usual compiled answer
-            tail = b',"extensions":' + _extensions(body["extensions"]) + b"}"
-        else:
-            rest = {key: value for key, value in body.items() if key != "data"}
-            tail = b"," + _COMPACT.encode(rest).encode("utf-8")[1:] if rest else b"}"
-        return b'{"data":' + data.text.encode("utf-8") + tail
-    return _COMPACT.encode(body).encode("utf-8")
+def encode(answer: Answer) -> bytes:
+    """An answer as UTF-8 JSON; compiled `data` goes in as it is."""
+    data = answer.data
+    if isinstance(data, RawJSON):  # a compiled answer: its data, and its cost
+        extensions = _extensions(answer.extensions or {})
+        return b'{"data":' + data.text.encode("utf-8") + b',"extensions":' + extensions + b"}"
+    return _COMPACT.encode(answer.body()).encode("utf-8")
 
 
 # The usual `extensions` of an answer, its cost, with the three counts to fill in.
@@ -586,25 +477,6 @@ def _extensions(extensions: dict[str, Any]) -> bytes:
     if len(extensions) == 1 and type(cost) is dict and tuple(cost) == _COST_KEYS:
         return _COST % tuple(cost.values())
     return _COMPACT.encode(extensions).encode("utf-8")
-
-
-def _objects(result: ExecutionResult | RawJSON) -> int:
-    """How many objects an answer's `data` holds, the data itself aside."""
-    if isinstance(result, RawJSON) and not (result.empties and "{}" in result.text):
-        # In JSON text a quote inside a string is escaped, so `{"` opens an object and
-        # nothing else: counted without parsing what the database built (unless it may
-        # hold an empty object, which the count would miss; a `{}` in a string is not one).
-        return max(result.text.count('{"') - 1, 0) if result.text != "null" else 0
-    data = json.loads(result.text) if isinstance(result, RawJSON) else result.data
-
-    def count(value: Any) -> int:
-        if isinstance(value, dict):
-            return 1 + sum(count(item) for item in value.values())
-        if isinstance(value, list):
-            return sum(count(item) for item in value)
-        return 0
-
-    return max(count(data) - 1, 0) if data is not None else 0
 
 
 def _position_sent(request: Incoming) -> int | None:
@@ -630,18 +502,3 @@ def _wants_ide(request: Incoming) -> bool:
 
 def _etags(header: str) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
-
-
-def _failed(errors: list[GraphQLError]) -> Outcome:
-    """A request that failed before execution: errors and no `data`, as the spec has it."""
-    return Outcome({"errors": [error.formatted for error in errors]}, request_failed=True)
-
-
-def _formatted(result: ExecutionResult | RawJSON) -> dict[str, Any]:
-    if isinstance(result, RawJSON):
-        return {"data": result}
-    body: dict[str, Any] = {}
-    if result.errors:
-        body["errors"] = [error.formatted for error in result.errors]
-    body["data"] = result.data
-    return body

@@ -1,40 +1,33 @@
-"""Subscriptions over WebSocket at /graphql, with the graphql-transport-ws protocol."""
+"""Subscriptions, queries and mutations over WebSocket at /graphql, with the graphql-transport-ws protocol."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UnsetType
 
-from db.session import Writer
 from schema.context import Context
-from schema.limits import Limits
+from schema.execution import Operations
 from schema.websocket import websocket_schema
+from server import request_id
 
 
 class SubscriptionEndpoint(GraphQL[Context, None]):
     """Strawberry's WebSocket handling, with our Context; the token may come with connection_init."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        writer: Writer,
-        limits: Limits,
-        timeout: float,
-    ) -> None:
+    def __init__(self, operations: Operations) -> None:
         super().__init__(
-            websocket_schema(limits, timeout),  # held to the same limits and checks as HTTP
+            websocket_schema(operations, request_id.new),  # the executor HTTP requests go through
             graphql_ide=None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         )
-        self.sessions = sessions
-        self.writer = writer
+        self.operations = operations
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        context = Context(self.sessions, self.writer)
+        # Subscriptions read from the primary, where the feed's changes are first committed.
+        context = Context(self.operations.replicas.primary.sessions, self.operations.writer)
         context.websocket = request
         return context
 

@@ -29,12 +29,17 @@ def _new_process() -> None:
 os.register_at_fork(after_in_child=_new_process)
 
 
+def new() -> str:
+    """A new ID, for a request that came with none (or an unacceptable one)."""
+    return f"{_PROCESS}{next(_COUNT):016x}"
+
+
 def assign(scope: Scope, given: str | None = None) -> str:
     """Give the request in this scope its ID: the one it came with (`given`, when the caller
     has read it from the headers already), if acceptable, or a new one (32 hex digits)."""
     if given is None:
         given = next((v for k, v in scope["headers"] if k == NAME), b"").decode("latin-1")
-    value = given if given and _ACCEPTED.fullmatch(given) else f"{_PROCESS}{next(_COUNT):016x}"
+    value = given if given and _ACCEPTED.fullmatch(given) else new()
     scope.setdefault("state", {})["request_id"] = value
     return value
 

@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import ArgumentError
+
+from db.database import Database, dialect_of
 from schema.limits import ENVIRONMENT, Limits
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -65,60 +68,130 @@ class Settings:
     # statement is prepared under a name for later and nothing is set for a whole session.
     pool_mode: str = "session"
 
+    @property
+    def pooled(self) -> bool:
+        """Whether the database URLs lead to a pooler in transaction mode."""
+        return self.pool_mode == "transaction"
+
+    def database(self, *, compiled: bool = True) -> Database:
+        """The primary database, as the app and every command reach it. `compiled`: with a
+        runner for compiled statements, when the settings ask for them."""
+        return Database.open(
+            self.database_url,
+            pooled=self.pooled,
+            compiled=compiled and self.compiled,
+            listen_url=self.listen_url,
+        )
+
+    def replicas(self) -> list[Database]:
+        """The streaming replicas, each reached as the primary is."""
+        return [
+            Database.open(url, name=f"replica {number}", pooled=self.pooled, compiled=self.compiled)
+            for number, url in enumerate(self.replica_urls, 1)
+        ]
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from the environment (see the README's Configuration), with the defaults above."""
-        env = os.environ if environ is None else environ
+        read = _Environment(os.environ if environ is None else environ)
         defaults = cls()
-
-        def number(name: str, default: int, low: int = 0, high: int = 2**31) -> int:
-            text = env.get(name, "").strip()
-            if not text:
-                return default
-            if not text.isdigit() or not low <= int(text) <= high:
-                raise SystemExit(
-                    f"{name} must be a whole number from {low} to {high}, not {text!r}"
-                )
-            return int(text)
-
         limits = Limits(
             **{
-                name: number(variable, getattr(defaults.limits, name), 1)
+                name: read.number(variable, getattr(defaults.limits, name), 1)
                 for name, variable in ENVIRONMENT.items()
             }
         )
-        pool_mode = env.get("DATABASE_POOL_MODE", "").strip().lower() or defaults.pool_mode
-        if pool_mode not in {"session", "transaction"}:
-            raise SystemExit(
-                f"DATABASE_POOL_MODE must be session or transaction, not {pool_mode!r}"
-            )
-        replicas = env.get("DATABASE_REPLICA_URLS", "")
-        database_url = env.get("DATABASE_URL") or defaults.database_url
-        if replicas.strip() and not database_url.startswith("postgresql"):
+        database_url = read.text("DATABASE_URL") or defaults.database_url
+        replica_urls = read.items("DATABASE_REPLICA_URLS", ())
+        if replica_urls and _dialect(database_url) != "postgresql":
             raise SystemExit("DATABASE_REPLICA_URLS needs a PostgreSQL primary in DATABASE_URL")
-        origins = env.get("BILATERAL_CORS_ORIGINS", "*")
-        headers = env.get("BILATERAL_CORS_HEADERS", ",".join(CORS_HEADERS))
         return cls(
             database_url=database_url,
-            host=env.get("HOST") or defaults.host,
-            port=number("PORT", defaults.port, 1, 65535),
+            host=read.text("HOST") or defaults.host,
+            port=read.number("PORT", defaults.port, 1, 65535),
             limits=limits,
-            max_body_bytes=number("BILATERAL_MAX_BODY_BYTES", defaults.max_body_bytes, 1),
-            timeout_seconds=number("BILATERAL_TIMEOUT_SECONDS", 10, 1),
-            batching=env.get("BILATERAL_BATCHING", "off").strip().lower() in {"on", "1", "true"},
-            max_batch=number("BILATERAL_MAX_BATCH", defaults.max_batch, 1),
-            cache_max_age=number("BILATERAL_CACHE_MAX_AGE", defaults.cache_max_age),
-            persisted_queries=number("BILATERAL_PERSISTED_QUERIES", defaults.persisted_queries, 1),
-            cors_origins=tuple(origin.strip() for origin in origins.split(",") if origin.strip()),
-            cors_headers=tuple(name.strip() for name in headers.split(",") if name.strip()),
-            compiled=env.get("BILATERAL_COMPILED", "on").strip().lower()
-            not in {"off", "0", "false"},
-            seed_world=env.get("BILATERAL_SEED_WORLD", "on").strip().lower()
-            not in {"off", "0", "false"},
-            replica_urls=tuple(url.strip() for url in replicas.split(",") if url.strip()),
-            replica_max_lag_seconds=number(
+            max_body_bytes=read.number("BILATERAL_MAX_BODY_BYTES", defaults.max_body_bytes, 1),
+            timeout_seconds=read.seconds("BILATERAL_TIMEOUT_SECONDS", defaults.timeout_seconds),
+            batching=read.switch("BILATERAL_BATCHING", defaults.batching),
+            max_batch=read.number("BILATERAL_MAX_BATCH", defaults.max_batch, 1),
+            cache_max_age=read.number("BILATERAL_CACHE_MAX_AGE", defaults.cache_max_age),
+            persisted_queries=read.number(
+                "BILATERAL_PERSISTED_QUERIES", defaults.persisted_queries, 1
+            ),
+            cors_origins=read.items("BILATERAL_CORS_ORIGINS", defaults.cors_origins),
+            cors_headers=read.items("BILATERAL_CORS_HEADERS", defaults.cors_headers),
+            compiled=read.switch("BILATERAL_COMPILED", defaults.compiled),
+            seed_world=read.switch("BILATERAL_SEED_WORLD", defaults.seed_world),
+            replica_urls=replica_urls,
+            replica_max_lag_seconds=read.number(
                 "DATABASE_REPLICA_MAX_LAG_SECONDS", defaults.replica_max_lag_seconds, 1
             ),
-            listen_url=env.get("DATABASE_LISTEN_URL") or None,
-            pool_mode=pool_mode,
+            listen_url=read.text("DATABASE_LISTEN_URL") or None,
+            pool_mode=read.choice("DATABASE_POOL_MODE", defaults.pool_mode, POOL_MODES),
         )
+
+
+POOL_MODES = ("session", "transaction")
+# How a switch is written: on/off, and the usual synonyms, in any case.
+_ON = {"on", "1", "true", "yes"}
+_OFF = {"off", "0", "false", "no"}
+
+
+def _dialect(url: str) -> str:
+    try:
+        return dialect_of(url)
+    except (ValueError, ArgumentError) as error:  # unreadable, or not a database the app runs on
+        raise SystemExit(f"DATABASE_URL is not a SQLite or PostgreSQL URL: {error}") from None
+
+
+@dataclass(frozen=True)
+class _Environment:
+    """The environment's variables read one way: an empty or unset one gives the default, a
+    malformed one stops the server with a message that names it and says what it takes."""
+
+    env: Mapping[str, str]
+
+    def text(self, name: str) -> str:
+        return self.env.get(name, "").strip()
+
+    def number(self, name: str, default: int, low: int = 0, high: int = 2**31) -> int:
+        text = self.text(name)
+        if not text:
+            return default
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise SystemExit(f"{name} must be a whole number from {low} to {high}, not {text!r}")
+        return int(text)
+
+    def seconds(self, name: str, default: float) -> float:
+        text = self.text(name)
+        if not text:
+            return default
+        try:
+            value = float(text)
+        except ValueError:
+            value = 0.0
+        if not 0 < value < 2**31:
+            raise SystemExit(f"{name} must be a number of seconds above 0, not {text!r}")
+        return value
+
+    def switch(self, name: str, default: bool) -> bool:
+        text = self.text(name).lower()
+        if not text:
+            return default
+        if text not in _ON | _OFF:
+            raise SystemExit(f"{name} must be on or off, not {text!r}")
+        return text in _ON
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        text = self.text(name).lower()
+        if not text:
+            return default
+        if text not in choices:
+            raise SystemExit(f"{name} must be {' or '.join(choices)}, not {text!r}")
+        return text
+
+    def items(self, name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        """A comma-separated list; unset gives the default, set (even to nothing) replaces it."""
+        if name not in self.env:
+            return default
+        return tuple(item.strip() for item in self.env[name].split(",") if item.strip())

@@ -1,4 +1,8 @@
-"""Fixtures: a fresh seeded database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), and the app over HTTP in front of it."""
+"""Fixtures: a fresh seeded database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), and the app over HTTP in front of it.
+
+Also the suite's options and markers: `slow` marks the tests `make test` leaves to
+`make test-slow`, and `--record-corpus` writes tests/corpus.json (tests/corpus.py).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import corpus
 import differential
 import httpx
 import pytest
 import uvicorn
-from databases import Databases
+from databases import Databases, Template
 from sqlalchemy import event
 from starlette.applications import Starlette
 
@@ -25,17 +30,78 @@ GraphQL = Callable[..., Awaitable[dict[str, Any]]]
 Failing = Callable[..., Awaitable[str]]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--record-corpus",
+        action="store_true",
+        help="run only the tests that send queries, and add what they send to tests/corpus.json",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "slow: runs servers in processes of its own, loads the world, or generates many cases;"
+        " `make test` leaves it out, `make test-slow` runs it",
+    )
+    config.stash[_RECORDER] = corpus.Recorder() if config.getoption("--record-corpus") else None
+
+
+_RECORDER = pytest.StashKey[corpus.Recorder | None]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """When recording the corpus, only the tests that send queries through `graphql` run."""
+    if config.stash[_RECORDER] is None:
+        return
+    sending = [item for item in items if "graphql" in getattr(item, "fixturenames", ())]
+    config.hook.pytest_deselected(items=[item for item in items if item not in sending])
+    items[:] = sending
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    recorder = session.config.stash[_RECORDER]
+    if recorder is not None and exitstatus == 0 and not hasattr(session.config, "workerinput"):
+        corpus.save(recorder.merged(corpus.load()))
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template]:
+    """The session's seeded database, made when a test first asks for a copy of it."""
+    made = Template(tmp_path_factory.mktemp("template"), _start_and_stop)
+    yield made
+    made.drop()
+
+
+async def _start_and_stop(url: str) -> None:
+    """The app's start-up and shut-down on a database: a new one comes out migrated and seeded."""
+    async with started(Settings(database_url=url, seed_world=False)):
+        pass
+
+
 @pytest.fixture
-def databases(tmp_path: Path) -> Iterator[Databases]:
-    """Fresh databases for this test, removed after it."""
-    made = Databases(tmp_path)
+def databases(tmp_path: Path, template: Template) -> Iterator[Databases]:
+    """Databases for this test, empty (`new`) or seeded (`seeded`), removed after it."""
+    made = Databases(tmp_path, template)
     yield made
     made.drop_all()
 
 
+# The fixtures that start the app on the test's database, whose start-up would seed it.
+_STARTING = {"app", "client_for"}
+
+
 @pytest.fixture
-def database_url(databases: Databases) -> str:
-    """The test's own database, empty until the app starts on it."""
+def database_url(databases: Databases, request: pytest.FixtureRequest) -> str:
+    """The test's own database, empty until the app starts on it.
+
+    For a test that starts the app through `app` (and so `client`, `graphql`, `data`,
+    `editor`, …) or `client_for`, it is a copy of the template: what that start-up would
+    have made of an empty database, made in a fraction of the time. Any other test gets
+    an empty one, as the migration, seed and import tests need.
+    """
+    if _STARTING & set(request.fixturenames):
+        return databases.seeded()
     return databases.new()
 
 
@@ -129,18 +195,37 @@ def slow_relations(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loaders.Loaders, "matching", slowed)
 
 
+@pytest.fixture(scope="session")
+def recorded() -> dict[corpus.Request, str]:
+    """The requests in tests/corpus.json, which test_corpus.py compares on both paths."""
+    return corpus.load()
+
+
 @pytest.fixture
-def graphql(app: Starlette, client: httpx.AsyncClient) -> GraphQL:
+def graphql(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    recorded: dict[corpus.Request, str],
+    request: pytest.FixtureRequest,
+) -> GraphQL:
     """POST a query and return the whole JSON answer, asserting the HTTP exchange worked.
 
-    Every query sent this way also runs on the resolvers alone, and the two answers
-    must be the same (tests/differential.py): the whole suite is the differential test.
+    Every query sent this way also runs on the resolvers alone, and the two answers must
+    be the same (tests/differential.py): the whole suite is the differential test. The
+    queries of tests/corpus.json are compared once, by test_corpus.py; one the file does
+    not hold yet is compared here, as it is sent.
     """
+    recorder = request.config.stash[_RECORDER]
 
     async def send(query: str, **variables: Any) -> dict[str, Any]:
         response = await client.post("/graphql", json={"query": query, "variables": variables})
         assert response.status_code == 200, response.text
-        await differential.compare(app, client, query, variables, response.content)
+        sent = corpus.Request.of(query, variables)
+        if recorder is not None:
+            recorder.add(sent, request.node.nodeid)
+        elif sent not in recorded:
+            differential.unrecorded += 1
+            await differential.compare(app, client, query, variables, response.content)
         body: dict[str, Any] = response.json()
         return body
 
@@ -238,3 +323,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if differential.tally:
         counts = ", ".join(f"{count} {kind}" for kind, count in sorted(differential.tally.items()))
         terminalreporter.write_line(f"differential check of the suite's queries: {counts}")
+    if differential.unrecorded:
+        terminalreporter.write_line(
+            f"{differential.unrecorded} of them were compared as sent, not being in"
+            " tests/corpus.json yet: `make corpus` records them"
+        )

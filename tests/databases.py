@@ -3,13 +3,22 @@
     TEST_DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/test make test
 
 creates a database of its own on that server for every test and drops it after.
+
+A database is either new and empty, or a copy of the session's template: a database
+that the app's start-up has migrated and seeded with the article once, copied file by
+file on SQLite and with `CREATE DATABASE … TEMPLATE` on PostgreSQL. Migrating and
+seeding take seconds; a copy takes a fraction of one, and the app, started on it,
+finds it ready and loads nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import os
+import shutil
+import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -34,32 +43,139 @@ def run_apart(work: Callable[[], Awaitable[T]]) -> T:
         return pool.submit(lambda: asyncio.run(work())).result()  # type: ignore[arg-type]
 
 
-async def _on_server(statement: str) -> None:
+async def _on_server(*statements: str) -> None:
     engine = create_async_engine(SERVER_URL, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
-            await connection.execute(text(statement))
+            for statement in statements:
+                await connection.execute(text(statement))
     finally:
         await engine.dispose()
 
 
-class Databases:
-    """Makes fresh, empty databases for one test and removes them after it."""
+def _name(kind: str = "test") -> str:
+    return f"bilateral_{kind}_{uuid.uuid4().hex[:12]}"
 
-    def __init__(self, folder: Path) -> None:
+
+def _server_url(name: str) -> str:
+    return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def _file_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+Prepare = Callable[[str], Awaitable[None]]
+
+
+class Template:
+    """The session's seeded database, made on first use by `prepare` (the app's start-up),
+    which tests get copies of.
+
+    On PostgreSQL, where making a copy and dropping one each take a moment (a DROP
+    DATABASE waits for a checkpoint), both happen on threads of their own: the next
+    test's copy is made while a test runs, and a finished test's databases are dropped
+    while the next ones run.
+    """
+
+    def __init__(self, folder: Path, prepare: Prepare) -> None:
         self.folder = folder
-        self.made: list[str] = []
+        self.prepare = prepare
+        self.name: str | None = None
+        self.background = concurrent.futures.ThreadPoolExecutor(1) if ON_POSTGRESQL else None
+        self.spare: concurrent.futures.Future[str] | None = None
+        self.dropper = concurrent.futures.ThreadPoolExecutor(1) if ON_POSTGRESQL else None
+        self.dropping: list[concurrent.futures.Future[None]] = []
+
+    def _made(self) -> str:
+        if self.name is None:
+            name = _name("template")
+            if ON_POSTGRESQL:
+                run_apart(partial(_on_server, f'CREATE DATABASE "{name}"'))
+                self.name = name  # dropped at the end even if preparing it fails
+                run_apart(partial(self.prepare, _server_url(name)))
+            else:
+                path = self.folder / f"{name}.db"
+                run_apart(partial(self.prepare, _file_url(path)))
+                # The app's connections are closed, so SQLite has folded its write-ahead
+                # log into the file; make sure, so that the file alone is the database.
+                with contextlib.closing(sqlite3.connect(path)) as connection:
+                    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.name = name
+        return self.name
+
+    def _copied(self) -> str:
+        """A new copy on the server (on the background thread); its name."""
+        name = _name()
+        # The template has no connection open: the app that prepared it has shut down.
+        asyncio.run(_on_server(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"'))
+        return name
+
+    def copy(self, folder: Path) -> tuple[str, str]:
+        """A new database holding what the template holds: its name and URL (a file in
+        `folder` on SQLite)."""
+        template = self._made()
+        if self.background is not None:
+            ready = self.spare or self.background.submit(self._copied)
+            self.spare = self.background.submit(self._copied)
+            name = ready.result()
+            return name, _server_url(name)
+        name = _name()
+        path = folder / f"{name}.db"
+        shutil.copyfile(self.folder / f"{template}.db", path)
+        return name, _file_url(path)
+
+    def drop_later(self, name: str) -> None:
+        """Drop a test's database on the dropping thread."""
+        assert self.dropper is not None
+        statement = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+        self.dropping.append(self.dropper.submit(asyncio.run, _on_server(statement)))
+
+    def drop(self) -> None:
+        """Drop the spare copy and the template, once every test's database is dropped."""
+        if self.background is None or self.dropper is None:
+            return
+        if self.spare is not None:
+            self.drop_later(self.spare.result())
+        self.background.shutdown()
+        if self.name is not None:
+            self.drop_later(self.name)
+        for dropping in self.dropping:
+            dropping.result()  # raises what a drop met
+        self.dropper.shutdown()
+
+
+class Databases:
+    """Makes databases for one test, empty or copied from the template, and removes them after it."""
+
+    def __init__(self, folder: Path, template: Template | None = None) -> None:
+        self.folder = folder
+        self.template = template
+        self.made: list[str] = []  # on PostgreSQL, to drop
 
     def new(self) -> str:
         """The URL of a new, empty database."""
-        name = f"bilateral_test_{uuid.uuid4().hex[:12]}"
+        name = _name()
         if ON_POSTGRESQL:
             run_apart(partial(_on_server, f'CREATE DATABASE "{name}"'))
             self.made.append(name)
-            return make_url(SERVER_URL).set(database=name).render_as_string(hide_password=False)
-        return f"sqlite+aiosqlite:///{self.folder / (name + '.db')}"
+            return _server_url(name)
+        return _file_url(self.folder / f"{name}.db")
+
+    def seeded(self) -> str:
+        """The URL of a new database as the app's start-up leaves a new one: migrated, and
+        seeded with the article."""
+        assert self.template is not None, "seeded databases are copies of a template"
+        name, url = self.template.copy(self.folder)
+        if ON_POSTGRESQL:
+            self.made.append(name)
+        return url
 
     def drop_all(self) -> None:
+        if self.template is not None and self.template.dropper is not None:
+            for name in self.made:
+                self.template.drop_later(name)
+            return
         for name in self.made:
             run_apart(partial(_on_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 

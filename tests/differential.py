@@ -23,6 +23,8 @@ from schema.execution import Operations
 
 # What the differential checks saw over the whole run, for the summary pytest prints.
 tally: Counter[str] = Counter()
+# How many of those compared a request where a test sent it, the corpus not holding it yet.
+unrecorded = 0
 
 
 @contextlib.contextmanager

@@ -85,7 +85,8 @@ def _scaled_article(copies: int) -> dict[str, Any]:
 async def _statements_for(
     tmp_path: Path, url: str, copies: int, *, compiled: bool = False
 ) -> tuple[int, dict[str, Any]]:
-    """The statements NESTED costs on the article copied `copies` times, and its data."""
+    """The statements NESTED costs on the article copied `copies` times, and its data (`url`:
+    a seeded database, which the scaled article replaces)."""
     seed_file = tmp_path / f"article-x{copies}.yaml"
     seed_file.write_text(
         yaml.safe_dump(_scaled_article(copies), allow_unicode=True), encoding="utf-8"
@@ -123,9 +124,9 @@ async def test_nested_query_statement_count_does_not_grow_with_rows(
     resolves first can shift by a statement or two with the database's response times
     (on PostgreSQL); growing with the data would mean hundreds more.
     """
-    seed_count, seed = await _statements_for(tmp_path, databases.new(), 1)
-    ten_count, ten = await _statements_for(tmp_path, databases.new(), 10)
-    twenty_count, twenty = await _statements_for(tmp_path, databases.new(), 20)
+    seed_count, seed = await _statements_for(tmp_path, databases.seeded(), 1)
+    ten_count, ten = await _statements_for(tmp_path, databases.seeded(), 10)
+    twenty_count, twenty = await _statements_for(tmp_path, databases.seeded(), 20)
     missions = [len(found["relation"]["missions"]) for found in (seed, ten, twenty)]
     assert missions == [3, 30, 60]
     events = [found["relation"]["events"]["totalCount"] for found in (seed, ten, twenty)]
@@ -140,7 +141,7 @@ async def test_a_compiled_query_is_one_statement_at_any_size(
     """Compiled, the same query is one statement on the article and on twenty copies of it,
     and its answer is the resolvers' answer."""
     for copies in (1, 20):
-        url = databases.new()
+        url = databases.seeded()
         count, found = await _statements_for(tmp_path, url, copies, compiled=True)
         assert count == 1
         _, reference = await _statements_for(tmp_path, url, copies, compiled=False)

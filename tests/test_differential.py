@@ -50,6 +50,8 @@ def _ask(base: str, query: str) -> tuple[int, bytes, str]:
         return refused.code, refused.read(), refused.headers.get("X-Bilateral-Execution", "")
 
 
+# Slow: servers in processes of their own, and 200 generated queries.
+@pytest.mark.slow
 def test_generated_queries_get_the_same_answers_from_both_paths_and_most_are_compiled(
     servers: tuple[str, str],
 ) -> None:

@@ -7,6 +7,9 @@ from databases import ON_POSTGRESQL
 from servers import post, serving
 from sockets import Subscriber, _create_event, _create_person, _in_thread, _prepare
 
+# Slow: servers in processes of their own.
+pytestmark = pytest.mark.slow
+
 
 async def test_a_created_event_reaches_a_subscriber_of_its_countries(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -35,6 +35,14 @@ async def test_head_today_is_mohd_khalid_abbasi_abdul_razak(data: GraphQL) -> No
     assert head["ongoing"] is True and head["start"] == "2023-10"
 
 
+async def test_today_after_a_year_is_still_today(data: GraphQL) -> None:
+    """One server, the same query: a date given, then none. Compiled SQL has one shape for
+    both, and today's date must not be read as the year's nor as nothing."""
+    assert await _head_in_brussels(data, "2000") is None
+    head = await _head_in_brussels(data, None)
+    assert head is not None and head["person"] == {"name": "Mohd Khalid Abbasi Abdul Razak"}
+
+
 async def test_head_known_only_on_one_day_is_found_on_that_day_only(data: GraphQL) -> None:
     query = """query($asOf: PartialDate) { country(code: "BE") { embassies {
         head(asOf: $asOf) { person { name } inOfficeOn } } } }"""

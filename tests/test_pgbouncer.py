@@ -25,6 +25,7 @@ from bench.replication import Pair, primary_and_replica, server_binaries
 
 BINARIES = server_binaries()
 pytestmark = [
+    pytest.mark.slow,  # PostgreSQL and PgBouncer of their own, servers in processes
     pytest.mark.skipif(BINARIES is None, reason=NO_POSTGRESQL),
     pytest.mark.skipif(pgbouncer_program() is None, reason=NO_PGBOUNCER),
 ]

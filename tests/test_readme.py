@@ -13,6 +13,9 @@ from databases import Databases
 from server.cli import main
 from server.settings import Settings
 
+# Slow: the whole Wikidata release loaded, as `make run` loads it.
+pytestmark = pytest.mark.slow
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 EXAMPLES = re.findall(r"```graphql\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
 READS = [text for text in EXAMPLES if text.lstrip().startswith(("{", "query"))]

@@ -5,13 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from db.replicas import Database, Replicas
-from db.session import make_engine, make_sessions
+from db.database import Database
+from db.replicas import Replica, Replicas
 
 
-def _database(name: str, folder: Path, *, in_rotation: bool = True, replayed: int = 0) -> Database:
-    engine = make_engine(f"sqlite+aiosqlite:///{folder / name}.db")  # never connected to here
-    return Database(name, engine, make_sessions(engine), None, in_rotation, replayed)
+def _database(name: str, folder: Path) -> Database:
+    return Database.open(f"sqlite+aiosqlite:///{folder / name}.db", name=name)  # never connected
+
+
+def _replica(name: str, folder: Path, *, in_rotation: bool = True, replayed: int = 0) -> Replica:
+    return Replica(_database(name, folder), in_rotation, replayed)
 
 
 @pytest.fixture
@@ -19,9 +22,9 @@ def replicas(tmp_path: Path) -> Replicas:
     return Replicas(
         _database("primary", tmp_path),
         [
-            _database("one", tmp_path, replayed=100),
-            _database("two", tmp_path, replayed=300),
-            _database("three", tmp_path, in_rotation=False, replayed=900),
+            _replica("one", tmp_path, replayed=100),
+            _replica("two", tmp_path, replayed=300),
+            _replica("three", tmp_path, in_rotation=False, replayed=900),
         ],
     )
 
@@ -35,7 +38,7 @@ async def test_with_every_replica_out_of_rotation_reads_go_to_the_primary(
     replicas: Replicas,
 ) -> None:
     for replica in replicas.replicas:
-        replicas.take_out(replica, "a test")
+        replicas.take_out(replica.database, "a test")
     assert (await replicas.choose()).name == "primary"
 
 
@@ -48,11 +51,11 @@ async def test_a_position_no_replica_has_reached_is_read_on_the_primary(
 ) -> None:
     asked: list[str] = []
 
-    async def still_at(self: Database) -> int:
-        asked.append(self.name)
+    async def still_at(self: Replica) -> int:
+        asked.append(self.database.name)
         return self.replayed
 
-    monkeypatch.setattr(Database, "replay_position", still_at)
+    monkeypatch.setattr(Replica, "replay_position", still_at)
     assert (await replicas.choose(after=500)).name == "primary"
     assert len(asked) == 1  # one replica asked afresh, not all of them
 
@@ -60,12 +63,13 @@ async def test_a_position_no_replica_has_reached_is_read_on_the_primary(
 async def test_a_replica_that_replayed_since_the_last_check_is_used(
     replicas: Replicas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def caught_up(self: Database) -> int:
+    async def caught_up(self: Replica) -> int:
         return 600
 
-    monkeypatch.setattr(Database, "replay_position", caught_up)
+    monkeypatch.setattr(Replica, "replay_position", caught_up)
     chosen = await replicas.choose(after=500)
-    assert chosen.name in {"one", "two"} and chosen.replayed == 600
+    [replica] = [replica for replica in replicas.replicas if replica.database is chosen]
+    assert chosen.name in {"one", "two"} and replica.replayed == 600
 
 
 def test_lag_is_how_long_ago_the_primary_passed_the_replay_position(replicas: Replicas) -> None:

@@ -19,7 +19,8 @@ from sockets import Subscriber
 from bench.replication import MISSING, Pair, primary_and_replica, server_binaries
 
 BINARIES = server_binaries()
-pytestmark = pytest.mark.skipif(BINARIES is None, reason=MISSING)
+# Slow: a PostgreSQL primary and replica of its own, and servers in processes.
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(BINARIES is None, reason=MISSING)]
 
 CREATE = """mutation($title: String!) { createEvent(input: {title: $title, kind: POLITICAL,
     date: "2026-05", summary: "A visit.", countries: ["BE", "MY"],

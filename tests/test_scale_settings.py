@@ -6,25 +6,28 @@ import pytest
 from conftest import GraphQL
 
 from db import wal
+from db.statements import PostgresStatements
 from server.settings import Settings
 
 CREATE = """mutation { createEvent(input: {title: "No replica", kind: POLITICAL, date: "2026-05",
     summary: "A visit.", countries: ["BE"], sources: [{title: "Bernama"}]}) { userErrors { code } } }"""
 
 
+# A primary through PgBouncer, a direct line to it for LISTEN, and two replicas.
+SCALED_OUT = {
+    "DATABASE_URL": "postgresql+asyncpg://app:secret@pgbouncer:6432/bilateral",
+    "DATABASE_REPLICA_URLS": " postgresql+asyncpg://a/db , postgresql+asyncpg://b/db,",
+    "DATABASE_REPLICA_MAX_LAG_SECONDS": "3",
+    "DATABASE_LISTEN_URL": "postgresql+asyncpg://app:secret@primary/bilateral",
+    "DATABASE_POOL_MODE": "Transaction",
+}
+
+
 def test_replica_pooler_and_listen_settings_are_read_from_the_environment() -> None:
-    settings = Settings.from_env(
-        {
-            "DATABASE_URL": "postgresql+asyncpg://app@pgbouncer:6432/bilateral",
-            "DATABASE_REPLICA_URLS": " postgresql+asyncpg://a/db , postgresql+asyncpg://b/db,",
-            "DATABASE_REPLICA_MAX_LAG_SECONDS": "3",
-            "DATABASE_LISTEN_URL": "postgresql+asyncpg://app@primary/bilateral",
-            "DATABASE_POOL_MODE": "Transaction",
-        }
-    )
+    settings = Settings.from_env(SCALED_OUT)
     assert settings.replica_urls == ("postgresql+asyncpg://a/db", "postgresql+asyncpg://b/db")
     assert settings.replica_max_lag_seconds == 3
-    assert settings.listen_url == "postgresql+asyncpg://app@primary/bilateral"
+    assert settings.listen_url == "postgresql+asyncpg://app:secret@primary/bilateral"
     assert settings.pool_mode == "transaction"
     defaults = Settings.from_env({})
     assert (defaults.replica_urls, defaults.listen_url, defaults.pool_mode) == ((), None, "session")
@@ -38,6 +41,45 @@ def test_replicas_need_a_postgresql_primary() -> None:
 def test_an_unknown_pool_mode_is_refused() -> None:
     with pytest.raises(SystemExit, match="DATABASE_POOL_MODE"):
         Settings.from_env({"DATABASE_POOL_MODE": "statement"})
+
+
+def test_switches_and_seconds_are_read_one_way() -> None:
+    settings = Settings.from_env(
+        {
+            "BILATERAL_BATCHING": "Yes",
+            "BILATERAL_COMPILED": "0",
+            "BILATERAL_SEED_WORLD": "off",
+            "BILATERAL_TIMEOUT_SECONDS": "2.5",
+        }
+    )
+    assert (settings.batching, settings.compiled, settings.seed_world) == (True, False, False)
+    assert settings.timeout_seconds == 2.5
+    for switch in ("BILATERAL_BATCHING", "BILATERAL_COMPILED", "BILATERAL_SEED_WORLD"):
+        with pytest.raises(SystemExit, match=f"{switch} must be on or off"):
+            Settings.from_env({switch: "maybe"})
+    for wrong in ("0", "-1", "soon"):
+        with pytest.raises(SystemExit, match="BILATERAL_TIMEOUT_SECONDS"):
+            Settings.from_env({"BILATERAL_TIMEOUT_SECONDS": wrong})
+
+
+def test_one_url_gives_the_database_every_connection_it_needs() -> None:
+    settings = Settings.from_env(SCALED_OUT)
+    database = settings.database()
+    assert (database.dialect, database.pooled) == ("postgresql", True)
+    assert database.alembic_url == "postgresql+asyncpg://app:secret@pgbouncer:6432/bilateral"
+    assert database.listen_dsn == "postgresql://app:secret@primary/bilateral"
+    assert isinstance(database.statements, PostgresStatements)
+    assert database.statements.dsn == "postgresql://app:secret@pgbouncer:6432/bilateral"
+    assert database.statements.pooled
+    assert settings.database(compiled=False).statements is None
+    replicas = settings.replicas()
+    assert [(replica.name, replica.alembic_url) for replica in replicas] == [
+        ("replica 1", "postgresql+asyncpg://a/db"),
+        ("replica 2", "postgresql+asyncpg://b/db"),
+    ]
+    assert all(replica.pooled and replica.statements is not None for replica in replicas)
+    local = Settings(database_url="sqlite+aiosqlite:///local.db").database()
+    assert (local.dialect, local.pooled, local.listen_dsn) == ("sqlite", False, None)
 
 
 def test_log_positions_are_read_and_written_as_postgresql_writes_them() -> None:

@@ -8,16 +8,17 @@ from databases import Databases, dump
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.countries import former_states
+from db.database import Database
 from db.migrate import ensure_schema
-from db.session import make_engine, make_sessions
+from db.session import make_sessions
 from seed.document import SeedError
 from seed.load import ARTICLE, seed_database
 
 
 async def _fresh(url: str) -> AsyncEngine:
-    engine = make_engine(url)
-    await ensure_schema(engine)
-    return engine
+    database = Database.open(url)
+    await ensure_schema(database)
+    return database.engine
 
 
 async def test_seed_twice_gives_the_same_database(databases: Databases) -> None:

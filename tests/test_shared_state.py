@@ -11,6 +11,9 @@ import pytest
 from servers import BILATERAL, serving
 from sockets import _create_event, _prepare
 
+# Slow: servers in processes of their own.
+pytestmark = pytest.mark.slow
+
 QUERY = '{ country(code: "MY") { name } }'
 HASH = hashlib.sha256(QUERY.encode()).hexdigest()
 PERSISTED = {"persistedQuery": {"version": 1, "sha256Hash": HASH}}

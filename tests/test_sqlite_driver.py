@@ -35,6 +35,8 @@ def test_this_install_runs_the_compiled_path() -> None:
     assert sqlite_driver.sqlite.sqlite_version_info >= sqlite_driver.COMPILED_NEEDS
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 def test_without_the_wheel_the_system_sqlite_serves_and_old_ones_leave_it_to_the_resolvers(
     database_url: str, tmp_path: Path
 ) -> None:

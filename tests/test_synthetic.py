@@ -5,19 +5,19 @@ import asyncio
 from conftest import GraphQL, client_of, started
 from databases import Databases, dump
 
+from db.database import Database
 from db.migrate import ensure_schema
-from db.session import make_engine, make_sessions
 from seed.synthetic import Sizes, seed_synthetic
 from server.settings import Settings
 
 
 async def _load(url: str, scale: float) -> Sizes | None:
-    engine = make_engine(url)
+    database = Database.open(url)
     try:
-        await ensure_schema(engine)
-        return await seed_synthetic(make_sessions(engine), scale)
+        await ensure_schema(database)
+        return await seed_synthetic(database.sessions, scale)
     finally:
-        await engine.dispose()
+        await database.close()
 
 
 async def test_the_same_scale_gives_the_same_rows(databases: Databases) -> None:

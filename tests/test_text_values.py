@@ -8,6 +8,7 @@ is not a clean GraphQL response.
 
 from typing import Any
 
+import pytest
 from conftest import GraphQL
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -32,6 +33,8 @@ def _clean(body: dict[str, Any]) -> None:
         assert "Traceback" not in error["message"]
 
 
+# Slow: 46 cases of five queries each.
+@pytest.mark.slow
 @settings(
     max_examples=40,
     deadline=None,

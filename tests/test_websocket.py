@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import websockets
 from conftest import listening
@@ -16,6 +17,7 @@ from releases import import_release, release_file
 from servers import post, serving
 from sockets import Subscriber, _create_event, _in_thread, _prepare
 
+from schema.limits import Limits
 from schema.subscription import FELL_BEHIND
 from seed.load import WORLD
 from server.settings import Settings
@@ -66,6 +68,8 @@ DEEP = """subscription { eventAdded { countries { relations { countries { relati
     countries { relations { countries { code } } } } } } } } }"""
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 async def test_the_configured_limits_hold_over_the_socket(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -76,11 +80,13 @@ async def test_the_configured_limits_hold_over_the_socket(
         assert deep["type"] == "error"
         assert deep["payload"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
         assert deep["payload"][0]["extensions"]["limit"] == "max_depth"
-        [big] = await _operate(base, "{ events(first: 100) { nodes { participants { role } } } }")
+        big_query = "{ events(first: 100) { nodes { participants { role } } } }"
+        [big] = await _operate(base, big_query)
+        over_http: Any = await _in_thread(post, base, big_query)
         assert big["payload"][0]["extensions"] == {
             "code": "LIMIT_EXCEEDED",
             "limit": "max_nodes",
-            "found": 2100,
+            "found": over_http["errors"][0]["extensions"]["found"],
             "allowed": 100,
         }
         [wrong] = await _operate(base, "query($c: String!) { country(code: $c) { name } }", c=5)
@@ -88,9 +94,38 @@ async def test_the_configured_limits_hold_over_the_socket(
         [unknown] = await _operate(base, "{ nosuchfield }")
         assert unknown["payload"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         answered, _ = await _operate(base, '{ country(code: "MY") { name } }')
-        assert answered["payload"] == {"data": {"country": {"name": "Malaysia"}}}
+        assert answered["payload"]["data"] == {"country": {"name": "Malaysia"}}
+        assert answered["payload"]["extensions"]["cost"]["returnedObjects"] == 1
 
 
+# Participants are a plain list: the estimate counts the longest list of them in the data.
+MEASURED = "{ events(first: 10) { nodes { title participants { role } } } }"
+REFUSED = "{ events(first: 100) { nodes { participants { role } } } }"
+
+
+async def test_a_document_gets_the_same_estimate_and_errors_over_the_socket_as_over_http(
+    database_url: str,
+) -> None:
+    settings = Settings(database_url=database_url, seed_world=False, limits=Limits(max_nodes=200))
+    async with listening(settings) as base, httpx.AsyncClient(base_url=base) as http:
+        over_http = (await http.post("/graphql", json={"query": MEASURED})).json()
+        answered, done = await _operate(base, MEASURED)
+        assert (answered["type"], done["type"]) == ("next", "complete")
+        assert answered["payload"] == over_http  # data, and the same cost
+        estimate = over_http["extensions"]["cost"]["estimatedNodes"]
+        longest = 10 + 10 * Limits().list_size  # what the estimate would be without measuring
+        assert 10 < estimate < longest  # the participants' longest list is measured, not assumed
+
+        refused_over_http = (await http.post("/graphql", json={"query": REFUSED})).json()
+        [refused] = await _operate(base, REFUSED)
+        assert refused["type"] == "error"
+        assert refused["payload"] == refused_over_http["errors"]
+        assert refused["payload"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+        assert refused["payload"][0]["extensions"]["found"] <= 100 * (1 + Limits().list_size)
+
+
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 async def test_a_token_in_connection_init_authorizes_a_mutation(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -100,9 +135,11 @@ async def test_a_token_in_connection_init_authorizes_a_mutation(
         assert refused["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         init = {"Authorization": f"Bearer {token}"}
         written, _ = await _operate(base, _create_event("With a token"), init)
-        assert written["payload"] == {"data": {"createEvent": {"userErrors": []}}}
+        assert written["payload"]["data"] == {"createEvent": {"userErrors": []}}
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 async def test_changed_delivers_the_changes_of_one_object(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -118,6 +155,8 @@ async def test_changed_delivers_the_changes_of_one_object(
             assert message["payload"]["data"]["changed"]["after"]["title"] == "Renamed"
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 async def test_each_operation_on_a_socket_reads_the_data_afresh(
     database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -136,7 +175,10 @@ async def test_each_operation_on_a_socket_reads_the_data_afresh(
 async def test_a_slow_operation_over_the_socket_stops_at_the_time_limit(
     database_url: str, slow_relations: None
 ) -> None:
-    settings = Settings(database_url=database_url, seed_world=False, timeout_seconds=0.2)
+    # The relations are slowed on the resolvers, which answer every query with compiled SQL off.
+    settings = Settings(
+        database_url=database_url, seed_world=False, timeout_seconds=0.2, compiled=False
+    )
     async with listening(settings) as base:
         query = '{ country(code: "BE") { relations { established } } }'
         stopped, done = await _operate(base, query)
@@ -152,6 +194,8 @@ async def test_a_slow_operation_over_the_socket_stops_at_the_time_limit(
                 await subscriber.next(timeout=0.5)
 
 
+# Slow: servers in processes of their own.
+@pytest.mark.slow
 @pytest.mark.skipif(
     not ON_POSTGRESQL, reason="an import from another process reaches a server on PostgreSQL only"
 )

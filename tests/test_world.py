@@ -13,6 +13,9 @@ from db.session import make_engine
 from server.cli import main
 from server.settings import Settings
 
+# Slow: the whole Wikidata release loaded.
+pytestmark = pytest.mark.slow
+
 COUNT_NL = """{ missions(country: "NL") { totalCount } }"""
 MERGED = """{ country(code: "BE") { hostedMissions(kind: [EMBASSY]) {
     name wikidata country { code } sources { title } } } }"""

@@ -199,15 +199,18 @@ class Plans:
         if cache_key is None:  # not cacheable: compiled for this plan alone
             self.compilations += 1
             return self._compile(statement, None), ()
-        found = self._shapes.get(cache_key.key)
+        # SQLAlchemy's key does not tell a value taken at execution (today's date) from a
+        # fixed one, and a shape compiled for either reads the other's as NULL.
+        shape = (cache_key.key, tuple(bind.callable is None for bind in cache_key.bindparams))
+        found = self._shapes.get(shape)
         if found is None:
             self.compilations += 1
             found = self._compile(statement, cache_key)
-            self._shapes[cache_key.key] = found
+            self._shapes[shape] = found
             if len(self._shapes) > self.shapes:
                 self._shapes.popitem(last=False)
         else:
-            self._shapes.move_to_end(cache_key.key)
+            self._shapes.move_to_end(shape)
         return found, cache_key.bindparams
 
     def _compile(self, statement: Select[Any], cache_key: CacheKey | None) -> SQLCompiler:

@@ -14,6 +14,9 @@ import pytest
 from browser.harness import GRAPHIQL_ASSETS, Screenshot, give_up
 from server.explorer import graphiql_html
 
+# Slow: a server in a process of its own, and Chromium.
+pytestmark = pytest.mark.slow
+
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, Request, Route
 

@@ -14,6 +14,9 @@ from servers import post
 
 from browser.harness import TIMINGS, Screenshot, give_up, map_assets_present
 
+# Slow: a server in a process of its own, and Chromium.
+pytestmark = pytest.mark.slow
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request, Response
 
