@@ -266,3 +266,17 @@ async def test_a_concurrent_appointment_says_where_its_head_lived_and_what_the_p
     assert len([a for a in brussels["accreditations"] if a["target"] == {"code": "LU"}]) == len(
         covered
     )
+
+
+async def test_a_tenure_without_a_start_answers_only_for_the_day_its_head_left_post(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "burkina-faso"))
+    query = """{ country(code: "BF") { hostedMissions { historianId
+      left: head(asOf: "2020-03-26") { start end endNote person { name } }
+      before: head(asOf: "2020-03-25") { person { name } } } } }"""
+    found = await data(query)
+    (post,) = [m for m in found["country"]["hostedMissions"] if m["historianId"] == "burkina-faso"]
+    assert post["left"]["start"] is None and post["left"]["endNote"] == "Left post on"
+    assert post["left"]["end"] == "2020-03-26"
+    assert post["before"] is None or post["before"]["person"] != post["left"]["person"]

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.base import table_of
-from db.models import MissionKind, OrganizationKind
+from db.models import MissionKind, OrganizationKind, TenureEnd
 from db.names import post_name
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
@@ -455,6 +455,7 @@ class _Merge:
                 "start": tenure.started.date,
                 "end": tenure.ended.date,
                 "ongoing": False,
+                "held_on": _held_on(tenure),
                 "appointed": tenure.appointed.date,
                 "arrived": tenure.arrived.date,
                 "start_note": tenure.started.note or None,
@@ -656,6 +657,26 @@ class _Merge:
                 "skipped": len(self.report.skipped),
             },
         )
+
+
+# Ends that are acts of a head at post: the day of one is a day the head was there.
+_AT_POST = {
+    TenureEnd.LEFT_POST,
+    TenureEnd.PRESENTED_RECALL,
+    TenureEnd.RECALL_BY_NOTE,
+    TenureEnd.RELINQUISHED_CHARGE,
+    TenureEnd.FAREWELL_AUDIENCE,
+    TenureEnd.DIED_AT_POST,
+}
+
+
+def _held_on(tenure: Tenure) -> PartialDate | None:
+    """For a tenure the source gives no start: the day it ended, where that end was an act
+    at post ("Left post on"), the one day the source vouches the head was there. Not the
+    appointment, which says nothing of being at post; nothing where the end says nothing."""
+    if tenure.started.date is not None or end_kind(tenure.ended.note) not in _AT_POST:
+        return None
+    return tenure.ended.date
 
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:
