@@ -36,13 +36,12 @@ from db.search import rebuild_search_index
 from seed.datasets import record_dataset
 from seed.history.archive import Archive, parse_xml
 from seed.history.pocom import Pocom, PocomError, Tenure, end_kind, read_pocom
-from seed.history.provenance import PUBLISHER, Provenance
+from seed.history.provenance import LICENCE, PUBLISHER, Provenance
 from seed.history.report import ImportReport, Skip
 from seed.history.territories import country_of, crosswalk
 
 ACTION = "importChiefsOfMission"
 TITLE = "Principal Officers & Chiefs of Mission"
-LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 REPOSITORY = "https://github.com/HistoryAtState/pocom"
 SENDER = "US"
 

@@ -28,13 +28,12 @@ from db.search import rebuild_search_index
 from seed.datasets import record_dataset
 from seed.history.archive import Archive, ArchiveError
 from seed.history.former_states import FormerStatesReport, load_former_states
-from seed.history.provenance import PUBLISHER, Provenance
+from seed.history.provenance import LICENCE, PUBLISHER, Provenance
 from seed.history.report import ImportReport, Skip
 from seed.history.territories import country_of
 
 TITLE = "Guide to the United States' History of Recognition, Diplomatic, and Consular Relations"
 REPOSITORY = "https://github.com/HistoryAtState/gsh"
-LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 ACTION = "importUsPosts"
 SENDER = "US"
 _STILL = "9999"  # gsh's valid-until for a post still open
