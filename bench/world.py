@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import make_url
 
 from bench import explain
-from bench.run import BIN, HERE, Measure, _api, _floor, _free_port, _post, _wrk
+from bench.run import BIN, HERE, MAX_NODES, Measure, _api, _floor, _free_port, _post, _wrk
 from seed.history.archive import shipped
 from seed.load import WORLD
 
@@ -210,6 +210,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--code", default="BE", help="the country whose posts QW asks for")
     args = parser.parse_args()
+    # QH lists every head of every post in the country: more than the default node limit.
+    os.environ.setdefault("BILATERAL_MAX_NODES", MAX_NODES)
     server = os.environ.get("DATABASE_URL", "")
     servers: list[str | None] = [None]
     if server.startswith("postgresql"):
