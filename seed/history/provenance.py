@@ -14,6 +14,7 @@ from db.kinds import BY_NAME
 from db.writes.changes import Logged, log_changes
 
 PUBLISHER = "Office of the Historian, U.S. Department of State"
+LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 ACTOR = "import"
 
 
