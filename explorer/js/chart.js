@@ -54,12 +54,12 @@ export function chart(scale, caption, ...lanes) {
 }
 
 /** A labelled strip of the axis. */
-export function lane(label, content, { rows = 1, className = "" } = {}) {
+export function lane(label, content, { rows = 1, className = "", trackAttributes = {} } = {}) {
   return h(
     "div",
     { class: `lane ${className}`.trim() },
     h("div", { class: "lane-label" }, label),
-    h("div", { class: "track", style: { "--rows": rows } }, content),
+    h("div", { class: "track", style: { "--rows": rows }, ...trackAttributes }, content),
   );
 }
 
@@ -108,8 +108,9 @@ export function eventLanes(scale, events, pick) {
 /**
  * A bar from `from` to `to` with a label. How it ends: "known" (solid to `to`), "ongoing"
  * (solid to today) or "unknown" (a mark at `from` and a dashed tail that fades out).
+ * `hover` is the row's tooltip (default: the note); `mark` a class that sets the row apart.
  */
-export function bar(scale, { from, to, ends, label, note }) {
+export function bar(scale, { from, to, ends, label, note, hover = note, mark = null }) {
   const start = scale.at(yearOf(from));
   let end;
   if (ends === "known") {
@@ -125,7 +126,7 @@ export function bar(scale, { from, to, ends, label, note }) {
     start < 55 ? { left: percent(start) } : { right: percent(Math.max(0, 100 - start - width)) };
   return h(
     "div",
-    { class: "bar-row" },
+    { class: mark ? `bar-row ${mark}` : "bar-row", title: hover ?? null },
     h(
       "span",
       { class: "bar-label", style: place },
@@ -135,7 +136,7 @@ export function bar(scale, { from, to, ends, label, note }) {
     h("span", {
       class: `bar ${ends}`,
       style: { left: percent(start), width: percent(width) },
-      title: note ?? "",
+      title: hover ?? "",
     }),
   );
 }
