@@ -26,6 +26,9 @@ function accreditedCountries(missions) {
   return covered;
 }
 
+const severedText = (relation) =>
+  ` · severed${relation.statusSince ? ` since ${formatDate(relation.statusSince)}` : ""}`;
+
 /** A country's relations, each with the other country, by the other country's name. */
 function byName(relations, code) {
   return relations
@@ -256,20 +259,12 @@ function render(data, route) {
                 `${country.name} – ${other.name}`,
               ),
               " ",
-              h(
-                "span",
-                { class: "event-count" },
-                plural(relation.events.totalCount, "event"),
-              ),
+              h("span", { class: "event-count" }, plural(relation.events.totalCount, "event")),
               relation.established
                 ? h("span", { class: "when" }, ` · since ${formatDate(relation.established)}`)
                 : null,
               relation.status === "SEVERED"
-                ? h(
-                    "span",
-                    { class: "status" },
-                    ` · severed${relation.statusSince ? ` since ${formatDate(relation.statusSince)}` : ""}`,
-                  )
+                ? h("span", { class: "status" }, severedText(relation))
                 : null,
             ],
             { class: "relation-list" },

@@ -98,7 +98,9 @@ export function eventOverview(tallies, choose) {
         class: "decade-pick",
         "data-decade": decade,
         "aria-pressed": "false",
-        title: [...kinds].map(([kind, count]) => `${EVENT_KINDS[kind] ?? kind}: ${count}`).join(", "),
+        title: [...kinds]
+          .map(([kind, count]) => `${EVENT_KINDS[kind] ?? kind}: ${count}`)
+          .join(", "),
         onclick: () => {
           choice.decade = choice.decade === decade ? null : decade;
           update();

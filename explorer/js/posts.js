@@ -163,9 +163,7 @@ function headText(head) {
       head.ordinal ? `${ordinalWord(head.ordinal)} ${head.title}` : head.title,
     ),
     h("span", { class: `when ${tenureEnds(head)}` }, tenureText(head)),
-    head.residentIn
-      ? h("span", { class: "residence" }, residenceText(head))
-      : null,
+    head.residentIn ? h("span", { class: "residence" }, residenceText(head)) : null,
     head.accreditedTo
       ? h("span", { class: "accredited" }, `accredited to ${head.accreditedTo.name}`)
       : null,

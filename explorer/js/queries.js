@@ -75,15 +75,15 @@ query RelationView($first: String!, $second: String!, $lang: String) {
     established
     status
     statusSince
-    eventCounts { decade kind count }
-    sources { title section url }
-    organizations { id name kind }
-    missions { ...PostDetails }
     events(first: 100) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes { ...EventDetails }
     }
+    eventCounts { decade kind count }
+    sources { title section url }
+    organizations { id name kind }
+    missions { ...PostDetails }
   }
 }
 ${POST_DETAILS}

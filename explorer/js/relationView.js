@@ -32,7 +32,9 @@ function summaryLine(relation, events) {
     parts.push(`Diplomatic relations since ${formatDate(relation.established)}`);
   }
   // Where relations stand now, unless that is simply as they were first established.
-  if (relation.status && !(relation.status === "ESTABLISHED" && relation.statusSince === relation.established)) {
+  const asFirstEstablished =
+    relation.status === "ESTABLISHED" && relation.statusSince === relation.established;
+  if (relation.status && !asFirstEstablished) {
     const since = relation.statusSince ? ` since ${formatDate(relation.statusSince)}` : "";
     parts.push(`relations ${RELATION_STATUSES[relation.status]}${since}`);
   }
