@@ -6,6 +6,9 @@ import { EVENT_KINDS } from "./kinds.js";
 
 // A dot is 15 px wide: dots nearer each other than this go on separate rows of their lane.
 const DOT_SPACING_PX = 17;
+// A lane of events grows to this many rows at most; beyond, dots overlap where they crowd
+// (each stays a button, named, in the list below as well).
+const MAX_DOT_ROWS = 10;
 // How far, in years, an unknown end fades out after the last date the sources vouch for.
 const UNKNOWN_TAIL = 7;
 
@@ -80,9 +83,12 @@ export function eventLanes(scale, events, pick) {
       const dots = ofKind.map((event) => {
         const x = scale.at(yearOf(event.date));
         let row = rowEnds.findIndex((end) => x - end >= scale.dotGap);
-        if (row === -1) {
+        if (row === -1 && rowEnds.length < MAX_DOT_ROWS) {
           row = rowEnds.push(x) - 1;
         } else {
+          if (row === -1) {
+            row = rowEnds.indexOf(Math.min(...rowEnds));
+          }
           rowEnds[row] = x;
         }
         const text = `${formatDate(event.date)}: ${event.title}`;

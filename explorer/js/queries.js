@@ -59,7 +59,7 @@ fragment PostDetails on Mission {
     }
   }
   heads {
-    id title ordinal start end ongoing inOfficeOn gapBefore note
+    id title ordinal start end ongoing inOfficeOn appointed gapBefore endNote note
     residentIn { code name(lang: $lang) }
     accreditedTo { code name(lang: $lang) }
     person { id name }
