@@ -9,9 +9,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from servers import post
 
-from browser.harness import Screenshot
+from browser.harness import Screenshot, ask
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, Response
@@ -28,12 +27,6 @@ ESTABLISHED_1832 = "Belgium: Establishment of Diplomatic Relations, 1832"
 def base_url(world_url: str) -> str:
     """These tests run on everything a first start loads."""
     return world_url
-
-
-def ask(world_url: str, query: str) -> dict[str, Any]:
-    answer: dict[str, Any] = post(world_url, query)
-    data: dict[str, Any] = answer["data"]
-    return data
 
 
 def open_view(page: Page, address: str) -> None:
