@@ -71,8 +71,11 @@ export function groupHeading(text) {
   return h("div", { class: "lane-group" }, text);
 }
 
-/** One lane per kind of event, a dot per event; `pick(event)` opens the event. */
-export function eventLanes(scale, events, pick) {
+/**
+ * One lane per kind of event, a dot per event; `pick(event)` opens the event. `totals` (kind →
+ * count), where given, says how many of each kind there are when not all are drawn.
+ */
+export function eventLanes(scale, events, pick, totals = new Map()) {
   return Object.entries(EVENT_KINDS)
     .map(([kind, label]) => {
       const ofKind = events.filter((event) => event.kind === kind);
@@ -105,6 +108,7 @@ export function eventLanes(scale, events, pick) {
       const name = [
         h("span", { class: "swatch", "data-kind": kind }),
         `${label} · ${ofKind.length}`,
+        (totals.get(kind) ?? 0) > ofKind.length ? ` of ${totals.get(kind)}` : null,
       ];
       return lane(name, dots, { rows: rowEnds.length, className: "events-lane" });
     })

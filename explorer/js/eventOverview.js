@@ -22,6 +22,15 @@ export function eventFilter({ kind, decade }) {
   return filter;
 }
 
+/** How many events of each kind tallies ({decade, kind, count}) count: kind → count. */
+export function kindTotals(tallies) {
+  const totals = new Map();
+  for (const { kind, count } of tallies) {
+    totals.set(kind, (totals.get(kind) ?? 0) + count);
+  }
+  return totals;
+}
+
 /** Tallies ({decade, kind, count}) by decade, oldest first: [decade, Map(kind → count)]. */
 function byDecade(tallies) {
   const decades = new Map();
@@ -41,10 +50,7 @@ function byDecade(tallies) {
 export function eventOverview(tallies, choose) {
   const choice = { kind: null, decade: null };
   const decades = byDecade(tallies);
-  const totals = new Map();
-  for (const { kind, count } of tallies) {
-    totals.set(kind, (totals.get(kind) ?? 0) + count);
-  }
+  const totals = kindTotals(tallies);
   const all = [...totals.values()].reduce((sum, count) => sum + count, 0);
   const most = Math.max(1, ...decades.map(([, kinds]) => sum(kinds, null)));
   const buttons = [];

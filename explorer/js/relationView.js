@@ -5,7 +5,7 @@ import { chart, eventLanes, makeScale } from "./chart.js";
 import { formatDate } from "./dates.js";
 import { h, listOf } from "./elements.js";
 import { addEvents, eventList, openEvent, sourceList } from "./events.js";
-import { eventFilter, eventOverview } from "./eventOverview.js";
+import { eventFilter, eventOverview, kindTotals } from "./eventOverview.js";
 import { ORGANIZATION_KINDS, RELATION_STATUSES } from "./kinds.js";
 import { countryLink, countryRoute, organizationLink, relationRoute } from "./links.js";
 import { worldMap } from "./map.js";
@@ -164,9 +164,9 @@ function render(data, route, { variables }) {
     h("h3", {}, "Timeline"),
     chart(
       scale,
-      `Events between ${first.name} and ${second.name} by kind, and the posts each keeps ` +
-        "in the other, by year.",
-      eventLanes(scale, events.nodes, openEvent),
+      `Events between ${first.name} and ${second.name} by kind (those listed below), and the ` +
+        "posts each keeps in the other, by year.",
+      eventLanes(scale, events.nodes, openEvent, kindTotals(relation.eventCounts)),
       postLanes(scale, relation.missions, pairs),
     ),
     relation.missions.length ? legend() : null,

@@ -101,8 +101,11 @@ def test_the_timeline_groups_by_decade_filters_by_kind_and_loads_more(
     page: Page, problems: list[str], screenshot: Screenshot
 ) -> None:
     open_view(page, "/relation/BE/US")
-    # The first page of events, under a heading per decade; the rest on demand.
+    # The first page of events, under a heading per decade; the rest on demand. The timeline's
+    # dots are those listed, and its lanes say so where there are more.
     assert shown_events(page).count() == 100
+    lanes = page.locator(".events-lane .lane-label").all_inner_texts()
+    assert any(re.fullmatch(r"Trip abroad · \d+ of \d+", lane) for lane in lanes)
     assert page.locator(".events .decade-mark").first.inner_text() == "1830s"
     page.get_by_role("button", name="Load 95 more").click()
     page.get_by_text("Showing 195 of 195 events.").wait_for()
