@@ -2,8 +2,8 @@
 //
 // Each stays within the API's limits (depth 12, node estimate 50,000: a connection counts its
 // `first`, a plain list the longest list the data holds, multiplied down the path), with all
-// the data a first start loads: CountryView is estimated at about 38,600 nodes (the US's 1,240
-// posts, each with up to 28 accreditations), RelationView at about 27,500 (up to 214 posts a
+// the data a first start loads: CountryView is estimated at about 37,400 nodes (the US's 1,240
+// posts, each with up to 28 accreditations), RelationView at about 27,900 (up to 214 posts a
 // pair, each with up to 73 heads). A head's quality issues are not measured (each counts as a
 // list of 20), so only the post view, which shows one post, asks for them. Lists that are
 // connections ask for `pageInfo`, so that a view can load the next page with its cursor.
