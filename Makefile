@@ -94,11 +94,12 @@ assets: ## install the pinned GraphiQL and map files (package-lock.json); copy t
 browser-test: $(BROWSER) ## drive the explorer and GraphiQL in headless Chromium (/usr/bin/chromium; after make assets)
 	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser
 
-screenshots: $(BROWSER) ## take the README's screenshots again (the NL and BE-MY views) into docs/screenshots
+screenshots: $(BROWSER) ## take the README's screenshots again (the NL, BE-MY and BE-US views) into docs/screenshots
 	BILATERAL_BROWSER_TESTS=required $(VENV)/bin/pytest -q tests/browser/test_world_map.py \
-	  -k "draws_one_point_per_post or pair_view_maps"
+	  tests/browser/test_history_views.py \
+	  -k "draws_one_point_per_post or pair_view_maps or draw_the_64_heads"
 	cp build/screenshots/country-netherlands.png build/screenshots/relation-belgium-malaysia.png \
-	   docs/screenshots/
+	   build/screenshots/relation-belgium-united-states.png docs/screenshots/
 
 bench: $(BENCH) ## benchmark the API against the floor (and PostGraphile, npm ci'd under bench/postgraphile, on PostgreSQL), then 2 processes on a replica (and a soak); writes bench/RESULTS.md and bench/plans/
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))

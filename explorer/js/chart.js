@@ -6,6 +6,9 @@ import { EVENT_KINDS } from "./kinds.js";
 
 // A dot is 15 px wide: dots nearer each other than this go on separate rows of their lane.
 const DOT_SPACING_PX = 17;
+// A lane of events grows to this many rows at most; beyond, dots overlap where they crowd
+// (each stays a button, named, in the list below as well).
+const MAX_DOT_ROWS = 10;
 // How far, in years, an unknown end fades out after the last date the sources vouch for.
 const UNKNOWN_TAIL = 7;
 
@@ -54,12 +57,12 @@ export function chart(scale, caption, ...lanes) {
 }
 
 /** A labelled strip of the axis. */
-export function lane(label, content, { rows = 1, className = "" } = {}) {
+export function lane(label, content, { rows = 1, className = "", trackAttributes = {} } = {}) {
   return h(
     "div",
     { class: `lane ${className}`.trim() },
     h("div", { class: "lane-label" }, label),
-    h("div", { class: "track", style: { "--rows": rows } }, content),
+    h("div", { class: "track", style: { "--rows": rows }, ...trackAttributes }, content),
   );
 }
 
@@ -68,8 +71,11 @@ export function groupHeading(text) {
   return h("div", { class: "lane-group" }, text);
 }
 
-/** One lane per kind of event, a dot per event; `pick(event)` opens the event. */
-export function eventLanes(scale, events, pick) {
+/**
+ * One lane per kind of event, a dot per event; `pick(event)` opens the event. `totals` (kind →
+ * count), where given, says how many of each kind there are when not all are drawn.
+ */
+export function eventLanes(scale, events, pick, totals = new Map()) {
   return Object.entries(EVENT_KINDS)
     .map(([kind, label]) => {
       const ofKind = events.filter((event) => event.kind === kind);
@@ -80,9 +86,12 @@ export function eventLanes(scale, events, pick) {
       const dots = ofKind.map((event) => {
         const x = scale.at(yearOf(event.date));
         let row = rowEnds.findIndex((end) => x - end >= scale.dotGap);
-        if (row === -1) {
+        if (row === -1 && rowEnds.length < MAX_DOT_ROWS) {
           row = rowEnds.push(x) - 1;
         } else {
+          if (row === -1) {
+            row = rowEnds.indexOf(Math.min(...rowEnds));
+          }
           rowEnds[row] = x;
         }
         const text = `${formatDate(event.date)}: ${event.title}`;
@@ -99,6 +108,7 @@ export function eventLanes(scale, events, pick) {
       const name = [
         h("span", { class: "swatch", "data-kind": kind }),
         `${label} · ${ofKind.length}`,
+        (totals.get(kind) ?? 0) > ofKind.length ? ` of ${totals.get(kind)}` : null,
       ];
       return lane(name, dots, { rows: rowEnds.length, className: "events-lane" });
     })
@@ -108,8 +118,9 @@ export function eventLanes(scale, events, pick) {
 /**
  * A bar from `from` to `to` with a label. How it ends: "known" (solid to `to`), "ongoing"
  * (solid to today) or "unknown" (a mark at `from` and a dashed tail that fades out).
+ * `hover` is the row's tooltip (default: the note); `mark` a class that sets the row apart.
  */
-export function bar(scale, { from, to, ends, label, note }) {
+export function bar(scale, { from, to, ends, label, note, hover = note, mark = null }) {
   const start = scale.at(yearOf(from));
   let end;
   if (ends === "known") {
@@ -125,7 +136,7 @@ export function bar(scale, { from, to, ends, label, note }) {
     start < 55 ? { left: percent(start) } : { right: percent(Math.max(0, 100 - start - width)) };
   return h(
     "div",
-    { class: "bar-row" },
+    { class: mark ? `bar-row ${mark}` : "bar-row", title: hover ?? null },
     h(
       "span",
       { class: "bar-label", style: place },
@@ -135,7 +146,7 @@ export function bar(scale, { from, to, ends, label, note }) {
     h("span", {
       class: `bar ${ends}`,
       style: { left: percent(start), width: percent(width) },
-      title: note ?? "",
+      title: hover ?? "",
     }),
   );
 }

@@ -26,6 +26,19 @@ function accreditedCountries(missions) {
   return covered;
 }
 
+const severedText = (relation) =>
+  ` · severed${relation.statusSince ? ` since ${formatDate(relation.statusSince)}` : ""}`;
+
+/** A country's relations, each with the other country, by the other country's name. */
+function byName(relations, code) {
+  return relations
+    .map((relation) => ({
+      relation,
+      other: relation.countries.find((c) => c.code !== code) ?? relation.countries[0],
+    }))
+    .sort((a, b) => a.other.name.localeCompare(b.other.name));
+}
+
 const openedText = (mission) => (mission.opened ? formatDate(mission.opened) : "—");
 
 const placeText = (location) =>
@@ -236,20 +249,26 @@ function render(data, route) {
     decadeChart(abroad, `Posts of ${country.name} abroad, by the decade they opened.`),
     country.relations.length
       ? [
-          h("h3", {}, "Relations told in detail"),
-          listOf(country.relations, (relation) => {
-            const other = relation.countries.find((c) => c.code !== country.code);
-            return [
+          h("h3", {}, `Relations with ${plural(country.relations.length, "country", "countries")}`),
+          listOf(
+            byName(country.relations, country.code),
+            ({ relation, other }) => [
               h(
                 "a",
                 { href: relationRoute(country.code, other.code) },
                 `${country.name} – ${other.name}`,
               ),
+              " ",
+              h("span", { class: "event-count" }, plural(relation.events.totalCount, "event")),
               relation.established
-                ? h("span", { class: "when" }, `since ${formatDate(relation.established)}`)
+                ? h("span", { class: "when" }, ` · since ${formatDate(relation.established)}`)
                 : null,
-            ];
-          }),
+              relation.status === "SEVERED"
+                ? h("span", { class: "status" }, severedText(relation))
+                : null,
+            ],
+            { class: "relation-list" },
+          ),
         ]
       : null,
   );

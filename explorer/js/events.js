@@ -3,7 +3,7 @@
 
 import { formatDate } from "./dates.js";
 import { h, listOf } from "./elements.js";
-import { EVENT_KINDS } from "./kinds.js";
+import { EVENT_KINDS, VISIT_TYPES } from "./kinds.js";
 import { nameOf, personLink } from "./links.js";
 
 const eventAnchor = (id) => `event-${id}`;
@@ -100,6 +100,34 @@ function eventBody(event) {
   );
 }
 
+/** The decade an event falls in: "1832-06-18" → 1830. */
+export const decadeOf = (date) => Math.floor(Number(date.slice(0, 4)) / 10) * 10;
+
+/** A heading in a list of events where a new decade begins. */
+const decadeMark = (decade) =>
+  h("li", { class: "decade-mark", "data-decade": decade }, h("h4", {}, `${decade}s`));
+
+/**
+ * The items for events, with a decade heading before the first event of each decade that
+ * `list` (where they go) does not already end in.
+ */
+function itemsFor(list, events, roleOf) {
+  const items = [];
+  let decade = list.dataset.lastDecade ? Number(list.dataset.lastDecade) : null;
+  for (const event of events) {
+    const own = decadeOf(event.date);
+    if (own !== decade) {
+      items.push(decadeMark(own));
+      decade = own;
+    }
+    items.push(eventItem(event, roleOf(event)));
+  }
+  if (decade !== null) {
+    list.dataset.lastDecade = String(decade);
+  }
+  return items;
+}
+
 /** One event of a list, a disclosure; `role` is the part the view's subject played in it. */
 export function eventItem(event, role = null) {
   return h(
@@ -114,6 +142,7 @@ export function eventItem(event, role = null) {
         h("time", { datetime: event.date }, when(event)),
         h("span", { class: "kind", "data-kind": event.kind }, EVENT_KINDS[event.kind]),
         h("span", { class: "title" }, event.title),
+        event.visitType ? h("span", { class: "visit-type" }, VISIT_TYPES[event.visitType]) : null,
         role ? h("span", { class: "role" }, `as ${role}`) : null,
       ),
       eventBody(event),
@@ -122,22 +151,20 @@ export function eventItem(event, role = null) {
 }
 
 /**
- * Events, oldest first, each a disclosure. `roleOf(event)` may name the part the
- * view's subject played in it.
+ * Events, oldest first, each a disclosure, under a heading for each decade. `roleOf(event)`
+ * may name the part the view's subject played in it.
  */
 export function eventList(events, roleOf = () => null) {
-  return h(
-    "ol",
-    { class: "events" },
-    events.map((event) => eventItem(event, roleOf(event))),
-  );
+  const list = h("ol", { class: "events" });
+  list.append(...itemsFor(list, events, roleOf));
+  return list;
 }
 
 /** Add a page of events to a list made by eventList(); returns the first new one's summary. */
 export function addEvents(list, events, roleOf = () => null) {
-  const items = events.map((event) => eventItem(event, roleOf(event)));
+  const items = itemsFor(list, events, roleOf);
   list.append(...items);
-  return items[0]?.querySelector("summary") ?? null;
+  return items.find((item) => item.querySelector("summary"))?.querySelector("summary") ?? null;
 }
 
 /** Open an event of the list, bring it into view and put the keyboard focus on it. */

@@ -7,7 +7,7 @@ export const EVENT_KINDS = {
   ECONOMIC: "Economic",
   CULTURAL: "Cultural",
   OTHER: "Other",
-  TRIP: "Trip",
+  TRIP: "Trip abroad",
   VISIT: "Visit",
   RECOGNITION: "Recognition",
   RELATIONS_ESTABLISHED: "Relations established",
@@ -19,8 +19,25 @@ export const EVENT_KINDS = {
   TREATY: "Treaty",
 };
 
+/** A visit's or trip's protocol form. */
+export const VISIT_TYPES = {
+  STATE: "state visit",
+  OFFICIAL: "official visit",
+  OFFICIAL_WORKING: "official working visit",
+  WORKING: "working visit",
+  PRIVATE: "private visit",
+  INFORMAL: "informal visit",
+};
+
+/** Where relations stand, as the sources last tell it. */
+export const RELATION_STATUSES = {
+  ESTABLISHED: "established",
+  SEVERED: "severed",
+};
+
 export const MISSION_KINDS = {
   EMBASSY: "Embassy",
+  LEGATION: "Legation",
   HIGH_COMMISSION: "High commission",
   CONSULATE_GENERAL: "Consulate general",
   CONSULATE: "Consulate",
@@ -51,6 +68,7 @@ export const MARKS = {
 
 const MARK_OF_KIND = {
   EMBASSY: "embassy",
+  LEGATION: "embassy",
   HIGH_COMMISSION: "embassy",
   PERMANENT_MISSION: "embassy",
   APOSTOLIC_NUNCIATURE: "embassy",

@@ -9,7 +9,7 @@ import { ORGANIZATION_KINDS } from "./kinds.js";
 import { postLink } from "./links.js";
 import { moreControl } from "./more.js";
 import { ORGANIZATION_VIEW, PARTICIPATION_PAGE, PERSON_VIEW } from "./queries.js";
-import { tenureBar, tenureText } from "./posts.js";
+import { residenceText, tenureBar, tenureFrom, tenureText } from "./posts.js";
 
 function notFound(kind) {
   const title = `No such ${kind}`;
@@ -71,6 +71,21 @@ function positionText(position) {
   return position.inOfficeOn ? `in office on ${formatDate(position.inOfficeOn)}` : "dates unknown";
 }
 
+/** Who a person is, in short: lifetime, career and the country they act for. */
+function personFacts(person) {
+  const facts = ["Person"];
+  if (person.born || person.died) {
+    facts.push(`${person.born ?? "?"} – ${person.died ?? ""}`.trim());
+  }
+  if (person.careerType) {
+    facts.push(`${person.careerType} (Office of the Historian)`);
+  }
+  if (person.country) {
+    facts.push(`acts for ${person.country.name}`);
+  }
+  return facts;
+}
+
 function renderPerson(data, _route, { variables }) {
   const person = data.node;
   if (person?.__typename !== "Person") {
@@ -94,11 +109,7 @@ function renderPerson(data, _route, { variables }) {
       "header",
       { class: "view-head" },
       h("h2", { tabindex: "-1" }, person.name),
-      h(
-        "p",
-        { class: "lede" },
-        person.country ? `Person · acts for ${person.country.name}` : "Person",
-      ),
+      h("p", { class: "lede" }, personFacts(person).join(" · ")),
     ),
     person.positions.length
       ? [
@@ -112,11 +123,26 @@ function renderPerson(data, _route, { variables }) {
     person.headships.length
       ? [
           h("h3", {}, "Posts headed"),
-          listOf(person.headships, (headship) => [
-            postLink(headship.mission),
-            h("span", { class: "role" }, headship.title),
-            h("span", { class: "when" }, tenureText(headship)),
-          ]),
+          listOf(
+            person.headships,
+            (headship) => [
+              postLink(headship.mission),
+              h("span", { class: "role" }, headship.title),
+              h("span", { class: "when" }, tenureText(headship)),
+              headship.residentIn
+                ? h("span", { class: "residence" }, residenceText(headship))
+                : null,
+              headship.accreditedTo
+                ? h("span", { class: "accredited" }, `accredited to ${headship.accreditedTo.name}`)
+                : null,
+              headship.appointed
+                ? h("span", { class: "when" }, `appointed ${formatDate(headship.appointed)}`)
+                : null,
+              headship.endNote ? h("span", { class: "end-note" }, headship.endNote) : null,
+              headship.note ? h("p", { class: "note" }, headship.note) : null,
+            ],
+            { class: "headships" },
+          ),
         ]
       : null,
     participations(
@@ -124,7 +150,7 @@ function renderPerson(data, _route, { variables }) {
       person.participations,
       variables,
       headshipLanes,
-      person.headships.map((headship) => headship.start ?? headship.inOfficeOn),
+      person.headships.map((headship) => tenureFrom(headship)),
     ),
   );
   return { title: person.name, element };

@@ -4,7 +4,7 @@ import { bar, groupHeading, lane } from "./chart.js";
 import { formatDate, formatSpan } from "./dates.js";
 import { h, listOf } from "./elements.js";
 import { MISSION_KINDS } from "./kinds.js";
-import { nameOf, personLink, postLink } from "./links.js";
+import { nameOf, personLink, postLink, postRoute } from "./links.js";
 
 /**
  * How a tenure ends, as the API tells it: an end date is known; `ongoing` says it goes on;
@@ -21,7 +21,9 @@ export function tenureEnds(head) {
 export function tenureText(head) {
   const ends = tenureEnds(head);
   if (ends === "known") {
-    return formatSpan(head.start, head.end);
+    return !head.start && head.appointed
+      ? `appointed ${formatDate(head.appointed)} – ${formatDate(head.end)}`
+      : formatSpan(head.start, head.end);
   }
   if (ends === "ongoing") {
     return head.start ? `${formatDate(head.start)} – today` : "in office today";
@@ -39,14 +41,41 @@ function ordinalWord(number) {
   return `${number}${suffix}`;
 }
 
-/** A tenure as a bar, when the data gives it a place on the axis. */
-export function tenureBar(scale, head, label) {
-  const from = head.start ?? head.inOfficeOn;
+/**
+ * Where a tenure's bar begins: the day the head took charge or, where the sources do not give
+ * it, the appointment, a day they were in office, or else the end (a bar of unknown start).
+ */
+export const tenureFrom = (head) => head.start ?? head.appointed ?? head.inOfficeOn ?? head.end;
+
+/** Where a head lived, when not in the post's host country: "resident in United Kingdom". */
+export const residenceText = (head) =>
+  head.residentIn ? `resident in ${head.residentIn.name}` : null;
+
+/**
+ * A tenure as a bar, when the data gives it a place on the axis; its tooltip names the title,
+ * the person (`name`, where the label does not), the dates and where a non-resident head lived.
+ */
+export function tenureBar(scale, head, label, name = null) {
+  const from = tenureFrom(head);
   if (!from) {
     return null;
   }
-  return bar(scale, { from, to: head.end, ends: tenureEnds(head), label, note: tenureText(head) });
+  const residence = residenceText(head);
+  const note = [tenureText(head), residence].filter(Boolean).join(" · ");
+  const hover = [head.title, name, tenureText(head), residence].filter(Boolean).join(", ");
+  return bar(scale, {
+    from,
+    to: head.end,
+    ends: tenureEnds(head),
+    label,
+    note,
+    hover,
+    mark: head.residentIn ? "non-resident" : null,
+  });
 }
+
+// A post with more heads than this shows them in a lane of its own height that scrolls.
+const LANE_ROWS = 12;
 
 /** How an address ends: a known move, today (it is where the post is now), or unknown. */
 function addressEnds(address, mission) {
@@ -84,9 +113,25 @@ function postLane(scale, mission) {
         }),
       ),
     );
-  const heads = mission.heads.map((head) => tenureBar(scale, head, personLink(head.person)));
-  const label = [h("span", { class: "post-kind" }, MISSION_KINDS[mission.kind]), " ", mission.name];
-  return lane(label, [addresses, heads], { className: "post-lane" });
+  const heads = mission.heads.map((head) =>
+    tenureBar(scale, head, personLink(head.person), head.person.name),
+  );
+  const drawn = heads.filter(Boolean).length;
+  const count = mission.heads.length;
+  const label = [
+    h("span", { class: "post-kind" }, MISSION_KINDS[mission.kind]),
+    " ",
+    mission.name,
+    count ? h("span", { class: "post-count" }, ` · ${count} head${count === 1 ? "" : "s"}`) : null,
+  ];
+  const many = addresses.length + drawn > LANE_ROWS;
+  return lane(label, [addresses, heads], {
+    className: many ? "post-lane scrolls" : "post-lane",
+    // A scrolling lane is reached and scrolled with the keyboard too.
+    trackAttributes: many
+      ? { tabindex: "0", role: "group", "aria-label": `Heads of ${mission.name}` }
+      : {},
+  });
 }
 
 /** The lanes for the posts each country keeps in the other, grouped by the country keeping them. */
@@ -118,6 +163,10 @@ function headText(head) {
       head.ordinal ? `${ordinalWord(head.ordinal)} ${head.title}` : head.title,
     ),
     h("span", { class: `when ${tenureEnds(head)}` }, tenureText(head)),
+    head.residentIn ? h("span", { class: "residence" }, residenceText(head)) : null,
+    head.accreditedTo
+      ? h("span", { class: "accredited" }, `accredited to ${head.accreditedTo.name}`)
+      : null,
   ];
 }
 
@@ -135,9 +184,11 @@ export function postCard(mission) {
     (head) => (head === UNRECORDED ? unrecordedText() : headText(head)),
     { class: "heads" },
   );
+  // The pair view does not ask for its heads' issues (see queries.js): the post's page has them.
+  const headsChecked = mission.heads.every((head) => head.qualityIssues);
   const issues = [
     ...mission.qualityIssues,
-    ...mission.heads.flatMap((head) => head.qualityIssues),
+    ...mission.heads.flatMap((head) => head.qualityIssues ?? []),
   ];
   const addresses = listOf(mission.addresses, (address) => [
     `${address.address}, ${address.city}`,
@@ -166,5 +217,14 @@ export function postCard(mission) {
           listOf(issues, (issue) => issue.message, { class: "quality" }),
         ]
       : null,
+    headsChecked
+      ? null
+      : h(
+          "p",
+          { class: "hint" },
+          "What to check about its heads' tenures is on ",
+          h("a", { href: postRoute(mission.id) }, "the post's page"),
+          ".",
+        ),
   );
 }

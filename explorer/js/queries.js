@@ -1,9 +1,12 @@
 // The GraphQL behind each view: one request fetches everything a view shows.
 //
-// Each stays well within the API's limits (depth 12, node estimate 50,000: a connection
-// counts its `first`, a plain list the longest list the data holds, multiplied down the path).
-// CountryView, the largest, is estimated at about 9,300 nodes on the world's posts. Lists that
-// are connections ask for `pageInfo`, so that a view can load the next page with its cursor.
+// Each stays within the API's limits (depth 12, node estimate 50,000: a connection counts its
+// `first`, a plain list the longest list the data holds, multiplied down the path), with all
+// the data a first start loads: CountryView is estimated at about 37,400 nodes (the US's 1,240
+// posts, each with up to 28 accreditations), RelationView at about 27,900 (up to 214 posts a
+// pair, each with up to 73 heads). A head's quality issues are not measured (each counts as a
+// list of 20), so only the post view, which shows one post, asks for them. Lists that are
+// connections ask for `pageInfo`, so that a view can load the next page with its cursor.
 
 const EVENT_DETAILS = `
 fragment EventDetails on Event {
@@ -24,6 +27,9 @@ fragment EventDetails on Event {
       ... on Mission { id name }
     }
   }
+  visitType
+  dataset
+  recordId
   quotes { text date speaker { id name } }
   figures { label value unit }
   sources { title section url }
@@ -53,8 +59,10 @@ fragment PostDetails on Mission {
     }
   }
   heads {
-    id title ordinal start end ongoing inOfficeOn gapBefore person { id name }
-    qualityIssues { kind message }
+    id title ordinal start end ongoing inOfficeOn appointed gapBefore endNote note
+    residentIn { code name(lang: $lang) }
+    accreditedTo { code name(lang: $lang) }
+    person { id name }
   }
   qualityIssues { kind message }
 }`;
@@ -65,24 +73,33 @@ query RelationView($first: String!, $second: String!, $lang: String) {
   second: country(code: $second) { code name(lang: $lang) }
   relation(between: [$first, $second]) {
     established
-    sources { title section url }
-    organizations { id name kind }
-    missions { ...PostDetails }
+    status
+    statusSince
     events(first: 100) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes { ...EventDetails }
     }
+    eventCounts { decade kind count }
+    sources { title section url }
+    organizations { id name kind }
+    missions { ...PostDetails }
   }
 }
 ${POST_DETAILS}
 ${EVENT_DETAILS}`.trim();
 
-/** The next page of a relation's events, after a cursor. */
+/** A page of a relation's events, after a cursor, optionally of some kinds or years only. */
 export const RELATION_EVENTS = `
-query RelationEvents($first: String!, $second: String!, $after: String, $lang: String) {
+query RelationEvents(
+  $first: String!
+  $second: String!
+  $after: String
+  $filter: EventFilter
+  $lang: String
+) {
   relation(between: [$first, $second]) {
-    events(first: 100, after: $after) {
+    events(first: 100, after: $after, filter: $filter) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes { ...EventDetails }
@@ -105,6 +122,9 @@ query PersonView($id: ID!, $lang: String) {
     __typename
     ... on Person {
       name
+      born
+      died
+      careerType
       country { code name(lang: $lang) }
       positions { title start end inOfficeOn }
       headships {
@@ -113,7 +133,12 @@ query PersonView($id: ID!, $lang: String) {
         end
         ongoing
         inOfficeOn
-        mission { id name country { code } hostCountry { code } }
+        appointed
+        endNote
+        note
+        residentIn { code name(lang: $lang) }
+        accreditedTo { code name(lang: $lang) }
+        mission { id name country { code } hostCountry { code name(lang: $lang) } }
       }
       participations(first: 100) { ...Participations }
     }
@@ -175,7 +200,10 @@ query CountryView($code: String!, $lang: String) {
     }
     relations {
       established
+      status
+      statusSince
       countries { code name(lang: $lang) }
+      events(first: 0) { totalCount }
     }
   }
 }`.trim();
@@ -187,6 +215,7 @@ query PostView($id: ID!, $lang: String) {
     __typename
     ... on Mission {
       ...PostDetails
+      heads { id qualityIssues { kind message } }
       wikidata
       contact { website email phone }
       sources { title section url }

@@ -5,11 +5,12 @@ import { chart, eventLanes, makeScale } from "./chart.js";
 import { formatDate } from "./dates.js";
 import { h, listOf } from "./elements.js";
 import { addEvents, eventList, openEvent, sourceList } from "./events.js";
-import { ORGANIZATION_KINDS } from "./kinds.js";
+import { eventFilter, eventOverview, kindTotals } from "./eventOverview.js";
+import { ORGANIZATION_KINDS, RELATION_STATUSES } from "./kinds.js";
 import { countryLink, countryRoute, organizationLink, relationRoute } from "./links.js";
 import { worldMap } from "./map.js";
 import { moreControl } from "./more.js";
-import { postCard, postLanes } from "./posts.js";
+import { postCard, postLanes, tenureFrom } from "./posts.js";
 import { RELATION_EVENTS, RELATION_VIEW } from "./queries.js";
 
 function legend() {
@@ -19,6 +20,7 @@ function legend() {
     h("li", {}, h("span", { class: "sample known" }), "known tenure"),
     h("li", {}, h("span", { class: "sample ongoing" }), "ongoing, to today"),
     h("li", {}, h("span", { class: "sample unknown" }), "end unknown"),
+    h("li", {}, h("span", { class: "sample non-resident" }), "head resident elsewhere"),
     h("li", {}, h("span", { class: "sample address" }), "address"),
     h("li", {}, h("span", { class: "sample today" }), "today"),
   );
@@ -28,6 +30,13 @@ function summaryLine(relation, events) {
   const parts = [];
   if (relation.established) {
     parts.push(`Diplomatic relations since ${formatDate(relation.established)}`);
+  }
+  // Where relations stand now, unless that is simply as they were first established.
+  const asFirstEstablished =
+    relation.status === "ESTABLISHED" && relation.statusSince === relation.established;
+  if (relation.status && !asFirstEstablished) {
+    const since = relation.statusSince ? ` since ${formatDate(relation.statusSince)}` : "";
+    parts.push(`relations ${RELATION_STATUSES[relation.status]}${since}`);
   }
   parts.push(`${events.totalCount} event${events.totalCount === 1 ? "" : "s"}`);
   parts.push(`${relation.missions.length} post${relation.missions.length === 1 ? "" : "s"}`);
@@ -97,7 +106,7 @@ function render(data, route, { variables }) {
     ...events.nodes.map((event) => event.date),
     ...relation.missions.flatMap((mission) => [
       mission.opened,
-      ...mission.heads.map((head) => head.start ?? head.inOfficeOn),
+      ...mission.heads.map((head) => tenureFrom(head)),
       ...mission.addresses.map((address) => address.from),
     ]),
   ]);
@@ -105,14 +114,36 @@ function render(data, route, { variables }) {
     [first, second],
     [second, first],
   ];
-  const list = events.nodes.length ? eventList(events.nodes) : null;
-  const more = moreControl({
-    connection: events,
-    noun: "events",
-    fetchPage: async (after) =>
-      (await request(RELATION_EVENTS, { ...variables, after })).relation.events,
-    addPage: (nodes) => addEvents(list, nodes),
-  });
+  const eventSection = h("div", { class: "event-section", "aria-live": "polite" });
+  // The list of events and its "load more", for the whole relation or a kind or decade of it.
+  function showEvents(connection, filter) {
+    const list = connection.nodes.length ? eventList(connection.nodes) : null;
+    const more = moreControl({
+      connection,
+      noun: "events",
+      fetchPage: async (after) =>
+        (await request(RELATION_EVENTS, { ...variables, after, filter })).relation.events,
+      addPage: (nodes) => addEvents(list, nodes),
+    });
+    eventSection.replaceChildren(
+      ...[list ?? h("p", { class: "none" }, "No events are recorded."), more].filter(Boolean),
+    );
+  }
+  showEvents(events, null);
+  let asked = 0;
+  const overview = relation.eventCounts.length
+    ? eventOverview(relation.eventCounts, async (choice) => {
+        const filter = eventFilter(choice);
+        const ask = ++asked;
+        eventSection.setAttribute("aria-busy", "true");
+        const found = (await request(RELATION_EVENTS, { ...variables, filter })).relation.events;
+        if (ask === asked) {
+          // Only the latest choice is shown, whichever answer comes last.
+          showEvents(found, filter);
+          eventSection.removeAttribute("aria-busy");
+        }
+      })
+    : null;
   const element = h(
     "section",
     { class: "relation" },
@@ -133,9 +164,9 @@ function render(data, route, { variables }) {
     h("h3", {}, "Timeline"),
     chart(
       scale,
-      `Events between ${first.name} and ${second.name} by kind, and the posts each keeps ` +
-        "in the other, by year.",
-      eventLanes(scale, events.nodes, openEvent),
+      `Events between ${first.name} and ${second.name} by kind (those listed below), and the ` +
+        "posts each keeps in the other, by year.",
+      eventLanes(scale, events.nodes, openEvent, kindTotals(relation.eventCounts)),
       postLanes(scale, relation.missions, pairs),
     ),
     relation.missions.length ? legend() : null,
@@ -155,8 +186,8 @@ function render(data, route, { variables }) {
         ]
       : null,
     h("h3", {}, "Events"),
-    list ?? h("p", { class: "none" }, "No events are recorded."),
-    more,
+    overview,
+    eventSection,
     pairs.map(([keeper, host]) => {
       const kept = relation.missions.filter((mission) => mission.country.code === keeper.code);
       return kept.length

@@ -34,11 +34,12 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real server on a database loaded as a first start loads it: the article and the
-    world's 9,852 posts (loaded by `bilateral seed --world` first, so that the server starts
-    as quickly as any)."""
+    """The real server on a database loaded as a first start loads it: the article, the
+    world's 9,852 posts, the Office of the Historian's US posts, chiefs of mission and events
+    (loaded by `bilateral seed --world` first, so that the server starts as quickly as any).
+    One for the whole run: loading it takes half a minute, and no test writes to it."""
     database = tmp_path_factory.mktemp("world") / "bilateral.db"
     url = f"sqlite+aiosqlite:///{database}"
     subprocess.run(

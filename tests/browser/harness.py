@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import pytest
-from servers import ROOT
+from servers import ROOT, post
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator
@@ -59,3 +59,10 @@ def give_up(reason: str) -> NoReturn:
 
 class Screenshot(Protocol):
     def __call__(self, name: str, *, full_page: bool = True, of: Locator | None = None) -> Path: ...
+
+
+def ask(base_url: str, query: str) -> dict[str, Any]:
+    """The `data` of the API's answer to a query, asked over HTTP as any client would."""
+    answer: dict[str, Any] = post(base_url, query)
+    data: dict[str, Any] = answer["data"]
+    return data

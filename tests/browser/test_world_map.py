@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.error import HTTPError
 
 import pytest
-from servers import post
 
-from browser.harness import TIMINGS, Screenshot, give_up, map_assets_present
+from browser.harness import TIMINGS, Screenshot, ask, give_up, map_assets_present
 
 # Slow: a server in a process of its own, and Chromium.
 pytestmark = pytest.mark.slow
@@ -33,13 +32,6 @@ PAIR = """{ relation(between: ["BE", "MY"]) { missions { id } } }"""
 def base_url(world_url: str) -> str:
     """These tests run on the world's posts."""
     return world_url
-
-
-def ask(world_url: str, query: str) -> dict[str, Any]:
-    """The `data` of the API's answer."""
-    answer: dict[str, Any] = post(world_url, query)
-    data: dict[str, Any] = answer["data"]
-    return data
 
 
 @pytest.fixture(scope="module")
