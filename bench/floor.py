@@ -115,6 +115,26 @@ SQLITE = {
             WHERE m.host_country_id = c.id)))
           FROM country c WHERE c.code = upper(?)))
     """,
+    "qh": """
+        SELECT json_object('country', (
+          SELECT json_object('hostedMissions', ((
+            SELECT json_group_array(json_object(
+                     'name', m.name, 'kind', m.kind,
+                     'country', json_object('code', s.code),
+                     'heads', ((
+                       -- Heads by the first date known of each (db/orders.py), undated last.
+                       SELECT json_group_array(json_object(
+                                'title', h.title, 'start', h.start, 'end', h."end",
+                                'person', json_object('name', p.name, 'born', p.born,
+                                                      'died', p.died))
+                              ORDER BY (CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start WHEN h.held_on < h.start THEN h.held_on ELSE h.start END) IS NULL, (CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start WHEN h.held_on < h.start THEN h.held_on ELSE h.start END), h.id)
+                       FROM head_of_mission h JOIN person p ON p.id = h.person_id
+                       WHERE h.mission_id = m.id)))
+                   ORDER BY m.name, m.id)
+            FROM mission m JOIN country s ON s.id = m.country_id
+            WHERE m.host_country_id = c.id)))
+          FROM country c WHERE c.code = upper(?)))
+    """,
 }
 
 POSTGRESQL = {
@@ -206,10 +226,36 @@ POSTGRESQL = {
             WHERE m.host_country_id = c.id))
           FROM country c WHERE c.code = upper($1)))::text
     """,
+    "qh": """
+        SELECT json_build_object('country', (
+          SELECT json_build_object('hostedMissions', (
+            SELECT coalesce(json_agg(json_build_object(
+                     'name', m.name, 'kind', m.kind,
+                     'country', json_build_object('code', s.code),
+                     'heads', (
+                       SELECT coalesce(json_agg(json_build_object(
+                                'title', h.title, 'start', h.start, 'end', h."end",
+                                'person', json_build_object('name', p.name, 'born', p.born,
+                                                            'died', p.died))
+                              ORDER BY (CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start WHEN h.held_on < h.start THEN h.held_on ELSE h.start END) IS NULL, (CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start WHEN h.held_on < h.start THEN h.held_on ELSE h.start END), h.id), '[]')
+                       FROM head_of_mission h JOIN person p ON p.id = h.person_id
+                       WHERE h.mission_id = m.id))
+                   ORDER BY m.name, m.id), '[]')
+            FROM mission m JOIN country s ON s.id = m.country_id
+            WHERE m.host_country_id = c.id))
+          FROM country c WHERE c.code = upper($1)))::text
+    """,
 }
 
 # The variables of each query, in the order the statements' parameters take them.
-PARAMETERS = {"q1": ["code"], "q2": [], "q3": ["a", "b"], "q4": ["code"], "qw": ["code"]}
+PARAMETERS = {
+    "q1": ["code"],
+    "q2": [],
+    "q3": ["a", "b"],
+    "q4": ["code"],
+    "qw": ["code"],
+    "qh": ["code"],
+}
 # Q5 is Q1 with a new code on every request: the same statement.
 STATEMENTS = {"q5": "q1"}
 
@@ -237,7 +283,7 @@ class Floor:
         self.pool: asyncpg.Pool | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The whole server: POST /q1 … /q5 and /qw, and start-up and shut-down. Plain ASGI, as
+        """The whole server: POST /q1 … /q5, /qw and /qh, and start-up and shut-down. Plain ASGI, as
         the API's own way for a POST to /graphql is: no routing, no middleware, no request or
         response objects."""
         if scope["type"] == "lifespan":

@@ -1,4 +1,4 @@
-"""`make bench-world`: the world's posts, timed: first start, import, re-import, and QW against its floor.
+"""`make bench-world`: the world's posts, timed: first start, import, re-import, and QW and QH against their floor.
 
     python -m bench.world [--rounds 2] [--seconds 10] [--code BE]
 
@@ -11,7 +11,8 @@ BENCH_DATABASE_PREFIX in place of bilateral_bench_). Measured:
   the same import again (which changes nothing), each as the command's wall time;
 - QW (bench/queries/qw.graphql: every post in a country with its sender, accreditations
   and coordinates) under wrk against the floor's hand-written statement (bench/floor.py),
-  after checking that both give the same answer.
+  after checking that both give the same answer; and QH (bench/queries/qh.graphql: the
+  same posts with all their heads and people: the US's chiefs of mission) the same way.
 Writes bench/WORLD.md, and QW's plans (the API's and the floor's) to bench/plans/.
 """
 
@@ -30,8 +31,15 @@ from dataclasses import dataclass
 from sqlalchemy.engine import make_url
 
 from bench import explain
-from bench.run import BIN, HERE, Measure, _api, _floor, _free_port, _post, _wrk
+from bench.run import BIN, HERE, MAX_NODES, Measure, _api, _floor, _free_port, _post, _wrk
+from seed.history.archive import shipped
 from seed.load import WORLD
+
+# The reference queries on the real data: QW, the world's posts in a country; QH, the same
+# posts with all their heads and people (the US's chiefs of mission).
+QUERIES = ["qw", "qh"]
+# The Office of the Historian's archives loaded on first start, in the order they load.
+HISTORY = ["gsh", "pocom"]
 
 
 @dataclass
@@ -42,8 +50,9 @@ class Timings:
     first_start: float
     import_seconds: float
     reimport_seconds: float
-    rounds: list[tuple[Measure, Measure]]
-    posts: int
+    history_seconds: dict[str, tuple[float, float]]  # an archive's import, and again, by dataset
+    rounds: dict[str, list[tuple[Measure, Measure]]]  # by reference query
+    posts: dict[str, int]  # posts in the answer, by reference query
 
 
 def _command(url: str, *argv: str) -> float:
@@ -101,8 +110,13 @@ def run_database(server: str | None, args: argparse.Namespace) -> Timings:
     _command(importing, "seed")
     import_seconds = _command(importing, "import", str(WORLD))
     reimport_seconds = _command(importing, "import", str(WORLD))
-    query = (HERE / "queries" / "qw.graphql").read_text()
-    body = json.dumps({"query": query, "variables": {"code": args.code}}).encode()
+    history_seconds = {
+        dataset: (
+            _command(importing, "import", str(shipped(dataset))),
+            _command(importing, "import", str(shipped(dataset))),
+        )
+        for dataset in HISTORY
+    }
     api_port, floor_port = _free_port(), _free_port()
     url = make_url(world)  # the floor takes a SQLite path or an asyncpg DSN
     floor_database = (
@@ -112,27 +126,34 @@ def run_database(server: str | None, args: argparse.Namespace) -> Timings:
     )
     api = _api(world, api_port)
     floor = _floor(floor_database, floor_port)
-    api_url, floor_url = f"http://127.0.0.1:{api_port}/graphql", f"http://127.0.0.1:{floor_port}/qw"
-    rounds: list[tuple[Measure, Measure]] = []
+    api_url = f"http://127.0.0.1:{api_port}/graphql"
+    texts = {q: (HERE / "queries" / f"{q}.graphql").read_text() for q in QUERIES}
+    rounds: dict[str, list[tuple[Measure, Measure]]] = {q: [] for q in QUERIES}
+    posts: dict[str, int] = {}
     try:
-        answer = json.loads(_post(api_url, body))
-        # The data must be the same; the API's extensions.cost has no counterpart there.
-        assert answer["data"] == json.loads(_post(floor_url, body))["data"], (
-            f"{name}: the floor and the API disagree"
-        )
-        posts = len(answer["data"]["country"]["hostedMissions"])
-        for _ in range(args.rounds):
-            _wrk(api_url, body, 2)  # warm-up
-            measured_api = _wrk(api_url, body, args.seconds)
-            _wrk(floor_url, body, 2)
-            rounds.append((measured_api, _wrk(floor_url, body, args.seconds)))
+        for q, query in texts.items():
+            body = json.dumps({"query": query, "variables": {"code": args.code}}).encode()
+            floor_url = f"http://127.0.0.1:{floor_port}/{q}"
+            answer = json.loads(_post(api_url, body))
+            # The data must be the same; the API's extensions.cost has no counterpart there.
+            assert answer["data"] == json.loads(_post(floor_url, body))["data"], (
+                f"{name}: the floor and the API disagree on {q.upper()}"
+            )
+            posts[q] = len(answer["data"]["country"]["hostedMissions"])
+            for _ in range(args.rounds):
+                _wrk(api_url, body, 2)  # warm-up
+                measured_api = _wrk(api_url, body, args.seconds)
+                _wrk(floor_url, body, 2)
+                rounds[q].append((measured_api, _wrk(floor_url, body, args.seconds)))
     finally:
         for process in (api, floor):
             process.terminate()
             process.wait()
-    # QW's plans, the API's and the floor's, beside the other reference queries' in bench/plans/.
-    explain.write(name.lower(), world, {"qw": (query, {"code": args.code})})
-    return Timings(name, first_start, import_seconds, reimport_seconds, rounds, posts)
+    # The plans, the API's and the floor's, beside the other reference queries' in bench/plans/.
+    explain.write(name.lower(), world, {q: (texts[q], {"code": args.code}) for q in QUERIES})
+    return Timings(
+        name, first_start, import_seconds, reimport_seconds, history_seconds, rounds, posts
+    )
 
 
 def _report(results: list[Timings], args: argparse.Namespace) -> str:
@@ -143,32 +164,43 @@ def _report(results: list[Timings], args: argparse.Namespace) -> str:
         f"{platform.python_version()}); {args.rounds} rounds of {args.seconds} s per cell, "
         "wrk -t2 -c8. Targets: first start ≤ 20 s, import ≤ 10 s on SQLite.",
         "",
-        "| database | first start | import | import again |",
-        "|---|---|---|---|",
+        "| database | first start | import | import again | "
+        + " | ".join(f"import {d} | {d} again" for d in HISTORY)
+        + " |",
+        "|---|---|---|---|" + "---|---|" * len(HISTORY),
     ]
     for t in results:
+        history = " | ".join(
+            f"{first:.1f} s | {again:.1f} s" for first, again in t.history_seconds.values()
+        )
         lines.append(
             f"| {t.name} | {t.first_start:.1f} s | {t.import_seconds:.1f} s | "
-            f"{t.reimport_seconds:.1f} s |"
+            f"{t.reimport_seconds:.1f} s | {history} |"
         )
     lines += [
         "",
         "First start: `bilateral serve` on an empty database until it answers. Import: "
         "`bilateral import` of the shipped release into a database holding the article, as "
-        "the command's wall time (Python's start included); again: the same file a second time.",
+        "the command's wall time (Python's start included); again: the same file a second time. "
+        "Then gsh's US posts and pocom's chiefs of mission (the shipped archives), each twice.",
         "",
         f"QW (`bench/queries/qw.graphql`, code {args.code}): every post in the country with its "
-        "sender, accreditations and coordinates, against the floor's one hand-written statement.",
+        "sender, accreditations and coordinates; QH (`bench/queries/qh.graphql`): the same posts "
+        "with all their heads and each head's person (the US's chiefs of mission since 1832). "
+        "Each against the floor's one hand-written statement.",
         "",
-        "| database | posts | round | API req/s | floor req/s | API ÷ floor | API p50 / p99 ms |",
-        "|---|---|---|---|---|---|---|",
+        "| database | query | posts | round | API req/s | floor req/s | API ÷ floor "
+        "| API p50 / p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for t in results:
-        for number, (api, floor) in enumerate(t.rounds, 1):
-            lines.append(
-                f"| {t.name} | {t.posts} | {number} | {api.rps:.0f} | {floor.rps:.0f} | "
-                f"{api.rps / floor.rps:.2f} | {api.p50_ms:.1f} / {api.p99_ms:.1f} |"
-            )
+        for q, measured in t.rounds.items():
+            for number, (api, floor) in enumerate(measured, 1):
+                lines.append(
+                    f"| {t.name} | {q.upper()} | {t.posts[q]} | {number} | {api.rps:.0f} | "
+                    f"{floor.rps:.0f} | {api.rps / floor.rps:.2f} | "
+                    f"{api.p50_ms:.1f} / {api.p99_ms:.1f} |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -178,6 +210,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--code", default="BE", help="the country whose posts QW asks for")
     args = parser.parse_args()
+    # QH lists every head of every post in the country: more than the default node limit.
+    os.environ.setdefault("BILATERAL_MAX_NODES", MAX_NODES)
     server = os.environ.get("DATABASE_URL", "")
     servers: list[str | None] = [None]
     if server.startswith("postgresql"):

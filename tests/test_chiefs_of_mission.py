@@ -88,7 +88,10 @@ async def test_belgium_has_its_64_heads_typed_and_cited(
     assert post["now"] is None
     assert post["in2019"]["person"]["name"] == "Ronald J. Gidwitz"
     assert post["in2017"]["person"]["name"] == "Matthew R. Lussenhop"
-    assert [period["kind"] for period in post["kinds"]] == ["LEGATION", "EMBASSY"]
+    (legation, embassy) = post["kinds"]
+    assert (legation["kind"], legation["from"]) == ("LEGATION", "1832-09-25")
+    assert embassy["kind"] == "EMBASSY" and embassy["from"].startswith("1919")
+    assert legation["to"] == embassy["from"] and embassy["to"] is None
     assert post["kind"] == "EMBASSY"
 
 
@@ -234,3 +237,46 @@ async def test_a_tenure_a_newer_release_withdraws_is_removed_and_reported(
     )
     (us,) = [m for m in denmark["country"]["hostedMissions"] if m["historianId"] == "denmark"]
     assert us["heads"]
+
+
+async def test_a_concurrent_appointment_says_where_its_head_lived_and_what_the_post_covered(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    release = cut(unpacked, tmp_path, "belgium", "luxembourg")
+    shutil.copytree(unpacked / "concurrent-appointments", release / "concurrent-appointments")
+    await load(app, release)
+    query = """{ lu: country(code: "LU") { hostedMissions { historianId
+        heads { start residentIn { code } } } }
+      be: country(code: "BE") { hostedMissions { historianId
+        accreditations { from to target { ... on Country { code } } } } } }"""
+    found = await data(query)
+    (luxembourg,) = [m for m in found["lu"]["hostedMissions"] if m["historianId"] == "luxembourg"]
+    from_brussels = [h for h in luxembourg["heads"] if h["residentIn"] == {"code": "BE"}]
+    assert from_brussels
+    (brussels,) = [m for m in found["be"]["hostedMissions"] if m["historianId"] == "belgium"]
+    covered = [a for a in brussels["accreditations"] if a["target"] == {"code": "LU"}]
+    assert len(covered) == len(from_brussels)
+    assert sorted(a["from"] or "" for a in covered) == sorted(
+        h["start"] or "" for h in from_brussels
+    )
+    again = await load(app, release)  # the same release: the same accreditations, no more
+    assert again.unchanged == again.rows - len(again.skipped)
+    found = await data(query)
+    (brussels,) = [m for m in found["be"]["hostedMissions"] if m["historianId"] == "belgium"]
+    assert len([a for a in brussels["accreditations"] if a["target"] == {"code": "LU"}]) == len(
+        covered
+    )
+
+
+async def test_a_tenure_without_a_start_answers_only_for_the_day_its_head_left_post(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    await load(app, cut(unpacked, tmp_path, "burkina-faso"))
+    query = """{ country(code: "BF") { hostedMissions { historianId
+      left: head(asOf: "2020-03-26") { start end endNote person { name } }
+      before: head(asOf: "2020-03-25") { person { name } } } } }"""
+    found = await data(query)
+    (post,) = [m for m in found["country"]["hostedMissions"] if m["historianId"] == "burkina-faso"]
+    assert post["left"]["start"] is None and post["left"]["endNote"] == "Left post on"
+    assert post["left"]["end"] == "2020-03-26"
+    assert post["before"] is None or post["before"]["person"] != post["left"]["person"]

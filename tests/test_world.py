@@ -20,7 +20,8 @@ BRUNEI = """{ country(code: "Q921") { accreditedMissions(kind: [EMBASSY]) { name
 
 
 async def _duplicates(url: str) -> tuple[int, int, int, list[tuple[str | None, int]]]:
-    """Posts with a Wikidata ID, distinct IDs, posts without one, and IDs held twice."""
+    """Posts with a Wikidata ID, distinct IDs, posts without one (those of the Office of the
+    Historian's archives aside), and IDs held twice."""
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
@@ -29,11 +30,19 @@ async def _duplicates(url: str) -> tuple[int, int, int, list[tuple[str | None, i
                 select(func.count()).select_from(M).where(M.wikidata.is_not(None))
             )
             distinct = await connection.scalar(select(func.count(func.distinct(M.wikidata))))
+            # The US's posts from the Office of the Historian's archives (gsh, pocom) aside:
+            # those without a Wikidata ID are its closed posts and others Wikidata lacks.
             without = await connection.scalar(
-                select(func.count()).select_from(M).where(M.wikidata.is_(None))
+                select(func.count())
+                .select_from(M)
+                .where(M.wikidata.is_(None), M.historian_id.is_(None))
+                .where(M.historian_post_id.is_(None))
             )
             twice = await connection.execute(
-                select(M.wikidata, func.count()).group_by(M.wikidata).having(func.count() > 1)
+                select(M.wikidata, func.count())
+                .where(M.wikidata.is_not(None))
+                .group_by(M.wikidata)
+                .having(func.count() > 1)
             )
             return with_id or 0, distinct or 0, without or 0, [(row[0], row[1]) for row in twice]
     finally:

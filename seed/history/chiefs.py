@@ -29,20 +29,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.base import table_of
-from db.models import MissionKind, OrganizationKind
+from db.models import MissionKind, OrganizationKind, TenureEnd
 from db.names import post_name
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
 from seed.datasets import record_dataset
 from seed.history.archive import Archive, parse_xml
 from seed.history.pocom import Pocom, PocomError, Tenure, end_kind, read_pocom
-from seed.history.provenance import PUBLISHER, Provenance
+from seed.history.provenance import LICENCE, PUBLISHER, Provenance
 from seed.history.report import ImportReport, Skip
 from seed.history.territories import country_of, crosswalk
 
 ACTION = "importChiefsOfMission"
 TITLE = "Principal Officers & Chiefs of Mission"
-LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 REPOSITORY = "https://github.com/HistoryAtState/pocom"
 SENDER = "US"
 
@@ -202,6 +201,7 @@ class _Merge:
         people = await self._people({t.person_id for t in tenures})
         await self._heads(tenures, posts, people)
         await self._kinds(tenures, posts)
+        await self._coverage(tenures, posts)
         await self.provenance.write_log()
         await self._dataset()
         await rebuild_search_index(self.session)
@@ -454,6 +454,7 @@ class _Merge:
                 "start": tenure.started.date,
                 "end": tenure.ended.date,
                 "ongoing": False,
+                "held_on": _held_on(tenure),
                 "appointed": tenure.appointed.date,
                 "arrived": tenure.arrived.date,
                 "start_note": tenure.started.note or None,
@@ -534,6 +535,59 @@ class _Merge:
         await self.session.execute(delete(H).where(H.id.in_(ids)))
         self.report.removed += len(gone)
 
+    # -- what a resident post covered
+
+    async def _coverage(self, tenures: list[Tenure], posts: dict[str, int]) -> None:
+        """A concurrent appointment made its head's resident post cover the other countries
+        the head was accredited to, while the head was: an accreditation of the resident
+        post to each, from that tenure's start to its end, citing the appointment. Written
+        where missing and removed where a release no longer gives it."""
+        A, S, M = models.Accreditation, models.Source, models.Mission
+        by_key = {t.key: t for t in tenures if not t.organization}
+        rows = await self.session.execute(
+            select(M.id, M.host_country_id).where(M.id.in_(set(posts.values())))
+        )
+        host_of: dict[int, int] = dict(rows.all())
+        post_in: dict[int, int] = {}  # a country's US post (pocom's), by the country
+        for listed in by_key.values():
+            post_in.setdefault(host_of[posts[listed.post]], posts[listed.post])
+        wanted: dict[tuple[Any, ...], tuple[str, str]] = {}
+        for group in self.pocom.concurrent:
+            resident = self._country(group.resident_territory)
+            mission = post_in.get(resident) if resident is not None else None
+            for chief in group.chief_ids:
+                tenure = by_key.get(chief)
+                if mission is None or tenure is None:
+                    continue
+                country = host_of[posts[tenure.post]]
+                if country != resident:
+                    place = (mission, country, tenure.started.date, tenure.ended.date)
+                    page = page_of_post(group.resident_territory, False)
+                    wanted[place] = (f"concurrent/{group.id}", page)
+        sources = await self.provenance.sources(list(set(wanted.values())))
+        held = await self.session.execute(
+            select(A.id, A.mission_id, A.country_id, A.start, A.end)
+            .join(S, S.id == A.source_id)
+            .where(S.title == self.provenance.title, S.section.startswith("concurrent/"))
+        )
+        existing = {(m, c, start, end): pk for pk, m, c, start, end in held}
+        gone = [pk for place, pk in existing.items() if place not in wanted]
+        if gone:
+            await self.session.execute(delete(A).where(A.id.in_(gone)))
+        new = [
+            {
+                "mission_id": mission,
+                "country_id": country,
+                "from": start,  # the table's column names: a Core insert
+                "to": end,
+                "source_id": sources[wanted[(mission, country, start, end)]],
+            }
+            for mission, country, start, end in wanted
+            if (mission, country, start, end) not in existing
+        ]
+        if new:
+            await self.session.execute(insert(table_of(A)), new)
+
     # -- a post's kind through time
 
     async def _kinds(self, tenures: list[Tenure], posts: dict[str, int]) -> None:
@@ -556,7 +610,10 @@ class _Merge:
             heads.sort(key=lambda t: t.started.date.first_day)  # type: ignore[union-attr]
             runs: list[tuple[MissionKind, PartialDate]] = []
             for tenure in heads:
-                kind = kind_of_title(self.pocom.title(tenure))
+                title = self.pocom.title(tenure)
+                kind = kind_of_title(title)
+                if kind is MissionKind.LEGATION and runs and "minister" not in title.casefold():
+                    kind = None  # a chargé d'affaires en titre does not make an embassy a legation
                 if kind is not None and (not runs or runs[-1][0] is not kind):
                     assert tenure.started.date is not None
                     runs.append((kind, tenure.started.date))
@@ -566,8 +623,8 @@ class _Merge:
                     {
                         "mission_id": posts[post],
                         "kind": kind,
-                        "start": start,
-                        "end": end,
+                        "from": start,  # the table's column names: a Core insert
+                        "to": end,
                         "source_id": sources[(None, page_of_post(post, False))],
                     }
                 )
@@ -599,6 +656,26 @@ class _Merge:
                 "skipped": len(self.report.skipped),
             },
         )
+
+
+# Ends that are acts of a head at post: the day of one is a day the head was there.
+_AT_POST = {
+    TenureEnd.LEFT_POST,
+    TenureEnd.PRESENTED_RECALL,
+    TenureEnd.RECALL_BY_NOTE,
+    TenureEnd.RELINQUISHED_CHARGE,
+    TenureEnd.FAREWELL_AUDIENCE,
+    TenureEnd.DIED_AT_POST,
+}
+
+
+def _held_on(tenure: Tenure) -> PartialDate | None:
+    """For a tenure the source gives no start: the day it ended, where that end was an act
+    at post ("Left post on"), the one day the source vouches the head was there. Not the
+    appointment, which says nothing of being at post; nothing where the end says nothing."""
+    if tenure.started.date is not None or end_kind(tenure.ended.note) not in _AT_POST:
+        return None
+    return tenure.ended.date
 
 
 def _json(values: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,9 @@ Each post keeps one identity: a post found by its gsh id (`Mission.historianPost
 one an earlier import made or adopted; else the US post the database already has of the same
 kind in the same country and city (the world's posts from Wikidata) is adopted; else an
 embassy is the post pocom's list of chiefs for that country made (city unknown, one embassy
-in gsh there); else the post is new. gsh's years go on the post where it had none; where the
-post already says otherwise, they are kept as a claim of lower rank beside it.
+in gsh there), or, if open, the one open US embassy to that country; else the post is new.
+gsh's years go on the post where it had none; where the post already says otherwise, they
+are kept as a claim of lower rank beside it.
 """
 
 from __future__ import annotations
@@ -28,13 +29,12 @@ from db.search import rebuild_search_index
 from seed.datasets import record_dataset
 from seed.history.archive import Archive, ArchiveError
 from seed.history.former_states import FormerStatesReport, load_former_states
-from seed.history.provenance import PUBLISHER, Provenance
+from seed.history.provenance import LICENCE, PUBLISHER, Provenance
 from seed.history.report import ImportReport, Skip
 from seed.history.territories import country_of
 
 TITLE = "Guide to the United States' History of Recognition, Diplomatic, and Consular Relations"
 REPOSITORY = "https://github.com/HistoryAtState/gsh"
-LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 ACTION = "importUsPosts"
 SENDER = "US"
 _STILL = "9999"  # gsh's valid-until for a post still open
@@ -215,24 +215,28 @@ class _Merge:
             .where(M.country_id == us)
         ):
             covered[mission_id].add(country_id)
-        # Each host's open US embassy to it, where it has exactly one (Wikidata's cities are
-        # often districts, "Mitte", where gsh names the city, "Berlin").
-        open_embassies: dict[int, list[models.Mission]] = defaultdict(list)
-        by_place: dict[tuple[int, MissionKind, str], list[models.Mission]] = defaultdict(list)
-        chiefs_posts: dict[str, models.Mission] = {}
+        # Each host's open US embassy to it (Wikidata's cities are often districts, "Mitte",
+        # where gsh names the city, "Berlin"), by host.
+        self.open_embassies: dict[int, list[models.Mission]] = defaultdict(list)
+        self.by_place: dict[tuple[int, MissionKind, str], list[models.Mission]] = defaultdict(list)
+        self.chiefs_posts: dict[str, models.Mission] = {}  # pocom's posts of unknown city
         for mission in missions:
             if mission.historian_post_id is None:
                 kind = MissionKind.EMBASSY if mission.kind is MissionKind.LEGATION else mission.kind
-                by_place[(mission.host_country_id, kind, _folded(mission.city))].append(mission)
+                self.by_place[(mission.host_country_id, kind, _folded(mission.city))].append(
+                    mission
+                )
                 if mission.historian_id and not mission.city:
-                    chiefs_posts[mission.historian_id] = mission
+                    self.chiefs_posts[mission.historian_id] = mission
                 if (
                     kind is MissionKind.EMBASSY
                     and mission.closed is None
                     and covered[mission.id] <= {mission.host_country_id}
                 ):
-                    open_embassies[mission.host_country_id].append(mission)
-        embassies = Counter(p.territory for p in posts if p.kind is MissionKind.EMBASSY)
+                    self.open_embassies[mission.host_country_id].append(mission)
+        embassies = Counter(
+            p.territory for p in posts if p.kind is MissionKind.EMBASSY
+        )  # gsh embassies per territory
         sources = await self.provenance.sources([(p.id, p.url) for p in posts])
         claims = await self._claims()
         new: list[tuple[PostRecord, int, int]] = []
@@ -248,26 +252,7 @@ class _Merge:
                 else:
                     self.report.unchanged += 1
                 continue
-            same = by_place.get((host, post.kind, _folded(post.city)), [])
-            adopted = same.pop() if len(same) == 1 else None
-            if (
-                adopted is None
-                and post.kind is MissionKind.EMBASSY
-                and embassies[post.territory] == 1
-            ):
-                adopted = chiefs_posts.pop(post.territory, None)  # pocom's, city unknown
-                if adopted is not None:
-                    adopted.city = post.city
-            if adopted is None and post.kind is MissionKind.EMBASSY and post.closed is None:
-                candidates = open_embassies.get(host, [])
-                adopted = candidates.pop() if len(candidates) == 1 else None
-            if adopted is not None:
-                for held in by_place.values():
-                    if adopted in held:
-                        held.remove(adopted)
-                for held in open_embassies.values():
-                    if adopted in held:
-                        held.remove(adopted)
+            adopted = self._adopt(post, host, embassies[post.territory])
             if adopted is not None:
                 adopted.historian_post_id = post.id
                 await self._cite(adopted.id, source_id)
@@ -292,6 +277,26 @@ class _Merge:
             counts={"posts": len(posts), "skipped": len(self.report.skipped)},
         )
         await rebuild_search_index(self.session)
+
+    def _adopt(self, post: PostRecord, host: int, embassies_there: int) -> models.Mission | None:
+        """The post the database already has that gsh's post is, if any: the one of the same
+        kind, host and city; else, for an embassy, pocom's post for the same territory (where
+        gsh has one embassy there) or the one open US embassy to the host. Taken out of the
+        running once adopted."""
+        same = self.by_place.get((host, post.kind, _folded(post.city)), [])
+        adopted = same[0] if len(same) == 1 else None
+        if adopted is None and post.kind is MissionKind.EMBASSY and embassies_there == 1:
+            adopted = self.chiefs_posts.pop(post.territory, None)
+            if adopted is not None:
+                adopted.city = post.city
+        if adopted is None and post.kind is MissionKind.EMBASSY and post.closed is None:
+            candidates = self.open_embassies.get(host, [])
+            adopted = candidates[0] if len(candidates) == 1 else None
+        if adopted is not None:
+            for held in (*self.by_place.values(), *self.open_embassies.values()):
+                if adopted in held:
+                    held.remove(adopted)
+        return adopted
 
     async def _claims(self) -> dict[tuple[int, str], models.MissionClaim]:
         """This dataset's claims already made (by any release), by post and property."""

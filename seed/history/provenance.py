@@ -12,6 +12,7 @@ from db import models
 from db.base import table_of
 
 PUBLISHER = "Office of the Historian, U.S. Department of State"
+LICENCE = "Public domain (US government work); CC0 1.0 worldwide"
 ACTOR = "import"
 
 
