@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import platform
@@ -173,13 +174,37 @@ def run_database(server: str | None, args: argparse.Namespace) -> Timings:
     )
 
 
-def _report(results: list[Timings], args: argparse.Namespace) -> str:
+def _load() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes: timings on a shared machine
+    mean little without them."""
+    return " / ".join(f"{each:.2f}" for each in os.getloadavg())
+
+
+def _commit() -> str:
+    """The commit measured, marked when the worktree has changes on top of it."""
+
+    def git(*argv: str) -> str:
+        return subprocess.run(
+            ["git", *argv], cwd=HERE, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + (
+        " with changes" if git("status", "--porcelain") else ""
+    )
+
+
+def _report(
+    results: list[Timings], args: argparse.Namespace, began: str, load: tuple[str, str]
+) -> str:
     lines = [
         "# The world's posts: benchmark",
         "",
         f"`make bench-world` ({platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}); {args.rounds} rounds of {args.seconds} s per cell, "
         "wrk -t2 -c8. Targets: first start ≤ 20 s, import ≤ 10 s on SQLite.",
+        "",
+        f"Run at {began} UTC on commit {_commit()}; load average (1 / 5 / 15 min) "
+        f"{load[0]} at the start, {load[1]} at the end.",
         "",
         "| database | first start | import | import again | "
         + " | ".join(f"import {d} | {d} again" for d in HISTORY)
@@ -237,8 +262,9 @@ def main() -> int:
     servers: list[str | None] = [None]
     if server.startswith("postgresql"):
         servers.append(server)
+    began, load = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"), _load()
     results = [run_database(each, args) for each in servers]
-    report = _report(results, args)
+    report = _report(results, args, began, (load, _load()))
     (HERE / "WORLD.md").write_text(report, encoding="utf-8")
     print(report)
     return 0
