@@ -181,21 +181,23 @@ def _load() -> str:
 
 
 def _commit() -> str:
-    """The commit measured, marked when the worktree has changes on top of it."""
+    """The commit measured, marked when the worktree changes it (outside the benchmark's own
+    output, which an earlier run may have left)."""
 
     def git(*argv: str) -> str:
         return subprocess.run(
             ["git", *argv], cwd=HERE, capture_output=True, text=True, check=False
         ).stdout.strip()
 
-    return git("rev-parse", "--short", "HEAD") + (
-        " with changes" if git("status", "--porcelain") else ""
-    )
+    outputs = [":(top,exclude)bench/WORLD.md", ":(top,exclude)bench/plans"]
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ":(top)", *outputs)
+    return git("rev-parse", "--short", "HEAD") + (" with changes" if changed else "")
 
 
 def _report(
     results: list[Timings], args: argparse.Namespace, began: str, load: tuple[str, str]
 ) -> str:
+    """WORLD.md; `began` says when the run began and on which commit."""
     lines = [
         "# The world's posts: benchmark",
         "",
@@ -203,7 +205,7 @@ def _report(
         f"{platform.python_version()}); {args.rounds} rounds of {args.seconds} s per cell, "
         "wrk -t2 -c8. Targets: first start ≤ 20 s, import ≤ 10 s on SQLite.",
         "",
-        f"Run at {began} UTC on commit {_commit()}; load average (1 / 5 / 15 min) "
+        f"Run at {began}; load average (1 / 5 / 15 min) "
         f"{load[0]} at the start, {load[1]} at the end.",
         "",
         "| database | first start | import | import again | "
@@ -262,7 +264,8 @@ def main() -> int:
     servers: list[str | None] = [None]
     if server.startswith("postgresql"):
         servers.append(server)
-    began, load = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"), _load()
+    began = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on commit {_commit()}"
+    load = _load()
     results = [run_database(each, args) for each in servers]
     report = _report(results, args, began, (load, _load()))
     (HERE / "WORLD.md").write_text(report, encoding="utf-8")
