@@ -202,7 +202,8 @@ def _report(
         "# The world's posts: benchmark",
         "",
         f"`make bench-world` ({platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}); {args.rounds} rounds of {args.seconds} s per cell, "
+        f"{platform.python_version()}); {args.rounds} round{'s' * (args.rounds != 1)} of "
+        f"{args.seconds} s per cell, "
         "wrk -t2 -c8. Targets: first start ≤ 20 s, import ≤ 10 s on SQLite.",
         "",
         f"Run at {began}; load average (1 / 5 / 15 min) "
