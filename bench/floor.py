@@ -26,6 +26,28 @@ _BEGAN = (
 )
 TENURE_ORDER = f"({_BEGAN}) IS NULL, {_BEGAN}, h.id"
 
+
+def _participant(build: str) -> str:
+    """A participation's (`pa`) participant as JSON with its type name and name, `build` being
+    the dialect's JSON object function: the name looked up only in the table its kind names
+    (exactly one of the four is set)."""
+    kinds = {
+        "person": "Person",
+        "country": "Country",
+        "organization": "Organization",
+        "mission": "Mission",
+    }
+    whens = " ".join(
+        f"WHEN pa.{table}_id IS NOT NULL THEN {build}('__typename', '{name}', "
+        f"'name', (SELECT name FROM {table} WHERE id = pa.{table}_id))"
+        for table, name in kinds.items()
+    )
+    return f"CASE {whens} END"
+
+
+PARTICIPANT_SQLITE = _participant("json_object")
+PARTICIPANT_POSTGRESQL = _participant("json_build_object")
+
 # Each statement yields one row, one column: the answer's `data`, as the API's compiled
 # statements do; the route puts it in {"data": …} as bytes. (Wrapping it in the database
 # costs PostgreSQL a copy of the whole JSON: 2-3 ms of Q1's 20.) SQLite's documents nest
@@ -135,7 +157,7 @@ SQLITE = {
             WHERE m.host_country_id = c.id)))
           FROM country c WHERE c.code = upper(?)))
     """,
-    "qe": """
+    "qe": f"""
         SELECT json_object('relation', (
           WITH r AS (
             SELECT r.country_a_id, r.country_b_id, r.established, r.status
@@ -156,15 +178,7 @@ SQLITE = {
                        SELECT json_group_array(json_object(
                                 'date', e.date, 'title', e.title, 'kind', e.kind,
                                 'participants', ((
-                                  -- Each participant's name looked up only in the table its kind names.
-                                  SELECT json_group_array(json_object('role', pa.role, 'participant', (CASE
-                                      WHEN pa.person_id IS NOT NULL
-                                        THEN json_object('__typename', 'Person', 'name', (SELECT name FROM person WHERE id = pa.person_id))
-                                      WHEN pa.country_id IS NOT NULL
-                                        THEN json_object('__typename', 'Country', 'name', (SELECT name FROM country WHERE id = pa.country_id))
-                                      WHEN pa.organization_id IS NOT NULL
-                                        THEN json_object('__typename', 'Organization', 'name', (SELECT name FROM organization WHERE id = pa.organization_id))
-                                      ELSE json_object('__typename', 'Mission', 'name', (SELECT name FROM mission WHERE id = pa.mission_id)) END))
+                                  SELECT json_group_array(json_object('role', pa.role, 'participant', ({PARTICIPANT_SQLITE}))
                                     ORDER BY pa.id)
                                   FROM participation pa WHERE pa.event_id = e.id)))
                               ORDER BY e.date, e.id)
@@ -281,7 +295,7 @@ POSTGRESQL = {
             WHERE m.host_country_id = c.id))
           FROM country c WHERE c.code = upper($1)))::text
     """,
-    "qe": """
+    "qe": f"""
         SELECT json_build_object('relation', (
           WITH r AS (
             SELECT r.country_a_id, r.country_b_id, r.established, r.status
@@ -307,14 +321,7 @@ POSTGRESQL = {
                        SELECT coalesce(json_agg(json_build_object(
                                 'date', e.date, 'title', e.title, 'kind', e.kind,
                                 'participants', (
-                                  SELECT coalesce(json_agg(json_build_object('role', pa.role, 'participant', CASE
-                                      WHEN pa.person_id IS NOT NULL
-                                        THEN json_build_object('__typename', 'Person', 'name', (SELECT name FROM person WHERE id = pa.person_id))
-                                      WHEN pa.country_id IS NOT NULL
-                                        THEN json_build_object('__typename', 'Country', 'name', (SELECT name FROM country WHERE id = pa.country_id))
-                                      WHEN pa.organization_id IS NOT NULL
-                                        THEN json_build_object('__typename', 'Organization', 'name', (SELECT name FROM organization WHERE id = pa.organization_id))
-                                      ELSE json_build_object('__typename', 'Mission', 'name', (SELECT name FROM mission WHERE id = pa.mission_id)) END)
+                                  SELECT coalesce(json_agg(json_build_object('role', pa.role, 'participant', {PARTICIPANT_POSTGRESQL})
                                     ORDER BY pa.id), '[]')
                                   FROM participation pa WHERE pa.event_id = e.id))
                               ORDER BY e.date, e.id), '[]')
