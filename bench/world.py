@@ -1,6 +1,6 @@
-"""`make bench-world`: the world's posts, timed: first start, import, re-import, and QW and QH against their floor.
+"""`make bench-world`: the world's posts, timed: first start, imports, and QW, QH and QE against their floor.
 
-    python -m bench.world [--rounds 2] [--seconds 10] [--code BE]
+    python -m bench.world [--rounds 2] [--seconds 10] [--code BE] [--partner US]
 
 On SQLite, and on PostgreSQL as well when DATABASE_URL names a PostgreSQL server (the
 benchmark makes its own databases there, bilateral_bench_world*, or with the prefix
@@ -8,11 +8,14 @@ BENCH_DATABASE_PREFIX in place of bilateral_bench_). Measured:
 - first start: `bilateral serve` on a new database, until it answers (schema, the article
   and the whole Wikidata release, in one transaction);
 - `bilateral import` of the shipped release into a database that holds the article, and
-  the same import again (which changes nothing), each as the command's wall time;
+  the same import again (which changes nothing), each as the command's wall time; then each
+  of the Office of the Historian's shipped archives, in the order first start loads them;
 - QW (bench/queries/qw.graphql: every post in a country with its sender, accreditations
   and coordinates) under wrk against the floor's hand-written statement (bench/floor.py),
   after checking that both give the same answer; and QH (bench/queries/qh.graphql: the
-  same posts with all their heads and people: the US's chiefs of mission) the same way.
+  same posts with all their heads and people: the US's chiefs of mission) and QE
+  (bench/queries/qe.graphql: the relation of the country and its partner with its first 100
+  events and their participants) the same way.
 Writes bench/WORLD.md, and QW's plans (the API's and the floor's) to bench/plans/.
 """
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import os
 import platform
@@ -27,6 +31,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -36,10 +41,11 @@ from seed.history.archive import shipped
 from seed.load import WORLD
 
 # The reference queries on the real data: QW, the world's posts in a country; QH, the same
-# posts with all their heads and people (the US's chiefs of mission).
-QUERIES = ["qw", "qh"]
+# posts with all their heads and people (the US's chiefs of mission); QE, the country's
+# relation with a partner and its first 100 events with their participants.
+QUERIES = ["qw", "qh", "qe"]
 # The Office of the Historian's archives loaded on first start, in the order they load.
-HISTORY = ["gsh", "pocom"]
+HISTORY = ["gsh", "pocom", "travels", "visits", "rdcr"]
 
 
 @dataclass
@@ -52,7 +58,7 @@ class Timings:
     reimport_seconds: float
     history_seconds: dict[str, tuple[float, float]]  # an archive's import, and again, by dataset
     rounds: dict[str, list[tuple[Measure, Measure]]]  # by reference query
-    posts: dict[str, int]  # posts in the answer, by reference query
+    items: dict[str, int]  # posts (QW, QH) or events (QE) in the answer, by reference query
 
 
 def _command(url: str, *argv: str) -> float:
@@ -101,6 +107,18 @@ def _first_start(url: str) -> float:
     return elapsed
 
 
+def _variables(query: str, args: argparse.Namespace) -> dict[str, str]:
+    """A reference query's variables: QE names the pair, the others the country."""
+    return {"a": args.code, "b": args.partner} if query == "qe" else {"code": args.code}
+
+
+def _items(query: str, data: dict[str, Any]) -> int:
+    """How many posts (QW, QH) or events (QE) an answer lists."""
+    if query == "qe":
+        return len(data["relation"]["events"]["nodes"])
+    return len(data["country"]["hostedMissions"])
+
+
 def run_database(server: str | None, args: argparse.Namespace) -> Timings:
     name = "PostgreSQL" if server else "SQLite"
     prefix = os.environ.get("BENCH_DATABASE_PREFIX", "bilateral_bench_")
@@ -129,17 +147,17 @@ def run_database(server: str | None, args: argparse.Namespace) -> Timings:
     api_url = f"http://127.0.0.1:{api_port}/graphql"
     texts = {q: (HERE / "queries" / f"{q}.graphql").read_text() for q in QUERIES}
     rounds: dict[str, list[tuple[Measure, Measure]]] = {q: [] for q in QUERIES}
-    posts: dict[str, int] = {}
+    items: dict[str, int] = {}
     try:
         for q, query in texts.items():
-            body = json.dumps({"query": query, "variables": {"code": args.code}}).encode()
+            body = json.dumps({"query": query, "variables": _variables(q, args)}).encode()
             floor_url = f"http://127.0.0.1:{floor_port}/{q}"
             answer = json.loads(_post(api_url, body))
             # The data must be the same; the API's extensions.cost has no counterpart there.
             assert answer["data"] == json.loads(_post(floor_url, body))["data"], (
                 f"{name}: the floor and the API disagree on {q.upper()}"
             )
-            posts[q] = len(answer["data"]["country"]["hostedMissions"])
+            items[q] = _items(q, answer["data"])
             for _ in range(args.rounds):
                 _wrk(api_url, body, 2)  # warm-up
                 measured_api = _wrk(api_url, body, args.seconds)
@@ -150,19 +168,46 @@ def run_database(server: str | None, args: argparse.Namespace) -> Timings:
             process.terminate()
             process.wait()
     # The plans, the API's and the floor's, beside the other reference queries' in bench/plans/.
-    explain.write(name.lower(), world, {q: (texts[q], {"code": args.code}) for q in QUERIES})
+    explain.write(name.lower(), world, {q: (texts[q], _variables(q, args)) for q in QUERIES})
     return Timings(
-        name, first_start, import_seconds, reimport_seconds, history_seconds, rounds, posts
+        name, first_start, import_seconds, reimport_seconds, history_seconds, rounds, items
     )
 
 
-def _report(results: list[Timings], args: argparse.Namespace) -> str:
+def _load() -> str:
+    """The machine's load averages over 1, 5 and 15 minutes: timings on a shared machine
+    mean little without them."""
+    return " / ".join(f"{each:.2f}" for each in os.getloadavg())
+
+
+def _commit() -> str:
+    """The commit measured, marked when the worktree changes it (outside the benchmark's own
+    output, which an earlier run may have left)."""
+
+    def git(*argv: str) -> str:
+        return subprocess.run(
+            ["git", *argv], cwd=HERE, capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    outputs = [":(top,exclude)bench/WORLD.md", ":(top,exclude)bench/plans"]
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ":(top)", *outputs)
+    return git("rev-parse", "--short", "HEAD") + (" with changes" if changed else "")
+
+
+def _report(
+    results: list[Timings], args: argparse.Namespace, began: str, load: tuple[str, str]
+) -> str:
+    """WORLD.md; `began` says when the run began and on which commit."""
     lines = [
         "# The world's posts: benchmark",
         "",
         f"`make bench-world` ({platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}); {args.rounds} rounds of {args.seconds} s per cell, "
+        f"{platform.python_version()}); {args.rounds} round{'s' * (args.rounds != 1)} of "
+        f"{args.seconds} s per cell, "
         "wrk -t2 -c8. Targets: first start ≤ 20 s, import ≤ 10 s on SQLite.",
+        "",
+        f"Run at {began}; load average (1 / 5 / 15 min) "
+        f"{load[0]} at the start, {load[1]} at the end.",
         "",
         "| database | first start | import | import again | "
         + " | ".join(f"import {d} | {d} again" for d in HISTORY)
@@ -182,14 +227,17 @@ def _report(results: list[Timings], args: argparse.Namespace) -> str:
         "First start: `bilateral serve` on an empty database until it answers. Import: "
         "`bilateral import` of the shipped release into a database holding the article, as "
         "the command's wall time (Python's start included); again: the same file a second time. "
-        "Then gsh's US posts and pocom's chiefs of mission (the shipped archives), each twice.",
+        "Then the Office of the Historian's shipped archives, each twice: gsh's US posts, "
+        "pocom's chiefs of mission, and the events of travels, visits and rdcr.",
         "",
         f"QW (`bench/queries/qw.graphql`, code {args.code}): every post in the country with its "
         "sender, accreditations and coordinates; QH (`bench/queries/qh.graphql`): the same posts "
-        "with all their heads and each head's person (the US's chiefs of mission since 1832). "
-        "Each against the floor's one hand-written statement.",
+        "with all their heads and each head's person (the US's chiefs of mission since 1832); "
+        f"QE (`bench/queries/qe.graphql`, {args.code} and {args.partner}): the relation, its "
+        "first 100 events by date and each event's participants. Each against the floor's one "
+        "hand-written statement. Items: the posts listed (QW, QH) or the events (QE).",
         "",
-        "| database | query | posts | round | API req/s | floor req/s | API ÷ floor "
+        "| database | query | items | round | API req/s | floor req/s | API ÷ floor "
         "| API p50 / p99 ms |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -197,7 +245,7 @@ def _report(results: list[Timings], args: argparse.Namespace) -> str:
         for q, measured in t.rounds.items():
             for number, (api, floor) in enumerate(measured, 1):
                 lines.append(
-                    f"| {t.name} | {q.upper()} | {t.posts[q]} | {number} | {api.rps:.0f} | "
+                    f"| {t.name} | {q.upper()} | {t.items[q]} | {number} | {api.rps:.0f} | "
                     f"{floor.rps:.0f} | {api.rps / floor.rps:.2f} | "
                     f"{api.p50_ms:.1f} / {api.p99_ms:.1f} |"
                 )
@@ -208,7 +256,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--code", default="BE", help="the country whose posts QW asks for")
+    parser.add_argument("--code", default="BE", help="the country QW, QH and QE ask about")
+    parser.add_argument("--partner", default="US", help="the other country of QE's relation")
     args = parser.parse_args()
     # QH lists every head of every post in the country: more than the default node limit.
     os.environ.setdefault("BILATERAL_MAX_NODES", MAX_NODES)
@@ -216,8 +265,10 @@ def main() -> int:
     servers: list[str | None] = [None]
     if server.startswith("postgresql"):
         servers.append(server)
+    began = f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on commit {_commit()}"
+    load = _load()
     results = [run_database(each, args) for each in servers]
-    report = _report(results, args)
+    report = _report(results, args, began, (load, _load()))
     (HERE / "WORLD.md").write_text(report, encoding="utf-8")
     print(report)
     return 0
