@@ -38,6 +38,7 @@ export const RELATION_STATUSES = {
 export const MISSION_KINDS = {
   EMBASSY: "Embassy",
   LEGATION: "Legation",
+  BRANCH_OFFICE: "Branch office",
   HIGH_COMMISSION: "High commission",
   CONSULATE_GENERAL: "Consulate general",
   CONSULATE: "Consulate",
