@@ -2,8 +2,9 @@
 post's accreditation to the other, or an event between them.
 
 A relation follows from those facts, so every writer that adds one calls `ensure_relations`
-(with the pairs it touched, or None for all); what the sources say of a relation — when it
-was established, where it stands — is written by the importers that read them.
+(with the pairs it touched, or None for all), and one that takes a link away calls
+`drop_unlinked_relations` with the pairs it touched; what the sources say of a relation — when it
+was established, where it stands — is written by the importers that read them, and keeps it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import case, exists, insert, select, union
+from sqlalchemy import case, delete, exists, insert, or_, select, tuple_, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -81,9 +82,8 @@ async def ensure_relations(session: AsyncSession, pairs: Iterable[Pair] | None =
     return len(new)
 
 
-async def ensure_event_relations(session: AsyncSession, event_ids: Iterable[int]) -> int:
-    """Add the relation of every pair of countries these events involve that has none (their
-    event_country rows must be current)."""
+async def event_pairs(session: AsyncSession, event_ids: Iterable[int]) -> list[Pair]:
+    """The ordered pairs of countries these events involve (as their event_country rows say)."""
     first, second = aliased(models.event_country), aliased(models.event_country)
     rows = await session.execute(
         select(first.c.country_id, second.c.country_id)
@@ -91,7 +91,37 @@ async def ensure_event_relations(session: AsyncSession, event_ids: Iterable[int]
         .where(first.c.event_id.in_(list(event_ids)), first.c.country_id < second.c.country_id)
         .distinct()
     )
-    return await ensure_relations(session, [(a, b) for a, b in rows])
+    return [(a, b) for a, b in rows]
+
+
+async def drop_unlinked_relations(session: AsyncSession, pairs: Iterable[Pair]) -> int:
+    """Remove the relations of these pairs that nothing links any more, unless a source says
+    something of the relation itself (when it was established, where it stands, its sources or
+    bodies): then it stays. The number removed."""
+    wanted = sorted({ordered(*pair) for pair in pairs if pair[0] != pair[1]})
+    if not wanted:
+        return 0
+    R = models.Relation
+    linked = linked_pairs()
+    sourced = or_(
+        R.established.is_not(None),
+        R.status.is_not(None),
+        exists().where(models.relation_source.c.relation_id == R.id),
+        exists().where(models.relation_organization.c.relation_id == R.id),
+    )
+    stale = select(R.id).where(
+        tuple_(R.country_a_id, R.country_b_id).in_(wanted),
+        ~sourced,
+        ~exists().where(linked.c.a == R.country_a_id, linked.c.b == R.country_b_id),
+    )
+    result = await session.execute(delete(R).where(R.id.in_(stale)))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def ensure_event_relations(session: AsyncSession, event_ids: Iterable[int]) -> int:
+    """Add the relation of every pair of countries these events involve that has none (their
+    event_country rows must be current)."""
+    return await ensure_relations(session, await event_pairs(session, event_ids))
 
 
 def unrelated_linked_pairs() -> Any:

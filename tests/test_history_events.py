@@ -444,7 +444,7 @@ async def test_first_start_loads_the_three_datasets_and_every_linked_pair_has_a_
     }
 
 
-async def test_an_event_written_through_the_api_gives_its_countries_a_relation(
+async def test_an_event_written_through_the_api_gives_its_countries_a_relation_until_it_goes(
     editor: GraphQL, data: GraphQL
 ) -> None:
     between = (
@@ -452,7 +452,8 @@ async def test_an_event_written_through_the_api_gives_its_countries_a_relation(
     )
     assert (await data(between))["relation"] is None
     created = await editor(
-        """mutation($input: CreateEventInput!) { createEvent(input: $input) { userErrors { code } } }""",
+        """mutation($input: CreateEventInput!) {
+            createEvent(input: $input) { event { id } userErrors { code } } }""",
         input={
             "title": "Belgian trade mission to Tokyo",
             "kind": "ECONOMIC",
@@ -467,3 +468,12 @@ async def test_an_event_written_through_the_api_gives_its_countries_a_relation(
         "countries": [{"code": "BE"}, {"code": "JP"}],
         "events": {"totalCount": 1},
     }
+    # The event was the pair's only link: without it, nothing relates them any more.
+    deleted = await editor(
+        "mutation($id: ID!) { deleteEvent(id: $id) { userErrors { code } } }",
+        id=created["data"]["createEvent"]["event"]["id"],
+    )
+    assert deleted["data"]["deleteEvent"]["userErrors"] == []
+    assert (await data(between))["relation"] is None
+    # A relation a source speaks of stays without links: the article's Belgium–Malaysia.
+    assert (await data('{ relation(between: ["BE", "MY"]) { established } }'))["relation"]

@@ -12,7 +12,7 @@ from db.involvement import refresh_event_countries
 from db.kinds import PARTICIPANTS
 from db.models import EventKind
 from db.partial_date import PartialDate
-from db.relation_links import ensure_event_relations
+from db.relation_links import drop_unlinked_relations, ensure_event_relations, event_pairs
 from db.search import reindex
 from db.writes.batch import Batch, Written, assign
 from db.writes.changes import snapshot
@@ -70,10 +70,12 @@ def _participation(event_id: int, ref: Ref, role: str | None) -> models.Particip
 
 async def _touched(edit: Edit, event_id: int) -> None:
     """Bring what is derived from an event up to date: its countries, the relations of the
-    countries it links, and its search entry."""
+    countries it linked or links, and its search entry."""
     await edit.session.flush()
+    before = await event_pairs(edit.session, [event_id])
     await refresh_event_countries(edit.session, [event_id])
     await ensure_event_relations(edit.session, [event_id])
+    await drop_unlinked_relations(edit.session, before)
     await reindex(edit.session, "event", [event_id])
 
 
@@ -290,11 +292,13 @@ async def update_event(
 async def delete_event(edit: Edit, event_id: int) -> None:
     """Remove an event and everything that hangs on it."""
     before = await snapshot(edit.session, "event", event_id)
+    pairs = await event_pairs(edit.session, [event_id])
     for table in (models.event_country, models.event_source):
         await edit.session.execute(delete(table).where(table.c.event_id == event_id))
     for model in (models.EventCountryDeclared, models.Figure, models.Quote, models.Participation):
         await edit.session.execute(delete(model).where(model.event_id == event_id))
     await edit.session.execute(delete(models.Event).where(models.Event.id == event_id))
+    await drop_unlinked_relations(edit.session, pairs)
     await reindex(edit.session, "event", [event_id])
     await edit.log("event", event_id, before)
 
