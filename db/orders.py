@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, case
+from sqlalchemy import ColumnElement, case, func
 
 from db import models
 
@@ -29,8 +29,9 @@ def began(start: Any, held_on: Any) -> ColumnElement[Any]:
 
 
 def tenure(head: Any = models.HeadOfMission) -> Order:
-    """Heads by when their tenure began, as far as known; those never placed last."""
-    first = began(head.start, head.held_on)
+    """Heads by when their tenure began, as far as known; one known only by its end (a chargé
+    whose start the Office did not record) placed by that end; those never dated last."""
+    first = func.coalesce(began(head.start, head.held_on), head.end)
     return [first.is_(None), first, head.id]
 
 

@@ -81,9 +81,16 @@ async def test_belgium_has_its_64_heads_typed_and_cited(
     assert heads[0]["title"] == "Chargé d\u2019Affaires"
     assert heads[0]["sources"][0]["url"].endswith("/chiefsofmission/belgium")
     assert heads[0]["person"]["historianId"] == "legare-hugh-swinton"
-    placed = [head for head in heads if head["start"]]  # heads the source never dates go last
-    assert placed[-1]["person"]["name"] == "Ronald J. Gidwitz"
-    assert placed[-1]["recordedUntil"] == "2021-01-20"
+    # The list runs from Legare to Gidwitz: a chargé whose start the Office did not record
+    # (Schoenfeld, to the government in exile, until 1944) is placed by his end, not last.
+    assert heads[-1]["person"]["name"] == "Ronald J. Gidwitz"
+    assert heads[-1]["recordedUntil"] == "2021-01-20"
+    (schoenfeld,) = [
+        index
+        for index, head in enumerate(heads)
+        if head["person"]["name"] == "Rudolf Emil Schoenfeld" and head["start"] is None
+    ]
+    assert heads[schoenfeld - 1]["start"] < "1944" < heads[schoenfeld + 1]["start"]
     # Honest time: nobody after the list's cutoff; a chargé between two ambassadors.
     assert post["now"] is None
     assert post["in2019"]["person"]["name"] == "Ronald J. Gidwitz"
