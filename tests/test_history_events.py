@@ -403,6 +403,7 @@ def test_the_import_report_accounts_for_every_row_and_notices_a_misspelled_id(
     assert "skipped    1: repeated row" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a whole first start: the world's posts and every archive
 async def test_first_start_loads_the_three_datasets_and_every_linked_pair_has_a_relation(
     databases: Databases,
 ) -> None:

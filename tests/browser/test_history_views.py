@@ -12,6 +12,8 @@ import pytest
 
 from browser.harness import Screenshot, ask
 
+pytestmark = pytest.mark.slow  # a browser and a server loaded with everything
+
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page, Response
 
