@@ -170,6 +170,8 @@ def limit_rules(limits: Limits) -> list[type[ValidationRule]]:
 
 # The longest list a field gives, by type and field name, with a default for the unmeasured.
 ListSize = Callable[[str, str, int], int]
+# The rows all of a list field's lists hold together, where each row sits in one list.
+ListTotal = Callable[[str, str], int | None]
 
 
 def estimate_nodes(
@@ -179,12 +181,17 @@ def estimate_nodes(
     variables: VariableValues,
     limits: Limits,
     list_size: ListSize | None = None,
+    list_total: ListTotal | None = None,
 ) -> int:
     """GitHub's node estimate: for each list or connection, the product of page sizes down its path.
 
     A connection counts its `first` or `last` (or the default page size); a plain list counts
     the longest list the field gives in the data (`list_size`), or the assumed list size
     for a field not measured; fields under a connection's `edges` and `nodes` are its items.
+    Where the parents of a plain list are distinct objects (one object at the root, then
+    lists whose rows each sit in one list), its items are at most the rows its field lists
+    in all (`list_total`): the US's posts with their accreditations count the accreditations
+    there are, not every post times the longest list.
     The fields are collected as the executor collects them (fragments, `@include` and
     `@skip`, aliases); a field of a union or interface counts its costliest member.
     """
@@ -207,7 +214,10 @@ def estimate_nodes(
         return DEFAULT_PAGE_SIZE
 
     def count(
-        grouped: Mapping[str, FieldDetailsList], parent: GraphQLObjectType, factor: int
+        grouped: Mapping[str, FieldDetailsList],
+        parent: GraphQLObjectType,
+        factor: int,
+        distinct: bool,
     ) -> int:
         total = 0
         for details in grouped.values():
@@ -219,19 +229,27 @@ def estimate_nodes(
             named = get_named_type(type_)
             in_connection = parent.name.endswith("Connection") and name in {"edges", "nodes"}
             own = 0
+            distinct_here = distinct and factor == 1  # a single object's object is one
             if named.name.endswith("Connection"):
                 factor_here = factor * max(page_size(definition, details), 0)
                 own = factor_here
+                distinct_here = False
             elif isinstance(get_nullable_type(type_), GraphQLList) and not in_connection:
                 measured = list_size(parent.name, name, limits.list_size) if list_size else None
                 factor_here = factor * (limits.list_size if measured is None else measured)
+                held = list_total(parent.name, name) if list_total and distinct else None
+                if held is not None:
+                    factor_here = min(factor_here, held)
                 own = factor_here
+                distinct_here = held is not None
             else:
                 factor_here = factor
-            total += own + below(details, named, factor_here)
+            total += own + below(details, named, factor_here, distinct_here)
         return total
 
-    def below(details: FieldDetailsList, named: GraphQLNamedType, factor: int) -> int:
+    def below(
+        details: FieldDetailsList, named: GraphQLNamedType, factor: int, distinct: bool
+    ) -> int:
         """The count under a field: of its object type, or of its costliest possible type."""
         if isinstance(named, GraphQLObjectType):
             members: Sequence[GraphQLObjectType] = [named]
@@ -247,6 +265,7 @@ def estimate_nodes(
                     ).grouped_field_set,
                     member,
                     factor,
+                    distinct,
                 )
                 for member in members
             ),
@@ -257,7 +276,7 @@ def estimate_nodes(
     if root is None:
         return 0
     collected = collect_fields(schema, fragments, variables, root, operation)
-    return count(collected.grouped_field_set, root, 1)
+    return count(collected.grouped_field_set, root, 1, True)
 
 
 NodeCheck = Callable[
@@ -266,7 +285,10 @@ NodeCheck = Callable[
 
 
 def node_check(
-    schema: GraphQLSchema, limits: Limits, list_size: ListSize | None = None
+    schema: GraphQLSchema,
+    limits: Limits,
+    list_size: ListSize | None = None,
+    list_total: ListTotal | None = None,
 ) -> NodeCheck:
     """A check of the node estimate, which needs the variables and so runs after validation:
     the estimate, and the error when it is over the limit."""
@@ -274,7 +296,9 @@ def node_check(
     def check(
         document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
     ) -> tuple[int, GraphQLError | None]:
-        nodes = estimate_nodes(schema, document, operation, variables, limits, list_size)
+        nodes = estimate_nodes(
+            schema, document, operation, variables, limits, list_size, list_total
+        )
         if nodes <= limits.max_nodes:
             return nodes, None
         error = limit_error("max_nodes", nodes, limits.max_nodes, "The estimated number of nodes")

@@ -40,7 +40,8 @@ def listed_fields(schema: GraphQLSchema) -> dict[str, Listed]:
 
 
 def _statement(listed: dict[str, Listed]) -> Any:
-    """One row per grouping of every list field: its name and its largest group."""
+    """One row per grouping of every list field: its name, its largest group and the rows of
+    all its groups."""
     parts = []
     for name, handler in listed.items():
         for columns in handler.groupings:
@@ -53,6 +54,7 @@ def _statement(listed: dict[str, Listed]) -> Any:
                 select(
                     literal(name).label("field"),
                     func.coalesce(func.max(counted.c.n), 0).label("longest"),
+                    func.coalesce(func.sum(counted.c.n), 0).label("rows"),
                 ).select_from(counted)
             )
     return union_all(*parts)
@@ -69,6 +71,9 @@ class ListSizes:
             for name, handler in self.listed.items()
             if handler.fixed is not None
         }
+        # The rows all lists of a field hold together, for fields whose rows each sit in one
+        # list (Listed.own): a bound on the items under any distinct parents.
+        self.rows: dict[str, int] = {}
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -77,14 +82,22 @@ class ListSizes:
         found = self.longest.get(f"{type_name}.{field_name}")
         return default if found is None else max(found, 1)
 
+    def total(self, type_name: str, field_name: str) -> int | None:
+        """The rows all of a field's lists hold together, where each row sits in one list;
+        None for other fields and those not measured yet."""
+        return self.rows.get(f"{type_name}.{field_name}")
+
     async def read(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Read the figures now."""
         async with sessions() as session:
             rows = (await session.execute(_statement(self.listed))).all()
         longest: dict[str, int] = {}
-        for field, size in rows:
+        totals: dict[str, int] = {}
+        for field, size, held in rows:
             longest[field] = longest.get(field, 0) + int(size)  # several groupings add up
+            totals[field] = totals.get(field, 0) + int(held)
         self.longest |= longest
+        self.rows = {name: held for name, held in totals.items() if self.listed[name].own}
 
     async def start(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Read the figures, then keep reading them every `max_age` seconds until stopped."""

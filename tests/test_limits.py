@@ -290,3 +290,28 @@ async def test_sqlite_statements_waiting_or_running_stop_at_their_own_time_limit
     with pytest.raises(asyncio.CancelledError):
         await left
     assert await asyncio.wait_for(statements.text("SELECT 'next'"), 2) == "next"
+
+
+async def test_lists_under_distinct_parents_count_at_most_the_rows_there_are(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    async def estimate(query: str) -> int:
+        response = await client.post(
+            "/graphql", json={"query": query}, headers={"X-Bilateral-Dry-Run": "true"}
+        )
+        found: int = response.json()["extensions"]["cost"]["estimatedNodes"]
+        return found
+
+    sizes = app.state.operations.sizes
+    posts = sizes.of("Country", "missions", 0)
+    longest = sizes.of("Mission", "accreditations", 0)
+    held = sizes.total("Mission", "accreditations")
+    assert held is not None and posts * longest > held  # the bound matters here
+    # One country's posts are distinct, so their accreditations are at most all there are.
+    own = '{ country(code: "MY") { missions { accreditations { from } } } }'
+    assert await estimate(own) == posts + held
+    # Through a post's host country the parents may repeat: every list counts in full.
+    hosted = sizes.of("Country", "hostedMissions", 0)
+    repeated = """{ country(code: "MY") { missions { hostCountry {
+        hostedMissions { accreditations { from } } } } } }"""
+    assert await estimate(repeated) == posts + posts * hosted + posts * hosted * longest

@@ -46,6 +46,10 @@ class Listed:
     groupings: tuple[tuple[Any, ...], ...] = ()
     where: Any = None  # only the rows the field can list (an embassy among the posts)
     fixed: int | None = None  # a list that is always this long
+    # Each row grouped is one item under one parent (a foreign key of the listed table, no
+    # link table): items of distinct parents are distinct, and all of them are at most the
+    # table's rows, a bound the node estimate takes where the parents are distinct.
+    own: bool = False
 
     def __call__(
         self,
@@ -91,7 +95,9 @@ def rows_of(
 
         return build.many(type_, model, meets, order, details, row, through)
 
-    return Listed(handle, groupings, where, fixed)
+    table = model.__table__
+    own = through is None and all(column.table is table for group in groupings for column in group)
+    return Listed(handle, groupings, where, fixed, own=own and bool(groupings))
 
 
 def through(link: Any, target: str) -> Callable[[Select[Any], Any], Select[Any]]:
