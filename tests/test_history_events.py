@@ -287,9 +287,13 @@ async def test_importing_twice_changes_nothing_and_a_newer_release_updates_by_id
     updates = [
         c for c in changes["changes"]["nodes"] if c["action"] == "importEvents" and c["before"]
     ]
-    assert [(c["before"]["visit_type"], c["after"]["visit_type"]) for c in updates] == [
+    assert [(c["before"]["visitType"], c["after"]["visitType"]) for c in updates] == [
         ("WORKING", "STATE")
     ]
+    # The change log's entries are the events' snapshots, as a mutation's are (one writer).
+    [update] = updates
+    assert (update["before"]["version"], update["after"]["version"]) == (1, 2)
+    assert update["after"]["participants"] == [{"person": "Andrzej Duda", "role": "President"}]
 
 
 def _run(database_url: str, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:

@@ -128,6 +128,7 @@ async def events(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
             "place": event.place_name,
             "placeCountry": codes.get(event.place_country_id),
             "summary": event.summary,
+            "visitType": None if event.visit_type is None else event.visit_type.name,
             "version": event.version,
             "countries": sorted(countries[event.id]),
             "participants": participants[event.id],
