@@ -125,9 +125,9 @@ class Batch:
             )
         await session.flush()
         after = await snapshots(session, self.kind, [*self.created, *self.before])
-        changed = {pk for pk, was in self.before.items() if after[pk] != was}
+        changed = {pk for pk, was in self.before.items() if after.get(pk) != was}  # or gone
         changes = [Logged(self.kind, pk, None, after[pk]) for pk in self.created]
-        changes += [Logged(self.kind, pk, self.before[pk], after[pk]) for pk in changed]
+        changes += [Logged(self.kind, pk, self.before[pk], after.get(pk)) for pk in changed]
         edit = self.edit
         if edit.logged:
             await log_changes(session, edit.actor, edit.action, changes, here=edit.live)

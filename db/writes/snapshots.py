@@ -227,8 +227,24 @@ async def missions(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     }
 
 
+# What a source such as pocom says of a tenure besides, by its name in a snapshot: shown
+# where it says it, so that a tenure written without them reads as it did.
+_TENURE_FACTS = {
+    "heldOn": "held_on",
+    "appointed": "appointed",
+    "arrived": "arrived",
+    "startNote": "start_note",
+    "endNote": "end_note",
+    "endKind": "end_kind",
+    "note": "note",
+    "until": "until",
+    "historianId": "historian_id",
+}
+
+
 async def heads(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     rows = await _objects(session, models.HeadOfMission, ids)
+    codes = await _codes(session)
     posts = await _names(session, models.Mission, {head.mission_id for head in rows})
     named = await _names(session, models.Person, {head.person_id for head in rows})
     sources = await _sources(session, models.head_of_mission_source, ids)
@@ -241,6 +257,19 @@ async def heads(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
             "start": _text(head.start),
             "end": _text(head.end),
             "ongoing": head.ongoing,
+            **{
+                name: getattr(value, "name", None) or str(value)
+                for name, column in _TENURE_FACTS.items()
+                if (value := getattr(head, column)) is not None
+            },
+            **{
+                name: codes[pk]
+                for name, column in (
+                    ("accreditedTo", "accredited_to_id"),
+                    ("residentIn", "resident_in_id"),
+                )
+                if (pk := getattr(head, column)) is not None
+            },
             "sources": sources[head.id],
         }
         for head in rows
