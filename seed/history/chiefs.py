@@ -468,9 +468,12 @@ class _Merge:
             )
         edit = Edit(self.session, ACTOR, ACTION, Policy.FLAG, live=False)
         written = await write_heads(edit, records, ORIGIN)
+        # What the writer flagged, unless the reader noticed it already (dates out of order).
+        noticed = {n.record_id for n in self.report.notices if n.reason.startswith("dates out")}
         for index, problem in edit.flagged:
             tenure = tenures[index]
-            self.report.notices.append(Skip(tenure.path, tenure.record_id, problem.message))
+            if problem.field != ("end",) or tenure.record_id not in noticed:
+                self.report.notices.append(Skip(tenure.path, tenure.record_id, problem.message))
         self.report.created += written.created
         self.report.updated += written.updated
         self.report.unchanged += written.unchanged
