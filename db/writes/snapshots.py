@@ -139,10 +139,27 @@ async def events(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     }
 
 
+_PERSON_FACTS = {
+    "born": "born",
+    "died": "died",
+    "careerType": "career_type",
+    "historianId": "historian_id",
+}
+
+
 async def people(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     codes = await _codes(session)
     return {
-        person.id: {"name": person.name, "country": codes.get(person.country_id)}
+        person.id: {
+            "name": person.name,
+            "country": codes.get(person.country_id),
+            # What a source such as pocom says besides, where it says it.
+            **{
+                name: value
+                for name, column in _PERSON_FACTS.items()
+                if (value := getattr(person, column)) is not None
+            },
+        }
         for person in await _objects(session, models.Person, ids)
     }
 

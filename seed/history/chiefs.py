@@ -248,6 +248,8 @@ class _Merge:
             select(M.historian_id, M.id).where(M.historian_id.in_(list(wanted)))
         )
         found: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
+        ours = select(M.id).where(M.country_id == us)  # the posts it may adopt or add to
+        await self.provenance.watch("mission", list(await self.session.scalars(ours)))
         embassies: dict[int, list[models.Mission]] = defaultdict(list)
         for mission in await self.session.scalars(
             select(M).where(
@@ -280,7 +282,6 @@ class _Merge:
                 await self.session.execute(
                     insert(models.mission_source).values(mission_id=mission.id, source_id=source_id)
                 )
-                self.provenance.log("mission", mission.id, None, {"historianId": post})
                 self.report.posts["merged"] += 1
                 found[post] = mission.id
                 continue
@@ -315,9 +316,7 @@ class _Merge:
         await self.session.execute(
             insert(models.mission_source).values(mission_id=pk, source_id=source_id)
         )
-        self.provenance.log(
-            "mission", pk, None, {"name": name, "kind": kind.name, "historianId": post}
-        )
+        self.provenance.created("mission", pk)
         self.report.posts["created"] += 1
         return pk
 
@@ -364,6 +363,12 @@ class _Merge:
             p.name: p for p in await self.session.scalars(select(P).where(P.historian_id.is_(None)))
         }
         taken = {name for (name,) in await self.session.execute(select(P.name))}
+        matched = [by_id[r.id] for r in records if r.id in by_id] + [
+            by_name[r.name]
+            for r in records
+            if r.id not in by_id and names[r.name] == 1 and r.name in by_name
+        ]
+        await self.provenance.watch("person", [person.id for person in matched])
         new: list[dict[str, Any]] = []
         for record in records:
             values = {
@@ -380,11 +385,8 @@ class _Merge:
                 changed = {k: v for k, v in values.items() if getattr(person, k) != v}
                 self.report.people["updated" if changed else "unchanged"] += bool(changed) or 1
             if person is not None:
-                before = {k: getattr(person, k) for k in values}
-                if before != values:
-                    for k, v in values.items():
-                        setattr(person, k, v)
-                    self.provenance.log("person", person.id, before, values)
+                for k, v in values.items():
+                    setattr(person, k, v)
                 continue
             name = record.name
             if names[name] > 1 or name in taken:
@@ -401,12 +403,7 @@ class _Merge:
         )
         ids: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
         for row in new:
-            self.provenance.log(
-                "person",
-                ids[row["historian_id"]],
-                None,
-                {"name": row["name"], "historianId": row["historian_id"]},
-            )
+            self.provenance.created("person", ids[row["historian_id"]])
         return ids
 
     # -- tenures

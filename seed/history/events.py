@@ -28,8 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.base import table_of
 from db.relation_links import ensure_relations, ordered
-from db.search import reindex
-from db.writes.changes import Logged, log_changes, snapshots
+from db.writes.batch import Batch
 from db.writes.edit import Edit, Policy, SourceSpec
 from db.writes.events import NewEvent, ParticipantSpec, write_events
 from seed.history import rdcr, travels, visits
@@ -190,16 +189,13 @@ class _Merge:
         self.crosswalk = crosswalk
         self.report = report
         self.dataset = DATASETS[records.dataset]
-        self.changes: list[Logged] = []  # what it says of relations (events log their own)
-        # Its events go through their one writer, which keeps a faulty record and flags it.
+        # Its events go through their one writer, which keeps a faulty record and flags it;
+        # what it writes besides (people, relations) is logged by the writers' code too.
         self.edit = Edit(session, ACTOR, ACTION, Policy.FLAG, live=False)
 
     def country(self, territory: str | None) -> int | None:
         code = None if not territory else self.crosswalk(territory)
         return None if code is None else self.countries[code]
-
-    def log(self, kind: str, pk: int, before: Any, after: Any) -> None:
-        self.changes.append(Logged(kind, pk, before, after))
 
     async def run(self) -> None:
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
@@ -215,8 +211,6 @@ class _Merge:
         await self._events(people)
         if self.records.dataset == rdcr.DATASET:
             await self._relation_facts()
-        # An import runs in its own process: nobody here to announce its changes to.
-        await log_changes(self.session, ACTOR, ACTION, self.changes, here=False)
 
     # -- people
 
@@ -261,14 +255,10 @@ class _Merge:
             await self.session.execute(insert(table_of(P)), list(new.values()))
             made = await self.session.execute(select(P.name, P.id).where(P.name.in_(list(new))))
             made_ids: dict[str, int] = {made_name: pk for made_name, pk in made}
-            await reindex(self.session, "person", list(made_ids.values()))
+            people = Batch(self.edit, "person", None)  # logged as every writer logs them
+            people.created += list(made_ids.values())
+            await people.finish([], [])
             for name, values in new.items():
-                self.log(
-                    "person",
-                    made_ids[name],
-                    None,
-                    {k: v for k, v in values.items() if k != "country_id"},
-                )
                 if values["historian_id"] is not None:
                     by_id[values["historian_id"]] = made_ids[name]
                 else:
@@ -358,8 +348,8 @@ class _Merge:
             )
         }
         cited = []
-        updated: list[int] = []
-        was = await snapshots(self.session, "relation", [relations[pair].id for pair in steps])
+        logged = Batch(self.edit, "relation", None)  # the change log shows each as it was and is
+        await logged.existing([relations[pair].id for pair in steps])
         for pair, entries in steps.items():
             relation = relations[pair]
             entries.sort(key=lambda record: record.date)
@@ -389,7 +379,6 @@ class _Merge:
                 continue
             for key, value in values.items():
                 setattr(relation, key, value)
-            updated.append(relation.id)
             self.report.relations["updated"] += 1
         await self.session.flush()
         link = models.relation_source
@@ -401,9 +390,7 @@ class _Merge:
         ]
         if missing:
             await self.session.execute(insert(link), missing)
-        now = await snapshots(self.session, "relation", updated)
-        for pk in updated:
-            self.log("relation", pk, was[pk], now[pk])
+        await logged.finish([], [])
 
     async def _cites_rdcr(self, relation_id: int) -> bool:
         link, S = models.relation_source, models.Source
