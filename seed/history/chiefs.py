@@ -9,7 +9,9 @@ its envoys head a post there. Representatives to organizations head the US missi
 organization (ORGANIZATIONS below, a reviewed table).
 
 Tenures, people and posts are found again by the source's own ids, so importing a release
-twice changes nothing and a newer one updates what changed. A tenure with no end is not
+twice changes nothing and a newer one updates what changed. Tenures are written by their one
+writer (`db.writes.missions.write_heads`, keyed by pocom's id in source_record), with an
+import's policy: a faulty tenure is kept and flagged. A tenure with no end is not
 ongoing: it covers dates up to the release's cutoff (`until`), and the next tenure's start
 ends it before that.
 """
