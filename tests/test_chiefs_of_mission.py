@@ -360,4 +360,4 @@ async def _head_id(data: GraphQL) -> str:
         '{ country(code: "BE") { hostedMissions { historianId heads { id historianId } } } }'
     )
     (post,) = [m for m in answer["country"]["hostedMissions"] if m["historianId"] == "belgium"]
-    return next(h["id"] for h in post["heads"] if h["historianId"] == "be-1832-lega-01")
+    return str(next(h["id"] for h in post["heads"] if h["historianId"] == "be-1832-lega-01"))
