@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import false, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
@@ -53,22 +53,23 @@ async def insert_rows(
 ) -> list[int]:
     """Insert rows into a table with an `id` in a few statements; their ids, in order.
 
-    PostgreSQL returns them in the rows' order. SQLite would insert row by row to do that, so
-    they are inserted as one batch and read back: its ids grow in the order rows are
-    inserted, and the transaction holds SQLite's one write lock (checked by their count).
+    PostgreSQL returns them in the rows' order, as SQLite does for one row. For more, SQLite
+    would insert row by row to do that, so they are inserted as one batch and read back: the
+    transaction first takes SQLite's one write lock (a write that changes nothing), so that
+    no one else adds rows meanwhile, and its ids grow in the order rows are inserted.
     """
     if not rows:
         return []
-    if session.get_bind().dialect.name == "postgresql":
+    if len(rows) == 1 or session.get_bind().dialect.name == "postgresql":
         statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(await session.scalars(statement, list(rows)))
     await session.flush()
+    await session.execute(update(table).where(false()).values(id=table.c.id))  # the lock
     last = await session.scalar(select(func.max(table.c.id))) or 0
     await session.execute(insert(table), list(rows))
-    ids = list(
-        await session.scalars(select(table.c.id).where(table.c.id > last).order_by(table.c.id))
-    )
-    assert len(ids) == len(rows), "another writer added rows to the table meanwhile"
+    added = select(table.c.id).where(table.c.id > last).order_by(table.c.id)
+    ids = list(await session.scalars(added))
+    assert len(ids) == len(rows), "rows were added to the table meanwhile"
     return ids
 
 
