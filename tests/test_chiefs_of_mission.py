@@ -309,3 +309,55 @@ async def test_a_tenure_without_a_start_answers_only_for_the_day_its_head_left_p
     assert post["left"]["start"] is None and post["left"]["endNote"] == "Left post on"
     assert post["left"]["end"] == "2020-03-26"
     assert post["before"] is None or post["before"]["person"] != post["left"]["person"]
+
+
+async def test_a_tenure_ending_before_it_starts_is_kept_and_flagged_through_the_one_writer(
+    app: Starlette, data: GraphQL, unpacked: Path, tmp_path: Path
+) -> None:
+    """The importer writes tenures through the writer mutations use, with the import's policy:
+    a fault a mutation refuses (endHeadship before the start) is kept here as the source
+    gives it, noticed in the report, and shown to editors as a quality issue."""
+    release = cut(unpacked, tmp_path, "belgium")
+    path = release / "missions-countries" / "belgium.xml"
+    path.write_text(
+        path.read_text().replace("<date>1836-06-09</date>", "<date>1831-06-09</date>", 1)
+    )
+    report = await load(app, release)
+    assert report.created == 64
+    assert [n.reason for n in report.notices if n.record_id == "be-1832-lega-01"] == [
+        "dates out of order: kept as the source gives them"  # noticed once, not again
+    ]
+    issues = await data(
+        "{ qualityIssues(kind: TENURE_ENDS_BEFORE_START, first: 10) "
+        "{ nodes { message subject { ... on HeadOfMission { historianId end } } } } }"
+    )
+    assert issues["qualityIssues"]["nodes"] == [
+        {
+            "message": "Hugh Swinton Legare's tenure ends (1831-06-09) before it starts (1832-09-25).",
+            "subject": {"historianId": "be-1832-lega-01", "end": "1831-06-09"},
+        }
+    ]
+    head = issues["qualityIssues"]["nodes"][0]["subject"]
+    changes = await data(
+        "query($id: ID!) { changes(first: 5, target: $id) { nodes { action after } } }",
+        id=await _head_id(data),
+    )
+    # The change log holds the tenure's snapshot, as a mutation's entry does.
+    [logged] = changes["changes"]["nodes"]
+    assert logged["action"] == "importChiefsOfMission"
+    after = logged["after"]
+    assert (after["person"], after["start"], after["end"], after["historianId"]) == (
+        "Hugh Swinton Legare",
+        "1832-09-25",
+        "1831-06-09",
+        head["historianId"],
+    )
+
+
+async def _head_id(data: GraphQL) -> str:
+    """The global ID of the first US chief of mission to Belgium."""
+    answer = await data(
+        '{ country(code: "BE") { hostedMissions { historianId heads { id historianId } } } }'
+    )
+    (post,) = [m for m in answer["country"]["hostedMissions"] if m["historianId"] == "belgium"]
+    return str(next(h["id"] for h in post["heads"] if h["historianId"] == "be-1832-lega-01"))

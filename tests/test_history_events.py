@@ -287,9 +287,46 @@ async def test_importing_twice_changes_nothing_and_a_newer_release_updates_by_id
     updates = [
         c for c in changes["changes"]["nodes"] if c["action"] == "importEvents" and c["before"]
     ]
-    assert [(c["before"]["visit_type"], c["after"]["visit_type"]) for c in updates] == [
+    assert [(c["before"]["visitType"], c["after"]["visitType"]) for c in updates] == [
         ("WORKING", "STATE")
     ]
+    # The change log's entries are the events' snapshots, as a mutation's are (one writer).
+    [update] = updates
+    assert (update["before"]["version"], update["after"]["version"]) == (1, 2)
+    assert update["after"]["participants"] == [{"person": "Andrzej Duda", "role": "President"}]
+
+
+async def test_a_newer_release_replaces_what_its_record_said_and_a_faulty_one_is_kept(
+    app: Starlette, data: GraphQL, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The events' writer, as an import uses it: a record's key names its event, whose
+    participants become the newer release's (not the two releases' together), and a record
+    without a summary is kept and noticed, where a mutation would refuse it."""
+    await _import(app, CUT / "visits")
+    newer = _broken(
+        tmp_path,
+        "visits",
+        "data/2020.xml",
+        '<visitor>President Andrzej Duda</visitor>\n        <from id="poland">Poland</from>\n'
+        "        <description>Working Visit.</description>",
+        "<visitor>Prime Minister Mateusz Morawiecki</visitor>\n"
+        '        <from id="poland">Poland</from>\n        <description/>',
+    )
+    await _import(app, newer)
+    assert "0 created, 1 updated, 0 merged, 10 unchanged" in capsys.readouterr().out
+    visits = await data(
+        "{ events(first: 20, filter: {kinds: [VISIT]}) { nodes { recordId summary version "
+        "participants { role participant { ... on Person { name } } } } } }"
+    )
+    [visit] = [e for e in visits["events"]["nodes"] if e["recordId"] == "3000"]
+    assert visit == {
+        "recordId": "3000",
+        "summary": "",
+        "version": 2,
+        "participants": [{"role": "Prime Minister", "participant": {"name": "Mateusz Morawiecki"}}],
+    }
+    skipped = (tmp_path / "visits.skipped.tsv").read_text(encoding="utf-8")
+    assert "\t3000\tkept\tThe summary must not be empty." in skipped
 
 
 def _run(database_url: str, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:

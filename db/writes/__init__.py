@@ -4,7 +4,12 @@ One writer per object, for mutations, the seed loader and importers alike:
 `actors.write_people`, `missions.write_missions` (a post with its claims, addresses and
 accreditations), `missions.write_heads` and `events.write_events` take a batch of records
 and return `batch.Written` (each record's row, and what was created, updated or unchanged).
-A record with a source's own `key` is matched by it (`batch.Batch`), else by natural key.
+A record with a source's own `key` is matched by it (`batch.Batch`, through the
+source_record table), else by natural key. A batch is read and written in a few
+statements whatever its size (an import writes thousands of rows); the change log gets
+each row it created or changed as `snapshots` shows it, whoever writes: the events of
+history (seed/history/events.py) and pocom's tenures (seed/history/chiefs.py) go through
+these writers, and the rows importers still write themselves are logged through `Batch`.
 
 Input that is wrong for the data is collected as Problems and raised together as
 Rejected before anything is written; the caller's transaction makes it all or nothing.

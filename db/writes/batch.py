@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import false, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.base import table_of
@@ -47,6 +48,31 @@ class Written:
     unchanged: int = 0
 
 
+async def insert_rows(
+    session: AsyncSession, table: Any, rows: Sequence[dict[str, Any]]
+) -> list[int]:
+    """Insert rows into a table with an `id` in a few statements; their ids, in order.
+
+    PostgreSQL returns them in the rows' order, as SQLite does for one row. For more, SQLite
+    would insert row by row to do that, so they are inserted as one batch and read back: the
+    transaction first takes SQLite's one write lock (a write that changes nothing), so that
+    no one else adds rows meanwhile, and its ids grow in the order rows are inserted.
+    """
+    if not rows:
+        return []
+    if len(rows) == 1 or session.get_bind().dialect.name == "postgresql":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(await session.scalars(statement, list(rows)))
+    await session.flush()
+    await session.execute(update(table).where(false()).values(id=table.c.id))  # the lock
+    last = await session.scalar(select(func.max(table.c.id))) or 0
+    await session.execute(insert(table), list(rows))
+    added = select(table.c.id).where(table.c.id > last).order_by(table.c.id)
+    ids = list(await session.scalars(added))
+    assert len(ids) == len(rows), "rows were added to the table meanwhile"
+    return ids
+
+
 class Batch:
     """One batch write of one kind: the rows its records name, and how they were before."""
 
@@ -55,6 +81,7 @@ class Batch:
         self.created: list[int] = []
         self.before: Snapshots = {}
         self.keys: dict[str, int] = {}  # the rows earlier imports of this origin wrote, by key
+        self.unchanged = 0  # rows matched and found as their records give them, not read
 
     async def recorded(self, keys: Sequence[str | None]) -> dict[str, int]:
         """The row each of these keys was first written to, for those written before."""
@@ -74,8 +101,10 @@ class Batch:
         """The rows of a model with these ids, read in a few statements, by id."""
         return {row.id: row for row in await objects_in(self.edit.session, model, model.id, ids)}
 
-    async def existing(self, ids: Sequence[int]) -> None:
-        """Read these rows as they are, before the batch changes any."""
+    async def existing(self, ids: Sequence[int], unchanged: int = 0) -> None:
+        """Read these rows as they are, before the batch changes any; `unchanged` more rows
+        matched need no change (a writer that knows which rows it changes reads only those)."""
+        self.unchanged += unchanged
         await self.edit.session.flush()
         self.before.update(await snapshots(self.edit.session, self.kind, ids))
 
@@ -97,14 +126,14 @@ class Batch:
             )
         await session.flush()
         after = await snapshots(session, self.kind, [*self.created, *self.before])
-        changed = {pk for pk, was in self.before.items() if after[pk] != was}
+        changed = {pk for pk, was in self.before.items() if after.get(pk) != was}  # or gone
         changes = [Logged(self.kind, pk, None, after[pk]) for pk in self.created]
-        changes += [Logged(self.kind, pk, self.before[pk], after[pk]) for pk in changed]
+        changes += [Logged(self.kind, pk, self.before[pk], after.get(pk)) for pk in changed]
         edit = self.edit
         if edit.logged:
             await log_changes(session, edit.actor, edit.action, changes, here=edit.live)
         if BY_NAME[self.kind].search_text is not None:
             await reindex(session, self.kind, [change.target_id for change in changes])
         new = set(self.created)
-        unchanged = len(self.before) - len(changed)
+        unchanged = len(self.before) - len(changed) + self.unchanged
         return Written(list(ids), new, changed, len(new), len(changed), unchanged)

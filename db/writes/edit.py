@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
+from db.base import table_of
+from db.chunks import rows_in
 from db.countries import find_iso_country
 from db.kinds import BY_NAME
 from db.partial_date import PartialDate
@@ -78,6 +80,8 @@ class Edit:
     # The faults kept under Policy.FLAG, each with the index of its record in its batch.
     flagged: list[tuple[int, Problem]] = field(default_factory=list)
     _sources: dict[tuple[str, str | None, str | None], int] = field(default_factory=dict)
+    _countries: dict[str, int | None] = field(default_factory=dict)  # by ISO code, as found
+    _existing: set[Ref] = field(default_factory=set)  # references known to name a row
 
     def reject(self, field: Field, message: str, code: str = "INVALID") -> None:
         self.problems.append(Problem(field, message, code))
@@ -94,12 +98,17 @@ class Edit:
         if self.problems:
             raise Rejected(self.problems)
 
-    def text(self, value: str | None, field: Field, what: str) -> str | None:
-        """Text with its spaces tidied; a problem if it is given but blank."""
+    def text(
+        self, value: str | None, field: Field, what: str, index: int | None = None
+    ) -> str | None:
+        """Text with its spaces tidied; a problem if it is given but blank (a fault of the
+        batch's record `index`, where one is given: a source left it blank)."""
         if value is None:
             return None
         tidy = " ".join(value.split())
-        if not tidy:
+        if not tidy and index is not None:
+            self.fault(index, field, f"{what} must not be empty.")
+        elif not tidy:
             self.reject(field, f"{what} must not be empty.")
         return tidy
 
@@ -119,23 +128,71 @@ class Edit:
         """The row id of a country given by ISO code; a problem if there is none."""
         if code is None:
             return None
-        found = find_iso_country(code)
-        pk = None
-        if found is not None:
-            pk = await self.session.scalar(
-                select(models.Country.id).where(models.Country.code == found.code)
-            )
+        if code in self._countries:  # a batch names a few countries many times
+            pk = self._countries[code]
+        else:
+            found = find_iso_country(code)
+            pk = None
+            if found is not None:
+                pk = await self.session.scalar(
+                    select(models.Country.id).where(models.Country.code == found.code)
+                )
+            self._countries[code] = pk
         if pk is None:
             self.reject(field, f"{code[:20]!r} is not an ISO 3166-1 country code.", "NOT_FOUND")
         return pk
 
+    async def look_up(self, refs: Iterable[Ref]) -> None:
+        """Read which of these references name a row, a statement per kind, so that `exists`
+        answers a batch's references without a statement each."""
+        by_kind: dict[str, list[int]] = {}
+        for kind, pk in refs:
+            by_kind.setdefault(kind, []).append(pk)
+        for kind, pks in by_kind.items():
+            model: Any = BY_NAME[kind].model
+            found = await rows_in(self.session, select(model.id), model.id, pks)
+            self._existing.update((kind, pk) for (pk,) in found)
+
     async def exists(self, ref: Ref, field: Field) -> bool:
         """Whether the row a reference names exists; a problem if not."""
         kind, pk = ref
-        found = await self.session.get(BY_NAME[kind].model, pk) is not None
+        found = ref in self._existing or await self.session.get(BY_NAME[kind].model, pk) is not None
         if not found:
             self.reject(field, f"No {kind.replace('_', ' ')} has this ID.", "NOT_FOUND")
         return found
+
+    async def cite(self, specs: Iterable[SourceSpec]) -> None:
+        """Find or add every source a batch cites, in a few statements: each record's
+        `sources` then finds its own here (an import cites thousands)."""
+        wanted = {
+            (title, spec.section, spec.url)
+            for spec in specs
+            if (title := " ".join(spec.title.split()))
+        }
+        wanted -= set(self._sources)
+        if not wanted:
+            return
+        S = models.Source
+        statement = select(S.title, S.section, S.url, S.id).order_by(S.id)
+
+        async def read() -> None:
+            for title, section, url, pk in await rows_in(
+                self.session, statement, S.title, sorted({key[0] for key in wanted})
+            ):
+                if (title, section, url) in wanted:
+                    self._sources.setdefault((title, section, url), pk)
+
+        await read()
+        missing = [key for key in wanted if key not in self._sources]
+        if missing:
+            await self.session.execute(
+                insert(table_of(S)),
+                [
+                    {"title": title, "section": section, "url": url}
+                    for title, section, url in missing
+                ],
+            )
+            await read()
 
     async def sources(self, specs: Sequence[SourceSpec], field: Field) -> list[int]:
         """Row ids of these sources, adding the ones not recorded yet."""

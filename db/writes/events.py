@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
+from db.base import table_of
+from db.chunks import rows_in
 from db.involvement import refresh_event_countries
 from db.kinds import PARTICIPANTS
-from db.models import EventKind
+from db.models import EventKind, VisitType
 from db.partial_date import PartialDate
 from db.relation_links import drop_unlinked_relations, ensure_event_relations, event_pairs
 from db.search import reindex
-from db.writes.batch import Batch, Written, assign
+from db.writes.batch import Batch, Written, assign, insert_rows
 from db.writes.changes import snapshot
 from db.writes.edit import Edit, Policy, Ref, SourceSpec
 
 
 @dataclass(frozen=True)
 class ParticipantSpec:
-    """A participant as a write gives it: a reference (None when its ID was unusable) and a role."""
+    """A participant as a write gives it: a reference (None when its ID was unusable), a role,
+    and the source that says it took part, where one does (an imported record)."""
 
     ref: Ref | None
     role: str | None = None
+    source: SourceSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class NewEvent:
     countries: Sequence[str] = ()
     participants: Sequence[ParticipantSpec] = ()
     figures: Sequence[FigureSpec] = ()
+    visit_type: VisitType | None = None
     key: str | None = None  # the source's own id for it, with the batch's origin
 
 
@@ -63,9 +71,21 @@ async def _duplicate(
         edit.reject(("title",), f"An event titled {title!r} on {date} exists already.", "DUPLICATE")
 
 
-def _participation(event_id: int, ref: Ref, role: str | None) -> models.Participation:
+def _participation(
+    event_id: int, ref: Ref, role: str | None, source_id: int | None = None
+) -> dict[str, Any]:
+    """A participation's row, for a Core insert (its folded role set here, as on the ORM's)."""
     kind, pk = ref
-    return models.Participation(event_id=event_id, role=role, **{f"{kind}_id": pk})
+    folded = None if role is None else role.casefold()
+    references: dict[str, int | None] = {f"{k.name}_id": None for k in PARTICIPANTS}
+    return {
+        "event_id": event_id,
+        "role": role,
+        "role_folded": folded,
+        **references,
+        f"{kind}_id": pk,
+        "source_id": source_id,
+    }
 
 
 async def _touched(edit: Edit, event_id: int) -> None:
@@ -86,75 +106,138 @@ async def write_events(
 
     A record names the event its key was written to, else the event of its date and title
     (their natural key): a mutation refuses to add such an event twice, an import adopts it.
-    An event the batch changes gets the record's own fields and whatever participants,
-    countries, figures and sources it lacks, and its version grows by one; a new one starts
-    at 1. An end before the start is a fault, refused or flagged as the edit's policy says.
+    An event the batch changes gets the record's own fields, and its version grows by one; a
+    new one starts at 1. An event its record's key names gets exactly the record's
+    participants, countries, figures and sources (a newer release's replace an older's); an
+    adopted one gets those it lacks. An end before the start, and a blank title or summary,
+    are faults, refused or flagged as the edit's policy says. The batch is read and written
+    in a few statements, whatever its size.
     """
+    session = edit.session
     batch = Batch(edit, "event", origin)
     recorded = await batch.recorded([new.key for new in events])
+    await edit.cite(
+        [
+            *(spec for new in events for spec in new.sources),
+            *(p.source for new in events for p in new.participants if p.source is not None),
+        ]
+    )
+    await edit.look_up(p.ref for new in events for p in new.participants if p.ref is not None)
     checked = [await _checked(edit, index, new) for index, new in enumerate(events)]
     E = models.Event
+    same: dict[tuple[PartialDate, str], int] = {}  # events by natural key, for an import
+    if edit.policy is Policy.FLAG:
+        unrecorded = [
+            c.title for new, c in zip(events, checked, strict=True) if new.key not in recorded
+        ]
+        statement = select(E.date, E.title, E.id).order_by(E.id)
+        for date, title, pk in await rows_in(session, statement, E.title, unrecorded):
+            same.setdefault((date, title), pk)
     rows: list[int | None] = []
-    for new, (title, *_) in zip(events, checked, strict=True):
+    own: list[bool] = []  # whether the record's key names the event
+    for new, record in zip(events, checked, strict=True):
         pk = recorded.get(new.key) if new.key is not None else None
-        if pk is None and title and edit.policy is Policy.REFUSE:
-            await _duplicate(edit, new.date, title)
-        elif pk is None and title:
-            same = select(E.id).where(E.date == new.date, E.title == title)
-            pk = await edit.session.scalar(same.order_by(E.id).limit(1))
+        own.append(pk is not None)
+        if pk is None and record.title and edit.policy is Policy.REFUSE:
+            await _duplicate(edit, new.date, record.title)
+        elif pk is None and record.title:
+            pk = same.get((new.date, record.title))
         rows.append(pk)
     edit.stop_if_rejected()
-    matched = [pk for pk in rows if pk is not None]
-    await batch.existing(matched)
+    matched = list(dict.fromkeys(pk for pk in rows if pk is not None))
     found = await batch.rows(E, matched)
-    ids: list[int] = []
-    for new, pk, (title, summary, place_name, place_country, countries, source_ids) in zip(
-        events, rows, checked, strict=True
-    ):
-        values = {
-            "title": title,
-            "kind": new.kind,
-            "date": new.date,
-            "end_date": new.end_date,
-            "place_name": place_name,
-            "place_country_id": place_country,
-            "summary": summary,
-        }
+    links = await _Links.read(session, matched)
+    values = [_values(new, record) for new, record in zip(events, checked, strict=True)]
+    # What the batch changes on each event it matched, found before anything is written.
+    changes: dict[int, dict[str, Any]] = {}
+    for index, pk in enumerate(rows):
         if pk is None:
-            event = E(**values, version=1)
-            edit.session.add(event)
-            await edit.session.flush()
-            batch.created.append(event.id)
-            changed = await _linked(edit, event.id, new, countries, source_ids)
-        else:
-            event = found[pk]
-            changed = assign(event, values)
-            changed = await _linked(edit, event.id, new, countries, source_ids) or changed
-            if changed:
-                event.version += 1
-        ids.append(event.id)
-    await edit.session.flush()
-    await refresh_event_countries(edit.session, ids)
-    await ensure_event_relations(edit.session, ids)
-    return await batch.finish(ids, [new.key for new in events])
+            continue
+        row = found[pk]
+        differs = {name: v for name, v in values[index].items() if getattr(row, name) != v}
+        linked = links.give(pk, events[index], checked[index], replace=own[index])
+        if differs or linked:
+            changes.setdefault(pk, {}).update(differs)
+    await batch.existing(list(changes), unchanged=len(matched) - len(changes))
+    replaced = [pk for pk, keyed in zip(rows, own, strict=True) if keyed and pk in changes]
+    before = await event_pairs(session, replaced)  # the pairs replaced links may leave
+    for pk, differs in changes.items():
+        assign(found[pk], differs)
+        found[pk].version += 1
+    fresh = [index for index, pk in enumerate(rows) if pk is None]
+    keyed = origin is not None
+    created = await insert_rows(
+        session,
+        table_of(E),
+        [
+            {
+                **values[index],
+                "version": 1,
+                # Where an imported event came from, as the API shows it (Event.dataset).
+                "dataset": origin if keyed and events[index].key else None,
+                "record_id": events[index].key if keyed else None,
+            }
+            for index in fresh
+        ],
+    )
+    for index, pk in zip(fresh, created, strict=True):
+        rows[index] = pk
+        links.give(pk, events[index], checked[index], replace=True)
+    batch.created += created
+    await links.write(session)
+    touched = [*changes, *created]  # the events written, whose derived rows follow
+    await refresh_event_countries(session, touched)
+    await ensure_event_relations(session, touched)
+    await drop_unlinked_relations(session, before)
+    return await batch.finish([pk for pk in rows if pk is not None], [new.key for new in events])
 
 
-async def _checked(
-    edit: Edit, index: int, new: NewEvent
-) -> tuple[str, str, str | None, int | None, list[int], list[int]]:
+def _values(new: NewEvent, record: _Checked) -> dict[str, Any]:
+    """An event's own fields, as a record gives them."""
+    return {
+        "title": record.title,
+        "kind": new.kind,
+        "date": new.date,
+        "end_date": new.end_date,
+        "place_name": record.place_name,
+        "place_country_id": record.place_country,
+        "summary": record.summary,
+        "visit_type": new.visit_type,
+    }
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """An event record's fields as checked and tidied, and the row ids it names."""
+
+    title: str
+    summary: str
+    place_name: str | None
+    place_country: int | None
+    countries: list[int]
+    sources: list[int]
+    participant_sources: list[int | None]
+
+
+async def _checked(edit: Edit, index: int, new: NewEvent) -> _Checked:
     """An event record's title, summary, place, place's country, countries and sources, tidied
     and checked; a problem for each thing wrong."""
-    title = edit.text(new.title, ("title",), "The title") or ""
-    summary = edit.text(new.summary, ("summary",), "The summary") or ""
+    title = edit.text(new.title, ("title",), "The title", index) or ""
+    summary = edit.text(new.summary, ("summary",), "The summary", index) or ""
     edit.period(new.date, new.end_date, ("end_date",), "end date", index)
     place_name = edit.text(new.place_name, ("place_name",), "The place")
     place_country = await edit.country(new.place_country, ("place_country",))
     countries = [
         await edit.country(code, ("countries", index)) for index, code in enumerate(new.countries)
     ]
+    cited: list[int | None] = []
     for position, participant in enumerate(new.participants):
         if participant.ref is not None:
             await edit.exists(participant.ref, ("participants", position, "ref"))
+        source = participant.source
+        field = ("participants", position, "source")
+        said = [] if source is None else await edit.sources([source], field)
+        cited.append(said[0] if said else None)
     refs = [p.ref for p in new.participants if p.ref is not None]
     if len(set(refs)) != len(refs):
         edit.reject(("participants",), "A participant is listed twice.", "DUPLICATE")
@@ -165,58 +248,123 @@ async def _checked(
         edit.reject(("sources",), "An event needs at least one source.")
     source_ids = await edit.sources(new.sources, ("sources",))
     known = [pk for pk in countries if pk is not None]
-    return title, summary, place_name, place_country, known, source_ids
+    return _Checked(title, summary, place_name, place_country, known, source_ids, cited)
 
 
-async def _linked(
-    edit: Edit, event_id: int, new: NewEvent, countries: Sequence[int], source_ids: Sequence[int]
-) -> bool:
-    """Give an event the record's countries, participants, figures and sources it lacks (and
-    the record's role and value where those differ); True when anything changed."""
-    session = edit.session
-    D, P, F, S = (
-        models.EventCountryDeclared,
-        models.Participation,
-        models.Figure,
-        models.event_source,
-    )
-    declared = set(await session.scalars(select(D.country_id).where(D.event_id == event_id)))
-    taking_part = {
-        ref: row
-        for row in await session.scalars(select(P).where(P.event_id == event_id))
-        for ref in [_ref_of(row)]
-    }
-    figures = {
-        (f.label, f.unit): f for f in await session.scalars(select(F).where(F.event_id == event_id))
-    }
-    cited = set(await session.scalars(select(S.c.source_id).where(S.c.event_id == event_id)))
-    changed = False
-    for country_id in dict.fromkeys(countries):
-        if country_id not in declared:
-            session.add(D(event_id=event_id, country_id=country_id))
-            changed = True
-    for participant in new.participants:
-        assert participant.ref is not None
-        row = taking_part.get(participant.ref)
-        if row is None:
-            session.add(_participation(event_id, participant.ref, participant.role))
-            changed = True
-        else:
-            changed = assign(row, {"role": participant.role}) or changed
-    for figure in new.figures:
-        found = figures.get((figure.label, figure.unit))
-        if found is None:
-            session.add(
-                F(event_id=event_id, label=figure.label, value=figure.value, unit=figure.unit)
-            )
-            changed = True
-        else:
-            changed = assign(found, {"value": figure.value}) or changed
-    for source_id in dict.fromkeys(source_ids):
-        if source_id not in cited:
-            await session.execute(insert(S).values(event_id=event_id, source_id=source_id))
-            changed = True
-    return changed
+class _Links:
+    """What hangs on a batch's events (declared countries, participants, figures, sources):
+    read for all of them in a few statements, changed in memory, written in a few more."""
+
+    def __init__(self) -> None:
+        self.declared: dict[int, set[int]] = defaultdict(set)
+        self.taking_part: dict[int, dict[Ref, Any]] = defaultdict(dict)
+        self.figures: dict[int, dict[tuple[str, str], Any]] = defaultdict(dict)
+        self.cited: dict[int, set[int]] = defaultdict(set)
+        self.add: dict[Any, list[dict[str, Any]]] = defaultdict(list)  # rows to insert, by table
+        self.drop: dict[Any, list[Any]] = defaultdict(list)  # conditions of rows to delete
+        self.updates: list[tuple[Any, int, dict[str, Any]]] = []  # (table, row id, values)
+
+    @classmethod
+    async def read(cls, session: AsyncSession, ids: Sequence[int]) -> _Links:
+        links = cls()
+        D, P, F, S = (
+            table_of(models.EventCountryDeclared),
+            table_of(models.Participation),
+            table_of(models.Figure),
+            models.event_source,
+        )
+        for event_id, country_id in await rows_in(
+            session, select(D.c.event_id, D.c.country_id), D.c.event_id, ids
+        ):
+            links.declared[event_id].add(country_id)
+        for row in await rows_in(session, select(P).order_by(P.c.id), P.c.event_id, ids):
+            links.taking_part[row.event_id][_ref_of(row)] = row
+        for row in await rows_in(session, select(F).order_by(F.c.id), F.c.event_id, ids):
+            links.figures[row.event_id][(row.label, row.unit)] = row
+        for event_id, source_id in await rows_in(
+            session, select(S.c.event_id, S.c.source_id), S.c.event_id, ids
+        ):
+            links.cited[event_id].add(source_id)
+        return links
+
+    def give(self, event_id: int, new: NewEvent, record: _Checked, *, replace: bool) -> bool:
+        """Give an event the record's countries, participants, figures and sources it lacks
+        (and the record's role and value where those differ); with `replace`, take away
+        those the record does not give. True when anything changes."""
+        D, P, F, S = (
+            table_of(models.EventCountryDeclared),
+            table_of(models.Participation),
+            table_of(models.Figure),
+            models.event_source,
+        )
+        size = self._size()
+        countries = dict.fromkeys(record.countries)
+        for country_id in countries:
+            if country_id not in self.declared[event_id]:
+                self.add[D].append({"event_id": event_id, "country_id": country_id})
+        taking_part = self.taking_part[event_id]
+        wanted: set[Ref] = set()
+        for participant, source_id in zip(
+            new.participants, record.participant_sources, strict=True
+        ):
+            assert participant.ref is not None
+            wanted.add(participant.ref)
+            row = taking_part.get(participant.ref)
+            if row is None:
+                self.add[P].append(
+                    _participation(event_id, participant.ref, participant.role, source_id)
+                )
+            elif row.role != participant.role:
+                folded = None if participant.role is None else participant.role.casefold()
+                self.updates.append((P, row.id, {"role": participant.role, "role_folded": folded}))
+        figures = self.figures[event_id]
+        for figure in new.figures:
+            found = figures.get((figure.label, figure.unit))
+            if found is None:
+                self.add[F].append(
+                    {
+                        "event_id": event_id,
+                        "label": figure.label,
+                        "value": figure.value,
+                        "unit": figure.unit,
+                    }
+                )
+            elif found.value != figure.value:
+                self.updates.append((F, found.id, {"value": figure.value}))
+        sources = dict.fromkeys(record.sources)
+        for source_id in sources:
+            if source_id not in self.cited[event_id]:
+                self.add[S].append({"event_id": event_id, "source_id": source_id})
+        if replace:
+            for country_id in self.declared[event_id] - set(countries):
+                self.drop[D].append((D.c.event_id == event_id) & (D.c.country_id == country_id))
+            for ref, row in taking_part.items():
+                if ref not in wanted:
+                    self.drop[P].append(P.c.id == row.id)
+            kept = {(f.label, f.unit) for f in new.figures}
+            for key, row in figures.items():
+                if key not in kept:
+                    self.drop[F].append(F.c.id == row.id)
+            for source_id in self.cited[event_id] - set(sources):
+                self.drop[S].append((S.c.event_id == event_id) & (S.c.source_id == source_id))
+        return self._size() != size
+
+    def _size(self) -> int:
+        """How many changes are noted: a record that adds to it changes its event."""
+        noted = sum(map(len, self.add.values())) + sum(map(len, self.drop.values()))
+        return noted + len(self.updates)
+
+    async def write(self, session: AsyncSession) -> None:
+        """Write what `give` found missing or gone, a statement per table and change."""
+        await session.flush()
+        for table, conditions in self.drop.items():
+            for start in range(0, len(conditions), 500):
+                await session.execute(delete(table).where(or_(*conditions[start : start + 500])))
+        for table, pk, values in self.updates:
+            await session.execute(update(table).where(table.c.id == pk).values(values))
+        for table, rows in self.add.items():
+            if rows:
+                await session.execute(insert(table), rows)
 
 
 def _ref_of(row: models.Participation) -> Ref:
@@ -323,7 +471,10 @@ async def add_participant(edit: Edit, event_id: int, participant: ParticipantSpe
             edit.reject(("participant",), "This participant takes part already.", "DUPLICATE")
     edit.stop_if_rejected()
     await _bump(edit, event_id, None)
-    edit.session.add(_participation(event_id, participant.ref, participant.role))
+    await edit.session.execute(
+        insert(table_of(models.Participation)),
+        [_participation(event_id, participant.ref, participant.role)],
+    )
     await _touched(edit, event_id)
     await edit.log("event", event_id, before)
 

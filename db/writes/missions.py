@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from db import models
+from db.base import table_of
 from db.chunks import objects_in, rows_in
-from db.models import MissionKind
+from db.models import MissionKind, TenureEnd
 from db.names import post_name
 from db.partial_date import PartialDate
 from db.relation_links import ensure_relations
 from db.search import reindex
-from db.writes.batch import Batch, Written, assign
+from db.writes.batch import Batch, Written, assign, insert_rows
 from db.writes.changes import snapshot
 from db.writes.edit import Edit, Policy, SourceSpec
 
@@ -293,6 +295,20 @@ class HeadRecord:
     held_on: PartialDate | None = None
     ordinal: int | None = None
     gap_before: bool = False
+    # What a source such as pocom says besides: when the head was appointed and presented
+    # credentials (arrived), its notes on the start, the end and the tenure, how it ended,
+    # the country (row id) the head was accredited to where not the host, where the head
+    # lived where not there, and, for a tenure without an end, the source's cutoff.
+    appointed: PartialDate | None = None
+    arrived: PartialDate | None = None
+    start_note: str | None = None
+    end_note: str | None = None
+    end_kind: TenureEnd | None = None
+    note: str | None = None
+    accredited_to_id: int | None = None
+    resident_in_id: int | None = None
+    until: PartialDate | None = None
+    historian_id: str | None = None  # the Office of the Historian's id, as the API shows it
     key: str | None = None
 
 
@@ -308,10 +324,13 @@ async def write_heads(
     the same post, person, title and start (or day in office) if there is one. Faults follow
     the edit's policy: an end before the start, and a tenure in office at a post that has
     another (a CONFLICT). An import keeps the second as a tenure whose end is unknown, and
-    db.quality reports the overlap; a mutation refuses both.
+    db.quality reports the overlap; a mutation refuses both. The batch is read and written
+    in a few statements, whatever its size.
     """
+    session = edit.session
     batch = Batch(edit, "head_of_mission", origin)
     recorded = await batch.recorded([head.key for head in heads])
+    await edit.cite([spec for head in heads for spec in head.sources])
     H = models.HeadOfMission
     titles = [edit.text(head.title, ("title",), "The title") or "" for head in heads]
     sources = []
@@ -321,24 +340,21 @@ async def write_heads(
             edit.reject(("sources",), "A tenure needs at least one source.")
         sources.append(await edit.sources(head.sources, ("sources",)))
     posts = list(dict.fromkeys(head.mission_id for head in heads))
-    held = await objects_in(edit.session, H, H.mission_id, posts)
+    held = await objects_in(session, H, H.mission_id, posts)
+    # The tenures held, by their natural key: post, person, title and start (or day in office).
+    same: dict[tuple[object, ...], int] = {}
+    for h in held:
+        same.setdefault((h.mission_id, h.person_id, h.title, h.start or h.held_on), h.id)
     rows: list[int | None] = []
     for head, title in zip(heads, titles, strict=True):
         pk = recorded.get(head.key) if head.key is not None else None
         if pk is None and edit.policy is Policy.FLAG:
-            pk = next(
-                (
-                    h.id
-                    for h in held
-                    if (h.mission_id, h.person_id, h.title)
-                    == (head.mission_id, head.person_id, title)
-                    and (h.start or h.held_on) == (head.start or head.held_on)
-                ),
-                None,
-            )
+            natural = (head.mission_id, head.person_id, title, head.start or head.held_on)
+            pk = same.get(natural)
         rows.append(pk)
     # The tenure each post has in office, among those the batch does not write.
-    in_office = {h.mission_id: h.id for h in held if h.ongoing and h.id not in rows}
+    writing = set(rows)
+    in_office = {h.mission_id: h.id for h in held if h.ongoing and h.id not in writing}
     ongoing: list[bool] = []
     for index, (head, pk) in enumerate(zip(heads, rows, strict=True)):
         other = in_office.get(head.mission_id)
@@ -352,38 +368,37 @@ async def write_heads(
             elif head.ongoing:
                 in_office[head.mission_id] = -1 - index  # a new one, not yet numbered
     edit.stop_if_rejected()
-    matched = [pk for pk in rows if pk is not None]
-    await batch.existing(matched)
-    found = await batch.rows(H, matched)
-    written: list[models.HeadOfMission] = []
-    for head, pk, title, in_post in zip(heads, rows, titles, ongoing, strict=True):
-        values = {
-            "mission_id": head.mission_id,
-            "person_id": head.person_id,
-            "title": title,
-            "start": head.start,
-            "end": head.end,
-            "ongoing": in_post,
-            "held_on": head.held_on,
-            "ordinal": head.ordinal,
-            "gap_before": head.gap_before,
-        }
-        if pk is None:
-            row = H(**values)
-            edit.session.add(row)
-        else:
-            row = found[pk]
-            assign(row, values)
-        written.append(row)
+    values = [
+        _head_values(head, title, in_post)
+        for head, title, in_post in zip(heads, titles, ongoing, strict=True)
+    ]
+    found = {h.id: h for h in held}
+    found.update(await batch.rows(H, [pk for pk in rows if pk is not None and pk not in found]))
+    # What the batch changes on each tenure it matched, found before anything is written.
+    changes: dict[int, dict[str, Any]] = {}
+    for pk, given in zip(rows, values, strict=True):
+        if pk is not None:
+            differs = {name: v for name, v in given.items() if getattr(found[pk], name) != v}
+            if differs:
+                changes.setdefault(pk, {}).update(differs)
+    matched = set(pk for pk in rows if pk is not None)
+    await batch.existing(list(changes), unchanged=len(matched) - len(changes))
+    for pk, differs in changes.items():
+        assign(found[pk], differs)
+    fresh = [index for index, pk in enumerate(rows) if pk is None]
     try:
-        await edit.session.flush()
+        await session.flush()
+        created = await insert_rows(session, table_of(H), [values[index] for index in fresh])
     except IntegrityError:  # another process appointed a head between our check and our write
         edit.reject(("mission_id",), "Another head was just appointed to this post.", "CONFLICT")
         edit.stop_if_rejected()
+        raise
+    for index, pk in zip(fresh, created, strict=True):
+        rows[index] = pk
     S = models.head_of_mission_source
-    ids = [row.id for row in written]
+    ids = [pk for pk in rows if pk is not None]
     cited = select(S.c.head_of_mission_id, S.c.source_id)
-    linked = {tuple(row) for row in await rows_in(edit.session, cited, S.c.head_of_mission_id, ids)}
+    linked = {tuple(row) for row in await rows_in(session, cited, S.c.head_of_mission_id, ids)}
     links = [
         {"head_of_mission_id": pk, "source_id": source_id}
         for pk, cited in zip(ids, sources, strict=True)
@@ -391,9 +406,46 @@ async def write_heads(
         if (pk, source_id) not in linked
     ]
     if links:
-        await edit.session.execute(insert(S), links)
-    batch.created += [row.id for row, pk in zip(written, rows, strict=True) if pk is None]
+        await session.execute(insert(S), links)
+    batch.created += created
     return await batch.finish(ids, [head.key for head in heads])
+
+
+def _head_values(head: HeadRecord, title: str, ongoing: bool) -> dict[str, Any]:
+    """A tenure's columns, as a record gives them."""
+    return {
+        "mission_id": head.mission_id,
+        "person_id": head.person_id,
+        "title": title,
+        "start": head.start,
+        "end": head.end,
+        "ongoing": ongoing,
+        "held_on": head.held_on,
+        "ordinal": head.ordinal,
+        "gap_before": head.gap_before,
+        "appointed": head.appointed,
+        "arrived": head.arrived,
+        "start_note": head.start_note,
+        "end_note": head.end_note,
+        "end_kind": head.end_kind,
+        "note": head.note,
+        "accredited_to_id": head.accredited_to_id,
+        "resident_in_id": head.resident_in_id,
+        "until": head.until,
+        "historian_id": head.historian_id,
+    }
+
+
+async def delete_heads(edit: Edit, ids: Sequence[int]) -> None:
+    """Remove tenures (a source withdrew them), with their citations and the keys they were
+    imported by; each is logged as it was."""
+    H, S, R = models.HeadOfMission, models.head_of_mission_source, models.Record
+    batch = Batch(edit, "head_of_mission", None)
+    await batch.existing(ids)
+    await edit.session.execute(delete(S).where(S.c.head_of_mission_id.in_(ids)))
+    await edit.session.execute(delete(R).where(R.kind == "head_of_mission", R.ref_id.in_(ids)))
+    await edit.session.execute(delete(H).where(H.id.in_(ids)))
+    await batch.finish([], [])
 
 
 async def end_headship(edit: Edit, head_id: int, end: PartialDate) -> None:

@@ -128,6 +128,7 @@ async def events(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
             "place": event.place_name,
             "placeCountry": codes.get(event.place_country_id),
             "summary": event.summary,
+            "visitType": None if event.visit_type is None else event.visit_type.name,
             "version": event.version,
             "countries": sorted(countries[event.id]),
             "participants": participants[event.id],
@@ -138,10 +139,27 @@ async def events(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     }
 
 
+_PERSON_FACTS = {
+    "born": "born",
+    "died": "died",
+    "careerType": "career_type",
+    "historianId": "historian_id",
+}
+
+
 async def people(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     codes = await _codes(session)
     return {
-        person.id: {"name": person.name, "country": codes.get(person.country_id)}
+        person.id: {
+            "name": person.name,
+            "country": codes.get(person.country_id),
+            # What a source such as pocom says besides, where it says it.
+            **{
+                name: value
+                for name, column in _PERSON_FACTS.items()
+                if (value := getattr(person, column)) is not None
+            },
+        }
         for person in await _objects(session, models.Person, ids)
     }
 
@@ -226,8 +244,24 @@ async def missions(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     }
 
 
+# What a source such as pocom says of a tenure besides, by its name in a snapshot: shown
+# where it says it, so that a tenure written without them reads as it did.
+_TENURE_FACTS = {
+    "heldOn": "held_on",
+    "appointed": "appointed",
+    "arrived": "arrived",
+    "startNote": "start_note",
+    "endNote": "end_note",
+    "endKind": "end_kind",
+    "note": "note",
+    "until": "until",
+    "historianId": "historian_id",
+}
+
+
 async def heads(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
     rows = await _objects(session, models.HeadOfMission, ids)
+    codes = await _codes(session)
     posts = await _names(session, models.Mission, {head.mission_id for head in rows})
     named = await _names(session, models.Person, {head.person_id for head in rows})
     sources = await _sources(session, models.head_of_mission_source, ids)
@@ -240,6 +274,19 @@ async def heads(session: AsyncSession, ids: Sequence[int]) -> Snapshots:
             "start": _text(head.start),
             "end": _text(head.end),
             "ongoing": head.ongoing,
+            **{
+                name: getattr(value, "name", None) or str(value)
+                for name, column in _TENURE_FACTS.items()
+                if (value := getattr(head, column)) is not None
+            },
+            **{
+                name: codes[pk]
+                for name, column in (
+                    ("accreditedTo", "accredited_to_id"),
+                    ("residentIn", "resident_in_id"),
+                )
+                if (pk := getattr(head, column)) is not None
+            },
             "sources": sources[head.id],
         }
         for head in rows

@@ -1,9 +1,11 @@
 """Importing events from the Office of the Historian's travels, visits and rdcr, in one
 transaction each.
 
-An event is found again by its dataset and record id (`Event.dataset`, `Event.recordId`), so
-importing a release twice changes nothing and a newer release updates what changed; an event
-a newer release no longer has is kept (the report counts it). Every event cites its record:
+Events are written by their one writer (`db.writes.events.write_events`, with the import's
+policy: a faulty record is kept and flagged), each keyed by its record id under its dataset's
+name (the source_record table), so importing a release twice changes nothing and a newer
+release updates what changed, and the change log shows each event as a mutation's does; an
+event a newer release no longer has is kept (the report counts it). Every event cites its record:
 a source titled by the dataset, its section the record id, its URL the page on
 history.state.gov. People are found by pocom's id where the record gives one (and made with
 it where pocom's import has not), else by their name. Each event is between the United
@@ -18,18 +20,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.base import table_of
-from db.involvement import refresh_event_countries
 from db.relation_links import ensure_relations, ordered
-from db.search import reindex
-from db.writes.changes import Logged, log_changes, snapshots
+from db.writes.batch import Batch
+from db.writes.edit import Edit, Policy, SourceSpec
+from db.writes.events import NewEvent, ParticipantSpec, write_events
 from seed.history import rdcr, travels, visits
 from seed.history.archive import Archive, open_archive, shipped
 from seed.history.event_records import (
@@ -179,12 +180,6 @@ def _people_of(record: EventRecord, people: dict[Mention, int]) -> list[tuple[st
     return [(role, pk) for pk, role in seen.items()]
 
 
-def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    return value.name if isinstance(value, Enum) else str(value)
-
-
 class _Merge:
     def __init__(
         self, session: AsyncSession, records: Records, crosswalk: Crosswalk, report: EventsReport
@@ -194,14 +189,13 @@ class _Merge:
         self.crosswalk = crosswalk
         self.report = report
         self.dataset = DATASETS[records.dataset]
-        self.changes: list[Logged] = []
+        # Its events go through their one writer, which keeps a faulty record and flags it;
+        # what it writes besides (people, relations) is logged by the writers' code too.
+        self.edit = Edit(session, ACTOR, ACTION, Policy.FLAG, live=False)
 
     def country(self, territory: str | None) -> int | None:
         code = None if not territory else self.crosswalk(territory)
         return None if code is None else self.countries[code]
-
-    def log(self, kind: str, pk: int, before: Any, after: Any) -> None:
-        self.changes.append(Logged(kind, pk, before, after))
 
     async def run(self) -> None:
         rows = await self.session.execute(select(models.Country.code, models.Country.id))
@@ -209,19 +203,14 @@ class _Merge:
         self.home = self.country(HOME)
         assert self.home is not None, "the crosswalk maps the United States"
         people = await self._people()
-        sources = await self._sources()
-        touched = await self._events(people, sources)
-        await refresh_event_countries(self.session, touched)
-        await reindex(self.session, "event", touched)
         pairs = {
             ordered(self.home, self.country(r.territory) or self.home) for r in self.records.records
         }
         pairs = {pair for pair in pairs if pair[0] != pair[1]}
         self.report.relations["created"] += await ensure_relations(self.session, pairs)
+        await self._events(people)
         if self.records.dataset == rdcr.DATASET:
-            await self._relation_facts(sources)
-        # An import runs in its own process: nobody here to announce its changes to.
-        await log_changes(self.session, ACTOR, ACTION, self.changes, here=False)
+            await self._relation_facts()
 
     # -- people
 
@@ -266,14 +255,10 @@ class _Merge:
             await self.session.execute(insert(table_of(P)), list(new.values()))
             made = await self.session.execute(select(P.name, P.id).where(P.name.in_(list(new))))
             made_ids: dict[str, int] = {made_name: pk for made_name, pk in made}
-            await reindex(self.session, "person", list(made_ids.values()))
+            people = Batch(self.edit, "person", None)  # logged as every writer logs them
+            people.created += list(made_ids.values())
+            await people.finish([], [])
             for name, values in new.items():
-                self.log(
-                    "person",
-                    made_ids[name],
-                    None,
-                    {k: v for k, v in values.items() if k != "country_id"},
-                )
                 if values["historian_id"] is not None:
                     by_id[values["historian_id"]] = made_ids[name]
                 else:
@@ -290,188 +275,66 @@ class _Merge:
         )
         return found
 
-    # -- sources
-
-    async def _sources(self) -> dict[str, int]:
-        """The source of each record (section: its id; url: its page), by record id."""
-        S = models.Source
-        title = f"{PUBLISHER}: {self.dataset.title}"
-        rows = await self.session.execute(select(S.section, S.url, S.id).where(S.title == title))
-        known = {(section, url): pk for section, url, pk in rows}
-        missing = [
-            {"title": title, "section": r.record_id, "url": r.url}
-            for r in self.records.records
-            if (r.record_id, r.url) not in known
-        ]
-        if missing:
-            await self.session.execute(insert(table_of(S)), missing)
-            rows = await self.session.execute(
-                select(S.section, S.url, S.id).where(S.title == title)
-            )
-            known = {(section, url): pk for section, url, pk in rows}
-        return {r.record_id: known[(r.record_id, r.url)] for r in self.records.records}
-
     # -- events
 
-    def _values(self, record: EventRecord) -> dict[str, Any]:
-        return {
-            "title": record.title[:500],
-            "kind": record.kind,
-            "date": record.date,
-            "end_date": record.end_date,
-            "place_name": record.place_name,
-            "place_country_id": self.country(record.place_territory),
-            "summary": record.summary,
-            "visit_type": record.visit_type,
-        }
+    def _source(self, record: EventRecord) -> SourceSpec:
+        """The source of a record: the dataset's title, the record's id, its page."""
+        return SourceSpec(f"{PUBLISHER}: {self.dataset.title}", record.record_id, record.url)
 
-    def _participants(
-        self, record: EventRecord, event_id: int, people: dict[Mention, int], source_id: int
-    ) -> list[dict[str, Any]]:
-        return [
-            {
-                "event_id": event_id,
-                "role": role,
-                "role_folded": None if role is None else role.casefold(),
-                "person_id": pk,
-                "country_id": None,
-                "organization_id": None,
-                "mission_id": None,
-                "source_id": source_id,
-            }
-            for role, pk in _people_of(record, people)
-        ]
+    def _code(self, territory: str | None) -> str | None:
+        return None if not territory else self.crosswalk(territory)
 
-    async def _events(self, people: dict[Mention, int], sources: dict[str, int]) -> list[int]:
-        """Create, update or keep each record's event; the ids of those written."""
-        E = models.Event
-        existing = {
-            event.record_id: event
-            for event in await self.session.scalars(
-                select(E).where(E.dataset == self.records.dataset)
-            )
-        }
-        records = {record.record_id: record for record in self.records.records}
-        stored = await self._stored_participants()
-        declared = await self._stored_links(table_of(models.EventCountryDeclared), "country_id")
-        cited = await self._stored_links(models.event_source, "source_id")
-        self.report.absent = len(set(existing) - set(records))
-        new = []
-        touched: list[int] = []
-        for record in records.values():
-            values = self._values(record)
-            event = existing.get(record.record_id)
-            if event is None:
-                new.append(
-                    {
-                        **values,
-                        "dataset": record.dataset,
-                        "record_id": record.record_id,
-                        "version": 1,
-                    }
-                )
-                continue
-            before = {key: getattr(event, key) for key in values}
-            if (
-                before == values
-                and _people_of(record, people) == stored.get(event.id, [])
-                and self._countries_of(record) == declared.get(event.id, set())
-                and sources[record.record_id] in cited.get(event.id, set())
-            ):
-                self.report.unchanged += 1
-                continue
-            for key, value in values.items():
-                setattr(event, key, value)
-            event.version += 1
-            # What the record gives is written anew: its people, countries and source.
-            for table, column in (
-                (table_of(models.Participation), "event_id"),
-                (table_of(models.EventCountryDeclared), "event_id"),
-                (models.event_source, "event_id"),
-            ):
-                await self.session.execute(delete(table).where(table.c[column] == event.id))
-            touched.append(event.id)
-            self.log(
-                "event",
-                event.id,
-                {k: _plain(v) for k, v in before.items()},
-                {k: _plain(v) for k, v in values.items()},
-            )
-            self.report.updated += 1
-        await self.session.flush()
-        if new:
-            await self.session.execute(insert(table_of(E)), new)
-            self.report.created += len(new)
-        rows = await self.session.execute(
-            select(E.record_id, E.id).where(E.dataset == self.records.dataset)
+    def _event(self, record: EventRecord, people: dict[Mention, int]) -> NewEvent:
+        """A record as the events' writer takes it: between the US and the record's country,
+        its people taking part as its source says."""
+        source = self._source(record)
+        return NewEvent(
+            title=record.title[:500],
+            kind=record.kind,
+            date=record.date,
+            end_date=record.end_date,
+            summary=record.summary,
+            sources=[source],
+            place_name=record.place_name,
+            place_country=self._code(record.place_territory),
+            countries=[c for c in (self._code(HOME), self._code(record.territory)) if c],
+            participants=[
+                ParticipantSpec(("person", pk), role, source)
+                for role, pk in _people_of(record, people)
+            ],
+            visit_type=record.visit_type,
+            key=record.record_id,
         )
-        ids: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
-        created = [ids[row["record_id"]] for row in new]
-        for row in new:
-            self.log(
-                "event",
-                ids[row["record_id"]],
-                None,
-                {k: _plain(v) for k, v in row.items() if k != "version"},
-            )
-        written = set(created) | set(touched)
-        participations = []
-        countries = []
-        citations = []
-        for record in records.values():
-            pk = ids[record.record_id]
-            if pk not in written:
-                continue
-            participations += self._participants(record, pk, people, sources[record.record_id])
-            for country in sorted(self._countries_of(record)):
-                countries.append({"event_id": pk, "country_id": country})
-            citations.append({"event_id": pk, "source_id": sources[record.record_id]})
-        if participations:
-            await self.session.execute(insert(table_of(models.Participation)), participations)
-        if countries:
-            await self.session.execute(insert(table_of(models.EventCountryDeclared)), countries)
-        if citations:
-            await self.session.execute(insert(models.event_source), citations)
-        return sorted(written)
 
-    def _countries_of(self, record: EventRecord) -> set[int]:
-        """The countries a record's event is between: the US and the record's country."""
-        return {pk for pk in (self.home, self.country(record.territory)) if pk is not None}
-
-    async def _stored_links(self, table: Any, column: str) -> dict[int, set[int]]:
-        """The rows each of the dataset's events has in a link table (its countries, its
-        sources), by the link's other column."""
-        E = models.Event
-        rows = await self.session.execute(
-            select(table.c.event_id, table.c[column])
-            .join(E, E.id == table.c.event_id)
-            .where(E.dataset == self.records.dataset)
+    async def _events(self, people: dict[Mention, int]) -> None:
+        """Write each record's event through the events' writer (keyed by the record's id in
+        its dataset), and count what became of each."""
+        R = models.Record
+        dataset = self.records.dataset
+        keys = set(
+            await self.session.scalars(select(R.key).where(R.origin == dataset, R.kind == "event"))
         )
-        found: dict[int, set[int]] = defaultdict(set)
-        for event_id, linked in rows:
-            found[event_id].add(linked)
-        return found
-
-    async def _stored_participants(self) -> dict[int, list[tuple[str | None, int]]]:
-        """The people who took part in each of the dataset's events, as (role, person), in order."""
-        P, E = models.Participation, models.Event
-        rows = await self.session.execute(
-            select(P.event_id, P.role, P.person_id)
-            .join(E, E.id == P.event_id)
-            .where(E.dataset == self.records.dataset, P.person_id.is_not(None))
-            .order_by(P.id)
+        records = list({record.record_id: record for record in self.records.records}.values())
+        self.report.absent = len(keys - {record.record_id for record in records})
+        written = await write_events(
+            self.edit, [self._event(record, people) for record in records], dataset
         )
-        stored: dict[int, list[tuple[str | None, int]]] = defaultdict(list)
-        for event_id, role, pk in rows:
-            assert pk is not None
-            stored[event_id].append((role, pk))
-        return stored
+        for index, problem in self.edit.flagged:
+            record = records[index]
+            self.report.notices.append(Skip(record.path, record.record_id, problem.message))
+        self.report.created += written.created
+        self.report.updated += written.updated
+        self.report.unchanged += written.unchanged
 
     # -- what rdcr says of relations
 
-    async def _relation_facts(self, sources: dict[str, int]) -> None:
+    async def _relation_facts(self) -> None:
         """Each US relation's establishment (the first) and status (the last step), as rdcr says."""
         R = models.Relation
+        sources = {
+            record.record_id: (await self.edit.sources([self._source(record)], ("sources",)))[0]
+            for record in self.records.records
+        }
         steps: dict[tuple[int, int], list[EventRecord]] = defaultdict(list)
         for record in self.records.records:
             country = self.country(record.territory)
@@ -485,8 +348,8 @@ class _Merge:
             )
         }
         cited = []
-        updated: list[int] = []
-        was = await snapshots(self.session, "relation", [relations[pair].id for pair in steps])
+        logged = Batch(self.edit, "relation", None)  # the change log shows each as it was and is
+        await logged.existing([relations[pair].id for pair in steps])
         for pair, entries in steps.items():
             relation = relations[pair]
             entries.sort(key=lambda record: record.date)
@@ -516,7 +379,6 @@ class _Merge:
                 continue
             for key, value in values.items():
                 setattr(relation, key, value)
-            updated.append(relation.id)
             self.report.relations["updated"] += 1
         await self.session.flush()
         link = models.relation_source
@@ -528,9 +390,7 @@ class _Merge:
         ]
         if missing:
             await self.session.execute(insert(link), missing)
-        now = await snapshots(self.session, "relation", updated)
-        for pk in updated:
-            self.log("relation", pk, was[pk], now[pk])
+        await logged.finish([], [])
 
     async def _cites_rdcr(self, relation_id: int) -> bool:
         link, S = models.relation_source, models.Source

@@ -206,6 +206,7 @@ class _Merge:
         )
         self.us = us = codes[SENDER]
         missions = list(await self.session.scalars(select(M).where(M.country_id == us)))
+        await self.provenance.watch("mission", [m.id for m in missions])
         by_gsh = {m.historian_post_id: m for m in missions if m.historian_post_id}
         A = models.Accreditation
         covered: dict[int, set[int | None]] = defaultdict(set)
@@ -257,7 +258,6 @@ class _Merge:
                 adopted.historian_post_id = post.id
                 await self._cite(adopted.id, source_id)
                 await self._years(adopted, post, source_id, claims)
-                self.provenance.log("mission", adopted.id, None, {"historianPostId": post.id})
                 self.report.merged += 1
                 continue
             new.append((post, host, source_id))
@@ -392,12 +392,7 @@ class _Merge:
                 accreditations.append(
                     {"mission_id": mission.id, "country_id": host, "source_id": source_id}
                 )
-            self.provenance.log(
-                "mission",
-                mission.id,
-                None,
-                {"name": mission.name, "kind": post.kind.name, "historianPostId": post.id},
-            )
+            self.provenance.created("mission", mission.id)
         for table, rows in (
             (models.mission_source, links),
             (table_of(models.MissionClaim), claims),
