@@ -1,8 +1,10 @@
-"""What an editor should look at: holes and contradictions in the record, found on demand.
+"""What an editor should look at: holes and contradictions in the record.
 
 Each issue names its kind, the object it is about and, in a sentence, what is wrong.
-Nothing is stored: the issues are found from the data as it is, so they go away when
-the data is put right.
+Most are found on demand from the data as it is, so they go away when the data is put
+right. The faults an import finds in a source's own record (FLAGGED: coordinates outside
+the host, a post accredited to its sender…) are kept as it found them (models.QualityFlag)
+until the next import of that source.
 """
 
 from __future__ import annotations
@@ -28,9 +30,16 @@ class QualityIssueKind(enum.Enum):
     POST_WITHOUT_HEAD = "POST_WITHOUT_HEAD"
     EVENT_WITHOUT_SOURCE = "EVENT_WITHOUT_SOURCE"
     DATE_MORE_PRECISE_THAN_SOURCE = "DATE_MORE_PRECISE_THAN_SOURCE"
+    # Found when a release is imported and kept (models.QualityFlag): seed/wikidata/posts.py.
+    COORDINATES_OUTSIDE_HOST = "COORDINATES_OUTSIDE_HOST"
+    ACCREDITED_TO_SENDER = "ACCREDITED_TO_SENDER"
+    HOST_CONTRADICTS_CITY = "HOST_CONTRADICTS_CITY"
+    POST_WITHOUT_ACCREDITATION = "POST_WITHOUT_ACCREDITATION"
 
 
 KINDS = list(QualityIssueKind)
+# The kinds an import finds in a source's record and keeps beside the post.
+FLAGGED = KINDS[KINDS.index(QualityIssueKind.COORDINATES_OUTSIDE_HOST) :]
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,18 @@ async def find_issues(
         )
     if QualityIssueKind.DATE_MORE_PRECISE_THAN_SOURCE in wanted and scope.missions != []:
         found += await _precision_issues(db, scope.missions)
+    flagged = [kind.value for kind in FLAGGED if kind in wanted]
+    if flagged and scope.missions != []:
+        F = models.QualityFlag
+        rows = await db.execute(
+            select(F.kind, F.mission_id, F.message)
+            .join(M, M.id == F.mission_id)  # a post deleted since is no issue
+            .where(F.kind.in_(flagged), _within(F.mission_id, scope.missions))
+        )
+        found += [
+            QualityIssue(QualityIssueKind(kind), "Mission", pk, message)
+            for kind, pk, message in rows
+        ]
     return sorted(found, key=lambda issue: issue.key)
 
 
