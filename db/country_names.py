@@ -149,13 +149,14 @@ def _parts(name: str | None) -> list[str]:
 
 @cache
 def cldr_translations() -> dict[str, dict[str, str]]:
-    """Every country's name in every language CLDR has (one per language, no regional
-    variants), by Babel's locale and alpha-2 code: the names beyond ISO's translations."""
+    """Every country's name in each language CLDR has and ISO's translations lack (one per
+    language, no regional variants), by Babel's locale and alpha-2 code."""
     codes = {country.code for country in iso_countries()}
     found: dict[str, dict[str, str]] = {}
+    iso = iso_translations()
     for identifier in localedata.locale_identifiers():
-        if "_" in identifier or identifier in (ENGLISH, "root"):
-            continue
+        if "_" in identifier or identifier in (ENGLISH, "root") or identifier in iso:
+            continue  # ISO's translations come first: CLDR's are read only where ISO has none
         try:
             territories = Locale.parse(identifier).territories
         except (UnknownLocaleError, ValueError):

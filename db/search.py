@@ -45,11 +45,13 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from db.chunks import chunks
 from db.kinds import BY_NAME, SEARCHED, Kind
 from db.pages import Key
 from db.places import city_aliases
@@ -326,19 +328,43 @@ def _indexed(kind: Kind, ids: list[int] | None = None) -> Any:
 async def rebuild_search_index(session: AsyncSession) -> None:
     """Index every searchable object afresh."""
     await session.execute(delete(search_index))
-    await session.execute(delete(search_key))
     for kind in SEARCHED:
         await session.execute(insert(search_index).from_select(_COLUMNS, _indexed(kind)))
-        await _write_keys(session, kind.name, None)
+        keys = await _keys(session, kind.name, None)
+        K = search_key.c
+        held = await session.execute(select(K.ref_id, K.key).where(K.kind == kind.name))
+        # Most keys (the countries' names in every language) stay as they were: only the
+        # objects whose keys changed are written again.
+        changed = {pk for pk, _ in keys ^ set(held.tuples())}
+        for chunk in chunks(sorted(changed)):
+            await session.execute(delete(search_key).where(K.kind == kind.name, K.ref_id.in_(chunk)))
+        await _insert_keys(session, kind.name, {(pk, key) for pk, key in keys if pk in changed})
 
 
-async def _write_keys(session: AsyncSession, kind: str, ids: list[int] | None) -> None:
-    """Write the whole-name keys of the objects of a kind (all, or those with these ids)."""
-    keys = {(pk, key) for pk, name in await whole_names(session, kind, ids) if (key := key_of(name))}
-    if keys:
-        await session.execute(
-            insert(search_key), [{"kind": kind, "ref_id": pk, "key": key} for pk, key in keys]
+async def _keys(session: AsyncSession, kind: str, ids: list[int] | None) -> set[tuple[int, str]]:
+    """The whole-name keys of the objects of a kind (all, or those with these ids)."""
+    return {(pk, key) for pk, name in await whole_names(session, kind, ids) if (key := key_of(name))}
+
+
+async def _insert_keys(session: AsyncSession, kind: str, keys: set[tuple[int, str]]) -> None:
+    if not keys:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        rows = [{"kind": kind, "ref_id": pk, "key": key} for pk, key in keys]
+        await session.execute(insert(search_key), rows)
+        return
+    # One statement over arrays: many times faster on PostgreSQL than a row at a time.
+    pks, texts = zip(*keys, strict=True)
+    arrays = (
+        bindparam("pks", list(pks), type_=ARRAY(Integer)),
+        bindparam("keys", list(texts), type_=ARRAY(Text)),
+    )
+    await session.execute(
+        insert(search_key).from_select(
+            ["kind", "ref_id", "key"],
+            select(literal(kind), func.unnest(arrays[0]), func.unnest(arrays[1])),
         )
+    )
 
 
 async def reindex(session: AsyncSession, kind: str, ids: list[int]) -> None:
@@ -352,7 +378,7 @@ async def reindex(session: AsyncSession, kind: str, ids: list[int]) -> None:
         delete(search_key).where(search_key.c.kind == kind, search_key.c.ref_id.in_(ids))
     )
     await session.execute(insert(search_index).from_select(_COLUMNS, _indexed(BY_NAME[kind], ids)))
-    await _write_keys(session, kind, ids)
+    await _insert_keys(session, kind, await _keys(session, kind, ids))
 
 
 def search_words(text: str | None) -> SearchWords | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, String, and_, cast, func, literal, select
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 
+@cache  # the same names come back at every rebuild of the index
 def key_of(text: str) -> str:
     """A name as a key: its words (letters and digits) without case or accents, one space apart."""
     plain = "".join(

@@ -30,7 +30,8 @@ def has_shape(code: str) -> bool:
 
 def is_within(code: str, latitude: float, longitude: float) -> bool:
     """Whether a point lies in a country's shape or within TOLERANCE of it."""
-    return _shapes()[code].intersects(Point(longitude, latitude).buffer(TOLERANCE))
+    shape, point = _shapes()[code], Point(longitude, latitude)
+    return shape.contains(point) or shape.intersects(point.buffer(TOLERANCE))
 
 
 def countries_at(latitude: float, longitude: float) -> list[str]:
