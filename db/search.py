@@ -335,7 +335,7 @@ async def rebuild_search_index(session: AsyncSession) -> None:
         held = await session.execute(select(K.ref_id, K.key).where(K.kind == kind.name))
         # Most keys (the countries' names in every language) stay as they were: only the
         # objects whose keys changed are written again.
-        changed = {pk for pk, _ in keys ^ set(held.tuples())}
+        changed = {pk for pk, _ in keys ^ {(pk, key) for pk, key in held}}
         for chunk in chunks(sorted(changed)):
             await session.execute(delete(search_key).where(K.kind == kind.name, K.ref_id.in_(chunk)))
         await _insert_keys(session, kind.name, {(pk, key) for pk, key in keys if pk in changed})
