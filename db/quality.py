@@ -30,6 +30,7 @@ class QualityIssueKind(enum.Enum):
     POST_WITHOUT_HEAD = "POST_WITHOUT_HEAD"
     EVENT_WITHOUT_SOURCE = "EVENT_WITHOUT_SOURCE"
     DATE_MORE_PRECISE_THAN_SOURCE = "DATE_MORE_PRECISE_THAN_SOURCE"
+    OPENED_BEFORE_SENDER_EXISTED = "OPENED_BEFORE_SENDER_EXISTED"
     # Found when a release is imported and kept (models.QualityFlag): seed/wikidata/posts.py.
     COORDINATES_OUTSIDE_HOST = "COORDINATES_OUTSIDE_HOST"
     ACCREDITED_TO_SENDER = "ACCREDITED_TO_SENDER"
@@ -113,6 +114,8 @@ async def find_issues(
         )
     if QualityIssueKind.DATE_MORE_PRECISE_THAN_SOURCE in wanted and scope.missions != []:
         found += await _precision_issues(db, scope.missions)
+    if QualityIssueKind.OPENED_BEFORE_SENDER_EXISTED in wanted and scope.missions != []:
+        found += await _opened_before_sender(db, scope.missions)
     flagged = [kind.value for kind in FLAGGED if kind in wanted]
     if flagged and scope.missions != []:
         F = models.QualityFlag
@@ -211,6 +214,29 @@ def _surely_overlap(earlier: models.HeadOfMission, later: models.HeadOfMission) 
     if earlier.ongoing:
         return True
     return earlier.end is not None and later.start.last_day < earlier.end.first_day
+
+
+async def _opened_before_sender(db: Any, missions: Sequence[int] | None) -> list[QualityIssue]:
+    """Posts opened, by every reading of the dates, before the state that keeps them began.
+
+    Only former states have a beginning here (the gazetteer's); today's countries have none.
+    """
+    M, C = models.Mission, models.Country
+    rows = await db.execute(
+        select(M.id, M.name, M.opened, C.name, C.existed_from)
+        .join(C, C.id == M.country_id)
+        .where(_within(M.id, missions), M.opened.is_not(None), C.existed_from.is_not(None))
+    )
+    return [
+        QualityIssue(
+            QualityIssueKind.OPENED_BEFORE_SENDER_EXISTED,
+            "Mission",
+            pk,
+            f"{name} opened ({opened}) before {sender} existed (from {began}).",
+        )
+        for pk, name, opened, sender, began in rows
+        if opened.last_day < began.first_day
+    ]
 
 
 async def _precision_issues(db: Any, missions: Sequence[int] | None) -> list[QualityIssue]:

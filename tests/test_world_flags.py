@@ -104,3 +104,22 @@ async def test_the_flags_are_counted(imported: list[tuple[str, str, str]], data:
     assert counts["ACCREDITED_TO_SENDER"] == 2
     assert counts["HOST_CONTRADICTS_CITY"] == 1
     assert counts["POST_WITHOUT_ACCREDITATION"] == 3
+
+
+async def test_a_post_opened_before_its_sender_existed_is_an_issue(
+    editor: GraphQL, data: GraphQL
+) -> None:
+    began = (await data("""{ country(code: "CSHH") { existedFrom } }"""))["country"]["existedFrom"]
+    assert began == "1918"
+    created = await editor(
+        """mutation { createMission(input: {kind: LEGATION, country: "CSHH", hostCountry: "BE",
+            city: "Brussels", opened: "1900", sources: [{title: "A register"}]}) {
+            mission { name } userErrors { code } } }"""
+    )
+    name = created["data"]["createMission"]["mission"]["name"]
+    found = await data(
+        """{ qualityIssues(kind: [OPENED_BEFORE_SENDER_EXISTED]) { nodes { message } } }"""
+    )
+    assert found["qualityIssues"]["nodes"] == [
+        {"message": f"{name} opened (1900) before Czechoslovakia existed (from 1918)."}
+    ]
