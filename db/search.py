@@ -337,13 +337,17 @@ async def rebuild_search_index(session: AsyncSession) -> None:
         # objects whose keys changed are written again.
         changed = {pk for pk, _ in keys ^ {(pk, key) for pk, key in held}}
         for chunk in chunks(sorted(changed)):
-            await session.execute(delete(search_key).where(K.kind == kind.name, K.ref_id.in_(chunk)))
+            await session.execute(
+                delete(search_key).where(K.kind == kind.name, K.ref_id.in_(chunk))
+            )
         await _insert_keys(session, kind.name, {(pk, key) for pk, key in keys if pk in changed})
 
 
 async def _keys(session: AsyncSession, kind: str, ids: list[int] | None) -> set[tuple[int, str]]:
     """The whole-name keys of the objects of a kind (all, or those with these ids)."""
-    return {(pk, key) for pk, name in await whole_names(session, kind, ids) if (key := key_of(name))}
+    return {
+        (pk, key) for pk, name in await whole_names(session, kind, ids) if (key := key_of(name))
+    }
 
 
 async def _insert_keys(session: AsyncSession, kind: str, keys: set[tuple[int, str]]) -> None:

@@ -18,12 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 
+
 @cache  # the same names come back at every rebuild of the index
 def key_of(text: str) -> str:
     """A name as a key: its words (letters and digits) without case or accents, one space apart."""
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(re.findall(r"[^\W_]+", plain.casefold()))
 
 
@@ -78,12 +77,11 @@ async def whole_names(
     exactly one of them puts the object first (db/search.py)."""
     if kind == "country":
         C, N = models.Country, models.CountryName
-        rows = await session.execute(_only(select(C.id, C.name, C.iso_name, C.official_name, C.known_as), C.id, ids))
+        rows = await session.execute(
+            _only(select(C.id, C.name, C.iso_name, C.official_name, C.known_as), C.id, ids)
+        )
         found = [
-            (pk, name)
-            for pk, *names, known in rows
-            for name in [*names, *(known or [])]
-            if name
+            (pk, name) for pk, *names, known in rows for name in [*names, *(known or [])] if name
         ]
         translated = await session.execute(_only(select(N.country_id, N.name), N.country_id, ids))
         return [*found, *((pk, name) for pk, name in translated)]
@@ -96,13 +94,17 @@ async def whole_names(
             )
         )
         cities = [(pk, city) for pk, _, city in posts if city]
-        return [*((pk, name) for pk, name, _ in posts), *cities, *((pk, value) for pk, value in claims)]
-    model, column = {
-        "person": (models.Person, models.Person.name),
-        "organization": (models.Organization, models.Organization.name),
-        "event": (models.Event, models.Event.title),
+        return [
+            *((pk, name) for pk, name, _ in posts),
+            *cities,
+            *((pk, value) for pk, value in claims),
+        ]
+    pk_column, column = {
+        "person": (models.Person.id, models.Person.name),
+        "organization": (models.Organization.id, models.Organization.name),
+        "event": (models.Event.id, models.Event.title),
     }[kind]
-    rows = await session.execute(_only(select(model.id, column), model.id, ids))
+    rows = await session.execute(_only(select(pk_column, column), pk_column, ids))
     return [(pk, name) for pk, name in rows]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from shapely import prepared
 from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry
 
 SHAPES = Path(__file__).parent / "data" / "country-shapes.json"
@@ -18,7 +19,7 @@ TOLERANCE = 0.25
 
 
 @cache
-def _shapes() -> dict[str, PreparedGeometry]:
+def _shapes() -> dict[str, PreparedGeometry[BaseGeometry]]:
     geometries = json.loads(SHAPES.read_text(encoding="utf-8"))
     return {code: prepared.prep(shape(geometry)) for code, geometry in geometries.items()}
 
@@ -31,7 +32,7 @@ def has_shape(code: str) -> bool:
 def is_within(code: str, latitude: float, longitude: float) -> bool:
     """Whether a point lies in a country's shape or within TOLERANCE of it."""
     shape, point = _shapes()[code], Point(longitude, latitude)
-    return shape.contains(point) or shape.intersects(point.buffer(TOLERANCE))
+    return bool(shape.contains(point) or shape.intersects(point.buffer(TOLERANCE)))
 
 
 def countries_at(latitude: float, longitude: float) -> list[str]:

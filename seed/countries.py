@@ -32,7 +32,8 @@ async def ensure_countries(session: AsyncSession) -> None:
         await session.execute(
             insert(C),
             [
-                {"code": c.code, "alpha3": c.alpha3, "wikidata": wikidata.get(c.code)} | _names(c.code)
+                {"code": c.code, "alpha3": c.alpha3, "wikidata": wikidata.get(c.code)}
+                | _names(c.code)
                 for c in missing
             ],
         )

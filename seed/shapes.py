@@ -53,9 +53,7 @@ def _ring(arcs: list[Ring], indices: list[int]) -> Ring:
 
 
 def _geometry(arcs: list[Ring], geometry: dict[str, Any]) -> MultiPolygon | None:
-    polygons = (
-        [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry.get("arcs", [])
-    )
+    polygons = [geometry["arcs"]] if geometry["type"] == "Polygon" else geometry.get("arcs", [])
     shapes = []
     for rings in polygons:
         outer, *holes = (_ring(arcs, ring) for ring in rings)
@@ -77,10 +75,10 @@ def shapes(topology: dict[str, Any]) -> dict[str, dict[str, Any]]:
             parts.setdefault(code, []).append(shape)
     found: dict[str, dict[str, Any]] = {}
     for code, shapes_of in parts.items():
-        shape = shapely.union_all([shapely.make_valid(part) for part in shapes_of])
         # Natural Earth's rings touch themselves here and there: made valid first, and again
         # once rounded (shapely's own grid snapping empties Australia).
-        simple = shape.simplify(SIMPLIFIED, preserve_topology=True)
+        whole = shapely.union_all([shapely.make_valid(part) for part in shapes_of])
+        simple = whole.simplify(SIMPLIFIED, preserve_topology=True)
         simple = shapely.make_valid(shapely.transform(simple, lambda xy: xy.round(DIGITS)))
         found[code] = mapping(simple)
     return dict(sorted(found.items()))

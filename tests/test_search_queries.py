@@ -38,7 +38,11 @@ def test_the_search_list_finds_the_obvious_first(
             return found
 
     answers = asyncio.run(ask())
-    wrong = [(text, expected, got) for (text, expected), got in zip(rows, answers) if got != expected]
+    wrong = [
+        (text, expected, got)
+        for (text, expected), got in zip(rows, answers, strict=True)
+        if got != expected
+    ]
     with capsys.disabled():
         print(f"\nsearch list: {len(rows) - len(wrong)} of {len(rows)} right; wrong: {wrong}")
     assert len(rows) - len(wrong) >= REQUIRED, wrong

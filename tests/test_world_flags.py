@@ -45,7 +45,9 @@ async def imported(
 async def test_coordinates_outside_the_host_are_flagged_with_where_they_are(
     imported: list[tuple[str, str, str]],
 ) -> None:
-    outside = {qid: message for qid, kind, message in imported if kind == "COORDINATES_OUTSIDE_HOST"}
+    outside = {
+        qid: message for qid, kind, message in imported if kind == "COORDINATES_OUTSIDE_HOST"
+    }
     assert "outside Kiribati, in Iceland" in outside[CHINA_IN_SOUTH_TARAWA]
     assert "outside South Korea, in Nigeria" in outside[ISRAEL_IN_SEOUL]
     assert "outside Cuba, in Croatia" in outside[BELGIUM_IN_HAVANA]

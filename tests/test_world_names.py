@@ -73,8 +73,16 @@ async def test_a_language_with_no_translated_names_is_bad_user_input(error: Fail
 
 @pytest.mark.parametrize(
     ("search", "first"),
-    [("Turkey", "TR"), ("Czech Republic", "CZ"), ("Britain", "GB"), ("Ivory Coast", "CI"),
-     ("Burma", "MM"), ("Swaziland", "SZ"), ("Great Britain", "GB"), ("Holy See", "VA")],
+    [
+        ("Turkey", "TR"),
+        ("Czech Republic", "CZ"),
+        ("Britain", "GB"),
+        ("Ivory Coast", "CI"),
+        ("Burma", "MM"),
+        ("Swaziland", "SZ"),
+        ("Great Britain", "GB"),
+        ("Holy See", "VA"),
+    ],
 )
 async def test_countries_are_found_by_the_names_people_know_them_by(
     data: GraphQL, search: str, first: str

@@ -33,6 +33,9 @@ async def write_flags(session: AsyncSession, planned: Sequence[Planned]) -> int:
     if rows:
         await session.execute(
             insert(F),
-            [{"mission_id": pk, "kind": kind, "message": text} for (pk, kind), text in rows.items()],
+            [
+                {"mission_id": pk, "kind": kind, "message": text}
+                for (pk, kind), text in rows.items()
+            ],
         )
     return len(rows)
