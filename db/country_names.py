@@ -2,12 +2,15 @@
 the other names they are known by, and their names in other languages.
 
 Every name comes from maintained data: pycountry (ISO 3166-1 and 3166-3, and ISO's
-translations), the labels of the Wikidata items the release names (db/data/wikidata-countries.tsv)
-and CLDR's territory names through Babel. The display name is, in this order: pycountry's
-common name ("Bolivia"), ISO's name where it is not a sorting form ("Türkiye", not
-"Iran, Islamic Republic of" or "Holy See (Vatican City State)"), the country's Wikidata
-label ("Democratic Republic of the Congo", "Vatican City"), CLDR's English name, ISO's name.
-DISPLAY_OVERRIDES holds the one country none of these gives in the form people write.
+translations), the labels of the Wikidata items the release names
+(db/data/wikidata-countries.tsv) and CLDR's territory names through Babel. The display name
+is the label of the country's Wikidata item, the name Wikipedia's editors settled on
+("Democratic Republic of the Congo", "Vatican City", "Turkey", "Ivory Coast"); the world's
+posts are named with it ("Embassy of the United States of America, Brussels"). A country
+without one has the shorter of pycountry's common name and ISO's name where that is not a
+sorting form (not "Iran, Islamic Republic of" nor "Holy See (Vatican City State)"), else
+CLDR's English name, else ISO's. DISPLAY_OVERRIDES holds the one country whose label is not
+the form people write.
 """
 
 from __future__ import annotations
@@ -25,8 +28,6 @@ DISPLAY_OVERRIDES = {
     # ISO's "Palestine, State of", Wikidata's "State of Palestine", CLDR's "Palestinian
     # Territories": none is the short form people write.
     "PS": "Palestine",
-    # ISO's "Congo" is the shortest, but people tell it from the Democratic Republic by this.
-    "CG": "Republic of the Congo",
 }
 
 ENGLISH = "en"
@@ -79,11 +80,12 @@ def display_names() -> dict[str, str]:
         entry = _pycountry(code)
         everyday = [
             name
-            for name in (getattr(entry, "common_name", None), iso, label)
+            for name in (getattr(entry, "common_name", None), iso)
             if name and not _SORTING_FORM.search(name)
         ]
         names[code] = (
             DISPLAY_OVERRIDES.get(code)
+            or label
             or min(everyday, key=len, default=None)
             or _cldr_english().get(code)
             or country.name

@@ -28,7 +28,7 @@ async def test_a_country_is_named_as_people_write_it_with_isos_name_beside_it(
     ("code", "other"),
     [
         ("TR", "Türkiye"),
-        ("CZ", "Czech Republic"),
+        ("CZ", "Czechia"),
         ("GB", "United Kingdom of Great Britain and Northern Ireland"),
         ("CI", "Côte d'Ivoire"),
         ("MM", "Burma"),
