@@ -112,3 +112,12 @@ async def test_an_event_filter_from_after_to_is_bad_user_input(graphql: GraphQL)
     body = await graphql("""{ events(filter: {from: "2020", to: "2010"}) { totalCount } }""")
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "filter.from" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("text", ["Bruxelles", "Brussel", "brussels"])
+async def test_a_city_is_found_by_its_names_in_other_languages(data: GraphQL, text: str) -> None:
+    query = """query ($text: String!) { search(text: $text, first: 1) {
+        nodes { __typename ... on Mission { name city } } } }"""
+    assert (await data(query, text=text))["search"]["nodes"] == [
+        {"__typename": "Mission", "name": "Embassy of Malaysia, Brussels", "city": "Brussels"}
+    ]
