@@ -173,10 +173,15 @@ class SearchWords:
         return (self.words, self.prefix, self.columns, self.alternatives)
 
     def each(self) -> list[SearchWords]:
-        """These words, and each alternative as words of its own."""
+        """These words, and each alternative as words of its own (ranked by its own words,
+        and lifted by a whole name among any of them)."""
+        every = (self.words, *self.alternatives)
         return [
             self,
-            *(SearchWords(other, self.prefix, self.columns) for other in self.alternatives),
+            *(
+                SearchWords(other, self.prefix, self.columns, tuple(w for w in every if w != other))
+                for other in self.alternatives
+            ),
         ]
 
     def __eq__(self, other: object) -> bool:
@@ -288,7 +293,7 @@ def matches(query: SearchWords) -> Select[tuple[str, int, float]]:
     """(kind, ref_id, score) of every document that has the words (or an alternative's),
     each once with its best score."""
     each = [
-        select(search_index.c.kind, search_index.c.ref_id, query.score().label("score")).where(
+        select(search_index.c.kind, search_index.c.ref_id, words.score().label("score")).where(
             words.matches()
         )
         for words in query.each()
