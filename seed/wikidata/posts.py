@@ -139,7 +139,8 @@ def plan(post: Post) -> Planned:
         to = "VA" if "VA" in countries else countries[0]
     # A city without a label is named by its bare Wikidata ID: the post is named by its host.
     city = post.city.label if post.city and not is_wikidata_id(post.city.label) else ""
-    covers = others[0].label if others and not countries else None
+    labelled = [item.label for item in others if not is_wikidata_id(item.label)]
+    covers = labelled[0] if labelled and not countries else None
     name = post_name(kind, sender, host, city, to, covers)
     return Planned(post, sender, host, kind, name, targets, tuple(flags))
 
