@@ -263,20 +263,6 @@ def translations() -> dict[str, dict[str, str]]:
     return found
 
 
-def language(text: str) -> str | None:
-    """The locale a language tag names among those with translations (nl, pt-BR → pt_BR)."""
-    tag = text.strip().replace("-", "_")
-    language_part, _, region = tag.partition("_")
-    candidates = [
-        f"{language_part.lower()}_{region.upper()}" if region else "",
-        language_part.lower(),
-    ]
-    for candidate in candidates:
-        if candidate and candidate in translations():
-            return candidate
-    return None
-
-
 def is_wikidata_id(value: str) -> bool:
     """Whether a string has the form of a Wikidata item ID: Q and a number."""
     return _QID.fullmatch(value) is not None

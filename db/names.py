@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from db.countries import find_iso_country, wikidata_items, wikidata_of_countries
+from db.country_names import display_name
 from db.models import MissionKind
 
 # What a post of each kind is called.
@@ -29,7 +29,7 @@ TITLES: dict[MissionKind, str] = {
 
 # English puts "the" before these country names: "Embassy of the Netherlands".
 _THE_BEFORE = ("Republic", "Kingdom", "People's", "United", "Democratic", "Federated", "State of")
-_THE_AFTER = ("Republic", "Islands", "Emirates", "States", "States of America")
+_THE_AFTER = ("Republic", "Islands", "Emirates", "States", "States of America", "Union")
 _THE_NAMES = {
     "Netherlands",
     "Philippines",
@@ -42,28 +42,38 @@ _THE_NAMES = {
 
 
 def country_label(code: str) -> str:
-    """A country's name as Wikidata labels its own item (else as ISO does), with "the" where
+    """A country's display name (db/country_names.py), the one its row holds, with "the" where
     English puts it: "the Netherlands", "the United Kingdom", "the Czech Republic"."""
-    qid = wikidata_of_countries().get(code)
-    item = None if qid is None else wikidata_items().get(qid)
-    found = find_iso_country(code)
-    name = item.label if item is not None else code if found is None else found.name
+    return _with_the(display_name(code))
+
+
+def _with_the(name: str) -> str:
     name = name.removeprefix("The ")
     if name.startswith(_THE_BEFORE) or name.endswith(_THE_AFTER) or name in _THE_NAMES:
         return f"the {name}"
     return name
 
 
-def post_name(kind: MissionKind, sender: str, host: str, city: str, to: str | None = None) -> str:
+def post_name(
+    kind: MissionKind,
+    sender: str,
+    host: str,
+    city: str,
+    to: str | None = None,
+    covers: str | None = None,
+) -> str:
     """A post's name from its kind, its countries' codes and its city ("" if unknown).
 
     `to` is the country a post is named for when it does not cover the one it is in:
-    "Embassy of Canada to Vatican City, Rome". The Holy See's posts are named for their host.
+    "Embassy of Canada to Vatican City, Rome". The Holy See's posts are named for their host,
+    or for what they cover (`covers`, a body's name) where that is no country: "Apostolic
+    Nunciature to the European Union, Brussels".
     """
     title = TITLES[kind]
     if kind in (MissionKind.APOSTOLIC_NUNCIATURE, MissionKind.APOSTOLIC_DELEGATION):
-        head = f"{title} to {country_label(to or host)}"
-        if not city and to in (None, host):
+        target = _with_the(covers) if covers and to is None else country_label(to or host)
+        head = f"{title} to {target}"
+        if not city and to in (None, host) and covers is None:
             return head  # "Apostolic Nunciature to Belgium" says where it is
     elif to is not None:
         head = f"{title} of {country_label(sender)} to {country_label(to)}"

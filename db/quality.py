@@ -1,8 +1,10 @@
-"""What an editor should look at: holes and contradictions in the record, found on demand.
+"""What an editor should look at: holes and contradictions in the record.
 
 Each issue names its kind, the object it is about and, in a sentence, what is wrong.
-Nothing is stored: the issues are found from the data as it is, so they go away when
-the data is put right.
+Most are found on demand from the data as it is, so they go away when the data is put
+right. The faults an import finds in a source's own record (FLAGGED: coordinates outside
+the host, a post accredited to its sender…) are kept as it found them (models.QualityFlag)
+until the next import of that source.
 """
 
 from __future__ import annotations
@@ -28,9 +30,17 @@ class QualityIssueKind(enum.Enum):
     POST_WITHOUT_HEAD = "POST_WITHOUT_HEAD"
     EVENT_WITHOUT_SOURCE = "EVENT_WITHOUT_SOURCE"
     DATE_MORE_PRECISE_THAN_SOURCE = "DATE_MORE_PRECISE_THAN_SOURCE"
+    OPENED_BEFORE_SENDER_EXISTED = "OPENED_BEFORE_SENDER_EXISTED"
+    # Found when a release is imported and kept (models.QualityFlag): seed/wikidata/posts.py.
+    COORDINATES_OUTSIDE_HOST = "COORDINATES_OUTSIDE_HOST"
+    ACCREDITED_TO_SENDER = "ACCREDITED_TO_SENDER"
+    HOST_CONTRADICTS_CITY = "HOST_CONTRADICTS_CITY"
+    POST_WITHOUT_ACCREDITATION = "POST_WITHOUT_ACCREDITATION"
 
 
 KINDS = list(QualityIssueKind)
+# The kinds an import finds in a source's record and keeps beside the post.
+FLAGGED = KINDS[KINDS.index(QualityIssueKind.COORDINATES_OUTSIDE_HOST) :]
 
 
 @dataclass(frozen=True)
@@ -104,6 +114,20 @@ async def find_issues(
         )
     if QualityIssueKind.DATE_MORE_PRECISE_THAN_SOURCE in wanted and scope.missions != []:
         found += await _precision_issues(db, scope.missions)
+    if QualityIssueKind.OPENED_BEFORE_SENDER_EXISTED in wanted and scope.missions != []:
+        found += await _opened_before_sender(db, scope.missions)
+    flagged = [kind.value for kind in FLAGGED if kind in wanted]
+    if flagged and scope.missions != []:
+        F = models.QualityFlag
+        rows = await db.execute(
+            select(F.kind, F.mission_id, F.message)
+            .join(M, M.id == F.mission_id)  # a post deleted since is no issue
+            .where(F.kind.in_(flagged), _within(F.mission_id, scope.missions))
+        )
+        found += [
+            QualityIssue(QualityIssueKind(kind), "Mission", pk, message)
+            for kind, pk, message in rows
+        ]
     return sorted(found, key=lambda issue: issue.key)
 
 
@@ -190,6 +214,29 @@ def _surely_overlap(earlier: models.HeadOfMission, later: models.HeadOfMission) 
     if earlier.ongoing:
         return True
     return earlier.end is not None and later.start.last_day < earlier.end.first_day
+
+
+async def _opened_before_sender(db: Any, missions: Sequence[int] | None) -> list[QualityIssue]:
+    """Posts opened, by every reading of the dates, before the state that keeps them began.
+
+    Only former states have a beginning here (the gazetteer's); today's countries have none.
+    """
+    M, C = models.Mission, models.Country
+    rows = await db.execute(
+        select(M.id, M.name, M.opened, C.name, C.existed_from)
+        .join(C, C.id == M.country_id)
+        .where(_within(M.id, missions), M.opened.is_not(None), C.existed_from.is_not(None))
+    )
+    return [
+        QualityIssue(
+            QualityIssueKind.OPENED_BEFORE_SENDER_EXISTED,
+            "Mission",
+            pk,
+            f"{name} opened ({opened}) before {sender} existed (from {began}).",
+        )
+        for pk, name, opened, sender, began in rows
+        if opened.last_day < began.first_day
+    ]
 
 
 async def _precision_issues(db: Any, missions: Sequence[int] | None) -> list[QualityIssue]:

@@ -41,6 +41,11 @@ def event_criteria(
     text: str | None = None,
 ) -> EventCriteria:
     """The conditions of an event filter, checked: its fields, as the client gave them."""
+    if start is not None and end is not None and start.first_day > end.last_day:
+        raise GraphQLError(
+            f"Argument 'filter.from' ({start}) is after 'filter.to' ({end}): the period is empty.",
+            extensions={"code": "BAD_USER_INPUT"},
+        )
     involved = None
     if participant is not None:
         type_name, pk = decode_id(participant, "filter.participant")

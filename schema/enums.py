@@ -172,6 +172,11 @@ describe_enum(
         "POST_WITHOUT_HEAD": "No source names anyone who headed the post.",
         "EVENT_WITHOUT_SOURCE": "An event cites no source.",
         "DATE_MORE_PRECISE_THAN_SOURCE": "A date is more precise than any source gives it.",
+        "OPENED_BEFORE_SENDER_EXISTED": "A post opened, by every reading of the dates, before the state that keeps it began (known for former states only).",
+        "COORDINATES_OUTSIDE_HOST": "A source's coordinates for a post lie outside the country it is said to be in (by Natural Earth's shapes); found on import.",
+        "ACCREDITED_TO_SENDER": "A source accredits a post to the very country that keeps it; found on import.",
+        "HOST_CONTRADICTS_CITY": "A source puts a post in one country and in a city that GeoNames places in another; found on import.",
+        "POST_WITHOUT_ACCREDITATION": "A source names nothing a post covers (or only its sender), so it is taken to cover its host; found on import.",
     },
 )
 

@@ -103,7 +103,8 @@ def reference(key: InstrumentedAttribute[Any], *, description: str) -> Any:
 @dataclass(frozen=True)
 class Only:
     """Which of a list's rows a field gives: those whose `column` holds one of the values its
-    argument names (every row when it names none), or always one of the `fixed` values.
+    argument names (every row when it names none), or one of the `fixed` values (always, or
+    when the argument names none).
 
     With `fold`, the argument is one value, compared as the column stores it (folded).
     The same values narrow the rows in SQL (`condition`) and among loaded rows (`keeps`).
@@ -117,9 +118,9 @@ class Only:
 
     def _wanted(self, arguments: dict[str, Any]) -> Any:
         """The values asked for, or None for every row."""
-        if self.fixed:
-            return self.fixed
         given = None if self.argument is None else arguments.get(self.argument)
+        if self.fixed and not given:
+            return self.fixed  # with an argument, the values it stands for when not given
         if given is None or self.fold is None:
             return list(given) if given else None
         return self.fold(given)

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import models
 from db.base import table_of
-from db.countries import CodeScheme, identifiers, iso_countries, translations, wikidata_of_countries
+from db.countries import CodeScheme, identifiers, iso_countries, wikidata_of_countries
+from db.country_names import display_name, iso_name, known_as, official_name, translations
 from seed.history.former_states import ensure_former_states
 
 
@@ -19,27 +20,44 @@ async def ensure_countries(session: AsyncSession) -> None:
     """Add every country the database does not have yet, its Wikidata ID, codes and names,
     and the states that no longer exist (seed/history/former_states.py)."""
     C = models.Country
-    known = dict((await session.execute(select(C.code, C.wikidata))).all())
+    held = {
+        row.code: row
+        for row in await session.execute(
+            select(C.code, C.wikidata, C.name, C.iso_name, C.official_name, C.known_as)
+        )
+    }
     wikidata = wikidata_of_countries()
-    missing = [country for country in iso_countries() if country.code not in known]
+    missing = [country for country in iso_countries() if country.code not in held]
     if missing:
         await session.execute(
             insert(C),
             [
-                {
-                    "code": c.code,
-                    "alpha3": c.alpha3,
-                    "name": c.name,
-                    "wikidata": wikidata.get(c.code),
-                }
+                {"code": c.code, "alpha3": c.alpha3, "wikidata": wikidata.get(c.code)}
+                | _names(c.code)
                 for c in missing
             ],
         )
-    for code, qid in wikidata.items():
-        if code in known and known[code] != qid:
-            await session.execute(update(C).where(C.code == code).values(wikidata=qid))
+    for country in iso_countries():
+        row = held.get(country.code)
+        if row is None:
+            continue
+        names = _names(country.code)
+        if row.wikidata != wikidata.get(country.code, row.wikidata):
+            names["wikidata"] = wikidata[country.code]
+        if any(getattr(row, column) != value for column, value in names.items()):
+            await session.execute(update(C).where(C.code == country.code).values(**names))
     await _describe_countries(session)
     await ensure_former_states(session)
+
+
+def _names(code: str) -> dict[str, Any]:
+    """A country's names as its row holds them (db/country_names.py)."""
+    return {
+        "name": display_name(code),
+        "iso_name": iso_name(code),
+        "official_name": official_name(code),
+        "known_as": known_as()[code],
+    }
 
 
 async def _describe_countries(session: AsyncSession) -> None:

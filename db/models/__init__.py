@@ -35,6 +35,7 @@ from db.models.mission import (
     mission_source,
 )
 from db.models.persisted_query import PersistedQuery
+from db.models.quality_flag import QualityFlag
 from db.models.relation import Relation, relation_organization, relation_source
 from db.models.source import Record, Source
 
@@ -63,6 +64,7 @@ __all__ = [
     "PersistedQuery",
     "Person",
     "Position",
+    "QualityFlag",
     "Quote",
     "Record",
     "Relation",

@@ -1,6 +1,8 @@
 """Countries, one row per ISO 3166-1 entry, and one per state that no longer exists."""
 
-from sqlalchemy import Boolean, Column, Enum, ForeignKey, Index, String, Table, false
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Column, Enum, ForeignKey, Index, String, Table, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base
@@ -20,7 +22,13 @@ class Country(Base):
     alpha3: Mapped[str] = mapped_column(
         String(4), unique=True
     )  # a former state's: CSK, or its code
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))  # the display name (db/country_names.py)
+    # ISO 3166-1's name and official name, and the other names it is known by (a JSON list).
+    iso_name: Mapped[str | None] = mapped_column(String(200))
+    official_name: Mapped[str | None] = mapped_column(String(200))
+    known_as: Mapped[Any] = mapped_column(
+        JSON, default=list, server_default=text("'[]'"), nullable=False
+    )
     # The country's own Wikidata item (Q31 for Belgium); other items that stand for it, such as
     # "Kingdom of the Netherlands", are in the crosswalk (db/countries.py).
     wikidata: Mapped[str | None] = mapped_column(String(20), unique=True)

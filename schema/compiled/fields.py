@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from db import models, orders
-from db.countries import language
+from db.country_names import language
 from db.kinds import KINDS
 from schema.compiled.compiler import (
     Build,

@@ -8,7 +8,7 @@ from sqlalchemy import exists, or_
 from sqlalchemy.orm import aliased
 
 from db import models, orders, queries
-from db.countries import language
+from db.country_names import language
 from db.partial_date import PartialDate
 from schema.columns import column, from_columns
 from schema.compiled import fields
@@ -113,7 +113,7 @@ class Country(Node):
         lang: Annotated[
             str | None,
             strawberry.argument(
-                description="A language tag with translations, such as 'nl', 'ms' or 'pt-BR'; an unknown one is a BAD_USER_INPUT error."
+                description="A BCP 47 language tag in any case, such as 'nl', 'ms', 'pt-BR' or 'en-GB', read along its parts down to the language (en-GB → en) until one has translated names; a language without any is a BAD_USER_INPUT error."
             ),
         ] = None,
     ) -> str:
@@ -158,14 +158,37 @@ class Country(Node):
     name: str = own_logic(
         _name,
         fields.country_name,
-        description="The country's common name: in English, or in the language asked for where pycountry's translations give one (else in English).",
+        description="The country's name as people write it ('Palestine', 'Vatican City', 'Turkey'): in English, or in the language asked for where ISO's translations (through pycountry) or CLDR's (through Babel) give one, else in English.",
+    )
+    iso_name: str | None = column(
+        "iso_name",
+        description="ISO 3166-1's name for the country, in its sorting form where it has one: 'Palestine, State of'. Null for a former state ISO 3166-1 does not list.",
+    )
+    official_name: str | None = column(
+        "official_name",
+        description="The country's official name as ISO 3166-1 gives it ('Republic of Türkiye'); null where ISO gives none.",
+    )
+    known_as: list[str] = column(
+        "known_as",
+        written=fields.stored,
+        description="The other English names the country is known by, former and common ('Czech Republic', 'Burma', 'Ivory Coast'): ISO's names, its Wikidata items' labels, CLDR's and the names ISO 3166-3 withdrew for it. Searches find the country by these.",
     )
 
     embassies: list[MissionRef] = children(
         models.Mission.country_id,
         order=orders.by_name,
-        only=Only(models.Mission.kind, fixed=(models.MissionKind.EMBASSY,)),
-        description="Embassies this country keeps abroad.",
+        only=Only(
+            models.Mission.kind,
+            "kind",
+            Annotated[
+                list[MissionKind] | None,
+                strawberry.argument(
+                    description="The kinds of post to list instead of embassies alone: [EMBASSY, HIGH_COMMISSION, APOSTOLIC_NUNCIATURE] gives every post at the head of a country's representation."
+                ),
+            ],
+            fixed=(models.MissionKind.EMBASSY,),
+        ),
+        description="Posts of kind EMBASSY this country keeps abroad, unless `kind` asks for others. High commissions (between Commonwealth members) and apostolic nunciatures (the Holy See's) are their own kinds and not listed here unless asked for; `missions` lists every post.",
     )
     missions: list[MissionRef] = children(
         models.Mission.country_id,

@@ -32,6 +32,7 @@ from db.search import rebuild_search_index
 from db.writes.changes import Logged, log_changes, snapshots
 from seed.countries import ensure_countries
 from seed.datasets import record_dataset
+from seed.wikidata.flags import write_flags
 from seed.wikidata.posts import Planned, Skip, plan
 from seed.wikidata.release import Post, ReleaseError, open_text, parse_release, release_date
 
@@ -165,6 +166,7 @@ async def merge_release(
             report.skipped.append(Skipped(post.line, post.qid, str(skip)))
     report.skipped.sort(key=lambda skip: skip.line)
     await _ReleaseMerge(session, release, report).run(planned)
+    await write_flags(session, planned)  # what is wrong in the release's posts, kept beside them
     await record_dataset(
         session,
         "wikidata-missions",
