@@ -264,6 +264,7 @@ class Mutation:
                 sources=[source.to_spec() for source in input.sources],
                 opened=input.opened,
                 address=input.address,
+                dated_by_opening=False,  # the editor said when it opened, and no more
             )
             return (await missions.write_missions(edit, [mission])).ids[0]
 

@@ -44,10 +44,10 @@ class MissionRecord:
     accreditations: Sequence[AccreditationSpec] = ()
     name: str | None = None
     key: str | None = None
-    # Dates the sources give for the address and the accreditation to the host; a write
-    # derives neither from the opening date, which says nothing of either.
-    address_from: PartialDate | None = None
-    accredited_from: PartialDate | None = None
+    # Whether the address and the accreditation to the host date from the opening: an
+    # importer whose source says so leaves it; a mutation's editor, who gave the opening
+    # date and nothing more, does not, and they carry no date.
+    dated_by_opening: bool = True
 
 
 async def write_missions(
@@ -146,7 +146,7 @@ async def write_missions(
             row.opened = mission.opened  # an adopted post keeps its own values, lacking none
         await _sourced(edit, row, mission, own, source_ids, city or "", address)
         targets = [
-            (host_id, mission.accredited_from, None),
+            (host_id, mission.opened if mission.dated_by_opening else None, None),
             *(
                 (country_id, a.start, a.end)
                 for a, country_id in zip(mission.accreditations, accredited, strict=True)
@@ -230,7 +230,7 @@ async def _sourced(
                     mission_id=mission.id,
                     address=address,
                     city=city,
-                    start=record.address_from,
+                    start=record.opened if record.dated_by_opening else None,
                     source_id=source_id,
                 )
             )
@@ -381,15 +381,12 @@ async def follow_city(
     """
     old = mission.city
     if old != city:
-        codes = dict(
-            (
-                await edit.session.execute(
-                    select(models.Country.id, models.Country.code).where(
-                        models.Country.id.in_([mission.country_id, mission.host_country_id])
-                    )
-                )
-            ).tuples()
+        found = await edit.session.execute(
+            select(models.Country.id, models.Country.code).where(
+                models.Country.id.in_([mission.country_id, mission.host_country_id])
+            )
         )
+        codes: dict[int, str] = {pk: code for pk, code in found}
         sender, host = codes[mission.country_id], codes[mission.host_country_id]
         if mission.name == post_name(mission.kind, sender, host, old):
             mission.name = post_name(mission.kind, sender, host, city)
