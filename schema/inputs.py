@@ -144,6 +144,9 @@ class CreatePersonInput:
     country: str | None = strawberry.field(
         default=None, description="ISO code of the country they act for."
     )
+    sources: list[SourceInput] | None = strawberry.field(
+        default=None, description="Where the person and their country are told."
+    )
 
 
 @strawberry.input(description="A new organization.")

@@ -226,7 +226,8 @@ class Mutation:
         self, info: Info, input: Annotated[CreatePersonInput, INPUT]
     ) -> PersonPayload:
         async def work(edit: Edit) -> int:
-            person = PersonRecord(input.name, input.country)
+            sources = [source.to_spec() for source in input.sources or []]
+            person = PersonRecord(input.name, input.country, sources)
             return (await actors.write_people(edit, [person])).ids[0]
 
         outcome = await write(info, "createPerson", work)

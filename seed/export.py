@@ -137,8 +137,7 @@ async def export_text(session: AsyncSession) -> str:
             _line({"table": table.name, "columns": [c.name for c in columns], "rows": len(rows)})
         )
         lines.extend(
-            _line([encode(c, value) for c, value in zip(columns, row, strict=True)])
-            for row in rows
+            _line([encode(c, value) for c, value in zip(columns, row, strict=True)]) for row in rows
         )
     return "".join(lines)
 

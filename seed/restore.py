@@ -63,8 +63,7 @@ def _parse(lines: list[str]) -> Export:
         if len(rows) != block["rows"] or any(len(row) != len(columns) for row in rows):
             raise ValueError(f"table {table.name}: the rows are cut short")
         export.rows[table.name] = [
-            {c.key: decode(c, value) for c, value in zip(columns, row, strict=True)}
-            for row in rows
+            {c.key: decode(c, value) for c, value in zip(columns, row, strict=True)} for row in rows
         ]
         at += 1 + block["rows"]
     missing = set(header["tables"]) - set(export.rows)

@@ -96,7 +96,7 @@ MUTATIONS = [
         "createPerson",
         """mutation($input: CreatePersonInput!) { createPerson(input: $input) {
             person { id } userErrors { message } } }""",
-        lambda f: {"input": {"name": "Hester Maij", "country": "NL"}},
+        lambda f: {"input": {"name": "Hester Maij", "country": "NL", "sources": [SOURCE]}},
         ("person", "source"),
         lambda f, a: [("Person", _id(a, "createPerson", "person", "id"))],
     ),

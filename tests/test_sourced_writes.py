@@ -132,9 +132,7 @@ async def test_a_move_makes_the_new_city_the_preferred_claim_and_the_name_follow
     }
 
 
-async def test_an_articles_post_follows_its_new_city_too(
-    data: GraphQL, editor: GraphQL
-) -> None:
+async def test_an_articles_post_follows_its_new_city_too(data: GraphQL, editor: GraphQL) -> None:
     found = await data("""{ country(code: "BE") { embassies { id name city } } }""")
     [embassy] = found["country"]["embassies"]
     assert embassy["name"] == "Embassy of Belgium, Kuala Lumpur"
@@ -154,9 +152,7 @@ async def test_an_articles_post_follows_its_new_city_too(
 async def test_a_tenure_may_end_unknown_and_no_one_heads_a_post_after_today(
     data: GraphQL, editor: GraphQL
 ) -> None:
-    found = await data(
-        """{ country(code: "MY") { embassies { id head { person { name } } } } }"""
-    )
+    found = await data("""{ country(code: "MY") { embassies { id head { person { name } } } } }""")
     [embassy] = found["country"]["embassies"]
     today = embassy["head"]
     assert today is not None
@@ -292,7 +288,5 @@ async def test_an_appointment_on_a_releases_post_survives_export_and_restore(
         started(Settings(database_url=restored, seed_world=False)) as other,
         client_of(other) as client,
     ):
-        response = await client.post(
-            "/graphql", json={"query": POST}
-        )
+        response = await client.post("/graphql", json={"query": POST})
     assert response.json()["data"]["missions"]["nodes"] == [before]

@@ -370,9 +370,7 @@ async def _prefer_city(
     await follow_city(edit, mission, city, wikidata)
 
 
-async def follow_city(
-    edit: Edit, mission: models.Mission, city: str, wikidata: str | None
-) -> None:
+async def follow_city(edit: Edit, mission: models.Mission, city: str, wikidata: str | None) -> None:
     """Give a post a new city, with its Wikidata ID (none rather than the old city's), and
     the name made of it, unless its name was set by hand.
 
