@@ -328,7 +328,8 @@ async def _mutate(url: str, world: World) -> None:
             )
             body: dict[str, Any] = response.json()
             assert "errors" not in body, body
-            return body["data"]
+            data: dict[str, Any] = body["data"]
+            return data
 
         targets = await send(TARGETS, {})
         [my] = targets["my"]["nodes"]
@@ -467,15 +468,15 @@ def _without(world: World, mutation: str, target: Path) -> Path:
         tables[name] = (columns, list(by_key.values()))
     _cascade(tables, removed)
     out = [header]
-    for name, (columns, rows) in tables.items():
+    for name, (columns, listed) in tables.items():
         out.append(
             json.dumps(
-                {"table": name, "columns": columns, "rows": len(rows)},
+                {"table": name, "columns": columns, "rows": len(listed)},
                 ensure_ascii=False,
                 separators=(",", ":"),
             )
         )
-        out += [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in rows]
+        out += [json.dumps(row, ensure_ascii=False, separators=(",", ":")) for row in listed]
     target.write_text("\n".join(out) + "\n", encoding="utf-8")
     return target
 

@@ -34,7 +34,8 @@ async def _dutch_embassy(
 ) -> dict[str, object]:
     await import_posts(database_url, monkeypatch, tmp, NL_IN_TOKYO)
     [post] = (await data(POST))["missions"]["nodes"]
-    return post
+    found: dict[str, object] = post
+    return found
 
 
 async def _person(editor: GraphQL, name: str) -> str:
