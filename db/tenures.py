@@ -58,7 +58,8 @@ def head_on(mission_id: Any, on: PartialDate | None, *outer: Any) -> ScalarSelec
     data does not say.
 
     A tenure runs from the first date known of it (its start, or a day the sources
-    show the head in office) to its end; an ongoing one runs on, and one whose end is
+    show the head in office) to its end; an ongoing one runs on to today (a date after
+    today has no head), and one whose end is
     unknown covers only the dates the sources vouch for (up to `until`, the last date a
     list of heads records, where it gives one). The next head's start ends
     it the day before in any case. Of the tenures that share a day with `on`, the one
@@ -86,9 +87,11 @@ def head_on(mission_id: Any, on: PartialDate | None, *outer: Any) -> ScalarSelec
     )
     start, end = _days(on)
     row = placed.c
+    # An ongoing tenure runs to today, not beyond: no one knows who will head a post later.
+    today = _days(None)[1] if on is not None else start
     lasts = or_(
         and_(row.end.is_not(None), _lasts_until(row.end, start)),
-        and_(row.end.is_(None), row.ongoing == true()),
+        and_(row.end.is_(None), row.ongoing == true(), start <= today),
         and_(
             row.end.is_(None),
             or_(

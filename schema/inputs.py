@@ -144,6 +144,9 @@ class CreatePersonInput:
     country: str | None = strawberry.field(
         default=None, description="ISO code of the country they act for."
     )
+    sources: list[SourceInput] | None = strawberry.field(
+        default=None, description="Where the person and their country are told."
+    )
 
 
 @strawberry.input(description="A new organization.")
@@ -175,8 +178,18 @@ class CreateMissionInput:
 class MoveMissionInput:
     mission: strawberry.ID = strawberry.field(description="Global ID of the post.")
     address: str = strawberry.field(description="The new street address.")
-    city: str | None = strawberry.field(default=None, description="The new city, if it changed.")
+    city: str | None = strawberry.field(
+        default=None,
+        description="The new city, if it changed: recorded as the sources' claim and preferred, the post's other city claims kept; the post's name follows it unless it was set by hand.",
+    )
+    city_wikidata: str | None = strawberry.field(
+        default=None,
+        description="The Wikidata ID of the new city, if known; without it the post has none, rather than the old city's.",
+    )
     from_: PartialDate = strawberry.field(name="from", description="When the post moved.")
+    sources: list[SourceInput] | None = strawberry.field(
+        default=None, description="Where the move is told: at least one."
+    )
 
 
 @strawberry.input(description="A new head of a post.")
@@ -185,6 +198,13 @@ class AppointHeadInput:
     person: strawberry.ID = strawberry.field(description="Global ID of the person.")
     title: str = strawberry.field(description="Ambassador, Consul General, Honorary Consul, …")
     start: PartialDate | None = strawberry.field(default=None, description="When the tenure began.")
+    end: PartialDate | None = strawberry.field(
+        default=None, description="When the tenure ended, for one that has."
+    )
+    ongoing: bool | None = strawberry.field(
+        default=None,
+        description="Whether the head is in office today. Left out: true unless an end is given. False with no end: the tenure is over but its end is unknown (a head from an old list), which says nothing of today.",
+    )
     sources: list[SourceInput] = strawberry.field(
         description="Where the facts come from: at least one."
     )
@@ -194,6 +214,10 @@ class AppointHeadInput:
 class EndHeadshipInput:
     head_of_mission: strawberry.ID = strawberry.field(description="Global ID of the tenure.")
     end: PartialDate = strawberry.field(description="When it ended.")
+    sources: list[SourceInput] | None = strawberry.field(
+        default=None,
+        description="Where the end is told: at least one; cited for the tenure beside the sources of its start.",
+    )
 
 
 @strawberry.input(description="A new rank for one source's value of a post's property.")

@@ -226,7 +226,8 @@ class Mutation:
         self, info: Info, input: Annotated[CreatePersonInput, INPUT]
     ) -> PersonPayload:
         async def work(edit: Edit) -> int:
-            person = PersonRecord(input.name, input.country)
+            sources = [source.to_spec() for source in input.sources or []]
+            person = PersonRecord(input.name, input.country, sources)
             return (await actors.write_people(edit, [person])).ids[0]
 
         outcome = await write(info, "createPerson", work)
@@ -264,6 +265,7 @@ class Mutation:
                 sources=[source.to_spec() for source in input.sources],
                 opened=input.opened,
                 address=input.address,
+                dated_by_opening=False,  # the editor said when it opened, and no more
             )
             return (await missions.write_missions(edit, [mission])).ids[0]
 
@@ -273,14 +275,22 @@ class Mutation:
         return MissionPayload(mission=await _mission(info, outcome), user_errors=[])
 
     @strawberry.mutation(
-        description="Record a post's move: its current address ends where the new one begins."
+        description="Record a post's move, as its sources tell it: its current address ends where the new one begins, and a new city becomes its preferred city claim."
     )
     async def move_mission(
         self, info: Info, input: Annotated[MoveMissionInput, INPUT]
     ) -> MissionPayload:
         async def work(edit: Edit) -> int:
             pk = await existing(edit, input.mission, ("mission_id",), "Mission")
-            await missions.move_mission(edit, pk, input.address, input.city, input.from_)
+            await missions.move_mission(
+                edit,
+                pk,
+                input.address,
+                input.city,
+                input.from_,
+                [source.to_spec() for source in input.sources or []],
+                input.city_wikidata,
+            )
             return pk
 
         outcome = await write(info, "moveMission", work, A_MOVE)
@@ -308,8 +318,11 @@ class Mutation:
                 title=input.title,
                 sources=[source.to_spec() for source in input.sources],
                 start=input.start,
-                ongoing=True,
+                end=input.end,
+                ongoing=input.end is None if input.ongoing is None else input.ongoing,
             )
+            if head.ongoing and head.end is not None:
+                edit.reject(("ongoing",), "A tenure with an end is not ongoing.")
             return (await missions.write_heads(edit, [head])).ids[0]
 
         outcome = await write(info, "appointHead", work, A_TENURE)
@@ -335,13 +348,14 @@ class Mutation:
             claim=claim, mission=await _mission(info, row.mission_id), user_errors=[]
         )
 
-    @strawberry.mutation(description="End a tenure on a date.")
+    @strawberry.mutation(description="End a tenure on a date, as its sources tell it.")
     async def end_headship(
         self, info: Info, input: Annotated[EndHeadshipInput, INPUT]
     ) -> HeadOfMissionPayload:
         async def work(edit: Edit) -> int:
             pk = await existing(edit, input.head_of_mission, ("head_id",), "HeadOfMission")
-            await missions.end_headship(edit, pk, input.end)
+            sources = [source.to_spec() for source in input.sources or []]
+            await missions.end_headship(edit, pk, input.end, sources)
             return pk
 
         outcome = await write(info, "endHeadship", work, A_TENURES_END)

@@ -30,13 +30,16 @@ from seed.document import (
     EventEntry,
     MissionEntry,
     SeedDocument,
+    SeedError,
     SourceEntry,
     read_document,
 )
+from seed.export import is_export
 from seed.history.archive import open_archive, shipped
 from seed.history.chiefs import ChiefsReport, merge_chiefs, read_chiefs
 from seed.history.events import load_shipped_events
 from seed.history.posts import PostsReport, merge_posts, read_posts
+from seed.restore import RestoreError, read_export, restore
 from seed.wikidata.importer import ImportReport, merge_release, read_release
 
 ARTICLE = Path(__file__).parent / "data" / "belgium-malaysia.yaml"
@@ -172,13 +175,44 @@ async def seed_database(
 
 
 async def import_file(sessions: async_sessionmaker[AsyncSession], path: Path) -> MergeReport:
-    """Merge a seed file into the database, whatever it holds, in one transaction."""
+    """Merge a seed file into the database, whatever it holds, in one transaction; or restore
+    a file `bilateral export` wrote into a database without facts."""
+    if is_export_file(path):
+        return await restore_file(sessions, path)
     document = read_document(path)
     async with sessions() as session, session.begin():
         await ensure_countries(session)
         report = await merge_document(session, document)
         await ensure_relations(session)
         return report
+
+
+def is_export_file(path: Path) -> bool:
+    """Whether `bilateral export` wrote the file (its first line says so)."""
+    try:
+        with path.open(encoding="utf-8") as file:
+            return is_export(file.readline())
+    except (OSError, UnicodeDecodeError):
+        return False  # the seed reader says what is wrong with it
+
+
+async def restore_file(sessions: async_sessionmaker[AsyncSession], path: Path) -> MergeReport:
+    """Restore an export into a database without facts, in one transaction; SeedError if the
+    file is not a whole export or the database holds facts, and then nothing is written."""
+    try:
+        export = read_export(path)
+    except RestoreError as error:
+        raise SeedError([f"{path}: {error}"]) from None
+    async with sessions() as session, session.begin():
+        if not await ready_for_facts(session, reset=False):
+            raise SeedError(
+                [
+                    f"{path}: the database holds facts; an export is restored only into a"
+                    " database without any (a new one)"
+                ]
+            )
+        await restore(session, export)
+    return MergeReport(added=export.counts())
 
 
 async def merge_document(session: AsyncSession, document: SeedDocument) -> MergeReport:

@@ -188,11 +188,11 @@ def _import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
-    from seed.export import dump_document, export_document
+    from seed.export import export_text
 
     async def work(sessions: async_sessionmaker[AsyncSession]) -> int:
-        async with sessions() as session:
-            text = dump_document(await export_document(session))
+        async with sessions() as session, session.begin():
+            text = await export_text(session)
         if args.file is None:
             sys.stdout.write(text)
         else:
@@ -288,7 +288,12 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="where to list a release's skipped rows (default: NAME.skipped.tsv here)",
     )
-    exporting = commands.add_parser("export", help="write the whole database in the seed format")
+    exporting = commands.add_parser(
+        "export",
+        help="write every fact of the database, table by table with their ids (all but the"
+        " tokens and the change log), for `bilateral import` to restore into a database"
+        " without facts; seed/README.md describes the file",
+    )
     exporting.add_argument(
         "file", nargs="?", type=Path, help="where to write (default: standard output)"
     )

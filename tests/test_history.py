@@ -61,7 +61,8 @@ async def _appoint(editor: GraphQL, mission: str, person: str, start: str) -> st
 
 async def _end(editor: GraphQL, head: str, end: str) -> None:
     answer = await editor(
-        """mutation($h: ID!, $e: PartialDate!) { endHeadship(input: {headOfMission: $h, end: $e}) {
+        """mutation($h: ID!, $e: PartialDate!) { endHeadship(input: {headOfMission: $h, end: $e,
+            sources: [{title: "Belgian Official Gazette"}]}) {
             userErrors { message } } }""",
         h=head,
         e=end,

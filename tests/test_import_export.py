@@ -1,4 +1,5 @@
-"""`bilateral export` and `bilateral import`: the seed format both ways, merged by natural keys."""
+"""`bilateral import` merges seed files by natural keys; `bilateral export` writes every fact,
+which `bilateral import` restores into a database without facts."""
 
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from starlette.applications import Starlette
 
 from db.session import make_sessions
 from seed.load import import_file
+from seed.restore import read_export
 from server.cli import main
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "seed" / "examples" / "japan-portugal.yaml"
@@ -26,13 +28,32 @@ def test_export_import_export_gives_identical_files(
     first_db, second_db = (f"sqlite+aiosqlite:///{tmp_path / name}" for name in ("a.db", "b.db"))
     assert _run(first_db, monkeypatch, "seed") == 0
     assert _run(first_db, monkeypatch, "import", str(EXAMPLE)) == 0
-    assert _run(first_db, monkeypatch, "export", str(tmp_path / "first.yaml")) == 0
-    assert _run(second_db, monkeypatch, "import", str(tmp_path / "first.yaml")) == 0
-    assert _run(second_db, monkeypatch, "export", str(tmp_path / "second.yaml")) == 0
-    first, second = (tmp_path / "first.yaml").read_text(), (tmp_path / "second.yaml").read_text()
+    assert _run(first_db, monkeypatch, "export", str(tmp_path / "first.jsonl")) == 0
+    assert _run(second_db, monkeypatch, "import", str(tmp_path / "first.jsonl")) == 0
+    assert _run(second_db, monkeypatch, "export", str(tmp_path / "second.jsonl")) == 0
+    first, second = (tmp_path / "first.jsonl").read_text(), (tmp_path / "second.jsonl").read_text()
     assert first == second
-    exported = yaml.safe_load(first)
-    assert len(exported["events"]) == 21 and len(exported["missions"]) == 5
+    exported = read_export(tmp_path / "first.jsonl").rows
+    assert len(exported["event"]) == 21 and len(exported["mission"]) == 5
+    assert row_counts(first_db) == row_counts(second_db)
+
+
+def test_an_export_is_restored_only_into_a_database_without_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'a.db'}"
+    assert _run(database, monkeypatch, "seed") == 0
+    assert _run(database, monkeypatch, "export", str(tmp_path / "all.jsonl")) == 0
+    before = row_counts(database)
+    capsys.readouterr()
+    assert _run(database, monkeypatch, "import", str(tmp_path / "all.jsonl")) == 1
+    assert "the database holds facts" in capsys.readouterr().err
+    cut = tmp_path / "cut.jsonl"
+    cut.write_text("".join((tmp_path / "all.jsonl").read_text().splitlines(True)[:-3]))
+    empty = f"sqlite+aiosqlite:///{tmp_path / 'b.db'}"
+    assert _run(empty, monkeypatch, "import", str(cut)) == 1
+    assert "is not a whole export" in capsys.readouterr().err
+    assert row_counts(database) == before
 
 
 def test_importing_a_file_twice_changes_nothing_the_second_time(
@@ -87,9 +108,9 @@ def test_an_import_updates_records_by_natural_key_and_raises_the_version(
     capsys.readouterr()
     assert _run(database, monkeypatch, "import", str(edited)) == 0
     assert "added nothing; updated 1 events, 1 missions" in capsys.readouterr().out
-    assert _run(database, monkeypatch, "export") == 0
-    exported = yaml.safe_load(capsys.readouterr().out)
-    tanegashima = next(e for e in exported["events"] if e["date"] == "1543")
+    assert _run(database, monkeypatch, "export", str(tmp_path / "all.jsonl")) == 0
+    exported = read_export(tmp_path / "all.jsonl").rows
+    tanegashima = next(e for e in exported["event"] if str(e["date"]) == "1543")
     assert tanegashima["summary"] == "Portuguese traders landed on Tanegashima."
 
 

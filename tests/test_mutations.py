@@ -203,7 +203,8 @@ async def test_a_second_open_tenure_at_one_post_is_a_conflict(
     assert row_counts(database_url) == before
 
     ended = await editor(
-        """mutation($id: ID!) { endHeadship(input: {headOfMission: $id, end: "2026-06"}) {
+        """mutation($id: ID!) { endHeadship(input: {headOfMission: $id, end: "2026-06",
+            sources: [{title: "Belgian Official Gazette"}]}) {
             headOfMission { end ongoing } userErrors { code } } }""",
         id=ids["khalid_tenure"],
     )
@@ -231,7 +232,8 @@ async def test_a_second_open_tenure_at_one_post_is_a_conflict(
 async def test_ending_a_tenure_before_it_began_is_invalid(editor: GraphQL, data: GraphQL) -> None:
     ids = await _ids(data)
     body = await editor(
-        """mutation($id: ID!) { endHeadship(input: {headOfMission: $id, end: "2020"}) {
+        """mutation($id: ID!) { endHeadship(input: {headOfMission: $id, end: "2020",
+            sources: [{title: "Belgian Official Gazette"}]}) {
             headOfMission { end } userErrors { field code } } }""",
         id=ids["khalid_tenure"],
     )
@@ -314,7 +316,8 @@ async def test_participants_are_added_and_removed_with_the_version(
 async def test_a_post_moves_and_a_new_post_opens(editor: GraphQL, data: GraphQL) -> None:
     ids = await _ids(data)
     moved = await editor(
-        """mutation($m: ID!) { moveMission(input: {mission: $m, address: "Rue de la Loi 1", from: "2026-01"}) {
+        """mutation($m: ID!) { moveMission(input: {mission: $m, address: "Rue de la Loi 1", from: "2026-01",
+            sources: [{title: "Belgian Official Gazette"}]}) {
             mission { address addresses { address from to } } userErrors { code } } }""",
         m=ids["embassy"],
     )
@@ -491,7 +494,8 @@ async def test_every_problem_of_a_write_names_its_input_field(
         },
     )
     moved = await editor(
-        """mutation($id: ID!) { moveMission(input: {mission: $id, address: " ", from: "1900"}) {
+        """mutation($id: ID!) { moveMission(input: {mission: $id, address: " ", from: "1900",
+            sources: [{title: "Belgian Official Gazette"}]}) {
             userErrors { field message code } } }""",
         id=ids["embassy"],
     )

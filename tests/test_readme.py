@@ -80,7 +80,7 @@ def test_the_write_examples_answer_as_the_readme_says(world: str) -> None:
     ranked = _ask(world, rank, editor="ranking")["data"]["rankClaim"]
     assert ranked["userErrors"] == []
     assert ranked["mission"] == {
-        "name": "Embassy of Malaysia, Brussels",
+        "name": "Embassy of Malaysia, Woluwe-Saint-Pierre - Sint-Pieters-Woluwe",
         "city": "Woluwe-Saint-Pierre - Sint-Pieters-Woluwe",
         "cityWikidata": "Q242393",
     }

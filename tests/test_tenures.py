@@ -6,6 +6,7 @@ database and asks.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TypeVar
 
@@ -108,8 +109,11 @@ def test_an_ongoing_tenure_does_not_cover_the_month_before_it_began() -> None:
     assert head_on([LAI, KHALID], date("2023-09")) is None
 
 
-def test_an_ongoing_tenure_runs_to_the_end_of_time() -> None:
-    assert head_on([LAI, KHALID], date("9999-12-31")) is KHALID
+def test_an_ongoing_tenure_runs_to_today_and_no_further() -> None:
+    tomorrow = PartialDate.of(PartialDate.today().last_day + dt.timedelta(days=1))
+    assert head_on([LAI, KHALID], date("2099")) is None
+    assert head_on([LAI, KHALID], tomorrow) is None
+    assert head_on([LAI, KHALID], date("9999-12-31")) is None
 
 
 def test_a_successors_start_ends_an_ongoing_predecessor_the_day_before() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from db import models
@@ -46,6 +46,10 @@ class MissionRecord:
     accreditations: Sequence[AccreditationSpec] = ()
     name: str | None = None
     key: str | None = None
+    # Whether the address and the accreditation to the host date from the opening: an
+    # importer whose source says so leaves it; a mutation's editor, who gave the opening
+    # date and nothing more, does not, and they carry no date.
+    dated_by_opening: bool = True
 
 
 async def write_missions(
@@ -97,9 +101,14 @@ async def write_missions(
                 .order_by(M.id)
                 .limit(1)
             )
-            if pk is not None and edit.policy is Policy.REFUSE:
+        if not own and edit.policy is Policy.REFUSE and country_id and host_id and city:
+            twin = await _twin(edit, country_id, host_id, mission.kind, city)
+            if twin is not None:
                 edit.reject(
-                    ("city",), "This country keeps such a post in this city already.", "DUPLICATE"
+                    ("city",),
+                    f"{twin.name} is this post already: the same country keeps a post of this"
+                    f" kind in {twin.city}, in the same country.",
+                    "DUPLICATE",
                 )
         rows.append(pk)
         ours.append(own or pk is None)
@@ -139,7 +148,7 @@ async def write_missions(
             row.opened = mission.opened  # an adopted post keeps its own values, lacking none
         await _sourced(edit, row, mission, own, source_ids, city or "", address)
         targets = [
-            (host_id, mission.opened, None),
+            (host_id, mission.opened if mission.dated_by_opening else None, None),
             *(
                 (country_id, a.start, a.end)
                 for a, country_id in zip(mission.accreditations, accredited, strict=True)
@@ -149,6 +158,27 @@ async def write_missions(
         pairs += [(row.country_id, other) for other, _, _ in targets if other is not None]
     await ensure_relations(edit.session, pairs)
     return await batch.finish([row.id for row in written], [m.key for m in missions])
+
+
+async def _twin(
+    edit: Edit, country_id: int, host_id: int, kind: MissionKind, city: str
+) -> models.Mission | None:
+    """A post a new one would repeat: the same sender, host and kind, in the same city (as
+    the post or any source gives it, ignoring case)."""
+    M, C = models.Mission, models.MissionClaim
+    named = select(C.mission_id).where(C.property == "city", func.lower(C.value) == city.lower())
+    found: models.Mission | None = await edit.session.scalar(
+        select(M)
+        .where(
+            M.country_id == country_id,
+            M.host_country_id == host_id,
+            M.kind == kind,
+            or_(func.lower(M.city) == city.lower(), M.id.in_(named)),
+        )
+        .order_by(M.id)
+        .limit(1)
+    )
+    return found
 
 
 async def _sourced(
@@ -162,13 +192,7 @@ async def _sourced(
 ) -> None:
     """Link a post to its record's sources, and record what the first says: its city and
     opening date as claims (replacing what that source said before), and its address."""
-    S = models.mission_source
-    known = set(
-        await edit.session.scalars(select(S.c.source_id).where(S.c.mission_id == mission.id))
-    )
-    for source_id in dict.fromkeys(source_ids):
-        if source_id not in known:
-            await edit.session.execute(insert(S).values(mission_id=mission.id, source_id=source_id))
+    await _link_sources(edit, mission.id, source_ids)
     C = models.MissionClaim
     source_id = source_ids[0]
     said = {
@@ -208,7 +232,7 @@ async def _sourced(
                     mission_id=mission.id,
                     address=address,
                     city=city,
-                    start=record.opened,
+                    start=record.opened if record.dated_by_opening else None,
                     source_id=source_id,
                 )
             )
@@ -246,14 +270,26 @@ async def _accredit(
 
 
 async def move_mission(
-    edit: Edit, mission_id: int, address: str, city: str | None, moved: PartialDate
+    edit: Edit,
+    mission_id: int,
+    address: str,
+    city: str | None,
+    moved: PartialDate,
+    sources: Sequence[SourceSpec],
+    city_wikidata: str | None = None,
 ) -> None:
-    """Record a move: the current address ends where the new one begins."""
+    """Record a move, as its sources tell it: the current address ends where the new one
+    begins, and a new city becomes the sources' claim, preferred over the others, which stay."""
     mission = await edit.session.get(models.Mission, mission_id)
     assert mission is not None
     before = await snapshot(edit.session, "mission", mission_id)
     tidy_address = edit.text(address, ("address",), "The address")
-    tidy_city = edit.text(city, ("city",), "The city") or mission.city
+    new_city = edit.text(city, ("city",), "The city")
+    if city_wikidata is not None and new_city is None:
+        edit.reject(("city_wikidata",), "A city's Wikidata ID goes with the city it names.")
+    if not sources:
+        edit.reject(("sources",), "A move needs at least one source.")
+    source_ids = await edit.sources(sources, ("sources",))
     current = await edit.session.scalars(
         select(models.MissionAddress).where(
             models.MissionAddress.mission_id == mission_id, models.MissionAddress.end.is_(None)
@@ -271,13 +307,92 @@ async def move_mission(
         row.end = moved
     edit.session.add(
         models.MissionAddress(
-            mission_id=mission_id, address=tidy_address, city=tidy_city, start=moved
+            mission_id=mission_id,
+            address=tidy_address,
+            city=new_city or mission.city,
+            start=moved,
+            source_id=source_ids[0],
         )
     )
-    mission.city = tidy_city
+    await _link_sources(edit, mission_id, source_ids)
+    if new_city is not None:
+        await _prefer_city(edit, mission, new_city, city_wikidata, source_ids[0])
     await edit.session.flush()
     await reindex(edit.session, "mission", [mission_id])
     await edit.log("mission", mission_id, before)
+
+
+async def _link_sources(edit: Edit, mission_id: int, source_ids: Sequence[int]) -> None:
+    """Cite these sources for a post, beside those it cites already."""
+    S = models.mission_source
+    known = set(
+        await edit.session.scalars(select(S.c.source_id).where(S.c.mission_id == mission_id))
+    )
+    for source_id in dict.fromkeys(source_ids):
+        if source_id not in known:
+            await edit.session.execute(insert(S).values(mission_id=mission_id, source_id=source_id))
+
+
+async def _prefer_city(
+    edit: Edit, mission: models.Mission, city: str, wikidata: str | None, source_id: int
+) -> None:
+    """Make a source's city the post's: its claim (replacing what that source said before)
+    is preferred, the others' stay as normal claims, and the post's city follows."""
+    C = models.MissionClaim
+    said = await edit.session.scalar(
+        select(C).where(C.mission_id == mission.id, C.property == "city", C.source_id == source_id)
+    )
+    if said is not None and (said.value, said.wikidata) != (city, wikidata):
+        await edit.session.delete(said)
+        await edit.session.flush()
+        said = None
+    await edit.session.execute(
+        update(C)
+        .where(
+            C.mission_id == mission.id,
+            C.property == "city",
+            C.rank == models.ClaimRank.PREFERRED,
+            C.id != (said.id if said is not None else -1),
+        )
+        .values(rank=models.ClaimRank.NORMAL, version=C.version + 1)
+    )
+    if said is None:
+        edit.session.add(
+            C(
+                mission_id=mission.id,
+                property="city",
+                value=city,
+                wikidata=wikidata,
+                source_id=source_id,
+                rank=models.ClaimRank.PREFERRED,
+            )
+        )
+    elif said.rank is not models.ClaimRank.PREFERRED:
+        said.rank, said.version = models.ClaimRank.PREFERRED, said.version + 1
+    await follow_city(edit, mission, city, wikidata)
+
+
+async def follow_city(edit: Edit, mission: models.Mission, city: str, wikidata: str | None) -> None:
+    """Give a post a new city, with its Wikidata ID (none rather than the old city's), and
+    the name made of it, unless its name was set by hand.
+
+    A name is the generator's when it is what db.names.post_name makes of the old city, or
+    ends with ", <old city>" as every name it makes does; any other was chosen, and stays.
+    """
+    old = mission.city
+    if old != city:
+        found = await edit.session.execute(
+            select(models.Country.id, models.Country.code).where(
+                models.Country.id.in_([mission.country_id, mission.host_country_id])
+            )
+        )
+        codes: dict[int, str] = {pk: code for pk, code in found}
+        sender, host = codes[mission.country_id], codes[mission.host_country_id]
+        if mission.name == post_name(mission.kind, sender, host, old):
+            mission.name = post_name(mission.kind, sender, host, city)
+        elif mission.name.endswith(f", {old}"):
+            mission.name = mission.name.removesuffix(old) + city
+    mission.city, mission.city_wikidata = city, wikidata
 
 
 @dataclass(frozen=True)
@@ -448,16 +563,31 @@ async def delete_heads(edit: Edit, ids: Sequence[int]) -> None:
     await batch.finish([], [])
 
 
-async def end_headship(edit: Edit, head_id: int, end: PartialDate) -> None:
-    """End a tenure on a date, which must not come before its start."""
+async def end_headship(
+    edit: Edit, head_id: int, end: PartialDate, sources: Sequence[SourceSpec]
+) -> None:
+    """End a tenure on a date, which must not come before its start; the sources that say
+    so are cited for the tenure, beside those of its start."""
     head = await edit.session.get(models.HeadOfMission, head_id)
     assert head is not None
     before = await snapshot(edit.session, "head_of_mission", head_id)
     if head.end is not None:
         edit.reject(("head_id",), f"This tenure ended already, in {head.end}.", "CONFLICT")
     edit.period(head.start, end, ("end",))
+    if not sources:
+        edit.reject(("sources",), "The end of a tenure needs at least one source.")
+    source_ids = await edit.sources(sources, ("sources",))
     edit.stop_if_rejected()
     head.end, head.ongoing = end, False
+    S = models.head_of_mission_source
+    cited = set(
+        await edit.session.scalars(select(S.c.source_id).where(S.c.head_of_mission_id == head_id))
+    )
+    for source_id in dict.fromkeys(source_ids):
+        if source_id not in cited:
+            await edit.session.execute(
+                insert(S).values(head_of_mission_id=head_id, source_id=source_id)
+            )
     await edit.session.flush()
     await edit.log("head_of_mission", head_id, before)
 
@@ -501,7 +631,7 @@ async def rank_claim(
         mission = await edit.session.get(models.Mission, claim.mission_id)
         assert mission is not None
         if claim.property == "city":
-            mission.city, mission.city_wikidata = claim.value, claim.wikidata
+            await follow_city(edit, mission, claim.value, claim.wikidata)
         else:
             mission.opened = PartialDate.parse(claim.value)
     claim.rank, claim.version = rank, claim.version + 1
