@@ -44,7 +44,8 @@ from db import wal
 from db.database import Database
 from db.replicas import Replicas
 from db.session import Writer
-from schema.compiled.plans import Plans, RawJSON
+from schema.budget import Budgets, Client, Refused, Usage, free
+from schema.compiled.plans import Plan, Plans, RawJSON
 from schema.context import Context
 from schema.errors import mask_unexpected, timed_out
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
@@ -104,6 +105,8 @@ class Answer:
     extensions: dict[str, Any] | None = None
     refused: bool = False  # it failed before it ran: there is no `data` at all
     position: int | None = None  # the log position of its last commit, if any
+    rate: Usage | None = None  # where the client's budget stands after it, when budgets are on
+    retry_after: int | None = None  # refused by the budget: when to try again, in seconds
 
     @property
     def compiled(self) -> bool:
@@ -130,6 +133,14 @@ class Answer:
 def refusal(errors: list[GraphQLError]) -> Answer:
     """A request that failed before it ran: errors and no `data`, as the specifications have it."""
     return Answer(None, errors, refused=True)
+
+
+def refused_by_budget(refused: Refused) -> Answer:
+    """A request its client's budget did not admit (RATE_LIMITED) or whose token is not
+    valid (UNAUTHENTICATED)."""
+    return Answer(
+        None, [refused.error], refused=True, rate=refused.usage, retry_after=refused.retry_after
+    )
 
 
 class RequestError(Exception):
@@ -168,6 +179,7 @@ class Operations:
         timeout: float,
         cache_size: int = 512,
         plans: Plans | None = None,
+        budgets: Budgets | None = None,
     ) -> None:
         self.schema = schema
         self.limits = limits
@@ -180,6 +192,8 @@ class Operations:
         self._check_nodes = node_check(schema, limits, self.sizes.of, self.sizes.total)
         self._prepared: OrderedDict[str, Prepared] = OrderedDict()
         self.plans = plans  # compiled execution; None runs every operation on the resolvers
+        # Each client's budget of cost points; None when switched off.
+        self.budgets = budgets if budgets is not None and budgets.limits.enabled else None
 
     def prepare(self, query: str) -> Prepared:
         """The document for a query text, parsed and validated (cached by text)."""
@@ -228,16 +242,24 @@ class Operations:
         request_id: str,
         *,
         authorization: str | None = None,
+        address: str | None = None,
         after: int | None = None,
         estimate_only: bool = False,
         carried: Collection[OperationType] = RUN,
     ) -> Answer:
-        """Answer one request. `authorization`: the caller's token; `after`: a log position the
+        """Answer one request. `authorization`: the caller's token; `address`: the caller's
+        network address (its client, without a token); `after`: a log position the
         caller's own writes reached, which a replica must have replayed to serve its read;
         `estimate_only`: check and estimate it, without running it; `carried`: the kinds of
         operation the transport takes (NotCarried for another, before validity is judged).
         """
         assert request.query is not None  # a persisted query's text is found before
+        client = None
+        if self.budgets is not None:
+            try:
+                client = await self.budgets.client(authorization, address)
+            except Refused as refused:
+                return refused_by_budget(refused)
         try:
             prepared = self.prepare(request.query)
             if prepared.document is None:
@@ -251,9 +273,10 @@ class Operations:
                 raise NotCarried(operation.operation)
             if estimate_only:
                 nodes = self.estimate(prepared.document, operation, request.variables)
-                return Answer(None, extensions={"cost": self._cost(nodes)})
+                rate = None if client is None else self._budgets.usage(client)
+                return Answer(None, extensions={"cost": self._cost(nodes, rate=rate)}, rate=rate)
             run = functools.partial(
-                self._run, prepared.document, operation, request, request_id, authorization
+                self._run, prepared.document, operation, request, request_id, authorization, client
             )
             database = self.replicas.primary
             if operation.operation is OperationType.QUERY and self.replicas.replicas:
@@ -267,6 +290,11 @@ class Operations:
         except RequestError as error:
             return refusal(error.errors)
 
+    @property
+    def _budgets(self) -> Budgets:
+        assert self.budgets is not None
+        return self.budgets
+
     async def _run(
         self,
         document: DocumentNode,
@@ -274,16 +302,54 @@ class Operations:
         request: Request,
         request_id: str,
         authorization: str | None,
+        client: Client | None,
         database: Database,
     ) -> Answer:
-        """Check the variables and the node estimate, then execute a valid operation within
-        the time limit, reading from `database`.
+        """Check the variables and the node estimate, hold the estimate against the client's
+        budget, then execute a valid operation within the time limit, reading from
+        `database`, and charge the client for the objects it returned.
 
         A query the compiler covers runs as its one SQL statement and its answer is the
         `data` JSON the database built; anything else runs on the resolvers, with a context
         made only then. A plan is kept only for variables that passed the checks, and is
         keyed by them, so a request that finds one needs no checking again.
         """
+        plan, estimate = self._plan(document, operation, request)
+        if client is None:
+            return await self._ran(document, operation, request, request_id, authorization,
+                                   database, plan, estimate)
+        budgets = self._budgets
+        if free(operation):
+            before = budgets.usage(client)
+            answer = await self._ran(document, operation, request, request_id, authorization,
+                                     database, plan, estimate, before)
+            return self._rated(answer, budgets.usage(client))
+        try:
+            before = budgets.admit(client, estimate)
+        except Refused as refused:
+            return refused_by_budget(refused)
+        returned = 0
+        try:
+            answer = await self._ran(document, operation, request, request_id, authorization,
+                                     database, plan, estimate, before)
+            returned = (answer.extensions or {}).get("cost", {}).get("returnedObjects", 0)
+        finally:
+            after = budgets.settle(client, estimate, max(returned, 1))
+        return self._rated(answer, after)
+
+    @staticmethod
+    def _rated(answer: Answer, usage: Usage) -> Answer:
+        """The answer with where the client's budget stands after it, in `extensions.cost`."""
+        answer.rate = usage
+        cost = (answer.extensions or {}).get("cost")
+        if isinstance(cost, dict):
+            cost["rateLimit"] = usage.extension()
+        return answer
+
+    def _plan(
+        self, document: DocumentNode, operation: OperationDefinitionNode, request: Request
+    ) -> tuple[Plan | None, int]:
+        """The compiled plan of a query (None when there is none) and its node estimate."""
         variables = request.variables
         plan = None
         key = None
@@ -296,6 +362,22 @@ class Operations:
                 plan = self.plans.make(key, document, operation, coerced, estimate)
         else:
             estimate = plan.estimate
+        return plan, estimate
+
+    async def _ran(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        request: Request,
+        request_id: str,
+        authorization: str | None,
+        database: Database,
+        plan: Plan | None,
+        estimate: int,
+        rate: Usage | None = None,
+    ) -> Answer:
+        """Run the operation as planned: its compiled statement, or the resolvers."""
+        variables = request.variables
         if plan is not None and plan.compiled is not None:
             assert self.plans is not None
             try:
@@ -309,6 +391,7 @@ class Operations:
                 raw = RawJSON(text, plan.empties)
                 return Answer(raw, extensions={"cost": self._cost(estimate, _objects(raw))})
         context = Context(database.sessions, self.writer, authorization)
+        context.rate = rate
         try:
             result = await self._resolve(document, operation, variables, context, request_id)
         finally:
@@ -327,12 +410,17 @@ class Operations:
             extensions["lsn"] = wal.write(position)
         return Answer(result.data, result.errors or None, extensions, position=position)
 
-    def _cost(self, estimate: int, returned: int | None = None) -> dict[str, int]:
+    def _cost(
+        self, estimate: int, returned: int | None = None, rate: Usage | None = None
+    ) -> dict[str, Any]:
         """What a request cost, as `extensions.cost`: the node estimate it was checked
-        against, the limit, and (unless it only asked for the estimate) the objects returned."""
-        cost = {"estimatedNodes": estimate, "maxNodes": self.limits.max_nodes}
+        against, the limit, (unless it only asked for the estimate) the objects returned,
+        and (with budgets on) where the client's budget stands."""
+        cost: dict[str, Any] = {"estimatedNodes": estimate, "maxNodes": self.limits.max_nodes}
         if returned is not None:
             cost["returnedObjects"] = returned
+        if rate is not None:
+            cost["rateLimit"] = rate.extension()
         return cost
 
     def estimate(

@@ -32,6 +32,7 @@ from schema.enums import CodeScheme, MissionKind, QualityIssueKind
 from schema.ids import decode_id
 from schema.linked_fields import compiled_as, given_type, own_logic, with_arguments
 from schema.nodes import load_node, load_nodes, load_refs
+from schema.types.rate_limit import RateLimit
 from schema.types.change import ChangeConnection
 from schema.types.country import Country, relations_of
 from schema.types.dataset import Dataset
@@ -390,3 +391,11 @@ class Query:
         issues = await quality.find_issues(info.context.loaders.reader)
         counted = Counter(issue.kind for issue in issues)
         return [QualityIssueCount(kind=kind, count=counted[kind]) for kind in quality.KINDS]
+
+    @strawberry.field(
+        description="The caller's budget of cost points: null where the server keeps no budgets"
+        " (BILATERAL_RATE_LIMIT=off). Asking for it alone spends nothing."
+    )
+    def rate_limit(self, info: Info) -> RateLimit | None:
+        usage = info.context.rate
+        return None if usage is None else RateLimit.of(usage)

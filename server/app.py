@@ -23,13 +23,14 @@ from db.replicas import Replica, Replicas
 from db.session import Writer
 from db.statements import CONNECT_TIMEOUT
 from schema import schema
+from schema.budget import Budgets
 from schema.compiled.plans import Plans
 from schema.errors import UNAVAILABLE, is_outage
 from schema.execution import Operations
 from seed.load import WORLD, seed_database
 from server.docs import docs_routes
 from server.explorer import explorer_routes, graphiql_html
-from server.http import LSN, GraphQLEndpoint
+from server.http import LSN, RATE_HEADERS, GraphQLEndpoint
 from server.live import SubscriptionEndpoint
 from server.request_id import HEADER, RequestIdMiddleware
 from server.settings import Settings
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         writer,
         timeout=settings.timeout_seconds,
         plans=plans,
+        budgets=Budgets(settings.rate),
     )
     graphql = GraphQLEndpoint(operations, settings, graphiql_html())
     app = App(
@@ -134,8 +136,12 @@ def _lifespan(
                 # Hear every process's writes, on a direct line to the primary if one is given.
                 feed.listen(database.listen_dsn)
             await replicas.start()
+            if operations.budgets is not None:
+                await operations.budgets.start(database.sessions)
             yield
         finally:
+            if operations.budgets is not None:
+                await operations.budgets.stop()
             await operations.sizes.stop()
             await replicas.close()
             await feed.close()
@@ -169,7 +175,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "HEAD", "POST"],
             allow_headers=list(settings.cors_headers),
-            expose_headers=[HEADER, "ETag", "X-Bilateral-Execution", LSN],
+            expose_headers=[HEADER, "ETag", "X-Bilateral-Execution", LSN, *RATE_HEADERS],
             allow_credentials=False,
         ),
     ]

@@ -81,6 +81,7 @@ class Incoming:
     params: Mapping[str, str]  # the URL's query parameters
     body: AsyncIterator[bytes]  # its chunks as they arrive
     request_id: str
+    address: str | None = None  # the client's network address, as the server saw it
 
     @classmethod
     def of(cls, request: StarletteRequest) -> Incoming:
@@ -92,6 +93,7 @@ class Incoming:
             request.query_params,
             request.stream(),
             request_id.request_id(scope),
+            request.client.host if request.client else None,
         )
 
     @classmethod
@@ -103,7 +105,9 @@ class Incoming:
             for name, value in reversed(scope["headers"])
         }
         rid = request_id.assign(scope, headers.get(request_id.KEY, ""))
-        return cls(scope["method"], headers, {}, _chunks(receive), rid)
+        client = scope.get("client")
+        address = client[0] if client else None
+        return cls(scope["method"], headers, {}, _chunks(receive), rid, address)
 
 
 async def _chunks(receive: Receive) -> AsyncIterator[bytes]:
@@ -162,6 +166,10 @@ def _status(answer: Answer, media: str) -> int:
     """
     if not answer.errors:  # the usual answer (a failed request has errors)
         return 200
+    if answer.refused and answer.rate is not None and "RATE_LIMITED" in answer.codes:
+        return 429
+    if answer.refused and "UNAUTHENTICATED" in answer.codes:
+        return 401
     if "SERVICE_UNAVAILABLE" in answer.codes and not (
         answer.data is not None and media == GRAPHQL_RESPONSE
     ):
@@ -175,6 +183,26 @@ def _execution(answer: Answer) -> dict[str, str]:
     headers = {"X-Bilateral-Execution": "compiled" if answer.compiled else "resolvers"}
     if answer.position is not None:
         headers[LSN] = wal.write(answer.position)
+    return headers | _rate(answer)
+
+
+# The headers that say where the client's budget stands (schema.budget), as GitHub's.
+RATE_HEADERS = (
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Used",
+    "X-RateLimit-Reset",
+    "Retry-After",
+)
+
+
+def _rate(answer: Answer) -> dict[str, str]:
+    """The X-RateLimit-* headers of an answer (and Retry-After, when the budget refused it)."""
+    if answer.rate is None:
+        return {}
+    headers = answer.rate.headers()
+    if answer.retry_after:
+        headers["Retry-After"] = str(answer.retry_after)
     return headers
 
 
@@ -349,6 +377,7 @@ class GraphQLEndpoint:
             positions = [answer.position for answer in answers if answer.position is not None]
             if positions:
                 headers[LSN] = wal.write(max(positions))
+            headers |= _rate(answers[-1])
             content = b"[" + b",".join(encode(answer) for answer in answers) + b"]"
             return Reply(200, headers, content, f"{media}; charset=utf-8")
         answer = await self._execute(request, read, POST_CARRIES)
@@ -436,6 +465,7 @@ class GraphQLEndpoint:
                 params,
                 request.request_id,
                 authorization=request.headers.get("authorization"),
+                address=request.address,
                 after=_position_sent(request),
                 estimate_only=request.headers.get(DRY_RUN, "").strip().lower() in _YES,
                 carried=carries,
@@ -465,17 +495,29 @@ def encode(answer: Answer) -> bytes:
     return _COMPACT.encode(answer.body()).encode("utf-8")
 
 
-# The usual `extensions` of an answer, its cost, with the three counts to fill in.
+# The usual `extensions` of an answer, its cost, with the counts to fill in: without and
+# with the client's budget.
 _COST_KEYS = ("estimatedNodes", "maxNodes", "returnedObjects")
 _COST = b'{"cost":{"estimatedNodes":%d,"maxNodes":%d,"returnedObjects":%d}}'
+_RATED_KEYS = (*_COST_KEYS, "rateLimit")
+_RATE_KEYS = ("limit", "remaining", "used", "reset", "charged")
+_RATED = (
+    b'{"cost":{"estimatedNodes":%d,"maxNodes":%d,"returnedObjects":%d,"rateLimit":'
+    b'{"limit":%d,"remaining":%d,"used":%d,"reset":%d,"charged":%d}}}'
+)
 
 
 def _extensions(extensions: dict[str, Any]) -> bytes:
     """`extensions` as JSON; the usual one, the cost alone, is written from a template (the
     encoder's set-up costs more than the writing, for an object this small)."""
     cost = extensions.get("cost")
-    if len(extensions) == 1 and type(cost) is dict and tuple(cost) == _COST_KEYS:
-        return _COST % tuple(cost.values())
+    if len(extensions) == 1 and type(cost) is dict:
+        keys = tuple(cost)
+        if keys == _COST_KEYS:
+            return _COST % tuple(cost.values())
+        rate = cost.get("rateLimit")
+        if keys == _RATED_KEYS and type(rate) is dict and tuple(rate) == _RATE_KEYS:
+            return _RATED % (*tuple(cost.values())[:3], *rate.values())
     return _COMPACT.encode(extensions).encode("utf-8")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.exc import ArgumentError
 
 from db.database import Database, dialect_of
+from schema.budget import RateLimits
 from schema.limits import ENVIRONMENT, Limits
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,8 @@ class Settings:
     # "transaction": the database URLs lead to a pooler in transaction mode (PgBouncer), so no
     # statement is prepared under a name for later and nothing is set for a whole session.
     pool_mode: str = "session"
+    # Each client's budget of cost points per window, and its requests in flight.
+    rate: RateLimits = field(default_factory=RateLimits)
 
     @property
     def pooled(self) -> bool:
@@ -105,6 +108,16 @@ class Settings:
         replica_urls = read.items("DATABASE_REPLICA_URLS", ())
         if replica_urls and _dialect(database_url) != "postgresql":
             raise SystemExit("DATABASE_REPLICA_URLS needs a PostgreSQL primary in DATABASE_URL")
+        rate = defaults.rate
+        rate = RateLimits(
+            enabled=read.switch("BILATERAL_RATE_LIMIT", rate.enabled),
+            points=read.number("BILATERAL_RATE_POINTS", rate.points, 1),
+            window=read.number("BILATERAL_RATE_WINDOW", rate.window, 1, 86_400),
+            in_flight=read.number("BILATERAL_RATE_IN_FLIGHT", rate.in_flight, 1),
+            reader_points=read.number("BILATERAL_RATE_POINTS_READER", rate.reader_points, 1),
+            editor_points=read.number("BILATERAL_RATE_POINTS_EDITOR", rate.editor_points, 1),
+            clients=read.number("BILATERAL_RATE_CLIENTS", rate.clients, 1),
+        )
         return cls(
             database_url=database_url,
             host=read.text("HOST") or defaults.host,
@@ -128,6 +141,7 @@ class Settings:
             ),
             listen_url=read.text("DATABASE_LISTEN_URL") or None,
             pool_mode=read.choice("DATABASE_POOL_MODE", defaults.pool_mode, POOL_MODES),
+            rate=rate,
         )
 
 

@@ -35,6 +35,7 @@ from db.models.mission import (
     mission_source,
 )
 from db.models.persisted_query import PersistedQuery
+from db.models.rate_usage import RateUsage
 from db.models.relation import Relation, relation_organization, relation_source
 from db.models.source import Record, Source
 
@@ -61,6 +62,7 @@ __all__ = [
     "OrganizationKind",
     "Participation",
     "PersistedQuery",
+    "RateUsage",
     "Person",
     "Position",
     "Quote",
