@@ -355,11 +355,15 @@ class GraphQLEndpoint:
         if status == 200 and not answer.errors:
             # The media type is part of what is tagged: the same data as JSON and as
             # graphql-response+json are two representations.
-            etag = '"' + hashlib.sha256(media.encode() + b"\n" + content).hexdigest()[:32] + '"'
+            # The budget's figures change with every request, not with the data: they are
+            # left out of what is tagged, and the tag is weak (the same data, not the same bytes).
+            tagged = content if answer.rate is None else encode(_unrated(answer))
+            digest = hashlib.sha256(media.encode() + b"\n" + tagged).hexdigest()[:32]
+            etag = ("" if answer.rate is None else "W/") + '"' + digest + '"'
             max_age = self.settings.cache_max_age
             cache = f"public, max-age={max_age}" if max_age else "no-cache"
             headers |= {"ETag": etag, "Cache-Control": cache}
-            if etag in _etags(request.headers.get("if-none-match", "")):
+            if etag.removeprefix("W/") in _etags(request.headers.get("if-none-match", "")):
                 return Reply(304, headers)
         else:
             headers["Cache-Control"] = "no-store"
@@ -519,6 +523,15 @@ def _extensions(extensions: dict[str, Any]) -> bytes:
         if keys == _RATED_KEYS and type(rate) is dict and tuple(rate) == _RATE_KEYS:
             return _RATED % (*tuple(cost.values())[:3], *rate.values())
     return _COMPACT.encode(extensions).encode("utf-8")
+
+
+def _unrated(answer: Answer) -> Answer:
+    """The answer without where the client's budget stands (for its ETag)."""
+    extensions = dict(answer.extensions or {})
+    cost = extensions.get("cost")
+    if isinstance(cost, dict) and "rateLimit" in cost:
+        extensions["cost"] = {key: value for key, value in cost.items() if key != "rateLimit"}
+    return replace(answer, extensions=extensions, rate=None)
 
 
 def _position_sent(request: Incoming) -> int | None:
