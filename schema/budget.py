@@ -224,7 +224,9 @@ class Budgets:
                 f" client's {usage.limit} are left in the window (BILATERAL_RATE_POINTS);"
                 f" retry in {wait} s."
             )
-            raise Refused(_limited(message, usage, wait), usage, wait)
+            error = _limited(message, usage, wait)
+            error.extensions = {**(error.extensions or {}), "requested": needed}
+            raise Refused(error, usage, wait)
         count.in_flight += 1
         count.held += needed
         return usage

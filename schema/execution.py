@@ -20,9 +20,10 @@ import inspect
 import json
 import logging
 from collections import OrderedDict
+import time
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import (
     ASTValidationRule,
@@ -165,6 +166,16 @@ class NotCarried(Exception):
 RUN = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
+class Observer(Protocol):
+    """What is told of every request (server.metrics.Metrics)."""
+
+    def begun(self) -> None: ...
+
+    def ended(self) -> None: ...
+
+    def observe(self, operation_name: str | None, answer: Answer, seconds: float) -> None: ...
+
+
 class Operations:
     """Prepares and runs operations against one schema under one set of limits, reading from
     the primary or its replicas and writing through the one writer."""
@@ -196,6 +207,8 @@ class Operations:
         self.plans = plans  # compiled execution; None runs every operation on the resolvers
         # Each client's budget of cost points; None when switched off.
         self.budgets = budgets if budgets is not None and budgets.limits.enabled else None
+        # Told of every request as it starts and once answered (server.metrics).
+        self.observer: Observer | None = None
 
     def prepare(self, query: str) -> Prepared:
         """The document for a query text, parsed and validated (cached by text)."""
@@ -239,6 +252,48 @@ class Operations:
         raise RequestError([GraphQLError(message, extensions={"code": "BAD_REQUEST"})])
 
     async def execute(
+        self,
+        request: Request,
+        request_id: str,
+        *,
+        authorization: str | None = None,
+        address: str | None = None,
+        after: int | None = None,
+        estimate_only: bool = False,
+        carried: Collection[OperationType] = RUN,
+    ) -> Answer:
+        """Answer one request, as `_execute` does, and tell the observer of it."""
+        answering = self._execute(
+            request,
+            request_id,
+            authorization=authorization,
+            address=address,
+            after=after,
+            estimate_only=estimate_only,
+            carried=carried,
+        )
+        if self.observer is None:
+            return await answering
+        started = time.perf_counter()
+        self.observer.begun()
+        try:
+            answer = await answering
+        finally:
+            self.observer.ended()
+        self.observer.observe(self._name(request), answer, time.perf_counter() - started)
+        return answer
+
+    def _name(self, request: Request) -> str | None:
+        """The name of the operation a request ran, as sent or as its document has it."""
+        if request.operation_name or request.query is None:
+            return request.operation_name
+        prepared = self._prepared.get(request.query)
+        if prepared is None or prepared.document is None:
+            return None
+        found = get_operation_ast(prepared.document)
+        return found.name.value if found is not None and found.name is not None else None
+
+    async def _execute(
         self,
         request: Request,
         request_id: str,

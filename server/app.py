@@ -32,6 +32,7 @@ from server.docs import docs_routes
 from server.explorer import explorer_routes, graphiql_html
 from server.http import LSN, RATE_HEADERS, GraphQLEndpoint
 from server.live import SubscriptionEndpoint
+from server.metrics import Metrics
 from server.request_id import HEADER, RequestIdMiddleware
 from server.settings import Settings
 
@@ -67,10 +68,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         budgets=Budgets(settings.rate),
     )
     graphql = GraphQLEndpoint(operations, settings, graphiql_html())
+    metrics = None
+    if settings.metrics:
+        metrics = Metrics(database, settings.metrics_token)
+        operations.observer = metrics
     app = App(
         graphql,
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+            *([Route("/metrics", metrics.route(), methods=["GET"])] if metrics else []),
             Route("/healthz", _healthz(database), methods=["GET"]),
             WebSocketRoute("/graphql", SubscriptionEndpoint(operations)),
             *explorer_routes(),
@@ -85,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         database.engine
     )  # for tools that watch the database, such as statement counters
     app.state.replicas = replicas
+    app.state.metrics = metrics
     return app
 
 

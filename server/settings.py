@@ -70,6 +70,9 @@ class Settings:
     pool_mode: str = "session"
     # Each client's budget of cost points per window, and its requests in flight.
     rate: RateLimits = field(default_factory=RateLimits)
+    # GET /metrics in Prometheus' text format; with a token, only for scrapes that send it.
+    metrics: bool = True
+    metrics_token: str | None = None
 
     @property
     def pooled(self) -> bool:
@@ -142,6 +145,8 @@ class Settings:
             listen_url=read.text("DATABASE_LISTEN_URL") or None,
             pool_mode=read.choice("DATABASE_POOL_MODE", defaults.pool_mode, POOL_MODES),
             rate=rate,
+            metrics=read.switch("BILATERAL_METRICS", defaults.metrics),
+            metrics_token=read.text("BILATERAL_METRICS_TOKEN") or None,
         )
 
 

@@ -224,3 +224,45 @@ def test_the_budgets_are_set_from_the_environment(environment: dict[str, Any]) -
     )
     with pytest.raises(SystemExit, match="BILATERAL_RATE_POINTS"):
         Settings.from_env({"BILATERAL_RATE_POINTS": "lots"})
+
+
+async def test_metrics_scrape_cleanly_and_move_with_the_requests(client_for: ClientFor) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+        return {
+            (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+        }
+
+    async with client_for(rate=RateLimits(points=12, window=DAY)) as client:
+        before = samples((await client.get("/metrics")).text)
+        named = "query Eight { countries(first: 8) { nodes { code } } }"
+        assert (await client.post("/graphql", json={"query": named})).status_code == 200
+        assert (await client.post("/graphql", json={"query": named})).status_code == 429
+        await client.post("/graphql", json={"query": "{ nope }"})
+        scraped = await client.get("/metrics")
+        assert scraped.headers["content-type"].startswith("text/plain")
+        after = samples(scraped.text)
+    ok = ("bilateral_requests_total", (("code", "OK"), ("operation", "Eight")))
+    limited = ("bilateral_requests_total", (("code", "RATE_LIMITED"), ("operation", "Eight")))
+    invalid = ("bilateral_requests_total", (("code", "GRAPHQL_VALIDATION_FAILED"), ("operation", "anonymous")))
+    assert (after[ok], after[limited], after[invalid]) == (1, 1, 1)
+    assert ok not in before
+    assert after[("bilateral_cost_points_total", (("outcome", "spent"),))] == 9
+    assert after[("bilateral_cost_points_total", (("outcome", "refused"),))] == 8  # the estimate
+    assert after[("bilateral_rate_limited_requests_total", ())] == 1
+    count = ("bilateral_request_duration_seconds_count", (("path", "compiled"),))
+    assert after[count] - before.get(count, 0) >= 1
+    assert ("bilateral_db_pool_in_use", ()) in after
+    assert after[("bilateral_requests_in_flight", ())] == 0
+
+
+async def test_metrics_can_be_restricted_or_switched_off(client_for: ClientFor) -> None:
+    async with client_for(metrics_token="scrape-me") as client:
+        assert (await client.get("/metrics")).status_code == 401
+        allowed = await client.get("/metrics", headers={"Authorization": "Bearer scrape-me"})
+        assert allowed.status_code == 200 and "bilateral_requests_total" in allowed.text
+    async with client_for(metrics=False) as client:
+        assert (await client.get("/metrics")).status_code == 404
