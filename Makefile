@@ -13,7 +13,7 @@ BENCH := $(VENV)/.installed-bench
 ASSETS := server/static/graphiql
 MAP := server/static/map
 
-.PHONY: help run test test-slow corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile pgbouncer compose-config
+.PHONY: help run test test-slow corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile pgbouncer compose-config trusted-documents
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ fmt: $(STAMP) ## apply safe lint fixes, then format the code
 
 schema: $(STAMP) ## write schema/schema.graphql from the code
 	$(VENV)/bin/bilateral export-schema
+
+trusted-documents: $(STAMP) ## write the explorer's operations as a trusted-documents manifest (explorer/trusted-documents.json, for BILATERAL_TRUSTED_DOCUMENTS)
+	.venv/bin/python -m server.trusted
 
 audit: $(STAMP) ## run the graphql-http audit (GraphQL over HTTP) against a served app
 	tests/http_audit/run.sh

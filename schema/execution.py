@@ -21,7 +21,7 @@ import json
 import logging
 from collections import OrderedDict
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -85,10 +85,11 @@ class Prepared:
 class Request:
     """One GraphQL request as a client sends it, over either transport."""
 
-    query: str | None  # None only with a persisted query's hash in `extensions`
+    query: str | None  # None only with a persisted query's hash in `extensions`, or a document ID
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
     extensions: dict[str, Any] | None = None
+    document_id: str | None = None  # a trusted document's ID (server.trusted)
 
     @functools.cached_property
     def written(self) -> str:
@@ -134,6 +135,15 @@ class Answer:
 def refusal(errors: list[GraphQLError]) -> Answer:
     """A request that failed before it ran: errors and no `data`, as the specifications have it."""
     return Answer(None, errors, refused=True)
+
+
+def untrusted() -> GraphQLError:
+    """The error of a document that is not on a deployment's list of trusted documents."""
+    return GraphQLError(
+        "This deployment runs only the operations of its list of trusted documents"
+        " (BILATERAL_TRUSTED_DOCUMENTS): send a listed document, its hash or its documentId.",
+        extensions={"code": "TRUSTED_DOCUMENT_REQUIRED"},
+    )
 
 
 def refused_by_budget(refused: Refused) -> Answer:
@@ -191,6 +201,7 @@ class Operations:
         cache_size: int = 512,
         plans: Plans | None = None,
         budgets: Budgets | None = None,
+        trusted: Container[str] | None = None,
     ) -> None:
         self.schema = schema
         self.limits = limits
@@ -207,6 +218,8 @@ class Operations:
         self.plans = plans  # compiled execution; None runs every operation on the resolvers
         # Each client's budget of cost points; None when switched off.
         self.budgets = budgets if budgets is not None and budgets.limits.enabled else None
+        # The only documents that run, when the deployment has a list of them (server.trusted).
+        self.trusted = trusted
         # Told of every request as it starts and once answered (server.metrics).
         self.observer: Observer | None = None
 
@@ -317,6 +330,8 @@ class Operations:
                 client = await self.budgets.client(authorization, address)
             except Refused as refused:
                 return refused_by_budget(refused)
+        if self.trusted is not None and request.query not in self.trusted:
+            return refusal([untrusted()])
         try:
             prepared = self.prepare(request.query)
             if prepared.document is None:

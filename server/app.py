@@ -35,6 +35,7 @@ from server.live import SubscriptionEndpoint
 from server.metrics import Metrics
 from server.request_id import HEADER, RequestIdMiddleware
 from server.settings import Settings
+from server.trusted import ManifestError, TrustedDocuments
 
 
 async def prepare_database(database: Database, *, world: bool) -> None:
@@ -56,6 +57,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         [Replica(replica) for replica in settings.replicas()],
         settings.replica_max_lag_seconds,
     )
+    trusted = None
+    if settings.trusted_documents is not None:
+        try:
+            trusted = TrustedDocuments.load(settings.trusted_documents)
+        except ManifestError as error:
+            raise SystemExit(f"BILATERAL_TRUSTED_DOCUMENTS: {error}") from None
     feed = Feed()
     writer = Writer(database.sessions, feed, positions=bool(replicas.replicas))
     operations = Operations(
@@ -66,8 +73,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         timeout=settings.timeout_seconds,
         plans=plans,
         budgets=Budgets(settings.rate),
+        trusted=trusted,
     )
-    graphql = GraphQLEndpoint(operations, settings, graphiql_html())
+    graphql = GraphQLEndpoint(operations, settings, graphiql_html(), trusted)
     metrics = None
     if settings.metrics:
         metrics = Metrics(database, settings.metrics_token)

@@ -28,6 +28,7 @@ from schema.execution import Answer, NotCarried, Operations, Request, RequestErr
 from server import request_id
 from server.persisted import PersistedQueries
 from server.settings import Settings
+from server.trusted import TrustedDocuments
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -250,6 +251,9 @@ def read_params(payload: Any) -> Request:
     variables = payload.get("variables")
     operation_name = payload.get("operationName")
     extensions = payload.get("extensions")
+    document_id = payload.get("documentId")
+    if document_id is not None and not isinstance(document_id, str):
+        raise HTTPProblem(400, "The `documentId` parameter must be a string.")
     if query is not None and not isinstance(query, str):
         raise HTTPProblem(400, "The `query` parameter must be a string.")
     if variables is not None and not isinstance(variables, dict):
@@ -258,9 +262,9 @@ def read_params(payload: Any) -> Request:
         raise HTTPProblem(400, "The `operationName` parameter must be a string.")
     if extensions is not None and not isinstance(extensions, dict):
         raise HTTPProblem(400, "The `extensions` parameter must be an object.")
-    if query is None and not (extensions and "persistedQuery" in extensions):
+    if query is None and document_id is None and not (extensions and "persistedQuery" in extensions):
         raise HTTPProblem(400, "The request has no `query`: send the GraphQL document as a string.")
-    return Request(query, variables, operation_name, extensions)
+    return Request(query, variables, operation_name, extensions, document_id)
 
 
 async def read_body(request: Incoming, limit: int) -> bytes:
@@ -296,8 +300,15 @@ def _problem_reply(problem: HTTPProblem, media: str) -> Reply:
 class GraphQLEndpoint:
     """The /graphql route."""
 
-    def __init__(self, operations: Operations, settings: Settings, ide_html: str) -> None:
+    def __init__(
+        self,
+        operations: Operations,
+        settings: Settings,
+        ide_html: str,
+        trusted: TrustedDocuments | None = None,
+    ) -> None:
         self.operations = operations
+        self.trusted = trusted  # the only documents that run, when there is such a list
         self.settings = settings
         self.persisted = PersistedQueries(
             settings.persisted_queries, operations.replicas.primary.sessions, operations.writer
@@ -344,6 +355,7 @@ class GraphQLEndpoint:
                 "variables": _json_param(query.get("variables"), "variables"),
                 "operationName": query.get("operationName") or None,
                 "extensions": _json_param(query.get("extensions"), "extensions"),
+                "documentId": query.get("documentId") or None,
             }
         )
         answer = await self._execute(request, params, GET_CARRIES)
@@ -432,6 +444,12 @@ class GraphQLEndpoint:
                 400, "extensions.persistedQuery must be {version: 1, sha256Hash: string}."
             )
         sha256 = persisted["sha256Hash"]
+        if self.trusted is not None:  # the list's hashes only, and none registered
+            try:
+                found = self.trusted.text(sha256)
+            except GraphQLError as error:
+                raise RequestError([error]) from None
+            return params.query if params.query is not None else found
         if params.query is None:
             found = await self.persisted.get(sha256)
             if found is None:
@@ -459,7 +477,16 @@ class GraphQLEndpoint:
         both transports; HTTP adds the persisted queries, the headers that say whom the
         answer is for (a token, a log position, an estimate only) and the methods' rules."""
         persisted = (params.extensions or {}).get("persistedQuery")
-        if persisted is not None:
+        if params.document_id is not None and params.query is None:
+            if self.trusted is None:
+                raise HTTPProblem(
+                    400, "`documentId` names a trusted document; this deployment has no list of them."
+                )
+            try:
+                params = replace(params, query=self.trusted.text(params.document_id))
+            except GraphQLError as error:
+                return refusal([error])
+        elif persisted is not None:
             try:
                 params = replace(params, query=await self._persisted_text(params, persisted))
             except RequestError as error:

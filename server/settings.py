@@ -73,6 +73,8 @@ class Settings:
     # GET /metrics in Prometheus' text format; with a token, only for scrapes that send it.
     metrics: bool = True
     metrics_token: str | None = None
+    # A manifest of the only documents the deployment runs (server.trusted); None runs any.
+    trusted_documents: Path | None = None
 
     @property
     def pooled(self) -> bool:
@@ -147,6 +149,7 @@ class Settings:
             rate=rate,
             metrics=read.switch("BILATERAL_METRICS", defaults.metrics),
             metrics_token=read.text("BILATERAL_METRICS_TOKEN") or None,
+            trusted_documents=Path(trusted) if (trusted := read.text("BILATERAL_TRUSTED_DOCUMENTS")) else None,
         )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from typing import Any
 
 import httpx
@@ -266,3 +268,71 @@ async def test_metrics_can_be_restricted_or_switched_off(client_for: ClientFor) 
         assert allowed.status_code == 200 and "bilateral_requests_total" in allowed.text
     async with client_for(metrics=False) as client:
         assert (await client.get("/metrics")).status_code == 404
+
+
+QUERY_TEXT = '{ country(code: "MY") { name } }'
+
+
+def _manifest(tmp_path: Any, documents: dict[str, str]) -> Any:
+    from server.trusted import apollo_manifest
+
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(apollo_manifest(documents), indent=2))
+    return path
+
+
+async def test_trusted_documents_run_alone(client_for: ClientFor, tmp_path: Any) -> None:
+    from server.trusted import explorer_documents
+
+    documents = {**explorer_documents(), "mine": QUERY_TEXT}
+    manifest = _manifest(tmp_path, documents)
+    digest = hashlib.sha256(QUERY_TEXT.encode()).hexdigest()
+    async with client_for(trusted_documents=manifest) as client:
+        # Identical text, the persisted-query hash, a top-level documentId: each runs.
+        for payload in (
+            {"query": QUERY_TEXT},
+            {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}}},
+            {"documentId": f"sha256:{digest}"},
+        ):
+            answered = await client.post("/graphql", json=payload)
+            assert answered.json()["data"] == {"country": {"name": "Malaysia"}}, payload
+        got = await client.get("/graphql", params={"documentId": digest})
+        assert got.json()["data"] == {"country": {"name": "Malaysia"}}
+        # The explorer's own view runs as the explorer sends it.
+        view = await client.post(
+            "/graphql", json={"query": documents["COUNTRY_VIEW"], "variables": {"code": "MY"}}
+        )
+        assert view.json()["data"]["country"]["code"] == "MY"
+        # Anything else is refused, and no new hash is registered.
+        other = '{ country(code: "BE") { name } }'
+        other_hash = hashlib.sha256(other.encode()).hexdigest()
+        for payload in (
+            {"query": other},
+            {"query": other, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": other_hash}}},
+            {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": other_hash}}},
+            {"documentId": other_hash},
+        ):
+            refused = await client.post("/graphql", json=payload)
+            body = refused.json()
+            assert "data" not in body or body["data"] is None, payload
+            assert body["errors"][0]["extensions"]["code"] == "TRUSTED_DOCUMENT_REQUIRED", payload
+
+
+def test_a_malformed_manifest_stops_the_server_naming_file_and_line(tmp_path: Any) -> None:
+    from server.app import create_app
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "format": "apollo-persisted-query-manifest",\n  "version": 1,\n  "operations": [\n    {"id": "x",}\n  ]\n}\n')
+    with pytest.raises(SystemExit, match=rf"{broken}:5"):
+        create_app(Settings(database_url="sqlite+aiosqlite://", trusted_documents=broken))
+    unlisted = tmp_path / "unlisted.json"
+    unlisted.write_text('{\n  "a": "{ countries { totalCount } }",\n  "b": 7\n}\n')
+    with pytest.raises(SystemExit, match=rf"{unlisted}:3"):
+        create_app(Settings(database_url="sqlite+aiosqlite://", trusted_documents=unlisted))
+
+
+def test_the_explorers_manifest_is_current() -> None:
+    from server.trusted import EXPLORER_MANIFEST, apollo_manifest, explorer_documents
+
+    shipped = json.loads(EXPLORER_MANIFEST.read_text())
+    assert shipped == apollo_manifest(explorer_documents()), "run make trusted-documents"
