@@ -72,7 +72,7 @@ class Client:
     points: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Usage:
     """Where a client's budget stands: its limit, the points used, when the window resets,
     and what the request at hand was charged."""
@@ -143,6 +143,7 @@ class Budgets:
     limits: RateLimits
     _counts: OrderedDict[str, _Count] = field(default_factory=OrderedDict)
     _tokens: dict[str, tuple[float, Client | None]] = field(default_factory=dict)
+    _addresses: dict[str, Client] = field(default_factory=dict)
     _sessions: async_sessionmaker[AsyncSession] | None = None
     _task: asyncio.Task[None] | None = None
     _last_purge: int = 0
@@ -154,7 +155,7 @@ class Budgets:
         scheme, _, token = (authorization or "").strip().partition(" ")
         token = token.strip()
         if not authorization or not authorization.strip():
-            return Client(f"address:{address or 'unknown'}", address or "unknown", self.limits.points)
+            return self._address(address or "unknown")
         if scheme.lower() != "bearer" or not token:
             raise unauthenticated()
         now = time.monotonic()
@@ -168,6 +169,17 @@ class Budgets:
             self._tokens[token] = (now, found)
         if found is None:
             raise unauthenticated()
+        return found
+
+    def _address(self, address: str) -> Client:
+        """The client an address is (made once, while it is counted)."""
+        found = self._addresses.get(address)
+        if found is None:
+            if len(self._addresses) >= self.limits.clients:
+                self._addresses.clear()
+            found = self._addresses[address] = Client(
+                f"address:{address}", address, self.limits.points
+            )
         return found
 
     async def _check(self, token: str) -> Client | None:
@@ -187,30 +199,31 @@ class Budgets:
         start = now - now % self.limits.window
         return start, start + self.limits.window
 
-    def _count(self, client: Client) -> _Count:
-        start, _ = self._window()
-        count = self._counts.get(client.key)
+    def _count(self, client: Client, start: int) -> _Count:
+        """The client's counts in the window that starts at `start`."""
+        counts = self._counts
+        count = counts.get(client.key)
         if count is None or count.window_start != start:
             in_flight = count.in_flight if count is not None else 0
             count = _Count(start, in_flight=in_flight)
-            self._counts[client.key] = count
-            while len(self._counts) > self.limits.clients:
-                self._counts.popitem(last=False)  # the least recently seen client
-        self._counts.move_to_end(client.key)
+            counts[client.key] = count
+            while len(counts) > self.limits.clients:
+                counts.popitem(last=False)  # the least recently seen client
+        counts.move_to_end(client.key)
         return count
 
     def usage(self, client: Client, charged: int = 0) -> Usage:
         """Where the client's budget stands now."""
-        count = self._count(client)
-        _, end = self._window()
+        start, end = self._window()
+        count = self._count(client, start)
         return Usage(client.points, count.shared + count.pending + count.held, end, charged)
 
     def admit(self, client: Client, estimate: int) -> Usage:
         """Hold `estimate` points for a request about to run; Refused (429) when the client
         has too many requests in flight or too few points left for it."""
-        count = self._count(client)
-        usage = self.usage(client)
-        wait = max(usage.reset - int(time.time()), 1)
+        start, end = self._window()
+        count = self._count(client, start)
+        usage = Usage(client.points, count.shared + count.pending + count.held, end)
         if count.in_flight >= self.limits.in_flight:
             message = (
                 f"{count.in_flight} of this client's requests are running; the limit is"
@@ -219,6 +232,7 @@ class Budgets:
             raise Refused(_limited(message, usage, 1), usage, 1)
         needed = max(min(estimate, client.points), 1)
         if needed > usage.remaining:
+            wait = max(end - int(time.time()), 1)
             message = (
                 f"The request is estimated at {needed} points and {usage.remaining} of this"
                 f" client's {usage.limit} are left in the window (BILATERAL_RATE_POINTS);"
@@ -233,11 +247,12 @@ class Budgets:
 
     def settle(self, client: Client, held: int, charged: int) -> Usage:
         """A request admitted with `held` points has finished: charge it `charged`."""
-        count = self._count(client)
+        start, end = self._window()
+        count = self._count(client, start)
         count.in_flight = max(count.in_flight - 1, 0)
         count.held = max(count.held - max(min(held, client.points), 1), 0)
         count.pending += charged
-        return self.usage(client, charged)
+        return Usage(client.points, count.shared + count.pending + count.held, end, charged)
 
     # Sharing.
 

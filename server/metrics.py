@@ -14,6 +14,7 @@ import hmac
 import os
 import re
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -98,6 +99,10 @@ class Metrics:
             multiprocess_mode="livesum",
         )
         self._names: set[str] = set()
+        # The labelled children met so far: looked up here, not through `labels` every time.
+        self._counted: dict[tuple[str, str], Any] = {}
+        self._timed = {path: self.latency.labels(path) for path in ("compiled", "resolvers", "refused")}
+        self._spent = self.points.labels("spent")
 
     def operation(self, name: str | None) -> str:
         """The label for an operation name: bounded in length, spelling and number."""
@@ -120,11 +125,17 @@ class Metrics:
 
     def observe(self, operation_name: str | None, answer: Answer, seconds: float) -> None:
         """Count one answered request."""
-        codes = [(error.extensions or {}).get("code", "") for error in answer.errors or ()]
-        code = codes[0] if codes else "OK"
-        self.requests.labels(self.operation(operation_name), code).inc()
+        errors = answer.errors
+        code = (errors[0].extensions or {}).get("code", "") if errors else "OK"
+        key = (operation_name or "", code)
+        counted = self._counted.get(key)
+        if counted is None:
+            counted = self.requests.labels(self.operation(operation_name), code)
+            if len(self._counted) < 4 * MAX_OPERATION_NAMES:
+                self._counted[key] = counted
+        counted.inc()
         path = "refused" if answer.refused else ("compiled" if answer.compiled else "resolvers")
-        self.latency.labels(path).observe(seconds)
+        self._timed[path].observe(seconds)
         if answer.rate is not None:
             if code == "RATE_LIMITED":
                 self.rate_limited.inc()
@@ -133,7 +144,7 @@ class Metrics:
                 if isinstance(requested, int):
                     self.points.labels("refused").inc(requested)
             elif answer.rate.charged:
-                self.points.labels("spent").inc(answer.rate.charged)
+                self._spent.inc(answer.rate.charged)
 
     def _pool(self) -> None:
         pool = self.database.engine.pool
