@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *docs_routes(),
         ],
         middleware=_middleware(settings),
-        lifespan=_lifespan(settings, operations, feed),
+        lifespan=_lifespan(settings, operations, feed, metrics),
     )
     app.state.operations = operations  # the tests compare compiled and resolved answers through it
     app.state.database = database
@@ -131,7 +131,7 @@ class App(Starlette):
 
 
 def _lifespan(
-    settings: Settings, operations: Operations, feed: Feed
+    settings: Settings, operations: Operations, feed: Feed, metrics: Metrics | None
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     """Start-up (the database readied, the list sizes read, the feed heard, the replicas
     watched) and shut-down, which closes every connection whether start-up finished or not."""
@@ -153,8 +153,12 @@ def _lifespan(
             await replicas.start()
             if operations.budgets is not None:
                 await operations.budgets.start(database.sessions)
+            if metrics is not None:
+                await metrics.start()
             yield
         finally:
+            if metrics is not None:
+                await metrics.stop()
             if operations.budgets is not None:
                 await operations.budgets.stop()
             await operations.sizes.stop()

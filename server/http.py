@@ -145,11 +145,16 @@ class Reply:
         await send({"type": "http.response.body", "body": self.body})
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)
+def _header_name(name: str) -> bytes:
+    """A response header's name as ASGI sends it: one of a few, each encoded once."""
+    return name.lower().encode("latin-1")
+
+
 def _header(name: str, value: str) -> tuple[bytes, bytes]:
-    """A response header as ASGI sends it; most are one of a few (`Cache-Control: no-store`),
-    so each is encoded once."""
-    return name.lower().encode("latin-1"), value.encode("latin-1")
+    """A response header as ASGI sends it (the budget's values change with every request,
+    so values are not kept)."""
+    return _header_name(name), value.encode("latin-1")
 
 
 # The kinds of operation each method carries: a GET only queries, a POST anything (a

@@ -10,11 +10,13 @@ PROMETHEUS_MULTIPROC_DIR to a fresh directory unless the environment gives one.
 
 from __future__ import annotations
 
+import asyncio
+import bisect
+import contextlib
 import hmac
 import os
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -39,6 +41,10 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 # Seconds, from a compiled lookup (a millisecond) to the time limit.
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# The execution paths a request's time is filed under.
+PATHS = ("compiled", "resolvers", "refused")
+# How often the figures counted in plain numbers reach the metrics, in seconds.
+FLUSH_SECONDS = 1.0
 
 
 def multiprocess() -> bool:
@@ -99,10 +105,17 @@ class Metrics:
             multiprocess_mode="livesum",
         )
         self._names: set[str] = set()
-        # The labelled children met so far: looked up here, not through `labels` every time.
-        self._counted: dict[tuple[str, str], Any] = {}
-        self._timed = {path: self.latency.labels(path) for path in ("compiled", "resolvers", "refused")}
-        self._spent = self.points.labels("spent")
+        # Each request is counted here, in plain numbers, and the numbers are moved into the
+        # metrics above once a second and at each scrape (`flush`): prometheus-client's own
+        # counting takes a lock and, under --workers, writes a file for every figure.
+        self._requests: dict[tuple[str | None, str], int] = {}
+        self._buckets = {path: [0] * (len(BUCKETS) + 1) for path in PATHS}
+        self._seconds = dict.fromkeys(PATHS, 0.0)
+        self._spent = 0
+        self._refused = 0
+        self._limited = 0
+        self._active = 0
+        self._task: asyncio.Task[None] | None = None
 
     def operation(self, name: str | None) -> str:
         """The label for an operation name: bounded in length, spelling and number."""
@@ -117,34 +130,75 @@ class Metrics:
 
     def begun(self) -> None:
         """A request has started."""
-        self.in_flight.inc()
+        self._active += 1
 
     def ended(self) -> None:
         """A request has been answered (or has failed)."""
-        self.in_flight.dec()
+        self._active -= 1
 
     def observe(self, operation_name: str | None, answer: Answer, seconds: float) -> None:
         """Count one answered request."""
         errors = answer.errors
         code = (errors[0].extensions or {}).get("code", "") if errors else "OK"
-        key = (operation_name or "", code)
-        counted = self._counted.get(key)
-        if counted is None:
-            counted = self.requests.labels(self.operation(operation_name), code)
-            if len(self._counted) < 4 * MAX_OPERATION_NAMES:
-                self._counted[key] = counted
-        counted.inc()
+        key = (operation_name, code)
+        self._requests[key] = self._requests.get(key, 0) + 1
         path = "refused" if answer.refused else ("compiled" if answer.compiled else "resolvers")
-        self._timed[path].observe(seconds)
-        if answer.rate is not None:
+        self._buckets[path][bisect.bisect_left(BUCKETS, seconds)] += 1
+        self._seconds[path] += seconds
+        rate = answer.rate
+        if rate is not None:
             if code == "RATE_LIMITED":
-                self.rate_limited.inc()
-                assert answer.errors is not None
-                requested = (answer.errors[0].extensions or {}).get("requested")
+                self._limited += 1
+                assert errors is not None
+                requested = (errors[0].extensions or {}).get("requested")
                 if isinstance(requested, int):
-                    self.points.labels("refused").inc(requested)
-            elif answer.rate.charged:
-                self._spent.inc(answer.rate.charged)
+                    self._refused += requested
+            else:
+                self._spent += rate.charged
+
+    def flush(self) -> None:
+        """Move what was counted since the last time into prometheus-client's metrics."""
+        counted, self._requests = self._requests, {}
+        for (name, code), number in counted.items():
+            self.requests.labels(self.operation(name), code).inc(number)
+        for path, buckets in self._buckets.items():
+            if any(buckets):
+                child = self.latency.labels(path)
+                # As Histogram.observe files each observation: in the first bucket it fits.
+                for index, number in enumerate(buckets):
+                    if number:
+                        child._buckets[index].inc(number)
+                child._sum.inc(self._seconds[path])
+                self._buckets[path] = [0] * len(buckets)
+                self._seconds[path] = 0.0
+        for outcome, points in (("spent", self._spent), ("refused", self._refused)):
+            if points:
+                self.points.labels(outcome).inc(points)
+        self._spent = self._refused = 0
+        if self._limited:
+            self.rate_limited.inc(self._limited)
+            self._limited = 0
+        self.in_flight.set(self._active)
+        self._pool()
+
+    async def start(self) -> None:
+        """Flush every second until stopped (so that every worker's figures stay current)."""
+
+        async def keep_flushing() -> None:
+            while True:
+                await asyncio.sleep(FLUSH_SECONDS)
+                self.flush()
+
+        self.flush()  # every metric shown from the start
+        self._task = asyncio.get_running_loop().create_task(keep_flushing())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self.flush()
 
     def _pool(self) -> None:
         pool = self.database.engine.pool
@@ -166,7 +220,7 @@ class Metrics:
                         status_code=401,
                         headers={"WWW-Authenticate": "Bearer"},
                     )
-            self._pool()
+            self.flush()
             if multiprocess():
                 registry = CollectorRegistry()
                 MultiProcessCollector(registry)
