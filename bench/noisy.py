@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,9 @@ def prepare(url: str) -> str:
     _run("psql", admin, "-qc", f"CREATE DATABASE {DATABASE}")
     env = {**os.environ, "DATABASE_URL": url}
     _run(str(BIN / "bilateral"), "seed", "--world", env=env)
-    printed = _run(str(BIN / "bilateral"), "token", "create", "--name", "flood", "--role", "reader", env=env)
+    printed = _run(
+        str(BIN / "bilateral"), "token", "create", "--name", "flood", "--role", "reader", env=env
+    )
     found = re.search(r"blt_\S+", printed)
     assert found, printed
     return found.group(0)
@@ -179,7 +182,7 @@ async def bookkeeping(url: str, rounds: int, requests: int) -> dict[str, float]:
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
 

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -318,9 +318,9 @@ def _limited(message: str, usage: Usage, retry_after: int) -> GraphQLError:
     )
 
 
-def _add(session: AsyncSession, key: str, start: int, points: int) -> object:
+def _add(session: AsyncSession, key: str, start: int, points: int) -> Executable:
     """Add `points` to a client's shared count for a window, on either database."""
-    dialect = session.bind.dialect.name
+    dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(RateUsage).values(client=key, window_start=start, points=points)
     return statement.on_conflict_do_update(

@@ -19,8 +19,8 @@ import functools
 import inspect
 import json
 import logging
-from collections import OrderedDict
 import time
+from collections import OrderedDict
 from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -388,13 +388,23 @@ class Operations:
         """
         plan, estimate = self._plan(document, operation, request)
         if client is None:
-            return await self._ran(document, operation, request, request_id, authorization,
-                                   database, plan, estimate)
+            return await self._ran(
+                document, operation, request, request_id, authorization, database, plan, estimate
+            )
         budgets = self._budgets
         if free(operation):
             before = budgets.usage(client)
-            answer = await self._ran(document, operation, request, request_id, authorization,
-                                     database, plan, estimate, before)
+            answer = await self._ran(
+                document,
+                operation,
+                request,
+                request_id,
+                authorization,
+                database,
+                plan,
+                estimate,
+                before,
+            )
             return self._rated(answer, budgets.usage(client))
         try:
             before = budgets.admit(client, estimate)
@@ -402,8 +412,17 @@ class Operations:
             return refused_by_budget(refused)
         returned = 0
         try:
-            answer = await self._ran(document, operation, request, request_id, authorization,
-                                     database, plan, estimate, before)
+            answer = await self._ran(
+                document,
+                operation,
+                request,
+                request_id,
+                authorization,
+                database,
+                plan,
+                estimate,
+                before,
+            )
             returned = (answer.extensions or {}).get("cost", {}).get("returnedObjects", 0)
         finally:
             after = budgets.settle(client, estimate, max(returned, 1))

@@ -32,7 +32,6 @@ from schema.enums import CodeScheme, MissionKind, QualityIssueKind
 from schema.ids import decode_id
 from schema.linked_fields import compiled_as, given_type, own_logic, with_arguments
 from schema.nodes import load_node, load_nodes, load_refs
-from schema.types.rate_limit import RateLimit
 from schema.types.change import ChangeConnection
 from schema.types.country import Country, relations_of
 from schema.types.dataset import Dataset
@@ -43,6 +42,7 @@ from schema.types.node import Node
 from schema.types.organization import Organization
 from schema.types.person import Person
 from schema.types.quality import QualityIssueConnection, QualityIssueCount, issue_connection
+from schema.types.rate_limit import RateLimit
 from schema.types.relation import Relation
 
 T = TypeVar("T")

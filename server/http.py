@@ -267,7 +267,11 @@ def read_params(payload: Any) -> Request:
         raise HTTPProblem(400, "The `operationName` parameter must be a string.")
     if extensions is not None and not isinstance(extensions, dict):
         raise HTTPProblem(400, "The `extensions` parameter must be an object.")
-    if query is None and document_id is None and not (extensions and "persistedQuery" in extensions):
+    if (
+        query is None
+        and document_id is None
+        and not (extensions and "persistedQuery" in extensions)
+    ):
         raise HTTPProblem(400, "The request has no `query`: send the GraphQL document as a string.")
     return Request(query, variables, operation_name, extensions, document_id)
 
@@ -451,10 +455,10 @@ class GraphQLEndpoint:
         sha256 = persisted["sha256Hash"]
         if self.trusted is not None:  # the list's hashes only, and none registered
             try:
-                found = self.trusted.text(sha256)
+                listed = self.trusted.text(sha256)
             except GraphQLError as error:
                 raise RequestError([error]) from None
-            return params.query if params.query is not None else found
+            return params.query if params.query is not None else listed
         if params.query is None:
             found = await self.persisted.get(sha256)
             if found is None:
@@ -485,7 +489,8 @@ class GraphQLEndpoint:
         if params.document_id is not None and params.query is None:
             if self.trusted is None:
                 raise HTTPProblem(
-                    400, "`documentId` names a trusted document; this deployment has no list of them."
+                    400,
+                    "`documentId` names a trusted document; this deployment has no list of them.",
                 )
             try:
                 params = replace(params, query=self.trusted.text(params.document_id))

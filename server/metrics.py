@@ -223,7 +223,7 @@ class Metrics:
             self.flush()
             if multiprocess():
                 registry = CollectorRegistry()
-                MultiProcessCollector(registry)
+                MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
                 text = generate_latest(registry)
             else:
                 text = generate_latest(self.registry)

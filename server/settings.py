@@ -149,7 +149,9 @@ class Settings:
             rate=rate,
             metrics=read.switch("BILATERAL_METRICS", defaults.metrics),
             metrics_token=read.text("BILATERAL_METRICS_TOKEN") or None,
-            trusted_documents=Path(trusted) if (trusted := read.text("BILATERAL_TRUSTED_DOCUMENTS")) else None,
+            trusted_documents=Path(trusted)
+            if (trusted := read.text("BILATERAL_TRUSTED_DOCUMENTS"))
+            else None,
         )
 
 

@@ -46,7 +46,12 @@ async def _counts_down(client: httpx.AsyncClient) -> None:
     second = await client.get("/graphql", params={"query": EIGHT})
     rated = [_rated(first), _rated(second)]
     limit = RateLimits().points
-    assert rated[0] == {"limit": limit, "used": 9, "remaining": limit - 9, "reset": rated[0]["reset"]}
+    assert rated[0] == {
+        "limit": limit,
+        "used": 9,
+        "remaining": limit - 9,
+        "reset": rated[0]["reset"],
+    }
     assert rated[1]["used"] == 18 and rated[1]["remaining"] == limit - 18
     assert rated[0]["reset"] % DAY == 0  # windows are aligned on the clock
     # extensions.cost says the same as the headers.
@@ -91,13 +96,17 @@ async def test_over_budget_is_a_429_with_retry_after(client_for: ClientFor) -> N
         assert error["extensions"]["remaining"] == 3
         assert "data" not in refused.json()
         # What fits in what is left still runs, and reading the budget always does.
-        small = await client.post("/graphql", json={"query": "{ countries(first: 1) { nodes { code } } }"})
+        small = await client.post(
+            "/graphql", json={"query": "{ countries(first: 1) { nodes { code } } }"}
+        )
         assert small.status_code == 200 and _rated(small)["remaining"] == 1
         assert (await client.post("/graphql", json={"query": RATE})).status_code == 200
 
 
 async def test_over_budget_over_the_socket_is_the_same_error(database_url: str) -> None:
-    settings = Settings(database_url=database_url, seed_world=False, rate=RateLimits(points=12, window=DAY))
+    settings = Settings(
+        database_url=database_url, seed_world=False, rate=RateLimits(points=12, window=DAY)
+    )
     async with listening(settings) as base, httpx.AsyncClient(base_url=base) as http:
         assert (await http.post("/graphql", json={"query": EIGHT})).status_code == 200
         refused_over_http = (await http.post("/graphql", json={"query": EIGHT})).json()
@@ -107,7 +116,9 @@ async def test_over_budget_over_the_socket_is_the_same_error(database_url: str) 
         assert refused["payload"][0]["message"] == refused_over_http["errors"][0]["message"]
 
 
-async def test_an_unknown_or_revoked_token_is_a_401(app: Starlette, client: httpx.AsyncClient) -> None:
+async def test_an_unknown_or_revoked_token_is_a_401(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
     token = await make_token(app, "reader", "reader")
     headers = {"Authorization": f"Bearer {token}"}
     assert (await client.post("/graphql", json={"query": RATE}, headers=headers)).status_code == 200
@@ -143,7 +154,9 @@ async def test_a_tokens_role_carries_its_budget_and_each_client_counts_alone(
 async def test_the_budget_holds_across_processes_on_one_database(database_url: str) -> None:
     # Two apps on one database, as two worker processes: each shares its counts with the
     # other through the database (every second; here when told to).
-    settings = Settings(database_url=database_url, seed_world=False, rate=RateLimits(points=20, window=DAY))
+    settings = Settings(
+        database_url=database_url, seed_world=False, rate=RateLimits(points=20, window=DAY)
+    )
     async with started(settings) as one, started(settings) as two:
         reader = await make_token(one, "r", "reader")
         editor = await make_token(one, "e", "editor")
@@ -249,7 +262,10 @@ async def test_metrics_scrape_cleanly_and_move_with_the_requests(client_for: Cli
         after = samples(scraped.text)
     ok = ("bilateral_requests_total", (("code", "OK"), ("operation", "Eight")))
     limited = ("bilateral_requests_total", (("code", "RATE_LIMITED"), ("operation", "Eight")))
-    invalid = ("bilateral_requests_total", (("code", "GRAPHQL_VALIDATION_FAILED"), ("operation", "anonymous")))
+    invalid = (
+        "bilateral_requests_total",
+        (("code", "GRAPHQL_VALIDATION_FAILED"), ("operation", "anonymous")),
+    )
     assert (after[ok], after[limited], after[invalid]) == (1, 1, 1)
     assert ok not in before
     assert after[("bilateral_cost_points_total", (("outcome", "spent"),))] == 9
@@ -306,12 +322,16 @@ async def test_trusted_documents_run_alone(client_for: ClientFor, tmp_path: Any)
         # Anything else is refused, and no new hash is registered.
         other = '{ country(code: "BE") { name } }'
         other_hash = hashlib.sha256(other.encode()).hexdigest()
-        for payload in (
+        refusing: list[dict[str, Any]] = [
             {"query": other},
-            {"query": other, "extensions": {"persistedQuery": {"version": 1, "sha256Hash": other_hash}}},
+            {
+                "query": other,
+                "extensions": {"persistedQuery": {"version": 1, "sha256Hash": other_hash}},
+            },
             {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": other_hash}}},
             {"documentId": other_hash},
-        ):
+        ]
+        for payload in refusing:
             refused = await client.post("/graphql", json=payload)
             body = refused.json()
             assert "data" not in body or body["data"] is None, payload
@@ -322,7 +342,9 @@ def test_a_malformed_manifest_stops_the_server_naming_file_and_line(tmp_path: An
     from server.app import create_app
 
     broken = tmp_path / "broken.json"
-    broken.write_text('{\n  "format": "apollo-persisted-query-manifest",\n  "version": 1,\n  "operations": [\n    {"id": "x",}\n  ]\n}\n')
+    broken.write_text(
+        '{\n  "format": "apollo-persisted-query-manifest",\n  "version": 1,\n  "operations": [\n    {"id": "x",}\n  ]\n}\n'
+    )
     with pytest.raises(SystemExit, match=rf"{broken}:5"):
         create_app(Settings(database_url="sqlite+aiosqlite://", trusted_documents=broken))
     unlisted = tmp_path / "unlisted.json"

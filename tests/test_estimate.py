@@ -1,5 +1,5 @@
 """How close the node estimate comes to what the README's and the explorer's queries return,
-on the database `make run` makes: within 3× either way, but for the queries listed as
+on the database `make run` makes: within 3x either way, but for the queries listed as
 still estimated high, each of which the test expects to stay high until the estimate
 improves (then it fails, and the entry must go)."""
 
@@ -46,7 +46,7 @@ LISTS = [
     "{ countries(first: 20) { nodes { code missions { accreditations { target { __typename } } } } } }",
 ]
 
-# Estimated more than 3× high today: a connection counts its page size even where the
+# Estimated more than 3x high today: a connection counts its page size even where the
 # parent has fewer items, a filter counts as if it kept every row, and a list under one
 # object counts the field's longest list. Keyed by the view and its first variable, or
 # the README example's first words.
@@ -85,21 +85,25 @@ def _costs(url: str) -> dict[str, tuple[int, int]]:
 
     async def ask() -> dict[str, tuple[int, int]]:
         found: dict[str, tuple[int, int]] = {}
-        async with started(Settings(database_url=url, seed_world=False)) as app:
-            async with client_of(app) as client:
-                requests = [
-                    (f"{name} {next(iter(variables.values()), '')}".strip(), EXPLORER[name], variables)
-                    for name, variables in VIEWS
-                ]
-                requests += [(" ".join(text.split())[:120], text, {}) for text in READS + LISTS]
-                for key, query, variables in requests:
-                    response = await client.post(
-                        "/graphql", json={"query": query, "variables": variables}
-                    )
-                    body: dict[str, Any] = response.json()
-                    assert "errors" not in body, (key, body["errors"])
-                    cost = body["extensions"]["cost"]
-                    found[key] = (cost["estimatedNodes"], cost["returnedObjects"])
+        settings = Settings(database_url=url, seed_world=False)
+        async with started(settings) as app, client_of(app) as client:
+            requests = [
+                (
+                    f"{name} {next(iter(variables.values()), '')}".strip(),
+                    EXPLORER[name],
+                    variables,
+                )
+                for name, variables in VIEWS
+            ]
+            requests += [(" ".join(text.split())[:120], text, {}) for text in READS + LISTS]
+            for key, query, variables in requests:
+                response = await client.post(
+                    "/graphql", json={"query": query, "variables": variables}
+                )
+                body: dict[str, Any] = response.json()
+                assert "errors" not in body, (key, body["errors"])
+                cost = body["extensions"]["cost"]
+                found[key] = (cost["estimatedNodes"], cost["returnedObjects"])
         return found
 
     return asyncio.run(ask())

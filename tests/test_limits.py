@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from db.statements import Statements
 from schema.limits import Limits
+from schema.list_sizes import ListSizes
 from server.settings import Settings
 
 
@@ -106,7 +107,7 @@ async def test_10000_copies_of_one_field_are_rejected_for_tokens(client: httpx.A
     )
 
 
-def _under(sizes: Any, type_name: str, field: str, parents: int) -> int:
+def _under(sizes: ListSizes, type_name: str, field: str, parents: int) -> int:
     """What a plain list counts under this many parents: its longest list under one; under
     more, its mean length for each, but not less than its longest nor more than each its longest."""
     longest: int = sizes.of(type_name, field, 20)
@@ -335,9 +336,10 @@ async def test_lists_under_distinct_parents_count_at_most_the_rows_there_are(
     assert held is not None and posts * longest > held  # the bound matters here
     # One country's posts are distinct, so their accreditations are at most all there are.
     own = '{ country(code: "MY") { missions { accreditations { from } } } }'
-    assert await estimate(own) == posts + min(held, _under(sizes, "Mission", "accreditations", posts))
+    assert await estimate(own) == posts + min(
+        held, _under(sizes, "Mission", "accreditations", posts)
+    )
     # Through a post's host country the parents may repeat: every list counts in full.
-    hosted = sizes.of("Country", "hostedMissions", 0)
     repeated = """{ country(code: "MY") { missions { hostCountry {
         hostedMissions { accreditations { from } } } } } }"""
     hosting = _under(sizes, "Country", "hostedMissions", posts)
