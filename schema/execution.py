@@ -108,6 +108,7 @@ class Answer:
     refused: bool = False  # it failed before it ran: there is no `data` at all
     position: int | None = None  # the log position of its last commit, if any
     rate: Usage | None = None  # where the client's budget stands after it, when budgets are on
+    client: str | None = None  # whom it counted against: a token's name or an address
     retry_after: int | None = None  # refused by the budget: when to try again, in seconds
 
     @property
@@ -183,7 +184,9 @@ class Observer(Protocol):
 
     def ended(self) -> None: ...
 
-    def observe(self, operation_name: str | None, answer: Answer, seconds: float) -> None: ...
+    def observe(
+        self, operation_name: str | None, request_id: str, answer: Answer, seconds: float
+    ) -> None: ...
 
 
 class Operations:
@@ -220,8 +223,8 @@ class Operations:
         self.budgets = budgets if budgets is not None and budgets.limits.enabled else None
         # The only documents that run, when the deployment has a list of them (server.trusted).
         self.trusted = trusted
-        # Told of every request as it starts and once answered (server.metrics).
-        self.observer: Observer | None = None
+        # Told of every request as it starts and once answered (server.metrics, the log).
+        self.observers: list[Observer] = []
 
     def prepare(self, query: str) -> Prepared:
         """The document for a query text, parsed and validated (cached by text)."""
@@ -275,7 +278,7 @@ class Operations:
         estimate_only: bool = False,
         carried: Collection[OperationType] = RUN,
     ) -> Answer:
-        """Answer one request, as `_execute` does, and tell the observer of it."""
+        """Answer one request, as `_execute` does, and tell the observers of it."""
         answering = self._execute(
             request,
             request_id,
@@ -285,15 +288,20 @@ class Operations:
             estimate_only=estimate_only,
             carried=carried,
         )
-        if self.observer is None:
+        if not self.observers:
             return await answering
         started = time.perf_counter()
-        self.observer.begun()
+        for observer in self.observers:
+            observer.begun()
         try:
             answer = await answering
         finally:
-            self.observer.ended()
-        self.observer.observe(self._name(request), answer, time.perf_counter() - started)
+            for observer in self.observers:
+                observer.ended()
+        seconds = time.perf_counter() - started
+        name = self._name(request)
+        for observer in self.observers:
+            observer.observe(name, request_id, answer, seconds)
         return answer
 
     def _name(self, request: Request) -> str | None:
@@ -329,7 +337,27 @@ class Operations:
             try:
                 client = await self.budgets.client(authorization, address)
             except Refused as refused:
-                return refused_by_budget(refused)
+                answer = refused_by_budget(refused)
+                answer.client = address
+                return answer
+        answer = await self._answer_for(
+            request, request_id, client, authorization, after, estimate_only, carried
+        )
+        answer.client = address if client is None else client.name
+        return answer
+
+    async def _answer_for(
+        self,
+        request: Request,
+        request_id: str,
+        client: Client | None,
+        authorization: str | None,
+        after: int | None,
+        estimate_only: bool,
+        carried: Collection[OperationType],
+    ) -> Answer:
+        """The answer to a request whose client (if budgets are on) is known."""
+        assert request.query is not None
         if self.trusted is not None and request.query not in self.trusted:
             return refusal([untrusted()])
         try:

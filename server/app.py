@@ -34,6 +34,7 @@ from server.http import LSN, RATE_HEADERS, GraphQLEndpoint
 from server.live import SubscriptionEndpoint
 from server.metrics import Metrics
 from server.request_id import HEADER, RequestIdMiddleware
+from server.request_log import RequestLog
 from server.settings import Settings
 from server.trusted import ManifestError, TrustedDocuments
 
@@ -79,7 +80,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     metrics = None
     if settings.metrics:
         metrics = Metrics(database, settings.metrics_token)
-        operations.observer = metrics
+        operations.observers.append(metrics)
+    if settings.request_log:
+        operations.observers.append(RequestLog(json_lines=settings.log_format == "json"))
     app = App(
         graphql,
         routes=[

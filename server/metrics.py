@@ -136,7 +136,9 @@ class Metrics:
         """A request has been answered (or has failed)."""
         self._active -= 1
 
-    def observe(self, operation_name: str | None, answer: Answer, seconds: float) -> None:
+    def observe(
+        self, operation_name: str | None, request_id: str, answer: Answer, seconds: float
+    ) -> None:
         """Count one answered request."""
         errors = answer.errors
         code = (errors[0].extensions or {}).get("code", "") if errors else "OK"

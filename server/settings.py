@@ -73,6 +73,9 @@ class Settings:
     # GET /metrics in Prometheus' text format; with a token, only for scrapes that send it.
     metrics: bool = True
     metrics_token: str | None = None
+    # One line per GraphQL request in the log (server.request_log), as text or as JSON.
+    request_log: bool = True
+    log_format: str = "text"
     # A manifest of the only documents the deployment runs (server.trusted); None runs any.
     trusted_documents: Path | None = None
 
@@ -149,6 +152,8 @@ class Settings:
             rate=rate,
             metrics=read.switch("BILATERAL_METRICS", defaults.metrics),
             metrics_token=read.text("BILATERAL_METRICS_TOKEN") or None,
+            request_log=read.switch("BILATERAL_REQUEST_LOG", defaults.request_log),
+            log_format=read.choice("BILATERAL_LOG_FORMAT", defaults.log_format, LOG_FORMATS),
             trusted_documents=Path(trusted)
             if (trusted := read.text("BILATERAL_TRUSTED_DOCUMENTS"))
             else None,
@@ -156,6 +161,7 @@ class Settings:
 
 
 POOL_MODES = ("session", "transaction")
+LOG_FORMATS = ("text", "json")
 # How a switch is written: on/off, and the usual synonyms, in any case.
 _ON = {"on", "1", "true", "yes"}
 _OFF = {"off", "0", "false", "no"}

@@ -358,3 +358,45 @@ def test_the_explorers_manifest_is_current() -> None:
 
     shipped = json.loads(EXPLORER_MANIFEST.read_text())
     assert shipped == apollo_manifest(explorer_documents()), "run make trusted-documents"
+
+
+async def test_each_request_is_one_line_in_the_log(
+    app: Starlette, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = await make_token(app, "reader-bot", "reader")
+    caplog.set_level("INFO", logger="bilateral.requests")
+    named = "query Eight { countries(first: 8) { nodes { code } } }"
+    await client.post(
+        "/graphql", json={"query": named}, headers={"Authorization": f"Bearer {token}"}
+    )
+    await client.post("/graphql", json={"query": "{ nope }"}, headers={"X-Request-ID": "trace-9"})
+    first, second = [
+        record.getMessage() for record in caplog.records if record.name == "bilateral.requests"
+    ]
+    assert "client=reader-bot operation=Eight estimatedNodes=8 charged=9 path=compiled" in first
+    assert first.endswith("code=OK") and token not in first
+    assert "requestId=trace-9 client=127.0.0.1 operation=None" in second
+    assert second.endswith("code=GRAPHQL_VALIDATION_FAILED")
+
+
+async def test_the_log_lines_can_be_json(
+    client_for: ClientFor, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="bilateral.requests")
+    async with client_for(log_format="json") as client:
+        await client.post("/graphql", json={"query": EIGHT})
+    [line] = [
+        record.getMessage() for record in caplog.records if record.name == "bilateral.requests"
+    ]
+    logged = json.loads(line)
+    assert logged["client"] == "127.0.0.1" and logged["charged"] == 9 and logged["code"] == "OK"
+    assert set(logged) == {
+        "requestId",
+        "client",
+        "operation",
+        "estimatedNodes",
+        "charged",
+        "path",
+        "ms",
+        "code",
+    }
