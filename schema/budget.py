@@ -2,7 +2,8 @@
 
 A client is its bearer token (by the token's name) or, without one, its address. A
 request is admitted while its node estimate fits what the client has left in the
-window and the client has fewer than `in_flight` requests running on this process; its
+window, once the client has fewer than `in_flight` requests running on this process (the
+others wait their turn, up to `wait_seconds`); its
 estimate is held while it runs, then settled on the objects it returned (at least one
 point; reading `Query.rateLimit` alone is free). Windows are aligned on the clock
 (a 60-second window starts at each whole minute), so every process agrees on them.
@@ -21,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
@@ -48,7 +49,10 @@ class RateLimits:
     enabled: bool = True
     points: int = 200_000
     window: int = 60
-    in_flight: int = 16
+    in_flight: int = 4
+    # A request beyond `in_flight` waits this long for one of its client's to finish, then
+    # is refused (429).
+    wait_seconds: float = 10.0
     reader_points: int = 400_000
     editor_points: int = 1_000_000
     # At most this many clients are counted in memory; the least recently seen go first.
@@ -133,7 +137,14 @@ class _Count:
     shared: int = 0  # all processes' spending, as last read from the database
     pending: int = 0  # this process's spending not yet shared
     held: int = 0  # the estimates of this process's requests in flight
-    in_flight: int = 0
+
+
+@dataclass
+class _Slots:
+    """One client's requests running on this process, and those waiting to run."""
+
+    running: int = 0
+    waiting: deque[asyncio.Future[None]] = field(default_factory=deque)
 
 
 @dataclass
@@ -144,6 +155,8 @@ class Budgets:
     _counts: OrderedDict[str, _Count] = field(default_factory=OrderedDict)
     _tokens: dict[str, tuple[float, Client | None]] = field(default_factory=dict)
     _addresses: dict[str, Client] = field(default_factory=dict)
+    # Only clients with requests running or waiting have slots: no more than connections.
+    _slots: dict[str, _Slots] = field(default_factory=dict)
     _sessions: async_sessionmaker[AsyncSession] | None = None
     _task: asyncio.Task[None] | None = None
     _last_purge: int = 0
@@ -204,8 +217,7 @@ class Budgets:
         counts = self._counts
         count = counts.get(client.key)
         if count is None or count.window_start != start:
-            in_flight = count.in_flight if count is not None else 0
-            count = _Count(start, in_flight=in_flight)
+            count = _Count(start)
             counts[client.key] = count
             while len(counts) > self.limits.clients:
                 counts.popitem(last=False)  # the least recently seen client
@@ -218,20 +230,17 @@ class Budgets:
         count = self._count(client, start)
         return Usage(client.points, count.shared + count.pending + count.held, end, charged)
 
-    def admit(self, client: Client, estimate: int) -> Usage:
-        """Hold `estimate` points for a request about to run; Refused (429) when the client
-        has too many requests in flight or too few points left for it."""
+    async def admit(self, client: Client, estimate: int) -> Usage:
+        """Hold `estimate` points for a request about to run, once one of the client's
+        slots is free (waiting for one up to `wait_seconds`); Refused (429) when none frees
+        in time or too few points are left for it."""
+        await self._slot(client)
         start, end = self._window()
         count = self._count(client, start)
         usage = Usage(client.points, count.shared + count.pending + count.held, end)
-        if count.in_flight >= self.limits.in_flight:
-            message = (
-                f"{count.in_flight} of this client's requests are running; the limit is"
-                f" {self.limits.in_flight} at once (BILATERAL_RATE_IN_FLIGHT). Retry in a moment."
-            )
-            raise Refused(_limited(message, usage, 1), usage, 1)
         needed = max(min(estimate, client.points), 1)
         if needed > usage.remaining:
+            self._release(client)
             wait = max(end - int(time.time()), 1)
             message = (
                 f"The request is estimated at {needed} points and {usage.remaining} of this"
@@ -241,15 +250,58 @@ class Budgets:
             error = _limited(message, usage, wait)
             error.extensions = {**(error.extensions or {}), "requested": needed}
             raise Refused(error, usage, wait)
-        count.in_flight += 1
         count.held += needed
         return usage
 
+    async def _slot(self, client: Client) -> None:
+        """Take one of the client's slots, waiting for one if all are taken."""
+        slots = self._slots.get(client.key)
+        if slots is None:
+            slots = self._slots[client.key] = _Slots()
+        if slots.running < self.limits.in_flight:
+            slots.running += 1
+            return
+        turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        slots.waiting.append(turn)
+        try:
+            await asyncio.wait_for(asyncio.shield(turn), self.limits.wait_seconds)
+        except TimeoutError:
+            if turn.done():  # handed a slot just as the time ran out: give it on
+                self._release(client)
+            else:
+                turn.cancel()
+            usage = self.usage(client)
+            message = (
+                f"{slots.running} of this client's requests are running and"
+                f" {len(slots.waiting)} waiting; the limit is {self.limits.in_flight} at once"
+                " (BILATERAL_RATE_IN_FLIGHT). Retry in a moment."
+            )
+            raise Refused(_limited(message, usage, 1), usage, 1) from None
+        except BaseException:  # cancelled: the client went away
+            if turn.done() and not turn.cancelled():
+                self._release(client)
+            turn.cancel()
+            raise
+
+    def _release(self, client: Client) -> None:
+        """Give a slot back: to the next waiting request, or free."""
+        slots = self._slots.get(client.key)
+        if slots is None:
+            return
+        while slots.waiting:
+            turn = slots.waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)  # the slot passes on, still running
+                return
+        slots.running -= 1
+        if slots.running <= 0:
+            del self._slots[client.key]
+
     def settle(self, client: Client, held: int, charged: int) -> Usage:
         """A request admitted with `held` points has finished: charge it `charged`."""
+        self._release(client)
         start, end = self._window()
         count = self._count(client, start)
-        count.in_flight = max(count.in_flight - 1, 0)
         count.held = max(count.held - max(min(held, client.points), 1), 0)
         count.pending += charged
         return Usage(client.points, count.shared + count.pending + count.held, end, charged)

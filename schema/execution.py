@@ -435,7 +435,7 @@ class Operations:
             )
             return self._rated(answer, budgets.usage(client))
         try:
-            before = budgets.admit(client, estimate)
+            before = await budgets.admit(client, estimate)
         except Refused as refused:
             return refused_by_budget(refused)
         returned = 0

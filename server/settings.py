@@ -122,6 +122,7 @@ class Settings:
             points=read.number("BILATERAL_RATE_POINTS", rate.points, 1),
             window=read.number("BILATERAL_RATE_WINDOW", rate.window, 1, 86_400),
             in_flight=read.number("BILATERAL_RATE_IN_FLIGHT", rate.in_flight, 1),
+            wait_seconds=read.seconds("BILATERAL_RATE_WAIT_SECONDS", rate.wait_seconds),
             reader_points=read.number("BILATERAL_RATE_POINTS_READER", rate.reader_points, 1),
             editor_points=read.number("BILATERAL_RATE_POINTS_EDITOR", rate.editor_points, 1),
             clients=read.number("BILATERAL_RATE_CLIENTS", rate.clients, 1),

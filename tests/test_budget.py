@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import json
@@ -188,11 +189,33 @@ async def test_the_budget_holds_across_processes_on_one_database(database_url: s
             assert (await spend(first, editor)).status_code == 429
 
 
-async def test_requests_in_flight_are_capped_per_client(client_for: ClientFor) -> None:
-    async with client_for(rate=RateLimits(in_flight=1)) as client:
+async def test_requests_beyond_those_in_flight_wait_their_turn(client_for: ClientFor) -> None:
+    async with client_for(rate=RateLimits(in_flight=1, wait_seconds=DAY)) as client:
         budgets = client._transport.app.state.operations.budgets  # type: ignore[attr-defined]
         held = await budgets.client(None, "127.0.0.1")
-        budgets.admit(held, 5)  # one request of this client's running
+        await budgets.admit(held, 5)  # one request of this client's running
+        waiting = asyncio.create_task(client.post("/graphql", json={"query": EIGHT}))
+        while not budgets._slots[held.key].waiting:  # the request waits for the slot
+            assert not waiting.done()
+            await asyncio.sleep(0.01)
+        # Another client (a token) is not held up by this one's; an address sent in a header
+        # would change nothing (the address is the connection's).
+        token = await make_token(client._transport.app, "other", "reader")  # type: ignore[attr-defined]
+        other = await client.post(
+            "/graphql", json={"query": EIGHT}, headers={"Authorization": f"Bearer {token}"}
+        )
+        assert other.status_code == 200 and not waiting.done()
+        budgets.settle(held, 5, 1)
+        answered = await waiting
+        assert answered.status_code == 200 and answered.json()["data"]["countries"]
+        assert held.key not in budgets._slots  # nothing left running or waiting
+
+
+async def test_a_request_that_waits_too_long_for_its_turn_is_a_429(client_for: ClientFor) -> None:
+    async with client_for(rate=RateLimits(in_flight=1, wait_seconds=0.01)) as client:
+        budgets = client._transport.app.state.operations.budgets  # type: ignore[attr-defined]
+        held = await budgets.client(None, "127.0.0.1")
+        await budgets.admit(held, 5)
         refused = await client.post("/graphql", json={"query": EIGHT})
         assert refused.status_code == 429 and refused.headers["retry-after"] == "1"
         assert "running" in refused.json()["errors"][0]["message"]
@@ -206,7 +229,7 @@ async def test_a_flood_of_addresses_cannot_grow_the_counts_without_bound(
     async with client_for(rate=RateLimits(clients=3)) as client:
         budgets = client._transport.app.state.operations.budgets  # type: ignore[attr-defined]
         for number in range(10):
-            budgets.admit(await budgets.client(None, f"10.0.0.{number}"), 1)
+            await budgets.admit(await budgets.client(None, f"10.0.0.{number}"), 1)
         assert len(budgets._counts) == 3
 
 
