@@ -13,7 +13,7 @@ BENCH := $(VENV)/.installed-bench
 ASSETS := server/static/graphiql
 MAP := server/static/map
 
-.PHONY: help run test test-slow corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile pgbouncer compose-config
+.PHONY: help run test test-slow corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile pgbouncer compose-config trusted-documents bench-noisy
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -74,6 +74,9 @@ fmt: $(STAMP) ## apply safe lint fixes, then format the code
 schema: $(STAMP) ## write schema/schema.graphql from the code
 	$(VENV)/bin/bilateral export-schema
 
+trusted-documents: $(STAMP) ## write the explorer's operations as a trusted-documents manifest (explorer/trusted-documents.json, for BILATERAL_TRUSTED_DOCUMENTS)
+	.venv/bin/python -m server.trusted
+
 audit: $(STAMP) ## run the graphql-http audit (GraphQL over HTTP) against a served app
 	tests/http_audit/run.sh
 
@@ -118,6 +121,9 @@ compose-config: ## check compose.yaml with `docker compose config` (where Docker
 bench-world: $(BENCH) ## time the world's posts (first start, import) and QW against its floor; writes bench/WORLD.md
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.world
+
+bench-noisy: $(BENCH) ## one client floods, another sends small queries: the second's latency, the 429s, the budgets' cost on Q4 (PostgreSQL on 127.0.0.1:5432); writes bench/NOISY.md
+	$(VENV)/bin/python -m bench.noisy
 
 profile: $(BENCH) ## flame graph of the API serving one reference query (Q4, the per-request overhead; Q=Q2 for another) under load; writes bench/profiles/
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))

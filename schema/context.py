@@ -6,6 +6,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.session import Reader, Writer
+from schema.budget import Usage
 from schema.loaders import Loaders
 
 
@@ -30,6 +31,8 @@ class Context:
         self._loaders: Loaders | None = None
         # Where the log stood after this request's last commit (PostgreSQL with replicas).
         self.position: int | None = None
+        # Where the caller's budget stood before this request, when budgets are on.
+        self.rate: Usage | None = None
 
     @property
     def loaders(self) -> Loaders:

@@ -21,11 +21,12 @@ def page_size(first: int | None, argument: str = "first") -> int:
     if first is None:
         return DEFAULT_PAGE_SIZE
     if not 0 <= first <= MAX_PAGE_SIZE:
-        code = "LIMIT_EXCEEDED" if first > MAX_PAGE_SIZE else "BAD_USER_INPUT"
-        raise GraphQLError(
-            f"Argument '{argument}' must be between 0 and {MAX_PAGE_SIZE}; got {first}.",
-            extensions={"code": code},
-        )
+        message = f"Argument '{argument}' must be between 0 and {MAX_PAGE_SIZE}; got {first}."
+        if first < 0:
+            raise GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+        # A limit error, said as every limit error says it (schema.limits.limit_error).
+        extensions = {"limit": argument, "found": first, "allowed": MAX_PAGE_SIZE}
+        raise GraphQLError(message, extensions={"code": "LIMIT_EXCEEDED", **extensions})
     return first
 
 

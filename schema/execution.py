@@ -19,10 +19,11 @@ import functools
 import inspect
 import json
 import logging
+import time
 from collections import OrderedDict
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import (
     ASTValidationRule,
@@ -44,7 +45,8 @@ from db import wal
 from db.database import Database
 from db.replicas import Replicas
 from db.session import Writer
-from schema.compiled.plans import Plans, RawJSON
+from schema.budget import Budgets, Client, Refused, Usage, free
+from schema.compiled.plans import Plan, Plans, RawJSON
 from schema.context import Context
 from schema.errors import mask_unexpected, timed_out
 from schema.limits import Limits, count_tokens, limit_error, limit_rules, node_check
@@ -83,10 +85,11 @@ class Prepared:
 class Request:
     """One GraphQL request as a client sends it, over either transport."""
 
-    query: str | None  # None only with a persisted query's hash in `extensions`
+    query: str | None  # None only with a persisted query's hash in `extensions`, or a document ID
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
     extensions: dict[str, Any] | None = None
+    document_id: str | None = None  # a trusted document's ID (server.trusted)
 
     @functools.cached_property
     def written(self) -> str:
@@ -104,6 +107,9 @@ class Answer:
     extensions: dict[str, Any] | None = None
     refused: bool = False  # it failed before it ran: there is no `data` at all
     position: int | None = None  # the log position of its last commit, if any
+    rate: Usage | None = None  # where the client's budget stands after it, when budgets are on
+    client: str | None = None  # whom it counted against: a token's name or an address
+    retry_after: int | None = None  # refused by the budget: when to try again, in seconds
 
     @property
     def compiled(self) -> bool:
@@ -132,6 +138,23 @@ def refusal(errors: list[GraphQLError]) -> Answer:
     return Answer(None, errors, refused=True)
 
 
+def untrusted() -> GraphQLError:
+    """The error of a document that is not on a deployment's list of trusted documents."""
+    return GraphQLError(
+        "This deployment runs only the operations of its list of trusted documents"
+        " (BILATERAL_TRUSTED_DOCUMENTS): send a listed document, its hash or its documentId.",
+        extensions={"code": "TRUSTED_DOCUMENT_REQUIRED"},
+    )
+
+
+def refused_by_budget(refused: Refused) -> Answer:
+    """A request its client's budget did not admit (RATE_LIMITED) or whose token is not
+    valid (UNAUTHENTICATED)."""
+    return Answer(
+        None, [refused.error], refused=True, rate=refused.usage, retry_after=refused.retry_after
+    )
+
+
 class RequestError(Exception):
     """The request cannot run: its errors are the response, nothing was executed."""
 
@@ -154,6 +177,18 @@ class NotCarried(Exception):
 RUN = frozenset({OperationType.QUERY, OperationType.MUTATION})
 
 
+class Observer(Protocol):
+    """What is told of every request (server.metrics.Metrics)."""
+
+    def begun(self) -> None: ...
+
+    def ended(self) -> None: ...
+
+    def observe(
+        self, operation_name: str | None, request_id: str, answer: Answer, seconds: float
+    ) -> None: ...
+
+
 class Operations:
     """Prepares and runs operations against one schema under one set of limits, reading from
     the primary or its replicas and writing through the one writer."""
@@ -168,6 +203,8 @@ class Operations:
         timeout: float,
         cache_size: int = 512,
         plans: Plans | None = None,
+        budgets: Budgets | None = None,
+        trusted: Container[str] | None = None,
     ) -> None:
         self.schema = schema
         self.limits = limits
@@ -177,9 +214,17 @@ class Operations:
         self.cache_size = cache_size
         self._rules = validation_rules(limits)
         self.sizes = ListSizes(schema)  # the longest lists in the data, for the node estimate
-        self._check_nodes = node_check(schema, limits, self.sizes.of, self.sizes.total)
+        self._check_nodes = node_check(
+            schema, limits, self.sizes.of, self.sizes.total, self.sizes.mean
+        )
         self._prepared: OrderedDict[str, Prepared] = OrderedDict()
         self.plans = plans  # compiled execution; None runs every operation on the resolvers
+        # Each client's budget of cost points; None when switched off.
+        self.budgets = budgets if budgets is not None and budgets.limits.enabled else None
+        # The only documents that run, when the deployment has a list of them (server.trusted).
+        self.trusted = trusted
+        # Told of every request as it starts and once answered (server.metrics, the log).
+        self.observers: list[Observer] = []
 
     def prepare(self, query: str) -> Prepared:
         """The document for a query text, parsed and validated (cached by text)."""
@@ -228,16 +273,93 @@ class Operations:
         request_id: str,
         *,
         authorization: str | None = None,
+        address: str | None = None,
         after: int | None = None,
         estimate_only: bool = False,
         carried: Collection[OperationType] = RUN,
     ) -> Answer:
-        """Answer one request. `authorization`: the caller's token; `after`: a log position the
+        """Answer one request, as `_execute` does, and tell the observers of it."""
+        answering = self._execute(
+            request,
+            request_id,
+            authorization=authorization,
+            address=address,
+            after=after,
+            estimate_only=estimate_only,
+            carried=carried,
+        )
+        if not self.observers:
+            return await answering
+        started = time.perf_counter()
+        for observer in self.observers:
+            observer.begun()
+        try:
+            answer = await answering
+        finally:
+            for observer in self.observers:
+                observer.ended()
+        seconds = time.perf_counter() - started
+        name = self._name(request)
+        for observer in self.observers:
+            observer.observe(name, request_id, answer, seconds)
+        return answer
+
+    def _name(self, request: Request) -> str | None:
+        """The name of the operation a request ran, as sent or as its document has it."""
+        if request.operation_name or request.query is None:
+            return request.operation_name
+        prepared = self._prepared.get(request.query)
+        if prepared is None or prepared.document is None:
+            return None
+        found = get_operation_ast(prepared.document)
+        return found.name.value if found is not None and found.name is not None else None
+
+    async def _execute(
+        self,
+        request: Request,
+        request_id: str,
+        *,
+        authorization: str | None = None,
+        address: str | None = None,
+        after: int | None = None,
+        estimate_only: bool = False,
+        carried: Collection[OperationType] = RUN,
+    ) -> Answer:
+        """Answer one request. `authorization`: the caller's token; `address`: the caller's
+        network address (its client, without a token); `after`: a log position the
         caller's own writes reached, which a replica must have replayed to serve its read;
         `estimate_only`: check and estimate it, without running it; `carried`: the kinds of
         operation the transport takes (NotCarried for another, before validity is judged).
         """
         assert request.query is not None  # a persisted query's text is found before
+        client = None
+        if self.budgets is not None:
+            try:
+                client = await self.budgets.client(authorization, address)
+            except Refused as refused:
+                answer = refused_by_budget(refused)
+                answer.client = address
+                return answer
+        answer = await self._answer_for(
+            request, request_id, client, authorization, after, estimate_only, carried
+        )
+        answer.client = address if client is None else client.name
+        return answer
+
+    async def _answer_for(
+        self,
+        request: Request,
+        request_id: str,
+        client: Client | None,
+        authorization: str | None,
+        after: int | None,
+        estimate_only: bool,
+        carried: Collection[OperationType],
+    ) -> Answer:
+        """The answer to a request whose client (if budgets are on) is known."""
+        assert request.query is not None
+        if self.trusted is not None and request.query not in self.trusted:
+            return refusal([untrusted()])
         try:
             prepared = self.prepare(request.query)
             if prepared.document is None:
@@ -251,9 +373,10 @@ class Operations:
                 raise NotCarried(operation.operation)
             if estimate_only:
                 nodes = self.estimate(prepared.document, operation, request.variables)
-                return Answer(None, extensions={"cost": self._cost(nodes)})
+                rate = None if client is None else self._budgets.usage(client)
+                return Answer(None, extensions={"cost": self._cost(nodes, rate=rate)}, rate=rate)
             run = functools.partial(
-                self._run, prepared.document, operation, request, request_id, authorization
+                self._run, prepared.document, operation, request, request_id, authorization, client
             )
             database = self.replicas.primary
             if operation.operation is OperationType.QUERY and self.replicas.replicas:
@@ -267,6 +390,11 @@ class Operations:
         except RequestError as error:
             return refusal(error.errors)
 
+    @property
+    def _budgets(self) -> Budgets:
+        assert self.budgets is not None
+        return self.budgets
+
     async def _run(
         self,
         document: DocumentNode,
@@ -274,16 +402,73 @@ class Operations:
         request: Request,
         request_id: str,
         authorization: str | None,
+        client: Client | None,
         database: Database,
     ) -> Answer:
-        """Check the variables and the node estimate, then execute a valid operation within
-        the time limit, reading from `database`.
+        """Check the variables and the node estimate, hold the estimate against the client's
+        budget, then execute a valid operation within the time limit, reading from
+        `database`, and charge the client for the objects it returned.
 
         A query the compiler covers runs as its one SQL statement and its answer is the
         `data` JSON the database built; anything else runs on the resolvers, with a context
         made only then. A plan is kept only for variables that passed the checks, and is
         keyed by them, so a request that finds one needs no checking again.
         """
+        plan, estimate = self._plan(document, operation, request)
+        if client is None:
+            return await self._ran(
+                document, operation, request, request_id, authorization, database, plan, estimate
+            )
+        budgets = self._budgets
+        if free(operation):
+            before = budgets.usage(client)
+            answer = await self._ran(
+                document,
+                operation,
+                request,
+                request_id,
+                authorization,
+                database,
+                plan,
+                estimate,
+                before,
+            )
+            return self._rated(answer, budgets.usage(client))
+        try:
+            before = await budgets.admit(client, estimate)
+        except Refused as refused:
+            return refused_by_budget(refused)
+        returned = 0
+        try:
+            answer = await self._ran(
+                document,
+                operation,
+                request,
+                request_id,
+                authorization,
+                database,
+                plan,
+                estimate,
+                before,
+            )
+            returned = (answer.extensions or {}).get("cost", {}).get("returnedObjects", 0)
+        finally:
+            after = budgets.settle(client, estimate, max(returned, 1))
+        return self._rated(answer, after)
+
+    @staticmethod
+    def _rated(answer: Answer, usage: Usage) -> Answer:
+        """The answer with where the client's budget stands after it, in `extensions.cost`."""
+        answer.rate = usage
+        cost = (answer.extensions or {}).get("cost")
+        if isinstance(cost, dict):
+            cost["rateLimit"] = usage.extension()
+        return answer
+
+    def _plan(
+        self, document: DocumentNode, operation: OperationDefinitionNode, request: Request
+    ) -> tuple[Plan | None, int]:
+        """The compiled plan of a query (None when there is none) and its node estimate."""
         variables = request.variables
         plan = None
         key = None
@@ -296,6 +481,22 @@ class Operations:
                 plan = self.plans.make(key, document, operation, coerced, estimate)
         else:
             estimate = plan.estimate
+        return plan, estimate
+
+    async def _ran(
+        self,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        request: Request,
+        request_id: str,
+        authorization: str | None,
+        database: Database,
+        plan: Plan | None,
+        estimate: int,
+        rate: Usage | None = None,
+    ) -> Answer:
+        """Run the operation as planned: its compiled statement, or the resolvers."""
+        variables = request.variables
         if plan is not None and plan.compiled is not None:
             assert self.plans is not None
             try:
@@ -309,6 +510,7 @@ class Operations:
                 raw = RawJSON(text, plan.empties)
                 return Answer(raw, extensions={"cost": self._cost(estimate, _objects(raw))})
         context = Context(database.sessions, self.writer, authorization)
+        context.rate = rate
         try:
             result = await self._resolve(document, operation, variables, context, request_id)
         finally:
@@ -327,12 +529,17 @@ class Operations:
             extensions["lsn"] = wal.write(position)
         return Answer(result.data, result.errors or None, extensions, position=position)
 
-    def _cost(self, estimate: int, returned: int | None = None) -> dict[str, int]:
+    def _cost(
+        self, estimate: int, returned: int | None = None, rate: Usage | None = None
+    ) -> dict[str, Any]:
         """What a request cost, as `extensions.cost`: the node estimate it was checked
-        against, the limit, and (unless it only asked for the estimate) the objects returned."""
-        cost = {"estimatedNodes": estimate, "maxNodes": self.limits.max_nodes}
+        against, the limit, (unless it only asked for the estimate) the objects returned,
+        and (with budgets on) where the client's budget stands."""
+        cost: dict[str, Any] = {"estimatedNodes": estimate, "maxNodes": self.limits.max_nodes}
         if returned is not None:
             cost["returnedObjects"] = returned
+        if rate is not None:
+            cost["rateLimit"] = rate.extension()
         return cost
 
     def estimate(

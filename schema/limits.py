@@ -6,6 +6,7 @@ variable that sets it, so a client knows what to change and an operator what to 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -172,6 +173,8 @@ def limit_rules(limits: Limits) -> list[type[ValidationRule]]:
 ListSize = Callable[[str, str, int], int]
 # The rows all of a list field's lists hold together, where each row sits in one list.
 ListTotal = Callable[[str, str], int | None]
+# The mean length of a list field's lists that are not empty, where it is measured.
+ListMean = Callable[[str, str], float | None]
 
 
 def estimate_nodes(
@@ -182,6 +185,7 @@ def estimate_nodes(
     limits: Limits,
     list_size: ListSize | None = None,
     list_total: ListTotal | None = None,
+    list_mean: ListMean | None = None,
 ) -> int:
     """GitHub's node estimate: for each list or connection, the product of page sizes down its path.
 
@@ -192,6 +196,10 @@ def estimate_nodes(
     lists whose rows each sit in one list), its items are at most the rows its field lists
     in all (`list_total`): the US's posts with their accreditations count the accreditations
     there are, not every post times the longest list.
+    Under many parents (more than one), a plain list counts its mean length (`list_mean`)
+    for each parent, but never less than its longest list, which one of them may hold:
+    twenty countries' posts count about twenty countries' worth of posts, not twenty times
+    the US's.
     The fields are collected as the executor collects them (fragments, `@include` and
     `@skip`, aliases); a field of a union or interface counts its costliest member.
     """
@@ -236,7 +244,11 @@ def estimate_nodes(
                 distinct_here = False
             elif isinstance(get_nullable_type(type_), GraphQLList) and not in_connection:
                 measured = list_size(parent.name, name, limits.list_size) if list_size else None
-                factor_here = factor * (limits.list_size if measured is None else measured)
+                longest = limits.list_size if measured is None else measured
+                factor_here = factor * longest
+                mean = list_mean(parent.name, name) if list_mean and factor > 1 else None
+                if mean is not None:
+                    factor_here = min(factor_here, max(math.ceil(factor * mean), longest))
                 held = list_total(parent.name, name) if list_total and distinct else None
                 if held is not None:
                     factor_here = min(factor_here, held)
@@ -289,6 +301,7 @@ def node_check(
     limits: Limits,
     list_size: ListSize | None = None,
     list_total: ListTotal | None = None,
+    list_mean: ListMean | None = None,
 ) -> NodeCheck:
     """A check of the node estimate, which needs the variables and so runs after validation:
     the estimate, and the error when it is over the limit."""
@@ -297,7 +310,7 @@ def node_check(
         document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
     ) -> tuple[int, GraphQLError | None]:
         nodes = estimate_nodes(
-            schema, document, operation, variables, limits, list_size, list_total
+            schema, document, operation, variables, limits, list_size, list_total, list_mean
         )
         if nodes <= limits.max_nodes:
             return nodes, None

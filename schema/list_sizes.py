@@ -40,8 +40,8 @@ def listed_fields(schema: GraphQLSchema) -> dict[str, Listed]:
 
 
 def _statement(listed: dict[str, Listed]) -> Any:
-    """One row per grouping of every list field: its name, its largest group and the rows of
-    all its groups."""
+    """One row per grouping of every list field: its name, its largest group, the rows of
+    all its groups and how many groups there are."""
     parts = []
     for name, handler in listed.items():
         for columns in handler.groupings:
@@ -55,6 +55,7 @@ def _statement(listed: dict[str, Listed]) -> Any:
                     literal(name).label("field"),
                     func.coalesce(func.max(counted.c.n), 0).label("longest"),
                     func.coalesce(func.sum(counted.c.n), 0).label("rows"),
+                    func.count().label("groups"),
                 ).select_from(counted)
             )
     return union_all(*parts)
@@ -74,6 +75,9 @@ class ListSizes:
         # The rows all lists of a field hold together, for fields whose rows each sit in one
         # list (Listed.own): a bound on the items under any distinct parents.
         self.rows: dict[str, int] = {}
+        # The mean length of a field's lists that are not empty: what a list under many
+        # parents is likely to hold, where the longest is what one parent may hold.
+        self.means: dict[str, float] = {}
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -87,16 +91,23 @@ class ListSizes:
         None for other fields and those not measured yet."""
         return self.rows.get(f"{type_name}.{field_name}")
 
+    def mean(self, type_name: str, field_name: str) -> float | None:
+        """The mean length of the field's lists that are not empty; None if not measured."""
+        return self.means.get(f"{type_name}.{field_name}")
+
     async def read(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         """Read the figures now."""
         async with sessions() as session:
             rows = (await session.execute(_statement(self.listed))).all()
         longest: dict[str, int] = {}
         totals: dict[str, int] = {}
-        for field, size, held in rows:
+        means: dict[str, float] = {}
+        for field, size, held, groups in rows:
             longest[field] = longest.get(field, 0) + int(size)  # several groupings add up
             totals[field] = totals.get(field, 0) + int(held)
+            means[field] = means.get(field, 0.0) + (int(held) / int(groups) if groups else 0.0)
         self.longest |= longest
+        self.means = means
         self.rows = {name: held for name, held in totals.items() if self.listed[name].own}
 
     async def start(self, sessions: async_sessionmaker[AsyncSession]) -> None:

@@ -42,6 +42,7 @@ from schema.types.node import Node
 from schema.types.organization import Organization
 from schema.types.person import Person
 from schema.types.quality import QualityIssueConnection, QualityIssueCount, issue_connection
+from schema.types.rate_limit import RateLimit
 from schema.types.relation import Relation
 
 T = TypeVar("T")
@@ -390,3 +391,11 @@ class Query:
         issues = await quality.find_issues(info.context.loaders.reader)
         counted = Counter(issue.kind for issue in issues)
         return [QualityIssueCount(kind=kind, count=counted[kind]) for kind in quality.KINDS]
+
+    @strawberry.field(
+        description="The caller's budget of cost points: null where the server keeps no budgets"
+        " (BILATERAL_RATE_LIMIT=off). Asking for it alone spends nothing."
+    )
+    def rate_limit(self, info: Info) -> RateLimit | None:
+        usage = info.context.rate
+        return None if usage is None else RateLimit.of(usage)

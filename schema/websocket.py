@@ -99,7 +99,10 @@ class _SocketSchema(strawberry.Schema):
         request = Request(query or "", variable_values, operation_name)
         try:
             answer = await self.operations.execute(
-                request, self.request_ids(), authorization=context_value.authorization
+                request,
+                self.request_ids(),
+                authorization=context_value.authorization,
+                address=_address(context_value.websocket),
             )
         except NotCarried:  # a subscription
             pass
@@ -132,3 +135,10 @@ def websocket_schema(operations: Operations, request_ids: Callable[[], str]) -> 
     schema.operations = operations
     schema.request_ids = request_ids
     return schema
+
+
+def _address(websocket: object) -> str | None:
+    """The network address of a WebSocket's client, for its budget (schema.budget)."""
+    client = getattr(websocket, "client", None)
+    host = getattr(client, "host", None)
+    return host if isinstance(host, str) else None

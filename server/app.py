@@ -23,16 +23,20 @@ from db.replicas import Replica, Replicas
 from db.session import Writer
 from db.statements import CONNECT_TIMEOUT
 from schema import schema
+from schema.budget import Budgets
 from schema.compiled.plans import Plans
 from schema.errors import UNAVAILABLE, is_outage
 from schema.execution import Operations
 from seed.load import WORLD, seed_database
 from server.docs import docs_routes
 from server.explorer import explorer_routes, graphiql_html
-from server.http import LSN, GraphQLEndpoint
+from server.http import LSN, RATE_HEADERS, GraphQLEndpoint
 from server.live import SubscriptionEndpoint
+from server.metrics import Metrics
 from server.request_id import HEADER, RequestIdMiddleware
+from server.request_log import RequestLog
 from server.settings import Settings
+from server.trusted import ManifestError, TrustedDocuments
 
 
 async def prepare_database(database: Database, *, world: bool) -> None:
@@ -54,6 +58,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         [Replica(replica) for replica in settings.replicas()],
         settings.replica_max_lag_seconds,
     )
+    trusted = None
+    if settings.trusted_documents is not None:
+        try:
+            trusted = TrustedDocuments.load(settings.trusted_documents)
+        except ManifestError as error:
+            raise SystemExit(f"BILATERAL_TRUSTED_DOCUMENTS: {error}") from None
     feed = Feed()
     writer = Writer(database.sessions, feed, positions=bool(replicas.replicas))
     operations = Operations(
@@ -63,19 +73,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
         writer,
         timeout=settings.timeout_seconds,
         plans=plans,
+        budgets=Budgets(settings.rate),
+        trusted=trusted,
     )
-    graphql = GraphQLEndpoint(operations, settings, graphiql_html())
+    graphql = GraphQLEndpoint(operations, settings, graphiql_html(), trusted)
+    metrics = None
+    if settings.metrics:
+        metrics = Metrics(database, settings.metrics_token)
+        operations.observers.append(metrics)
+    if settings.request_log:
+        operations.observers.append(RequestLog(json_lines=settings.log_format == "json"))
     app = App(
         graphql,
         routes=[
             Route("/graphql", graphql.handle, methods=["GET", "POST"]),
+            *([Route("/metrics", metrics.route(), methods=["GET"])] if metrics else []),
             Route("/healthz", _healthz(database), methods=["GET"]),
             WebSocketRoute("/graphql", SubscriptionEndpoint(operations)),
             *explorer_routes(),
             *docs_routes(),
         ],
         middleware=_middleware(settings),
-        lifespan=_lifespan(settings, operations, feed),
+        lifespan=_lifespan(settings, operations, feed, metrics),
     )
     app.state.operations = operations  # the tests compare compiled and resolved answers through it
     app.state.database = database
@@ -83,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         database.engine
     )  # for tools that watch the database, such as statement counters
     app.state.replicas = replicas
+    app.state.metrics = metrics
     return app
 
 
@@ -114,7 +134,7 @@ class App(Starlette):
 
 
 def _lifespan(
-    settings: Settings, operations: Operations, feed: Feed
+    settings: Settings, operations: Operations, feed: Feed, metrics: Metrics | None
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     """Start-up (the database readied, the list sizes read, the feed heard, the replicas
     watched) and shut-down, which closes every connection whether start-up finished or not."""
@@ -134,8 +154,16 @@ def _lifespan(
                 # Hear every process's writes, on a direct line to the primary if one is given.
                 feed.listen(database.listen_dsn)
             await replicas.start()
+            if operations.budgets is not None:
+                await operations.budgets.start(database.sessions)
+            if metrics is not None:
+                await metrics.start()
             yield
         finally:
+            if metrics is not None:
+                await metrics.stop()
+            if operations.budgets is not None:
+                await operations.budgets.stop()
             await operations.sizes.stop()
             await replicas.close()
             await feed.close()
@@ -169,7 +197,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "HEAD", "POST"],
             allow_headers=list(settings.cors_headers),
-            expose_headers=[HEADER, "ETag", "X-Bilateral-Execution", LSN],
+            expose_headers=[HEADER, "ETag", "X-Bilateral-Execution", LSN, *RATE_HEADERS],
             allow_credentials=False,
         ),
     ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -52,6 +54,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         return 0  # reached only when the schema is current (or was just created)
 
     status = _on_database(settings, ready)
+    if status == 0 and not args.access_log:
+        # No line per request: neither uvicorn's nor the app's (server.request_log).
+        os.environ.setdefault("BILATERAL_REQUEST_LOG", "off")
+    if status == 0 and args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Every worker writes its metrics here, and a scrape of any of them adds them up.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="bilateral-metrics-")
     if status == 0:
         # An import string and a factory, so that every worker process builds its own app.
         uvicorn.run(

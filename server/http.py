@@ -28,6 +28,7 @@ from schema.execution import Answer, NotCarried, Operations, Request, RequestErr
 from server import request_id
 from server.persisted import PersistedQueries
 from server.settings import Settings
+from server.trusted import TrustedDocuments
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -81,6 +82,7 @@ class Incoming:
     params: Mapping[str, str]  # the URL's query parameters
     body: AsyncIterator[bytes]  # its chunks as they arrive
     request_id: str
+    address: str | None = None  # the client's network address, as the server saw it
 
     @classmethod
     def of(cls, request: StarletteRequest) -> Incoming:
@@ -92,6 +94,7 @@ class Incoming:
             request.query_params,
             request.stream(),
             request_id.request_id(scope),
+            request.client.host if request.client else None,
         )
 
     @classmethod
@@ -103,7 +106,9 @@ class Incoming:
             for name, value in reversed(scope["headers"])
         }
         rid = request_id.assign(scope, headers.get(request_id.KEY, ""))
-        return cls(scope["method"], headers, {}, _chunks(receive), rid)
+        client = scope.get("client")
+        address = client[0] if client else None
+        return cls(scope["method"], headers, {}, _chunks(receive), rid, address)
 
 
 async def _chunks(receive: Receive) -> AsyncIterator[bytes]:
@@ -140,11 +145,16 @@ class Reply:
         await send({"type": "http.response.body", "body": self.body})
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)
+def _header_name(name: str) -> bytes:
+    """A response header's name as ASGI sends it: one of a few, each encoded once."""
+    return name.lower().encode("latin-1")
+
+
 def _header(name: str, value: str) -> tuple[bytes, bytes]:
-    """A response header as ASGI sends it; most are one of a few (`Cache-Control: no-store`),
-    so each is encoded once."""
-    return name.lower().encode("latin-1"), value.encode("latin-1")
+    """A response header as ASGI sends it (the budget's values change with every request,
+    so values are not kept)."""
+    return _header_name(name), value.encode("latin-1")
 
 
 # The kinds of operation each method carries: a GET only queries, a POST anything (a
@@ -162,6 +172,10 @@ def _status(answer: Answer, media: str) -> int:
     """
     if not answer.errors:  # the usual answer (a failed request has errors)
         return 200
+    if answer.refused and answer.rate is not None and "RATE_LIMITED" in answer.codes:
+        return 429
+    if answer.refused and "UNAUTHENTICATED" in answer.codes:
+        return 401
     if "SERVICE_UNAVAILABLE" in answer.codes and not (
         answer.data is not None and media == GRAPHQL_RESPONSE
     ):
@@ -175,6 +189,26 @@ def _execution(answer: Answer) -> dict[str, str]:
     headers = {"X-Bilateral-Execution": "compiled" if answer.compiled else "resolvers"}
     if answer.position is not None:
         headers[LSN] = wal.write(answer.position)
+    return headers | _rate(answer)
+
+
+# The headers that say where the client's budget stands (schema.budget), as GitHub's.
+RATE_HEADERS = (
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Used",
+    "X-RateLimit-Reset",
+    "Retry-After",
+)
+
+
+def _rate(answer: Answer) -> dict[str, str]:
+    """The X-RateLimit-* headers of an answer (and Retry-After, when the budget refused it)."""
+    if answer.rate is None:
+        return {}
+    headers = answer.rate.headers()
+    if answer.retry_after:
+        headers["Retry-After"] = str(answer.retry_after)
     return headers
 
 
@@ -222,6 +256,9 @@ def read_params(payload: Any) -> Request:
     variables = payload.get("variables")
     operation_name = payload.get("operationName")
     extensions = payload.get("extensions")
+    document_id = payload.get("documentId")
+    if document_id is not None and not isinstance(document_id, str):
+        raise HTTPProblem(400, "The `documentId` parameter must be a string.")
     if query is not None and not isinstance(query, str):
         raise HTTPProblem(400, "The `query` parameter must be a string.")
     if variables is not None and not isinstance(variables, dict):
@@ -230,9 +267,13 @@ def read_params(payload: Any) -> Request:
         raise HTTPProblem(400, "The `operationName` parameter must be a string.")
     if extensions is not None and not isinstance(extensions, dict):
         raise HTTPProblem(400, "The `extensions` parameter must be an object.")
-    if query is None and not (extensions and "persistedQuery" in extensions):
+    if (
+        query is None
+        and document_id is None
+        and not (extensions and "persistedQuery" in extensions)
+    ):
         raise HTTPProblem(400, "The request has no `query`: send the GraphQL document as a string.")
-    return Request(query, variables, operation_name, extensions)
+    return Request(query, variables, operation_name, extensions, document_id)
 
 
 async def read_body(request: Incoming, limit: int) -> bytes:
@@ -268,8 +309,15 @@ def _problem_reply(problem: HTTPProblem, media: str) -> Reply:
 class GraphQLEndpoint:
     """The /graphql route."""
 
-    def __init__(self, operations: Operations, settings: Settings, ide_html: str) -> None:
+    def __init__(
+        self,
+        operations: Operations,
+        settings: Settings,
+        ide_html: str,
+        trusted: TrustedDocuments | None = None,
+    ) -> None:
         self.operations = operations
+        self.trusted = trusted  # the only documents that run, when there is such a list
         self.settings = settings
         self.persisted = PersistedQueries(
             settings.persisted_queries, operations.replicas.primary.sessions, operations.writer
@@ -316,6 +364,7 @@ class GraphQLEndpoint:
                 "variables": _json_param(query.get("variables"), "variables"),
                 "operationName": query.get("operationName") or None,
                 "extensions": _json_param(query.get("extensions"), "extensions"),
+                "documentId": query.get("documentId") or None,
             }
         )
         answer = await self._execute(request, params, GET_CARRIES)
@@ -327,11 +376,15 @@ class GraphQLEndpoint:
         if status == 200 and not answer.errors:
             # The media type is part of what is tagged: the same data as JSON and as
             # graphql-response+json are two representations.
-            etag = '"' + hashlib.sha256(media.encode() + b"\n" + content).hexdigest()[:32] + '"'
+            # The budget's figures change with every request, not with the data: they are
+            # left out of what is tagged, and the tag is weak (the same data, not the same bytes).
+            tagged = content if answer.rate is None else encode(_unrated(answer))
+            digest = hashlib.sha256(media.encode() + b"\n" + tagged).hexdigest()[:32]
+            etag = ("" if answer.rate is None else "W/") + '"' + digest + '"'
             max_age = self.settings.cache_max_age
             cache = f"public, max-age={max_age}" if max_age else "no-cache"
             headers |= {"ETag": etag, "Cache-Control": cache}
-            if etag in _etags(request.headers.get("if-none-match", "")):
+            if etag.removeprefix("W/") in _etags(request.headers.get("if-none-match", "")):
                 return Reply(304, headers)
         else:
             headers["Cache-Control"] = "no-store"
@@ -349,6 +402,7 @@ class GraphQLEndpoint:
             positions = [answer.position for answer in answers if answer.position is not None]
             if positions:
                 headers[LSN] = wal.write(max(positions))
+            headers |= _rate(answers[-1])
             content = b"[" + b",".join(encode(answer) for answer in answers) + b"]"
             return Reply(200, headers, content, f"{media}; charset=utf-8")
         answer = await self._execute(request, read, POST_CARRIES)
@@ -399,6 +453,12 @@ class GraphQLEndpoint:
                 400, "extensions.persistedQuery must be {version: 1, sha256Hash: string}."
             )
         sha256 = persisted["sha256Hash"]
+        if self.trusted is not None:  # the list's hashes only, and none registered
+            try:
+                listed = self.trusted.text(sha256)
+            except GraphQLError as error:
+                raise RequestError([error]) from None
+            return params.query if params.query is not None else listed
         if params.query is None:
             found = await self.persisted.get(sha256)
             if found is None:
@@ -426,7 +486,17 @@ class GraphQLEndpoint:
         both transports; HTTP adds the persisted queries, the headers that say whom the
         answer is for (a token, a log position, an estimate only) and the methods' rules."""
         persisted = (params.extensions or {}).get("persistedQuery")
-        if persisted is not None:
+        if params.document_id is not None and params.query is None:
+            if self.trusted is None:
+                raise HTTPProblem(
+                    400,
+                    "`documentId` names a trusted document; this deployment has no list of them.",
+                )
+            try:
+                params = replace(params, query=self.trusted.text(params.document_id))
+            except GraphQLError as error:
+                return refusal([error])
+        elif persisted is not None:
             try:
                 params = replace(params, query=await self._persisted_text(params, persisted))
             except RequestError as error:
@@ -436,6 +506,7 @@ class GraphQLEndpoint:
                 params,
                 request.request_id,
                 authorization=request.headers.get("authorization"),
+                address=request.address,
                 after=_position_sent(request),
                 estimate_only=request.headers.get(DRY_RUN, "").strip().lower() in _YES,
                 carried=carries,
@@ -465,18 +536,39 @@ def encode(answer: Answer) -> bytes:
     return _COMPACT.encode(answer.body()).encode("utf-8")
 
 
-# The usual `extensions` of an answer, its cost, with the three counts to fill in.
+# The usual `extensions` of an answer, its cost, with the counts to fill in: without and
+# with the client's budget.
 _COST_KEYS = ("estimatedNodes", "maxNodes", "returnedObjects")
 _COST = b'{"cost":{"estimatedNodes":%d,"maxNodes":%d,"returnedObjects":%d}}'
+_RATED_KEYS = (*_COST_KEYS, "rateLimit")
+_RATE_KEYS = ("limit", "remaining", "used", "reset", "charged")
+_RATED = (
+    b'{"cost":{"estimatedNodes":%d,"maxNodes":%d,"returnedObjects":%d,"rateLimit":'
+    b'{"limit":%d,"remaining":%d,"used":%d,"reset":%d,"charged":%d}}}'
+)
 
 
 def _extensions(extensions: dict[str, Any]) -> bytes:
     """`extensions` as JSON; the usual one, the cost alone, is written from a template (the
     encoder's set-up costs more than the writing, for an object this small)."""
     cost = extensions.get("cost")
-    if len(extensions) == 1 and type(cost) is dict and tuple(cost) == _COST_KEYS:
-        return _COST % tuple(cost.values())
+    if len(extensions) == 1 and type(cost) is dict:
+        keys = tuple(cost)
+        if keys == _COST_KEYS:
+            return _COST % tuple(cost.values())
+        rate = cost.get("rateLimit")
+        if keys == _RATED_KEYS and type(rate) is dict and tuple(rate) == _RATE_KEYS:
+            return _RATED % (*tuple(cost.values())[:3], *rate.values())
     return _COMPACT.encode(extensions).encode("utf-8")
+
+
+def _unrated(answer: Answer) -> Answer:
+    """The answer without where the client's budget stands (for its ETag)."""
+    extensions = dict(answer.extensions or {})
+    cost = extensions.get("cost")
+    if isinstance(cost, dict) and "rateLimit" in cost:
+        extensions["cost"] = {key: value for key, value in cost.items() if key != "rateLimit"}
+    return replace(answer, extensions=extensions, rate=None)
 
 
 def _position_sent(request: Incoming) -> int | None:

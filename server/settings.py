@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.exc import ArgumentError
 
 from db.database import Database, dialect_of
+from schema.budget import RateLimits
 from schema.limits import ENVIRONMENT, Limits
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -67,6 +68,16 @@ class Settings:
     # "transaction": the database URLs lead to a pooler in transaction mode (PgBouncer), so no
     # statement is prepared under a name for later and nothing is set for a whole session.
     pool_mode: str = "session"
+    # Each client's budget of cost points per window, and its requests in flight.
+    rate: RateLimits = field(default_factory=RateLimits)
+    # GET /metrics in Prometheus' text format; with a token, only for scrapes that send it.
+    metrics: bool = True
+    metrics_token: str | None = None
+    # One line per GraphQL request in the log (server.request_log), as text or as JSON.
+    request_log: bool = True
+    log_format: str = "text"
+    # A manifest of the only documents the deployment runs (server.trusted); None runs any.
+    trusted_documents: Path | None = None
 
     @property
     def pooled(self) -> bool:
@@ -105,6 +116,17 @@ class Settings:
         replica_urls = read.items("DATABASE_REPLICA_URLS", ())
         if replica_urls and _dialect(database_url) != "postgresql":
             raise SystemExit("DATABASE_REPLICA_URLS needs a PostgreSQL primary in DATABASE_URL")
+        rate = defaults.rate
+        rate = RateLimits(
+            enabled=read.switch("BILATERAL_RATE_LIMIT", rate.enabled),
+            points=read.number("BILATERAL_RATE_POINTS", rate.points, 1),
+            window=read.number("BILATERAL_RATE_WINDOW", rate.window, 1, 86_400),
+            in_flight=read.number("BILATERAL_RATE_IN_FLIGHT", rate.in_flight, 1),
+            wait_seconds=read.seconds("BILATERAL_RATE_WAIT_SECONDS", rate.wait_seconds),
+            reader_points=read.number("BILATERAL_RATE_POINTS_READER", rate.reader_points, 1),
+            editor_points=read.number("BILATERAL_RATE_POINTS_EDITOR", rate.editor_points, 1),
+            clients=read.number("BILATERAL_RATE_CLIENTS", rate.clients, 1),
+        )
         return cls(
             database_url=database_url,
             host=read.text("HOST") or defaults.host,
@@ -128,10 +150,19 @@ class Settings:
             ),
             listen_url=read.text("DATABASE_LISTEN_URL") or None,
             pool_mode=read.choice("DATABASE_POOL_MODE", defaults.pool_mode, POOL_MODES),
+            rate=rate,
+            metrics=read.switch("BILATERAL_METRICS", defaults.metrics),
+            metrics_token=read.text("BILATERAL_METRICS_TOKEN") or None,
+            request_log=read.switch("BILATERAL_REQUEST_LOG", defaults.request_log),
+            log_format=read.choice("BILATERAL_LOG_FORMAT", defaults.log_format, LOG_FORMATS),
+            trusted_documents=Path(trusted)
+            if (trusted := read.text("BILATERAL_TRUSTED_DOCUMENTS"))
+            else None,
         )
 
 
 POOL_MODES = ("session", "transaction")
+LOG_FORMATS = ("text", "json")
 # How a switch is written: on/off, and the usual synonyms, in any case.
 _ON = {"on", "1", "true", "yes"}
 _OFF = {"off", "0", "false", "no"}

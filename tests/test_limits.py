@@ -1,6 +1,7 @@
 """Query limits: every limit rejects before execution, naming itself and the value found."""
 
 import asyncio
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from starlette.applications import Starlette
 
 from db.statements import Statements
 from schema.limits import Limits
+from schema.list_sizes import ListSizes
 from server.settings import Settings
 
 
@@ -105,22 +107,37 @@ async def test_10000_copies_of_one_field_are_rejected_for_tokens(client: httpx.A
     )
 
 
+def _under(sizes: ListSizes, type_name: str, field: str, parents: int) -> int:
+    """What a plain list counts under this many parents: its longest list under one; under
+    more, its mean length for each, but not less than its longest nor more than each its longest."""
+    longest: int = sizes.of(type_name, field, 20)
+    mean = sizes.mean(type_name, field)
+    if parents == 1 or mean is None:
+        return parents * longest
+    return min(parents * longest, max(math.ceil(parents * mean), longest))
+
+
 async def test_the_node_estimate_multiplies_page_sizes_down_a_path(
-    client: httpx.AsyncClient,
+    client_for: ClientFor,
 ) -> None:
     query = """query($n: Int) { countries(first: 100) { nodes { events(first: $n) { nodes {
         participants { role } } } } } }"""
-    # 100 countries + 100*n events + 100*n*5 participants: a plain list counts as the longest
-    # the data holds (the article's most attended event has 5 participants), not a guess.
-    extensions = _limit(await _post(client, query, n=100))
-    assert extensions == {
-        "code": "LIMIT_EXCEEDED",
-        "limit": "max_nodes",
-        "found": 100 + 100 * 100 + 100 * 100 * 5,
-        "allowed": 50_000,
-    }
-    small = await _post(client, query, n=2)
-    assert "errors" not in small and len(small["data"]["countries"]["nodes"]) == 100
+    async with client_for(limits=Limits(max_nodes=10_000)) as client:
+        sizes = client._transport.app.state.operations.sizes  # type: ignore[attr-defined]
+        # The article's most attended event has 5 participants, its events 2.4 on average.
+        assert sizes.of("Event", "participants", 20) == 5
+        assert round(sizes.mean("Event", "participants"), 1) == 2.4
+        # 100 countries + 100*n events + their participants: a plain list counts as the data
+        # holds them, not a guess.
+        extensions = _limit(await _post(client, query, n=100))
+        assert extensions == {
+            "code": "LIMIT_EXCEEDED",
+            "limit": "max_nodes",
+            "found": 100 + 100 * 100 + _under(sizes, "Event", "participants", 100 * 100),
+            "allowed": 10_000,
+        }
+        small = await _post(client, query, n=2)
+        assert "errors" not in small and len(small["data"]["countries"]["nodes"]) == 100
 
 
 async def test_limits_are_set_from_settings(client_for: ClientFor) -> None:
@@ -192,6 +209,8 @@ async def test_a_slow_compiled_statement_is_stopped_at_the_time_limit(
 async def test_every_answer_reports_its_cost(client: httpx.AsyncClient) -> None:
     query = '{ country(code: "MY") { name embassies { name heads { title } } } }'
     body = (await client.post("/graphql", json={"query": query})).json()
+    # The client's budget, charged the objects returned (schema.budget).
+    assert body["extensions"]["cost"].pop("rateLimit")["charged"] == 1 + 1 + 2
     # As GitHub counts: the items of lists, here the embassies (the most a country keeps: 1)
     # and their heads (at most 2 a post); the object returned count includes the country.
     assert body["extensions"]["cost"] == {
@@ -201,14 +220,19 @@ async def test_every_answer_reports_its_cost(client: httpx.AsyncClient) -> None:
     }
 
 
-async def test_a_dry_run_reports_the_cost_without_running(client: httpx.AsyncClient) -> None:
+async def test_a_dry_run_reports_the_cost_without_running(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    participants = _under(app.state.operations.sizes, "Event", "participants", 50)
     query = "{ events(first: 50) { nodes { title participants { role } } } }"
     response = await client.post(
         "/graphql", json={"query": query}, headers={"X-Bilateral-Dry-Run": "true"}
     )
-    assert response.json() == {
+    body = response.json()
+    assert body["extensions"]["cost"].pop("rateLimit")["charged"] == 0  # a dry run is free
+    assert body == {
         "data": None,
-        "extensions": {"cost": {"estimatedNodes": 50 + 50 * 5, "maxNodes": 50_000}},
+        "extensions": {"cost": {"estimatedNodes": 50 + participants, "maxNodes": 50_000}},
     }
     too_big = await client.post(
         "/graphql",
@@ -221,7 +245,9 @@ async def test_a_dry_run_reports_the_cost_without_running(client: httpx.AsyncCli
     assert too_big.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
 
 
-async def test_the_estimate_collects_fields_as_the_executor_does(client: httpx.AsyncClient) -> None:
+async def test_the_estimate_collects_fields_as_the_executor_does(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
     async def estimate(query: str, **variables: object) -> int:
         response = await client.post(
             "/graphql",
@@ -232,12 +258,13 @@ async def test_the_estimate_collects_fields_as_the_executor_does(client: httpx.A
         return found
 
     listed = "events(first: 50) { nodes { title participants { role } } }"
-    assert await estimate(f"{{ {listed} }}") == 50 + 50 * 5
+    participants = _under(app.state.operations.sizes, "Event", "participants", 50)
+    assert await estimate(f"{{ {listed} }}") == 50 + participants
     # A field skipped by a variable costs nothing; one asked for twice under one key, once.
     skipped = "query($on: Boolean!) { events(first: 50) @include(if: $on) { nodes { title } } }"
     assert await estimate(skipped, on=False) == 0
     assert await estimate(skipped, on=True) == 50
-    assert await estimate(f"{{ {listed} {listed} }}") == 50 + 50 * 5
+    assert await estimate(f"{{ {listed} {listed} }}") == 50 + participants
     # A page size from a variable, through a fragment.
     fragment = """query($n: Int) { ...Page } fragment Page on Query { events(first: $n) {
         nodes { title } } }"""
@@ -309,9 +336,12 @@ async def test_lists_under_distinct_parents_count_at_most_the_rows_there_are(
     assert held is not None and posts * longest > held  # the bound matters here
     # One country's posts are distinct, so their accreditations are at most all there are.
     own = '{ country(code: "MY") { missions { accreditations { from } } } }'
-    assert await estimate(own) == posts + held
+    assert await estimate(own) == posts + min(
+        held, _under(sizes, "Mission", "accreditations", posts)
+    )
     # Through a post's host country the parents may repeat: every list counts in full.
-    hosted = sizes.of("Country", "hostedMissions", 0)
     repeated = """{ country(code: "MY") { missions { hostCountry {
         hostedMissions { accreditations { from } } } } } }"""
-    assert await estimate(repeated) == posts + posts * hosted + posts * hosted * longest
+    hosting = _under(sizes, "Country", "hostedMissions", posts)
+    accredited = _under(sizes, "Mission", "accreditations", hosting)
+    assert await estimate(repeated) == posts + hosting + accredited

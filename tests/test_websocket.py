@@ -111,6 +111,10 @@ async def test_a_document_gets_the_same_estimate_and_errors_over_the_socket_as_o
         over_http = (await http.post("/graphql", json={"query": MEASURED})).json()
         answered, done = await _operate(base, MEASURED)
         assert (answered["type"], done["type"]) == ("next", "complete")
+        # One budget for both transports: the socket's request spends after the HTTP one.
+        rated_http = over_http["extensions"]["cost"].pop("rateLimit")
+        rated_socket = answered["payload"]["extensions"]["cost"].pop("rateLimit")
+        assert rated_socket["used"] == rated_http["used"] + rated_socket["charged"]
         assert answered["payload"] == over_http  # data, and the same cost
         estimate = over_http["extensions"]["cost"]["estimatedNodes"]
         longest = 10 + 10 * Limits().list_size  # what the estimate would be without measuring

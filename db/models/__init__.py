@@ -36,6 +36,7 @@ from db.models.mission import (
 )
 from db.models.persisted_query import PersistedQuery
 from db.models.quality_flag import QualityFlag
+from db.models.rate_usage import RateUsage
 from db.models.relation import Relation, relation_organization, relation_source
 from db.models.source import Record, Source
 
@@ -66,6 +67,7 @@ __all__ = [
     "Position",
     "QualityFlag",
     "Quote",
+    "RateUsage",
     "Record",
     "Relation",
     "RelationStatus",

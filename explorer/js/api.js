@@ -44,6 +44,12 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show for a 429: this browser has spent its budget of requests for a while. */
+function tooMany(response) {
+  const wait = response.headers.get("Retry-After");
+  return `Too many requests from here for now${wait ? `: try again in ${wait} s` : ""}.`;
+}
+
 /** Run one query and return its data; throws ApiError on GraphQL errors or a failed request. */
 export async function request(query, variables) {
   let response;
@@ -62,6 +68,9 @@ export async function request(query, variables) {
   try {
     body = await response.json();
   } catch {
+    if (response.status === 429) {
+      throw new ApiError([tooMany(response)]);
+    }
     throw new ApiError([`The server answered ${response.status} without a GraphQL result.`]);
   }
   if (body.errors?.length) {

@@ -99,6 +99,8 @@ RESOLVER_ONLY = {
     # Succession: rules over all of a post's tenures, in db.succession.
     "HeadOfMission.predecessor": "succession between tenures",
     "HeadOfMission.successor": "succession between tenures",
+    # The caller's budget: the request's, not the database's (schema.budget).
+    "Query.rateLimit": "the caller's budget",
 }
 
 
