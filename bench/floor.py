@@ -19,10 +19,11 @@ from starlette.types import Receive, Scope, Send
 
 from db.statements import SQLiteStatements
 
-# A tenure's place in its post's list: by the earliest date known of it, undated ones last.
+# A tenure's place in its post's list (db/orders.py): by the earliest date known of it, one
+# known only by its end placed by that end, undated ones last.
 _BEGAN = (
-    "CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start"
-    " WHEN h.held_on < h.start THEN h.held_on ELSE h.start END"
+    "coalesce(CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start"
+    ' WHEN h.held_on < h.start THEN h.held_on ELSE h.start END, h."end")'
 )
 TENURE_ORDER = f"({_BEGAN}) IS NULL, {_BEGAN}, h.id"
 
@@ -156,7 +157,7 @@ SQLITE = {
             WHERE m.host_country_id = c.id)))
           FROM country c WHERE c.code = upper(?)))
     """,
-    "qh": """
+    "qh": f"""
         SELECT json_object('country', (
           SELECT json_object('hostedMissions', ((
             SELECT json_group_array(json_object(
@@ -168,7 +169,7 @@ SQLITE = {
                                 'title', h.title, 'start', h.start, 'end', h."end",
                                 'person', json_object('name', p.name, 'born', p.born,
                                                       'died', p.died))
-                              ORDER BY (CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start WHEN h.held_on < h.start THEN h.held_on ELSE h.start END) IS NULL, (CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start WHEN h.held_on < h.start THEN h.held_on ELSE h.start END), h.id)
+                              ORDER BY {TENURE_ORDER})
                        FROM head_of_mission h JOIN person p ON p.id = h.person_id
                        WHERE h.mission_id = m.id)))
                    ORDER BY m.name, m.id)
@@ -312,7 +313,7 @@ POSTGRESQL = {
             WHERE m.host_country_id = c.id))
           FROM country c WHERE c.code = upper($1)))::text
     """,
-    "qh": """
+    "qh": f"""
         SELECT json_build_object('country', (
           SELECT json_build_object('hostedMissions', (
             SELECT coalesce(json_agg(json_build_object(
@@ -323,7 +324,7 @@ POSTGRESQL = {
                                 'title', h.title, 'start', h.start, 'end', h."end",
                                 'person', json_build_object('name', p.name, 'born', p.born,
                                                             'died', p.died))
-                              ORDER BY (CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start WHEN h.held_on < h.start THEN h.held_on ELSE h.start END) IS NULL, (CASE WHEN h.start IS NULL THEN h.held_on WHEN h.held_on IS NULL THEN h.start WHEN h.held_on < h.start THEN h.held_on ELSE h.start END), h.id), '[]')
+                              ORDER BY {TENURE_ORDER}), '[]')
                        FROM head_of_mission h JOIN person p ON p.id = h.person_id
                        WHERE h.mission_id = m.id))
                    ORDER BY m.name, m.id), '[]')
