@@ -60,7 +60,13 @@ class Client:
     """POSTs JSON over one kept-alive connection; each request's wall time."""
 
     def __init__(self, port: int) -> None:
+        self.port = port
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def reconnect(self) -> None:
+        """A new connection, after the server closed the last one (on an error)."""
+        self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
 
     def post(self, path: str, body: bytes) -> tuple[float, bytes]:
         began = time.perf_counter()
@@ -337,8 +343,12 @@ def views(url: str, floor_database: str, repeat: int) -> list[tuple[str, Value, 
                 api_ms, floor_ms, objects = measure(
                     api, floor if one else None, "/sql", body, floor_body, repeat, "view"
                 )
-            except (AssertionError, KeyError, http.client.HTTPException) as error:
-                print(f"{name}: {error}", file=sys.stderr)
+            except (AssertionError, ValueError, OSError, http.client.HTTPException) as error:
+                # The floor could not run the API's statement as sent (or disagreed): the
+                # view is measured without a floor.
+                print(f"{name}: no statement floor: {error!r}", file=sys.stderr)
+                floor.reconnect()
+                api.reconnect()
                 api_ms, floor_ms, objects = measure(api, None, "", body, b"", repeat, "view")
             counted = statements_per_request(url, text, given)
             measured.append((name, Value(name, api_ms, floor_ms, objects), counted))
