@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from db import models
@@ -32,6 +32,11 @@ class CountedCountries(Protocol):
     def start_from(self, codes: Sequence[str]) -> str | None:
         """The country whose own events are fewer to read than the events by date up to a
         page of those of all these countries; None to walk the events by date."""
+        ...
+
+    def busy(self) -> list[int]:
+        """The row ids of the countries in a large share of all events (the US in the
+        Office of the Historian's): a list of two countries' events begins at the other."""
         ...
 
 
@@ -117,16 +122,28 @@ def country_event_ids(
 def relation_event_ids(
     criteria: EventCriteria, pk_of: CountryPk | None = None
 ) -> tuple[Select[Any], Column]:
-    """Event ids per relation: the events that involve both of its countries."""
+    """Event ids per relation: the events that involve both of its countries.
+
+    Where `pk_of` knows the busy countries, a relation's events are read from its other
+    country's and each probed for the busy one: for the US's 239 relations that reads
+    each partner's few events, not the US's 8,700 for every relation.
+    """
     first, second = aliased(ec), aliased(ec)
     R = models.Relation
+    one: ColumnElement[int] = R.country_a_id
+    other: ColumnElement[int] = R.country_b_id
+    busy = pk_of.busy() if isinstance(pk_of, CountedCountries) else []
+    if busy:
+        swapped = R.country_a_id.in_(busy)
+        one = case((swapped, R.country_b_id), else_=R.country_a_id)
+        other = case((swapped, R.country_a_id), else_=R.country_b_id)
     statement = (
         select(models.Event.id)
         .join(first, first.c.event_id == models.Event.id)
-        .join(R, R.country_a_id == first.c.country_id)
+        .join(R, one == first.c.country_id)
         .join(
             second,
-            and_(second.c.event_id == models.Event.id, second.c.country_id == R.country_b_id),
+            and_(second.c.event_id == models.Event.id, second.c.country_id == other),
         )
         .where(*criteria.conditions(pk_of))
     )

@@ -246,6 +246,8 @@ class Compiled:
 
 # The page a list of events is expected to fill when choosing where to begin it.
 EXPECTED_PAGE = 100
+# A country is busy when it is in more than one event in this many.
+BUSY = 10
 
 
 @dataclass(frozen=True)
@@ -280,6 +282,15 @@ class Countries:
             share *= count / total
         walked = total if share == 0 else min(total, EXPECTED_PAGE / share)
         return fewest if counts[fewest] < walked else None
+
+    def busy(self) -> list[int]:
+        """The countries in more than a tenth of all events, by row id (few: the share adds
+        up to at most the countries an event has, about two, over a tenth)."""
+        compiler = self.build.compiler
+        if not compiler.events:
+            return []
+        share = compiler.events / BUSY
+        return sorted(pk for pk, count in compiler.country_events.items() if count > share)
 
 
 class Build:
