@@ -308,3 +308,26 @@ async def test_the_events_of_a_quiet_country_begin_at_its_own(
     # Were both countries in every event, the walk would find its page at once.
     compiler.country_events = dict.fromkeys(compiler.country_events, compiler.events)
     assert begins not in await sql(6)
+
+
+async def test_a_relations_events_begin_at_its_quieter_country(
+    app: Starlette, data: GraphQL
+) -> None:
+    # Where a country is in more than a tenth of all events, a relation's events are read
+    # from its other country's, each probed for the busy one; the answer is the same.
+    plans: Plans = app.state.operations.plans
+    compiler = plans.compiler
+
+    async def sql(first: int) -> str:
+        query = f"""{{ relation(between: ["BE", "MY"]) {{
+          events(first: {first}) {{ totalCount nodes {{ title }} }} }} }}"""
+        assert (await data(query))["relation"]["events"]["totalCount"] > 0
+        plan = plans.cached(plans.key(_operation(app, query), None))
+        assert plan is not None
+        return plan.bound()[0]
+
+    compiler.country_events = dict.fromkeys(compiler.country_events, 1)
+    compiler.country_events[compiler.countries["BE"]] = compiler.events
+    assert "CASE WHEN" in await sql(3)
+    compiler.country_events = dict.fromkeys(compiler.country_events, 1)  # none busy
+    assert "CASE WHEN" not in await sql(4)
