@@ -69,6 +69,14 @@ class Client:
         self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
 
     def post(self, path: str, body: bytes) -> tuple[float, bytes]:
+        try:
+            return self._post(path, body)
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # uvicorn closes a connection idle for 5 s: the request is sent again on a new one.
+            self.reconnect()
+            return self._post(path, body)
+
+    def _post(self, path: str, body: bytes) -> tuple[float, bytes]:
         began = time.perf_counter()
         self.connection.request("POST", path, body, {"Content-Type": "application/json"})
         answer = self.connection.getresponse().read()
