@@ -130,8 +130,8 @@ def relation_event_ids(
     """
     first, second = aliased(ec), aliased(ec)
     R = models.Relation
-    one: ColumnElement[int] = R.country_a_id
-    other: ColumnElement[int] = R.country_b_id
+    one: Any = R.country_a_id
+    other: Any = R.country_b_id
     busy = pk_of.busy() if isinstance(pk_of, CountedCountries) else []
     if busy:
         swapped = R.country_a_id.in_(busy)
