@@ -245,7 +245,9 @@ def measure(
             elif floor is not None:
                 times["floor"].append(floor.post(floor_path, floor_body)[0])
     floor_ms = statistics.median(times["floor"]) if times["floor"] else None
-    return statistics.median(times["api"]), floor_ms, _objects(q, data)
+    # A view's size is its answer's KiB; a reference query's, the objects it lists.
+    size = round(len(answer) / 1024) if q == "view" else _objects(q, data)
+    return statistics.median(times["api"]), floor_ms, size
 
 
 def sweep(
@@ -533,7 +535,7 @@ Peak resident memory (VmHWM) over this sweep: {peaks}.
         views_text.append(
             f"""### The explorer's views, {target}
 
-| View | API ms | Statement floor ms | Floor/API | SQL statements | Objects |
+| View | API ms | Statement floor ms | Floor/API | SQL statements | Answer KiB |
 |---|---|---|---|---|---|
 {chr(10).join(lines)}
 """
