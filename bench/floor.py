@@ -367,6 +367,122 @@ POSTGRESQL = {
     """,
 }
 
+# The explorer's country view (explorer/js/queries.js COUNTRY_VIEW, `lang` null): the posts
+# a country keeps and those it hosts, and its relations with the events of each counted in
+# one pass over the country's own events, grouped by the other countries in each.
+SQLITE["country-view"] = """
+    WITH c AS (SELECT id, code, name FROM country WHERE code = upper(?)),
+    counted AS (
+      SELECT y.country_id AS partner, count(*) AS n
+      FROM c JOIN event_country x ON x.country_id = c.id
+      JOIN event_country y ON y.event_id = x.event_id AND y.country_id <> c.id
+      GROUP BY y.country_id)
+    SELECT json_object('country', (SELECT json_object(
+      'code', c.code, 'name', c.name,
+      'missions', ((
+        SELECT json_group_array(json_object(
+                 'id', bilateral_base64url('Mission:' || m.id), 'kind', m.kind, 'name', m.name,
+                 'city', m.city, 'opened', m.opened, 'closed', m.closed,
+                 'location', (CASE WHEN m.latitude IS NULL THEN NULL ELSE
+                   json_object('latitude', m.latitude, 'longitude', m.longitude) END),
+                 'hostCountry', json_object('code', h.code, 'name', h.name),
+                 'accreditations', ((
+                   SELECT json_group_array(json_object('target', (CASE
+                       WHEN a.country_id IS NOT NULL THEN (
+                         SELECT json_object('__typename', 'Country', 'code', code, 'name', name)
+                         FROM country WHERE id = a.country_id)
+                       WHEN a.organization_id IS NOT NULL THEN (
+                         SELECT json_object('__typename', 'Organization',
+                                            'id', bilateral_base64url('Organization:' || id),
+                                            'name', name)
+                         FROM organization WHERE id = a.organization_id)
+                       WHEN a.jurisdiction_id IS NOT NULL THEN (
+                         SELECT json_object('__typename', 'Jurisdiction', 'name', name)
+                         FROM jurisdiction WHERE id = a.jurisdiction_id) END)) ORDER BY a.id)
+                   FROM accreditation a WHERE a.mission_id = m.id)))
+               ORDER BY m.name, m.id)
+        FROM mission m JOIN country h ON h.id = m.host_country_id WHERE m.country_id = c.id)),
+      'hostedMissions', ((
+        SELECT json_group_array(json_object(
+                 'id', bilateral_base64url('Mission:' || m.id), 'kind', m.kind, 'name', m.name,
+                 'city', m.city, 'opened', m.opened, 'closed', m.closed,
+                 'location', (CASE WHEN m.latitude IS NULL THEN NULL ELSE
+                   json_object('latitude', m.latitude, 'longitude', m.longitude) END),
+                 'country', json_object('code', s.code, 'name', s.name))
+               ORDER BY m.name, m.id)
+        FROM mission m JOIN country s ON s.id = m.country_id WHERE m.host_country_id = c.id)),
+      'relations', ((
+        SELECT json_group_array(json_object(
+                 'established', r.established, 'status', r.status, 'statusSince', r.status_since,
+                 'countries', ((
+                   SELECT json_group_array(json_object('code', code, 'name', name) ORDER BY code)
+                   FROM country WHERE id IN (r.country_a_id, r.country_b_id))),
+                 'events', json_object('totalCount', coalesce((
+                   SELECT n FROM counted WHERE partner = (CASE WHEN r.country_a_id = c.id
+                     THEN r.country_b_id ELSE r.country_a_id END)), 0)))
+               ORDER BY r.id)
+        FROM relation r WHERE r.country_a_id = c.id OR r.country_b_id = c.id)))
+      FROM c))
+"""
+
+# PostgreSQL's global IDs: base64url without padding, as the API writes them.
+_PG_ID = "rtrim(translate(encode(convert_to({} || {}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
+POSTGRESQL["country-view"] = f"""
+    WITH c AS (SELECT id, code, name FROM country WHERE code = upper($1)),
+    counted AS MATERIALIZED (
+      SELECT y.country_id AS partner, count(*) AS n
+      FROM c JOIN event_country x ON x.country_id = c.id
+      JOIN event_country y ON y.event_id = x.event_id AND y.country_id <> c.id
+      GROUP BY y.country_id)
+    SELECT json_build_object('country', (SELECT json_build_object(
+      'code', c.code, 'name', c.name,
+      'missions', (
+        SELECT coalesce(json_agg(json_build_object(
+                 'id', {_PG_ID.format("'Mission:'", "m.id")}, 'kind', m.kind, 'name', m.name,
+                 'city', m.city, 'opened', m.opened, 'closed', m.closed,
+                 'location', CASE WHEN m.latitude IS NULL THEN NULL ELSE
+                   json_build_object('latitude', m.latitude, 'longitude', m.longitude) END,
+                 'hostCountry', json_build_object('code', h.code, 'name', h.name),
+                 'accreditations', (
+                   SELECT coalesce(json_agg(json_build_object('target', CASE
+                       WHEN a.country_id IS NOT NULL THEN json_build_object(
+                         '__typename', 'Country', 'code', ac.code, 'name', ac.name)
+                       WHEN a.organization_id IS NOT NULL THEN json_build_object(
+                         '__typename', 'Organization',
+                         'id', {_PG_ID.format("'Organization:'", "o.id")}, 'name', o.name)
+                       WHEN a.jurisdiction_id IS NOT NULL THEN json_build_object(
+                         '__typename', 'Jurisdiction', 'name', j.name) END) ORDER BY a.id), '[]')
+                   FROM accreditation a
+                   LEFT JOIN country ac ON ac.id = a.country_id
+                   LEFT JOIN organization o ON o.id = a.organization_id
+                   LEFT JOIN jurisdiction j ON j.id = a.jurisdiction_id
+                   WHERE a.mission_id = m.id))
+               ORDER BY m.name, m.id), '[]')
+        FROM mission m JOIN country h ON h.id = m.host_country_id WHERE m.country_id = c.id),
+      'hostedMissions', (
+        SELECT coalesce(json_agg(json_build_object(
+                 'id', {_PG_ID.format("'Mission:'", "m.id")}, 'kind', m.kind, 'name', m.name,
+                 'city', m.city, 'opened', m.opened, 'closed', m.closed,
+                 'location', CASE WHEN m.latitude IS NULL THEN NULL ELSE
+                   json_build_object('latitude', m.latitude, 'longitude', m.longitude) END,
+                 'country', json_build_object('code', s.code, 'name', s.name))
+               ORDER BY m.name, m.id), '[]')
+        FROM mission m JOIN country s ON s.id = m.country_id WHERE m.host_country_id = c.id),
+      'relations', (
+        SELECT coalesce(json_agg(json_build_object(
+                 'established', r.established, 'status', r.status, 'statusSince', r.status_since,
+                 'countries', (
+                   SELECT json_agg(json_build_object('code', code, 'name', name) ORDER BY code)
+                   FROM country WHERE id IN (r.country_a_id, r.country_b_id)),
+                 'events', json_build_object('totalCount', coalesce(k.n, 0)))
+               ORDER BY r.id), '[]')
+        FROM relation r
+        LEFT JOIN counted k ON k.partner = CASE WHEN r.country_a_id = c.id
+          THEN r.country_b_id ELSE r.country_a_id END
+        WHERE r.country_a_id = c.id OR r.country_b_id = c.id))
+      FROM c))::text
+"""
+
 # Events per country and in all, as one JSON document (SQLite, PostgreSQL).
 COUNTED = {
     False: """
@@ -393,6 +509,7 @@ PARAMETERS = {
     "qw": ["code"],
     "qh": ["code"],
     "qe": ["a", "b"],
+    "country-view": ["code"],
 }
 # Q5 is Q1 with a new code on every request: the same statement.
 STATEMENTS = {"q5": "q1"}

@@ -52,7 +52,7 @@ def _requests(url: str) -> list[tuple[str, dict[str, Any]]]:
 
     texts = view_texts()
     asked = []
-    for _, constant, variables in VIEWS:
+    for _, constant, variables, _ in VIEWS:
         given = {**variables, "id": _person(url)} if "id" in variables else variables
         asked.append((texts[constant], given))
     queries = HERE / "queries"
