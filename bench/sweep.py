@@ -589,7 +589,7 @@ Command: `python -m bench.sweep --scales {",".join(f"{s:g}" for s in args.scales
 (`make bench-sweep`, part of `make bench`), run on {time.strftime("%Y-%m-%d %H:%M")} UTC. Load
 average (1 min) {load[0]:.2f} when it began and {load[1]:.2f} when it ended, on {os.cpu_count()} cores:
 anything above about 1 is other work on the same cores, so absolute times are indicative;
-the ratios are of requests interleaved on the same value, which load moves much less.
+the ratios are of requests interleaved on the same value, which load moves much less.{" " + args.note if args.note else ""}
 
 The synthetic databases are `make bench`'s (`bilateral seed --synthetic`); the real data is
 first start's database with all default data (made by a first start when missing; on
@@ -647,6 +647,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--values", type=int, default=0, help="at most so many values a query")
     parser.add_argument("--no-world", dest="world", action="store_false")
+    parser.add_argument(
+        "--note", default="", help="what else the machine was doing, for the record"
+    )
     args = parser.parse_args()
     args.scales = [float(each) for each in args.scales.split(",")]
     postgresql_scales = (
