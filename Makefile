@@ -13,7 +13,7 @@ BENCH := $(VENV)/.installed-bench
 ASSETS := server/static/graphiql
 MAP := server/static/map
 
-.PHONY: help run test test-slow corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-world profile pgbouncer compose-config trusted-documents bench-noisy
+.PHONY: help run test test-slow corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-sweep bench-world bench-noisy profile pgbouncer compose-config trusted-documents
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -104,10 +104,14 @@ screenshots: $(BROWSER) ## take the README's screenshots again (the NL, BE-MY an
 	cp build/screenshots/country-netherlands.png build/screenshots/relation-belgium-malaysia.png \
 	   build/screenshots/relation-belgium-united-states.png docs/screenshots/
 
-bench: $(BENCH) ## benchmark the API against the floor (and PostGraphile, npm ci'd under bench/postgraphile, on PostgreSQL), then 2 processes on a replica (and a soak); writes bench/RESULTS.md and bench/plans/
+bench: $(BENCH) ## benchmark the API against the floor (and PostGraphile, npm ci'd under bench/postgraphile, on PostgreSQL), then each query over many values (bench-sweep), then 2 processes on a replica (and a soak); writes bench/RESULTS.md and bench/plans/
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.run
+	$(PY) -m bench.sweep
 	$(PY) -m bench.scale
+
+bench-sweep: $(BENCH) ## every reference query over many values, API against the floor on each (scales 1, 0.1, 4 and the world's data), the explorer's views and memory; the "Sweeps" section of bench/RESULTS.md
+	$(PY) -m bench.sweep $(SWEEP)
 
 pgbouncer: ## install PgBouncer (Debian's package) for the tests that run the app through it
 	command -v pgbouncer >/dev/null || test -x /usr/sbin/pgbouncer || \

@@ -88,8 +88,10 @@ def api_statements(
             plans = app.state.operations.plans
             if plans is None:
                 return caught
-            recorder = Recorder(plans.statements)
-            plans.statements = recorder
+            # The primary's runner is the one a request's statement runs on.
+            primary = app.state.operations.replicas.primary
+            recorder = Recorder(primary.statements)
+            plans.statements = primary.statements = recorder
             async with httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=app), base_url="http://b"
             ) as client:
@@ -97,7 +99,7 @@ def api_statements(
                     recorder.seen = []
                     await client.post("/graphql", json={"query": text, "variables": variables})
                     caught[q] = recorder.seen
-            plans.statements = recorder.inner
+            plans.statements = primary.statements = recorder.inner
         return caught
 
     return asyncio.run(catch())

@@ -246,10 +246,13 @@ def translations() -> dict[str, dict[str, str]]:
     there rather than given its English name."""
     found: dict[str, dict[str, str]] = {}
     for locale in sorted(os.listdir(pycountry.LOCALES_DIR)):
-        try:
-            catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, [locale])
-        except OSError:
+        # Read without gettext.translation, which would keep every catalogue for good
+        # (10 MiB for all of them, of each process that serves).
+        found_at = gettext.find("iso3166-1", pycountry.LOCALES_DIR, [locale])
+        if found_at is None:
             continue
+        with open(found_at, "rb") as file:
+            catalogue = gettext.GNUTranslations(file)
         # Only what the catalogue translates: gettext would hand back the English otherwise.
         known: dict[str, str] = catalogue._catalog  # type: ignore[attr-defined]
         names = {}

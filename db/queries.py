@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from db import models
@@ -20,6 +20,24 @@ ec = models.event_country
 
 # How a country's row id is found from its alpha-2 code, in SQL.
 CountryPk = Callable[[str], ColumnElement[int]]
+
+
+@runtime_checkable
+class CountedCountries(Protocol):
+    """A CountryPk that knows how many events each country has (the compiler's, read at
+    start), and so where a list of the events of some countries is best begun."""
+
+    def __call__(self, code: str) -> ColumnElement[int]: ...
+
+    def start_from(self, codes: Sequence[str]) -> str | None:
+        """The country whose own events are fewer to read than the events by date up to a
+        page of those of all these countries; None to walk the events by date."""
+        ...
+
+    def busy(self) -> list[int]:
+        """The row ids of the countries in a large share of all events (the US in the
+        Office of the Historian's): a list of two countries' events begins at the other."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -73,8 +91,20 @@ Selection = Callable[["EventCriteria", "CountryPk | None"], tuple[Select[Any], C
 
 
 def event_ids(criteria: EventCriteria, pk_of: CountryPk | None = None) -> Select[Any]:
-    """Ids of the events that meet the criteria."""
-    return select(models.Event.id).where(*criteria.conditions(pk_of))
+    """Ids of the events that meet the criteria.
+
+    Where `pk_of` knows the countries' events, the events of a quiet country are read from
+    that country's own (its index), not by walking every event by date until a page of
+    matches: on SQLite that walk reads all 100,000 events at scale 1 for two quiet
+    countries, and one plan serves every value there.
+    """
+    statement = select(models.Event.id).where(*criteria.conditions(pk_of))
+    if isinstance(pk_of, CountedCountries):
+        start = pk_of.start_from(criteria.country_codes)
+        if start is not None:
+            own = select(ec.c.event_id).where(ec.c.country_id == pk_of(start))
+            statement = statement.where(models.Event.id.in_(own))
+    return statement
 
 
 def country_event_ids(
@@ -92,16 +122,28 @@ def country_event_ids(
 def relation_event_ids(
     criteria: EventCriteria, pk_of: CountryPk | None = None
 ) -> tuple[Select[Any], Column]:
-    """Event ids per relation: the events that involve both of its countries."""
+    """Event ids per relation: the events that involve both of its countries.
+
+    Where `pk_of` knows the busy countries, a relation's events are read from its other
+    country's and each probed for the busy one: for the US's 239 relations that reads
+    each partner's few events, not the US's 8,700 for every relation.
+    """
     first, second = aliased(ec), aliased(ec)
     R = models.Relation
+    one: Any = R.country_a_id
+    other: Any = R.country_b_id
+    busy = pk_of.busy() if isinstance(pk_of, CountedCountries) else []
+    if busy:
+        swapped = R.country_a_id.in_(busy)
+        one = case((swapped, R.country_b_id), else_=R.country_a_id)
+        other = case((swapped, R.country_a_id), else_=R.country_b_id)
     statement = (
         select(models.Event.id)
         .join(first, first.c.event_id == models.Event.id)
-        .join(R, R.country_a_id == first.c.country_id)
+        .join(R, one == first.c.country_id)
         .join(
             second,
-            and_(second.c.event_id == models.Event.id, second.c.country_id == R.country_b_id),
+            and_(second.c.event_id == models.Event.id, second.c.country_id == other),
         )
         .where(*criteria.conditions(pk_of))
     )

@@ -220,7 +220,7 @@ def paged(
         given = build.given(field, arguments)
         found = checked(lambda: listing(**{name: given[name] for name in names if name in given}))
         node = None if nodes is None else nodes[1]
-        spec = ConnectionSpec(found.keyset, found.model, found.ids(build.country_pk), node=node)
+        spec = ConnectionSpec(found.keyset, found.model, found.ids(build.country_keys), node=node)
         return build.connection(type_, spec, details, *forwards(arguments))
 
     field: Any = strawberry.field(

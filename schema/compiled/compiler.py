@@ -220,6 +220,11 @@ class Compiler:
         # Each country's row id by its alpha-2 code, once read from the database (`learn`).
         # Countries are never renumbered; a code not here is looked up in the statement.
         self.countries: dict[str, int] = {}
+        # How many events each country's row id has, and all events, as read at start
+        # (`learn`): where a list of events is best begun (`Build.start_from`). Only a plan
+        # follows from them, never an answer, so they may grow stale.
+        self.country_events: dict[int, int] = {}
+        self.events = 0
 
     def compile(
         self, document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
@@ -241,6 +246,55 @@ class Compiled:
     stable: bool
 
 
+# The page a list of events is expected to fill when choosing where to begin it.
+EXPECTED_PAGE = 100
+# A country is busy when it is in more than one event in this many.
+BUSY = 10
+
+
+@dataclass(frozen=True)
+class Countries:
+    """A compilation's way to countries' row ids (queries.CountedCountries)."""
+
+    build: Build
+
+    def __call__(self, code: str) -> Any:
+        return self.build.country_pk(code)
+
+    def start_from(self, codes: Sequence[str]) -> str | None:
+        """The country with the fewest events, where reading them all costs less than
+        walking every event by date until a page of the events of all `codes`, were the
+        countries' events independent of each other; None where the walk costs less, or
+        nothing is known. Only on SQLite: PostgreSQL plans each run for its values, from
+        what its statistics say of the countries, and plans better left to itself."""
+        compiler = self.build.compiler
+        if self.build.json.name != "sqlite":
+            return None
+        total = compiler.events
+        pks = [self.build.countries.get(code) for code in codes]
+        if not codes or not total or None in pks:
+            return None
+        counts = {
+            code: compiler.country_events.get(pk or 0, 0)
+            for code, pk in zip(codes, pks, strict=True)
+        }
+        fewest = min(codes, key=lambda code: counts[code])
+        share = 1.0  # of all events, those of every one of the countries (expected)
+        for count in counts.values():
+            share *= count / total
+        walked = total if share == 0 else min(total, EXPECTED_PAGE / share)
+        return fewest if counts[fewest] < walked else None
+
+    def busy(self) -> list[int]:
+        """The countries in more than a tenth of all events, by row id (few: the share adds
+        up to at most the countries an event has, about two, over a tenth)."""
+        compiler = self.build.compiler
+        if not compiler.events:
+            return []
+        share = compiler.events / BUSY
+        return sorted(pk for pk, count in compiler.country_events.items() if count > share)
+
+
 class Build:
     """The compilation of one operation with one set of variable values."""
 
@@ -257,6 +311,7 @@ class Build:
         self.json = compiler.json
         self.nodes = compiler.nodes
         self.countries = compiler.countries
+        self.compiler = compiler
         self.operation = operation
         self.variables = variables
         self.fragments: dict[str, FragmentDetails] = {}
@@ -373,6 +428,11 @@ class Build:
         if pk is None:
             return queries.country_pk(code)
         return self.json.steady(literal(pk, Integer))
+
+    @property
+    def country_keys(self) -> Countries:
+        """`country_pk` for the data layer's selections, with the countries' events."""
+        return Countries(self)
 
     # Shapes of fields -----------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import VariableValues
-from sqlalchemy import BindParameter, Select, select
+from sqlalchemy import BindParameter, Select, func, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.cache_key import CacheKey
@@ -123,10 +123,18 @@ class Plans:
         self._shapes: OrderedDict[Any, SQLCompiler] = OrderedDict()
 
     async def learn(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        """Read each country's row id, so that statements bind ids rather than look codes up."""
+        """Read each country's row id, so that statements bind ids rather than look codes up,
+        and how many events each has, so that a list of events begins where it costs least."""
         async with sessions() as session:
             rows = await session.execute(select(models.Country.code, models.Country.id))
             self.compiler.countries.update({code: pk for code, pk in rows})
+            ec = models.event_country
+            counted = await session.execute(
+                select(ec.c.country_id, func.count()).group_by(ec.c.country_id)
+            )
+            self.compiler.country_events.update({pk: count for pk, count in counted})
+            events = await session.scalar(select(func.count()).select_from(models.Event))
+            self.compiler.events = int(events or 0)
 
     def __len__(self) -> int:
         """How many plans are kept."""

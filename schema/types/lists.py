@@ -92,7 +92,7 @@ def events(selection: queries.Selection, *, description: str) -> Any:
     ) -> Expr:
         given = build.given(field, arguments)
         criteria, _, keyset = checked(lambda: events_asked(given["filter"], given["order_by"]))
-        ids, parent = selection(criteria, build.country_pk)
+        ids, parent = selection(criteria, build.country_keys)
         spec = ConnectionSpec(keyset, models.Event, ids, parent)
         return build.connection(type_, spec, details, *forwards(arguments), row)
 

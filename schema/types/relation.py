@@ -1,7 +1,6 @@
 """The Relation type: two countries' relations."""
 
 import strawberry
-from sqlalchemy import or_
 
 from db import event_tallies, models, orders, queries
 from db.partial_date import PartialDate
@@ -63,9 +62,9 @@ class Relation(Node):
     countries: list[Country] = matching(
         models.Relation,
         models.Country,
-        lambda relation, country: or_(
-            country.id == relation.country_a_id, country.id == relation.country_b_id
-        ),
+        # IN rather than OR: SQLite reads the two rows by key for IN, but scanned every
+        # country for OR (18 of the 32 ms of the Netherlands' country view).
+        lambda relation, country: country.id.in_([relation.country_a_id, relation.country_b_id]),
         order=orders.by_code,
         fixed=2,
         description="The two countries, in alphabetical order of code.",
