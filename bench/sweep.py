@@ -51,6 +51,7 @@ from bench.run import (
 )
 
 SECTION = "## Sweeps"
+SCALE_OUT = "## Scale-out"  # bench.scale's section, the last
 SEED = 27
 PAIRS = 100
 REAL_VALUES = 50
@@ -650,6 +651,9 @@ not compiled), hence its many statements. PostGraphile is not set up for the vie
         start = text.index(SECTION)
         end = text.find("\n## ", start + len(SECTION))
         text = text[:start] + section.rstrip() + "\n" + (text[end:] if end >= 0 else "")
+    elif SCALE_OUT in text:  # before bench.scale's section, which runs to the end
+        start = text.index(SCALE_OUT)
+        text = text[:start] + section.rstrip() + "\n\n" + text[start:]
     else:
         text = text.rstrip() + "\n\n" + section
     path.write_text(text)
