@@ -188,7 +188,8 @@ class MoveMissionInput:
     )
     from_: PartialDate = strawberry.field(name="from", description="When the post moved.")
     sources: list[SourceInput] | None = strawberry.field(
-        default=None, description="Where the move is told: at least one."
+        default=None,
+        description="Where the move is told. Without any, the editor making the write is its source, by their token's name.",
     )
 
 
@@ -216,7 +217,7 @@ class EndHeadshipInput:
     end: PartialDate = strawberry.field(description="When it ended.")
     sources: list[SourceInput] | None = strawberry.field(
         default=None,
-        description="Where the end is told: at least one; cited for the tenure beside the sources of its start.",
+        description="Where the end is told, cited for the tenure beside the sources of its start. Without any, the editor making the write is its source, by their token's name.",
     )
 
 

@@ -62,16 +62,6 @@ async def test_a_move_makes_the_new_city_the_preferred_claim_and_the_name_follow
         "Minato-ku",
         "Q190088",
     )
-    unsourced = await editor(
-        MOVE, input={"mission": post["id"], "address": "Shiba-koen 3-6-3", "from": "2026-01"}
-    )
-    assert unsourced["data"]["moveMission"]["userErrors"] == [
-        {
-            "field": ["input", "sources"],
-            "message": "A move needs at least one source.",
-            "code": "INVALID",
-        }
-    ]
     moved = await editor(
         MOVE,
         input={
@@ -131,6 +121,22 @@ async def test_a_move_makes_the_new_city_the_preferred_claim_and_the_name_follow
         "city": "Chiyoda",
         "cityWikidata": "Q214051",
     }
+    # A move that names no source is the editor's word, and is sourced to them by name.
+    unsourced = await editor(
+        MOVE,
+        input={"mission": post["id"], "address": "Toranomon 1", "city": "Minato", "from": "2026-09"},
+    )
+    assert unsourced["data"]["moveMission"]["userErrors"] == []
+    [last] = (await data(POST))["missions"]["nodes"]
+    assert [c for c in last["claims"] if c["rank"] == "PREFERRED"] == [
+        {
+            "property": "city",
+            "value": "Minato",
+            "wikidata": None,
+            "rank": "PREFERRED",
+            "source": {"title": "Bilateral editor alice"},
+        }
+    ]
 
 
 async def test_an_articles_post_follows_its_new_city_too(data: GraphQL, editor: GraphQL) -> None:

@@ -93,6 +93,11 @@ class Edit:
         else:
             self.flagged.append((index, Problem(field, message, code)))
 
+    def on_own_word(self, specs: Sequence[SourceSpec]) -> list[SourceSpec]:
+        """The sources a write names; without any, its editor (the token's name, as the change
+        log has it): a fact stated on an editor's own word is sourced to them, never to more."""
+        return list(specs) or [SourceSpec(title=f"Bilateral editor {self.actor}")]
+
     def stop_if_rejected(self) -> None:
         """Raise Rejected with every problem found so far, if there is any."""
         if self.problems:

@@ -287,9 +287,7 @@ async def move_mission(
     new_city = edit.text(city, ("city",), "The city")
     if city_wikidata is not None and new_city is None:
         edit.reject(("city_wikidata",), "A city's Wikidata ID goes with the city it names.")
-    if not sources:
-        edit.reject(("sources",), "A move needs at least one source.")
-    source_ids = await edit.sources(sources, ("sources",))
+    source_ids = await edit.sources(edit.on_own_word(sources), ("sources",))
     current = await edit.session.scalars(
         select(models.MissionAddress).where(
             models.MissionAddress.mission_id == mission_id, models.MissionAddress.end.is_(None)
@@ -574,9 +572,7 @@ async def end_headship(
     if head.end is not None:
         edit.reject(("head_id",), f"This tenure ended already, in {head.end}.", "CONFLICT")
     edit.period(head.start, end, ("end",))
-    if not sources:
-        edit.reject(("sources",), "The end of a tenure needs at least one source.")
-    source_ids = await edit.sources(sources, ("sources",))
+    source_ids = await edit.sources(edit.on_own_word(sources), ("sources",))
     edit.stop_if_rejected()
     head.end, head.ongoing = end, False
     S = models.head_of_mission_source
