@@ -531,7 +531,7 @@ class _Merge:
                     place = (mission, country, tenure.started.date, tenure.ended.date)
                     page = page_of_post(group.resident_territory, False)
                     wanted[place] = (f"concurrent/{group.id}", page)
-        sources = await self.provenance.sources(list(set(wanted.values())))
+        sources = await self.provenance.sources(list(dict.fromkeys(wanted.values()))  # in a stable order)
         held = await self.session.execute(
             select(A.id, A.mission_id, A.country_id, A.start, A.end)
             .join(S, S.id == A.source_id)
