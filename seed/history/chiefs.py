@@ -531,7 +531,8 @@ class _Merge:
                     place = (mission, country, tenure.started.date, tenure.ended.date)
                     page = page_of_post(group.resident_territory, False)
                     wanted[place] = (f"concurrent/{group.id}", page)
-        sources = await self.provenance.sources(list(dict.fromkeys(wanted.values()))  # in a stable order)
+        # In a stable order, so that the sources are numbered alike at every import.
+        sources = await self.provenance.sources(list(dict.fromkeys(wanted.values())))
         held = await self.session.execute(
             select(A.id, A.mission_id, A.country_id, A.start, A.end)
             .join(S, S.id == A.source_id)
