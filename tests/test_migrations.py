@@ -131,3 +131,34 @@ def test_a_database_with_facts_keeps_them_through_every_migration(databases: Dat
     assert len(after["head_of_mission"]) == len(after["mission_source"]) == 1
     claims = sorted((row[2], row[3], row[6]) for row in after["mission_claim"])
     assert claims == [("city", "Brussels", "PREFERRED"), ("opened", "1975", "PREFERRED")]
+
+
+def test_the_keys_of_earlier_imports_move_to_the_one_table_the_writers_match_by(
+    databases: Databases,
+) -> None:
+    """0012: an event's dataset and record id, and a pocom tenure's id, become its key in
+    source_record, so that a database imported before re-imports without duplicates."""
+    from alembic import command
+
+    url = databases.new()
+    command.upgrade(alembic_config(url), "0011")
+    for statement in (
+        "INSERT INTO country (id, code, alpha3, name) VALUES (1, 'BE', 'BEL', 'Belgium'),"
+        " (2, 'US', 'USA', 'United States')",
+        "INSERT INTO event (id, title, kind, date, summary, version, dataset, record_id)"
+        " VALUES (7, 'Visit', 'VISIT', '2020-06-24', 'A visit.', 1, 'visits', '3000'),"
+        " (8, 'Written here', 'OTHER', '2021', 'No source of its own.', 1, NULL, NULL)",
+        "INSERT INTO person (id, name) VALUES (1, 'Hugh Swinton Legare')",
+        "INSERT INTO mission (id, kind, name, country_id, host_country_id, city)"
+        " VALUES (1, 'LEGATION', 'US Legation, Brussels', 2, 1, 'Brussels')",
+        "INSERT INTO head_of_mission (id, mission_id, person_id, title, ongoing, historian_id)"
+        " VALUES (3, 1, 1, 'Chargé d''Affaires', false, 'be-1832-lega-01')",
+    ):
+        _execute(url, statement)
+    upgrade(url)
+    assert sorted(dump(url)["source_record"]) == [
+        ("pocom", "head_of_mission", "be-1832-lega-01", 3),
+        ("visits", "event", "3000", 7),
+    ]
+    command.downgrade(alembic_config(url), "0011")
+    assert dump(url)["source_record"] == []

@@ -169,12 +169,12 @@ class Edit:
     async def cite(self, specs: Iterable[SourceSpec]) -> None:
         """Find or add every source a batch cites, in a few statements: each record's
         `sources` then finds its own here (an import cites thousands)."""
-        wanted = {
-            (title, spec.section, spec.url)
+        wanted = {  # in the order given: new sources are numbered so
+            key: None
             for spec in specs
             if (title := " ".join(spec.title.split()))
+            and (key := (title, spec.section, spec.url)) not in self._sources
         }
-        wanted -= set(self._sources)
         if not wanted:
             return
         S = models.Source

@@ -250,7 +250,12 @@ class _Merge:
             select(M.historian_id, M.id).where(M.historian_id.in_(list(wanted)))
         )
         found: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
-        ours = select(M.id).where(M.country_id == us)  # the posts it may adopt or add to
+        # The posts it may adopt (an embassy without the Office's id) or add to (its own).
+        ours = select(M.id).where(
+            M.country_id == us,
+            M.historian_id.in_(list(wanted))
+            | ((M.kind == MissionKind.EMBASSY) & M.historian_id.is_(None)),
+        )
         await self.provenance.watch("mission", list(await self.session.scalars(ours)))
         embassies: dict[int, list[models.Mission]] = defaultdict(list)
         for mission in await self.session.scalars(
@@ -526,7 +531,8 @@ class _Merge:
                     place = (mission, country, tenure.started.date, tenure.ended.date)
                     page = page_of_post(group.resident_territory, False)
                     wanted[place] = (f"concurrent/{group.id}", page)
-        sources = await self.provenance.sources(list(set(wanted.values())))
+        # In a stable order, so that the sources are numbered alike at every import.
+        sources = await self.provenance.sources(list(dict.fromkeys(wanted.values())))
         held = await self.session.execute(
             select(A.id, A.mission_id, A.country_id, A.start, A.end)
             .join(S, S.id == A.source_id)
