@@ -152,6 +152,22 @@ def flood(base: str, token: str, seconds: float, concurrency: int, out: Any) -> 
     out.put(asyncio.run(run()))
 
 
+def scrape(base: str) -> dict[str, float]:
+    """Totals from /metrics, added up over both workers (prometheus-client's multiprocess mode)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    totals: dict[str, float] = {}
+    text = httpx.get(f"{base}/metrics", timeout=30).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name.endswith("_total"):
+                key = sample.name + "".join(
+                    f" {k}={v}" for k, v in sorted(sample.labels.items()) if k != "operation"
+                )
+                totals[key] = totals.get(key, 0.0) + sample.value
+    return totals
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(int(share * len(ordered)), len(ordered) - 1)] * 1000
@@ -232,6 +248,8 @@ def main() -> int:
         under = asyncio.run(steady(base, args.seconds, args.rate))
         counts = queue.get(timeout=args.seconds + 120)
         flooding.join()
+        time.sleep(1.5)  # every worker's figures flushed
+        scraped = scrape(base)
     finally:
         server.terminate()
         server.wait(30)
@@ -265,6 +283,10 @@ def main() -> int:
         f"B's p99 under the flood / alone: {p99['under'] / p99['alone']:.2f} (goal: at most 3).",
         f"A: {sent} answers, {counts['answered']} with data, {counts['limited']} refused with 429"
         f" ({counts['limited'] / max(sent, 1):.0%}), {counts['other']} other.",
+        "",
+        "What /metrics said at the end, added up over both workers: "
+        + ", ".join(f"`{name}` {value:,.0f}" for name, value in sorted(scraped.items()))
+        + ".",
         "",
         f"The bookkeeping on Q4 (`{Q4}`), a POST answered by the app in process (median of 3"
         f" rounds of 2,000): {q4['on']:.0f} µs a request with budgets and metrics on,"
