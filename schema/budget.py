@@ -234,7 +234,11 @@ class Budgets:
         """Hold `estimate` points for a request about to run, once one of the client's
         slots is free (waiting for one up to `wait_seconds`); Refused (429) when none frees
         in time or too few points are left for it."""
-        await self._slot(client)
+        slots = self._slots.get(client.key)
+        if slots is None:  # the usual case, checked here without a coroutine of its own
+            self._slots[client.key] = _Slots(running=1)
+        else:
+            await self._slot(client, slots)
         start, end = self._window()
         count = self._count(client, start)
         usage = Usage(client.points, count.shared + count.pending + count.held, end)
@@ -253,11 +257,8 @@ class Budgets:
         count.held += needed
         return usage
 
-    async def _slot(self, client: Client) -> None:
+    async def _slot(self, client: Client, slots: _Slots) -> None:
         """Take one of the client's slots, waiting for one if all are taken."""
-        slots = self._slots.get(client.key)
-        if slots is None:
-            slots = self._slots[client.key] = _Slots()
         if slots.running < self.limits.in_flight:
             slots.running += 1
             return

@@ -423,3 +423,16 @@ async def test_the_log_lines_can_be_json(
         "ms",
         "code",
     }
+
+
+async def test_a_flat_map_of_hashes_is_a_manifest_too(client_for: ClientFor, tmp_path: Any) -> None:
+    digest = hashlib.sha256(QUERY_TEXT.encode()).hexdigest()
+    manifest = tmp_path / "relay.json"
+    manifest.write_text(json.dumps({digest: QUERY_TEXT}))
+    async with client_for(trusted_documents=manifest) as client:
+        by_id = await client.post("/graphql", json={"documentId": digest})
+        assert by_id.json()["data"] == {"country": {"name": "Malaysia"}}
+        other = await client.post("/graphql", json={"query": "{ __typename }"})
+        assert other.json()["errors"][0]["extensions"]["code"] == "TRUSTED_DOCUMENT_REQUIRED"
+    async with client_for() as client:  # without a list, a documentId means nothing
+        assert (await client.post("/graphql", json={"documentId": digest})).status_code == 400

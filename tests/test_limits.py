@@ -345,3 +345,28 @@ async def test_lists_under_distinct_parents_count_at_most_the_rows_there_are(
     hosting = _under(sizes, "Country", "hostedMissions", posts)
     accredited = _under(sizes, "Mission", "accreditations", hosting)
     assert await estimate(repeated) == posts + hosting + accredited
+
+
+@pytest.mark.parametrize(
+    ("query", "argument"),
+    [
+        ("{ countries(first: 101) { nodes { code } } }", "first"),
+        ('{ missions(country: "MY", last: 150) { nodes { name } } }', "last"),
+        ('{ country(code: "BE") { events(first: 101) { totalCount } } }', "first"),
+    ],
+)
+async def test_a_page_over_100_is_a_limit_error_like_every_other(
+    client: httpx.AsyncClient, query: str, argument: str
+) -> None:
+    # As every limit error: the limit, the value found and the value allowed.
+    body = await _post(client, query)
+    [error] = body["errors"]
+    found = int(query.split(f"{argument}: ")[1].split(")")[0])
+    assert error["extensions"] == {
+        "code": "LIMIT_EXCEEDED",
+        "limit": argument,
+        "found": found,
+        "allowed": 100,
+    }
+    negative = await _post(client, query.replace(str(found), "-1"))
+    assert negative["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
