@@ -43,7 +43,7 @@ run: $(STAMP) ## serve the API on http://HOST:PORT/graphql (default 127.0.0.1:80
 	$(VENV)/bin/bilateral serve
 
 test: $(STAMP) ## run the tests, less those marked slow (on PostgreSQL: TEST_DATABASE_URL=postgresql+asyncpg://…)
-	$(VENV)/bin/pytest -q -m "not slow"
+	$(VENV)/bin/pytest -q -m "not slow" -n auto
 
 # The browser tests are slow too, and run by browser-test (they serve SQLite whatever the
 # database of the other tests).

@@ -354,8 +354,8 @@ class _Merge:
         return changed
 
     async def _create(self, new: list[tuple[PostRecord, int, int]]) -> None:
-        """Posts gsh gives that the database lacks, with their years, citations and, for an
-        embassy, its accreditation to its host."""
+        """Posts gsh gives that the database lacks, with their years, citations and their
+        accreditation to their host, which every post has (a consulate's too)."""
         missions = []
         for post, host, _ in new:
             code = country_of(post.territory)
@@ -388,10 +388,9 @@ class _Merge:
                 for name, value in (("opened", post.opened), ("closed", post.closed))
                 if value is not None
             ]
-            if post.kind is MissionKind.EMBASSY:
-                accreditations.append(
-                    {"mission_id": mission.id, "country_id": host, "source_id": source_id}
-                )
+            accreditations.append(
+                {"mission_id": mission.id, "country_id": host, "source_id": source_id}
+            )
             self.provenance.created("mission", mission.id)
         for table, rows in (
             (models.mission_source, links),
