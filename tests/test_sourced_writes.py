@@ -124,7 +124,12 @@ async def test_a_move_makes_the_new_city_the_preferred_claim_and_the_name_follow
     # A move that names no source is the editor's word, and is sourced to them by name.
     unsourced = await editor(
         MOVE,
-        input={"mission": post["id"], "address": "Toranomon 1", "city": "Minato", "from": "2026-09"},
+        input={
+            "mission": post["id"],
+            "address": "Toranomon 1",
+            "city": "Minato",
+            "from": "2026-09",
+        },
     )
     assert unsourced["data"]["moveMission"]["userErrors"] == []
     [last] = (await data(POST))["missions"]["nodes"]
