@@ -31,6 +31,7 @@ VERSION = 1
 LEFT_OUT = {
     "token": "access tokens are secrets of this deployment: make new ones with `bilateral token create`",
     "change": "the change log records this database's history, not its facts",
+    "rate_usage": "what clients spent of their rate-limit budgets is this deployment's traffic, not facts",
 }
 
 

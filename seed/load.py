@@ -48,6 +48,7 @@ WORLD = Path(__file__).parent / "data" / "database_of_embassies-2022-11-16.csv.g
 
 # Fact tables, children first, so that deleting in this order never breaks a foreign key.
 _FACT_TABLES: list[Any] = [
+    models.QualityFlag,
     models.event_country,
     models.event_source,
     models.EventCountryDeclared,

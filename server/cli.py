@@ -299,7 +299,7 @@ def _parser() -> argparse.ArgumentParser:
     exporting = commands.add_parser(
         "export",
         help="write every fact of the database, table by table with their ids (all but the"
-        " tokens and the change log), for `bilateral import` to restore into a database"
+        " tokens, the change log and the rate-limit counters), for `bilateral import` to restore into a database"
         " without facts; seed/README.md describes the file",
     )
     exporting.add_argument(
