@@ -38,11 +38,16 @@ def resolvers_only(operations: Operations) -> Iterator[None]:
 
 
 def canonical(content: bytes) -> str:
-    """A response body re-encoded compactly, without per-request IDs."""
+    """A response body re-encoded compactly, without per-request IDs and without where the
+    client's budget stands (`rateLimit`), which every request moves."""
 
     def strip(value: Any) -> Any:
         if isinstance(value, dict):
-            return {key: strip(item) for key, item in value.items() if key != "requestId"}
+            return {
+                key: strip(item)
+                for key, item in value.items()
+                if key not in ("requestId", "rateLimit")
+            }
         if isinstance(value, list):
             return [strip(item) for item in value]
         return value

@@ -86,3 +86,5 @@ def test_canonical_ignores_request_ids() -> None:
     b = b'{"errors": [{"message": "x", "extensions": {"requestId": "2"}}], "data": null}'
     assert canonical(a) == canonical(b)
     assert canonical(b'{"a":1}') != canonical(b'{"a":1.0}')
+    spent = b'{"data":{},"extensions":{"cost":{"rateLimit":{"used":1}}}}'
+    assert canonical(spent) == canonical(spent.replace(b'"used":1', b'"used":2'))
