@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from conftest import client_of, started
+from conftest import StatementCounter, client_of, started
 from databases import Databases
 from sqlalchemy import event
 
@@ -97,21 +97,15 @@ async def _statements_for(
     )
     async with started(settings) as app:
         await seed_database(make_sessions(app.state.engine), seed_file, reset=True)
-        statements: list[str] = []
-
-        def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-            statements.append(statement)
-
-        plans = app.state.operations.plans
-        compiled_before = plans.statements.executed if plans is not None else 0
-        event.listen(app.state.engine.sync_engine, "before_cursor_execute", record)
+        # The request's statements, less the budgets' sharing (tests/conftest.py).
+        counter = StatementCounter(app)
+        event.listen(app.state.engine.sync_engine, "before_cursor_execute", counter)
         async with client_of(app) as client:
             response = await client.post("/graphql", json={"query": NESTED})
-        event.remove(app.state.engine.sync_engine, "before_cursor_execute", record)
-        compiled_count = plans.statements.executed - compiled_before if plans is not None else 0
+        event.remove(app.state.engine.sync_engine, "before_cursor_execute", counter)
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return len(statements) + compiled_count, body["data"]
+    return counter.count, body["data"]
 
 
 async def test_nested_query_statement_count_does_not_grow_with_rows(
