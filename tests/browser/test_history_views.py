@@ -59,8 +59,8 @@ def test_belgium_and_the_us_draw_the_64_heads_of_the_brussels_embassy_by_post(
     # The posts, grouped by the country keeping them: the US's under its heading.
     groups = page.locator(".chart .lane-group").all_inner_texts()
     assert [group.lower() for group in groups] == [
-        "belgium in united states",
-        "united states in belgium",
+        "belgium in united states of america",
+        "united states of america in belgium",
     ]
     lane = post_lane(page, US_BRUSSELS)
     assert "64 heads" in lane.locator(".lane-label").inner_text()
@@ -166,7 +166,7 @@ def test_the_united_kingdom_and_the_us_render(
     page: Page, problems: list[str], screenshot: Screenshot
 ) -> None:
     open_view(page, "/relation/GB/US")
-    assert page.locator("main h2").inner_text() == "United Kingdom – United States"
+    assert page.locator("main h2").inner_text() == "United Kingdom – United States of America"
     total = int(re.findall(r"(\d+) events", page.locator(".lede").inner_text())[0])
     assert 380 <= total <= 440
     assert page.get_by_text(f"Showing 100 of {total} events.").is_visible()
