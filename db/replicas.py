@@ -39,6 +39,8 @@ class Replica:
     database: Database
     in_rotation: bool = False
     replayed: int = 0  # its replay position at the last look
+    lag_seconds: float | None = None  # how far behind it was at the last check; None: unknown
+    taken_out: int = 0  # how many times it has left the rotation
 
     async def replay_position(self) -> int | None:
         """How far this server has replayed the primary's log (None: it is no standby)."""
@@ -88,6 +90,7 @@ class Replicas:
     def _take_out(self, replica: Replica, reason: str) -> None:
         if replica.in_rotation:
             log.warning("%s is out of rotation: %s", replica.database.name, reason)
+            replica.taken_out += 1
         replica.in_rotation = False
 
     async def check(self) -> None:
@@ -106,13 +109,15 @@ class Replicas:
         try:
             position = await replica.replay_position()
         except UNREACHABLE as error:
+            replica.lag_seconds = None
             self._take_out(replica, f"unreachable ({error.__class__.__name__})")
             return
         if position is None:
+            replica.lag_seconds = None
             self._take_out(replica, "it is not a standby (pg_last_wal_replay_lsn() is null)")
             return
         replica.replayed = position
-        lag = self.lag(position, now)
+        lag = replica.lag_seconds = self.lag(position, now)
         if lag > self.max_lag_seconds:
             self._take_out(replica, f"its replay is {lag:.0f} s behind the primary")
         elif not replica.in_rotation:

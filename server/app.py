@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GraphQLEndpoint(operations, settings, graphiql_html(), trusted)
     metrics = None
     if settings.metrics:
-        metrics = Metrics(database, settings.metrics_token)
+        metrics = Metrics(database, settings.metrics_token, replicas=replicas, feed=feed)
         operations.observers.append(metrics)
     if settings.request_log:
         operations.observers.append(RequestLog(json_lines=settings.log_format == "json"))

@@ -2,8 +2,9 @@
 
 Every GraphQL request (over HTTP or WebSocket: `schema.execution.Operations` reports each
 answer here) counts by operation name and outcome code and times by execution path;
-points spent and refused by the budgets count too; the requests in flight and the
-database pool are gauges. Under several worker processes (`bilateral serve --workers N`)
+points spent and refused by the budgets count too; the requests in flight, the
+database pool, the open subscriptions and each read replica's lag and place in the
+rotation are gauges; a scrape also reads the records each imported dataset brought. Under several worker processes (`bilateral serve --workers N`)
 prometheus-client's multiprocess mode adds up every process's figures: the command sets
 PROMETHEUS_MULTIPROC_DIR to a fresh directory unless the environment gives one.
 """
@@ -27,11 +28,15 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from db import models
 from db.database import Database
+from db.feed import Feed
+from db.replicas import Replicas
 from schema.execution import Answer
 
 # Operation names are the client's to choose: only this many distinct ones are kept as
@@ -55,9 +60,18 @@ def multiprocess() -> bool:
 class Metrics:
     """The figures one app keeps, and the /metrics route that shows them."""
 
-    def __init__(self, database: Database, token: str | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        token: str | None = None,
+        *,
+        replicas: Replicas | None = None,
+        feed: Feed | None = None,
+    ) -> None:
         self.database = database
         self.token = token  # when set, a scrape must send it as a bearer token
+        self.replicas = replicas
+        self.feed = feed
         self.registry = CollectorRegistry(auto_describe=True)
         registry = self.registry
         self.requests = Counter(
@@ -104,6 +118,43 @@ class Metrics:
             registry=registry,
             multiprocess_mode="livesum",
         )
+        self.subscriptions = Gauge(
+            "bilateral_subscriptions_open",
+            "GraphQL subscriptions being served over WebSocket.",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+        # Each process checks the replicas on its own: their figures are kept per process.
+        self.replica_in_rotation = Gauge(
+            "bilateral_replica_in_rotation",
+            "1 while reads are sent to a replica, 0 while it is out of the rotation.",
+            ["replica"],
+            registry=registry,
+            multiprocess_mode="liveall",
+        )
+        self.replica_lag = Gauge(
+            "bilateral_replica_lag_seconds",
+            "How far a replica's replay was behind the primary at its last check (NaN while it"
+            " cannot be judged: the replica unreachable or not a standby).",
+            ["replica"],
+            registry=registry,
+            multiprocess_mode="liveall",
+        )
+        self.replica_taken_out = Counter(
+            "bilateral_replica_taken_out",
+            "Times a replica left the rotation (unreachable, not a standby, or lagging).",
+            ["replica"],
+            registry=registry,
+        )
+        self.dataset_records = Gauge(
+            "bilateral_dataset_records",
+            "What the last import of each dataset brought, by what it counts (posts, tenures,"
+            " events...), read from the database at the scrape.",
+            ["dataset", "counted"],
+            registry=registry,
+            multiprocess_mode="livemax",
+        )
+        self._taken_out: dict[str, int] = {}  # each replica's count at the last flush
         self._names: set[str] = set()
         # Each request is counted here, in plain numbers, and the numbers are moved into the
         # metrics above once a second and at each scrape (`flush`): prometheus-client's own
@@ -182,6 +233,9 @@ class Metrics:
             self._limited = 0
         self.in_flight.set(self._active)
         self._pool()
+        if self.feed is not None:
+            self.subscriptions.set(len(self.feed.subscribers))
+        self._replicas()
 
     async def start(self) -> None:
         """Flush every second until stopped (so that every worker's figures stay current)."""
@@ -208,6 +262,25 @@ class Metrics:
             self.pool_in_use.set(pool.checkedout())
             self.pool_waiting.set(max(pool.overflow(), 0))
 
+    def _replicas(self) -> None:
+        for replica in self.replicas.replicas if self.replicas is not None else ():
+            name = replica.database.name
+            self.replica_in_rotation.labels(name).set(int(replica.in_rotation))
+            lag = replica.lag_seconds
+            self.replica_lag.labels(name).set(float("nan") if lag is None else lag)
+            counted = self._taken_out.get(name, 0)
+            self.replica_taken_out.labels(name).inc(replica.taken_out - counted)
+            self._taken_out[name] = replica.taken_out
+
+    async def _datasets(self) -> None:
+        """Each imported dataset's counts, as its last import recorded them."""
+        async with self.database.sessions() as session:
+            rows = (await session.execute(select(models.Dataset.name, models.Dataset.counts))).all()
+        for name, counts in rows:
+            for counted, number in (counts or {}).items():
+                if isinstance(number, int) and not isinstance(number, bool):
+                    self.dataset_records.labels(name, counted).set(number)
+
     def route(self) -> Callable[[Request], Awaitable[Response]]:
         """GET /metrics: the Prometheus text format (401 without the token, when one is set)."""
 
@@ -223,6 +296,7 @@ class Metrics:
                         headers={"WWW-Authenticate": "Bearer"},
                     )
             self.flush()
+            await self._datasets()
             if multiprocess():
                 registry = CollectorRegistry()
                 MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

@@ -117,6 +117,9 @@ def test_reads_go_to_the_replica_and_writes_to_the_primary(pair: Pair, served: C
     pair.resume_replay()
     pair.wait_for_replay()
     assert served.title(event_id, own_writes=False) == "Written on the primary"
+    scraped = _replica_figures(served.http.get("/metrics").text)
+    assert scraped["bilateral_replica_in_rotation"] == 1
+    assert scraped["bilateral_replica_taken_out_total"] == 0
 
 
 def test_a_client_reads_its_own_write_while_the_replica_replays_nothing(
@@ -157,8 +160,25 @@ def test_a_lagging_replica_leaves_the_rotation(pair: Pair) -> None:
             event_id = client.create("Behind the replica")
             # Once its replay is more than a second behind, reads go to the primary.
             _eventually(lambda: client.title(event_id, own_writes=False) is not None)
+            # The scrape says so: out of the rotation, behind by more than a second, taken out once.
+            scraped = _replica_figures(client.http.get("/metrics").text)
+            assert scraped["bilateral_replica_in_rotation"] == 0
+            assert scraped["bilateral_replica_lag_seconds"] > 1
+            assert scraped["bilateral_replica_taken_out_total"] >= 1
         finally:
             pair.resume_replay()
+
+
+def _replica_figures(text: str) -> dict[str, float]:
+    """The one replica's figures in a scrape, by metric name (one serving process)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.labels.get("replica") == "replica 1"
+    }
 
 
 def test_a_replica_killed_and_restarted_mid_run_fails_no_read(pair: Pair, served: Client) -> None:
