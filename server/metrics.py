@@ -27,7 +27,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
 from starlette.requests import Request
@@ -255,6 +255,10 @@ class Metrics:
                 await self._task
             self._task = None
         self.flush()
+        if multiprocess():
+            # A worker that stops takes its live gauges (in flight, pool, subscriptions,
+            # replicas) out of the sums the other workers' scrapes make.
+            mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     def _pool(self) -> None:
         pool = self.database.engine.pool
