@@ -160,7 +160,12 @@ def every(model: Any, order: Callable[[Any], orders.Order], *, description: str)
 def country_listing(
     search: Annotated[
         str | None,
-        strawberry.argument(description="Words the country's name or codes must start with."),
+        strawberry.argument(
+            description="Only countries with a word starting with each of these words in one of"
+            " their names (the display, ISO and official names, the names they are known by, their"
+            ' names in other languages) or their codes: "Turkey", "czech", "Belgique".'
+            " Listed by code, as without a search."
+        ),
     ] = None,
     former: Annotated[
         bool,
