@@ -78,13 +78,16 @@ class Database:
         pooled: bool = False,
         compiled: bool = False,
         listen_url: str | None = None,
+        statement_timeout: float | None = STATEMENT_TIMEOUT,
     ) -> Database:
         """The database at `url` (connections are made when first used). `compiled`: with a
         runner for compiled statements, if they can run there; `listen_url`: a direct line
-        for LISTEN when `url` goes through a pooler that cannot carry it."""
+        for LISTEN when `url` goes through a pooler that cannot carry it; `statement_timeout`:
+        the seconds a statement may take on PostgreSQL (None: no limit, for the commands'
+        imports and seeds, which write for minutes on a large database)."""
         parsed = make_url(url)
         dialect = dialect_of(parsed)
-        engine = make_engine(parsed, pooled=pooled)
+        engine = make_engine(parsed, pooled=pooled, statement_timeout=statement_timeout)
         statements = _statements(parsed, dialect, pooled) if compiled else None
         listen_dsn = _plain(make_url(listen_url or url)) if dialect == "postgresql" else None
         return cls(
@@ -130,12 +133,15 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def make_engine(url: str | URL, *, pooled: bool = False) -> AsyncEngine:
+def make_engine(
+    url: str | URL, *, pooled: bool = False, statement_timeout: float | None = STATEMENT_TIMEOUT
+) -> AsyncEngine:
     """An async engine for the URL: SQLite set up to enforce foreign keys, PostgreSQL to fail fast.
 
     Connections are checked before use (pre-ping), so after the database comes back the
     pool recovers by itself; while it is away, connecting gives up after a few seconds
-    instead of hanging a request. `pooled`: the URL leads to a pooler in transaction mode.
+    instead of hanging a request. `pooled`: the URL leads to a pooler in transaction mode;
+    `statement_timeout`: seconds a PostgreSQL statement may take (None: no limit).
     """
     # JSON columns (the change log's snapshots) hold text as a response writes it: UTF-8,
     # not \u escapes, so that a compiled query can pass it on as it is.
@@ -144,7 +150,7 @@ def make_engine(url: str | URL, *, pooled: bool = False) -> AsyncEngine:
     if dialect_of(parsed) == "postgresql":
         connect_args: dict[str, Any] = {
             "timeout": CONNECT_TIMEOUT,
-            "command_timeout": STATEMENT_TIMEOUT,
+            "command_timeout": statement_timeout,
         }
         if pooled:
             connect_args |= UNPREPARED

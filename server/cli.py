@@ -26,7 +26,7 @@ def _on_database(settings: Settings, work: Work) -> int:
     from db.migrate import SchemaBehind, ensure_schema
 
     async def run() -> int:
-        database = settings.database(compiled=False)
+        database = settings.database(compiled=False, command=True)
         try:
             await ensure_schema(database)
             return await work(database.sessions)

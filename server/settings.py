@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.exc import ArgumentError
 
 from db.database import Database, dialect_of
+from db.statements import STATEMENT_TIMEOUT
 from schema.budget import RateLimits
 from schema.limits import ENVIRONMENT, Limits
 
@@ -84,14 +85,16 @@ class Settings:
         """Whether the database URLs lead to a pooler in transaction mode."""
         return self.pool_mode == "transaction"
 
-    def database(self, *, compiled: bool = True) -> Database:
+    def database(self, *, compiled: bool = True, command: bool = False) -> Database:
         """The primary database, as the app and every command reach it. `compiled`: with a
-        runner for compiled statements, when the settings ask for them."""
+        runner for compiled statements, when the settings ask for them; `command`: for a
+        command (seed, import, export), whose statements run without the app's time limit."""
         return Database.open(
             self.database_url,
             pooled=self.pooled,
             compiled=compiled and self.compiled,
             listen_url=self.listen_url,
+            statement_timeout=None if command else STATEMENT_TIMEOUT,
         )
 
     def replicas(self) -> list[Database]:

@@ -3,9 +3,12 @@ without replicas: its answers carry no LSN, and an LSN sent to it changes nothin
 
 import httpx
 import pytest
+import sqlalchemy
 from conftest import GraphQL, unrated
+from databases import ON_POSTGRESQL
 
 from db import wal
+from db.database import Database
 from db.statements import PostgresStatements
 from server.settings import Settings
 
@@ -105,3 +108,22 @@ async def test_without_replicas_an_lsn_sent_back_changes_nothing(client: httpx.A
     refused = await client.post("/graphql", json=query, headers={"X-Bilateral-LSN": "yesterday"})
     assert refused.status_code == 400
     assert refused.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite statements have no time limit")
+async def test_the_apps_statements_have_a_time_limit_and_the_commands_do_not(
+    database_url: str,
+) -> None:
+    settings = Settings(database_url=database_url)
+    sleep = sqlalchemy.text("SELECT pg_sleep(0.6)")
+    app = Database.open(database_url, statement_timeout=0.2)
+    command = settings.database(compiled=False, command=True)
+    try:
+        async with app.engine.connect() as connection:
+            with pytest.raises(TimeoutError):
+                await connection.execute(sleep)
+        async with command.engine.connect() as connection:
+            await connection.execute(sleep)  # a seed's long statement runs to its end
+    finally:
+        await app.close()
+        await command.close()
