@@ -10,6 +10,7 @@ from databases import Databases, run_apart
 from sqlalchemy import func, select
 
 from db import models
+from db.country_names import display_name, known_as
 from db.session import make_engine
 from server.cli import main
 from server.settings import Settings
@@ -22,6 +23,9 @@ MERGED = """{ country(code: "BE") { hostedMissions(kind: [EMBASSY]) {
     name wikidata country { code } sources { title } } } }"""
 BRUNEI = """{ country(code: "Q921") { accreditedMissions(kind: [EMBASSY]) { name } } }"""
 COUNTS = """{ qualityIssueCounts { kind count } }"""
+# The United Kingdom's embassies, and its high commissions beside them when asked for.
+UK = """{ country(code: "GB") { embassies { kind }
+    all: embassies(kind: [EMBASSY, HIGH_COMMISSION]) { kind } } }"""
 # The release's faults as the README counts them.
 FLAGGED = {
     "OPENED_BEFORE_SENDER_EXISTED": 14,
@@ -115,12 +119,12 @@ def test_the_whole_release_is_accounted_for_and_no_post_is_there_twice(
         settings = Settings(database_url=url)  # a later start: it loads nothing
         async with started(settings) as app, client_of(app) as client:
             answers = []
-            for query in (COUNT_NL, MERGED, BRUNEI, COUNTS):
+            for query in (COUNT_NL, MERGED, BRUNEI, COUNTS, UK):
                 response = await client.post("/graphql", json={"query": query})
                 answers.append(response.json()["data"])
             return answers
 
-    count, merged, brunei, counts = asyncio.run(ask())
+    count, merged, brunei, counts, uk = asyncio.run(ask())
     assert count == {"missions": {"totalCount": 309}}
     [malaysia] = [
         post for post in merged["country"]["hostedMissions"] if post["country"]["code"] == "MY"
@@ -136,6 +140,8 @@ def test_the_whole_release_is_accounted_for_and_no_post_is_there_twice(
     }
     names = [post["name"] for post in brunei["country"]["accreditedMissions"]]
     assert "Embassy of Belgium, Kuala Lumpur" in names
+    kinds = {kind: len(uk["country"][field]) for kind, field in (("E", "embassies"), ("A", "all"))}
+    assert kinds == {"E": 111, "A": 157}  # the 46 high commissions are there when asked for
     found = {c["kind"]: c["count"] for c in counts["qualityIssueCounts"]}
     assert {kind: found[kind] for kind in FLAGGED} == FLAGGED
     posts = run_apart(lambda: _names(url))
@@ -146,3 +152,16 @@ def test_the_whole_release_is_accounted_for_and_no_post_is_there_twice(
     assert [
         (name, sender) for name, code, sender in posts if code != "VA" and sender not in name
     ] == []
+    # ... and with no other form of any country's name ("Türkiye", "Czechia") than its row's.
+    others = {
+        other
+        for code, forms in known_as().items()
+        for other in forms
+        if other not in display_name(code)
+    }
+    named = {
+        (name, country.removeprefix("the "))
+        for name, _, _ in posts
+        for country in re.findall(r"\b(?:of|to|in) (.+?)(?=,| in | to |$)", name)
+    }
+    assert sorted((name, country) for name, country in named if country in others) == []

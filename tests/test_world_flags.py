@@ -142,7 +142,7 @@ async def test_a_post_opened_before_its_host_existed_is_an_issue(
         {
             "kind": "OPENED_BEFORE_HOST_EXISTED",
             "message": "Embassy of Japan, Bratislava opened (1300) before its host, Slovakia, "
-            "existed (from 1993-01-01, by Gleditsch and Ward's list).",
+            "existed (from 1993-01-01, by Gleditsch and Ward's list of states since 1816).",
             # The source's value is kept; the flag says why it cannot be right.
             "subject": {"wikidata": JAPAN_IN_BRATISLAVA, "opened": "1300"},
         }
