@@ -309,7 +309,9 @@ async def _opened_before_existence(
             code, country, existed_from = row[at], row[at + 1], row[at + 2]
             began = existed_from or beginnings().get(code)
             if kind in wanted and began is not None and opened.last_day < began.first_day:
-                source = "" if existed_from else ", by Gleditsch and Ward's list of states since 1816"
+                source = (
+                    "" if existed_from else ", by Gleditsch and Ward's list of states since 1816"
+                )
                 found.append(
                     QualityIssue(
                         kind,
