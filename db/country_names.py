@@ -74,8 +74,9 @@ def display_names() -> dict[str, str]:
     names = {}
     for country in iso_countries():
         code = country.code
-        own = wikidata_of_countries().get(code)
-        label = None if own is None else wikidata_items()[own].label.removeprefix("The ")
+        # A territory's item from db/data/territory-wikidata.tsv has no label of a release.
+        own = wikidata_items().get(wikidata_of_countries().get(code, ""))
+        label = None if own is None else own.label.removeprefix("The ")
         iso = iso_name(code)
         entry = _pycountry(code)
         everyday = [

@@ -13,12 +13,30 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select, true
+from sqlalchemy.orm import aliased
 
 from db import models, orders
+from db.countries import gleditsch_ward, iso_countries
+from db.country_names import display_name, iso_name
 from db.partial_date import PartialDate
+
+# Gleditsch and Ward's independent states, with the day each spell of independence began.
+STATES = Path(__file__).parent / "data" / "gleditsch-ward-states.tsv"
+# The posts accredited to a state, which cannot open before it: a consular post opens in a
+# colony as well (the US consulate in Sydney, 1836), so its host's beginning says nothing of it.
+_TO_A_STATE = [
+    models.MissionKind.EMBASSY,
+    models.MissionKind.LEGATION,
+    models.MissionKind.HIGH_COMMISSION,
+    models.MissionKind.APOSTOLIC_NUNCIATURE,
+]
+# Their list's first day: a spell that starts then began on or before it, so on no known day.
+_LIST_BEGINS = "1816-01-01"
 
 
 class QualityIssueKind(enum.Enum):
@@ -31,6 +49,7 @@ class QualityIssueKind(enum.Enum):
     EVENT_WITHOUT_SOURCE = "EVENT_WITHOUT_SOURCE"
     DATE_MORE_PRECISE_THAN_SOURCE = "DATE_MORE_PRECISE_THAN_SOURCE"
     OPENED_BEFORE_SENDER_EXISTED = "OPENED_BEFORE_SENDER_EXISTED"
+    OPENED_BEFORE_HOST_EXISTED = "OPENED_BEFORE_HOST_EXISTED"
     # Found when a release is imported and kept (models.QualityFlag): seed/wikidata/posts.py.
     COORDINATES_OUTSIDE_HOST = "COORDINATES_OUTSIDE_HOST"
     ACCREDITED_TO_SENDER = "ACCREDITED_TO_SENDER"
@@ -114,8 +133,12 @@ async def find_issues(
         )
     if QualityIssueKind.DATE_MORE_PRECISE_THAN_SOURCE in wanted and scope.missions != []:
         found += await _precision_issues(db, scope.missions)
-    if QualityIssueKind.OPENED_BEFORE_SENDER_EXISTED in wanted and scope.missions != []:
-        found += await _opened_before_sender(db, scope.missions)
+    existence = {
+        QualityIssueKind.OPENED_BEFORE_SENDER_EXISTED,
+        QualityIssueKind.OPENED_BEFORE_HOST_EXISTED,
+    }
+    if wanted & existence and scope.missions != []:
+        found += await _opened_before_existence(db, scope.missions, wanted)
     flagged = [kind.value for kind in FLAGGED if kind in wanted]
     if flagged and scope.missions != []:
         F = models.QualityFlag
@@ -216,27 +239,89 @@ def _surely_overlap(earlier: models.HeadOfMission, later: models.HeadOfMission) 
     return earlier.end is not None and later.start.last_day < earlier.end.first_day
 
 
-async def _opened_before_sender(db: Any, missions: Sequence[int] | None) -> list[QualityIssue]:
-    """Posts opened, by every reading of the dates, before the state that keeps them began.
-
-    Only former states have a beginning here (the gazetteer's); today's countries have none.
-    """
-    M, C = models.Mission, models.Country
-    rows = await db.execute(
-        select(M.id, M.name, M.opened, C.name, C.existed_from)
-        .join(C, C.id == M.country_id)
-        .where(_within(M.id, missions), M.opened.is_not(None), C.existed_from.is_not(None))
-    )
-    return [
-        QualityIssue(
-            QualityIssueKind.OPENED_BEFORE_SENDER_EXISTED,
-            "Mission",
-            pk,
-            f"{name} opened ({opened}) before {sender} existed (from {began}).",
-        )
-        for pk, name, opened, sender, began in rows
-        if opened.last_day < began.first_day
+@cache
+def beginnings() -> dict[str, PartialDate]:
+    """The day each of today's countries began, by alpha-2 code, where Gleditsch and Ward's
+    list gives one: the first day of its earliest spell of independence, unless that is the
+    list's own first day. A country's spells are those of the state number the identifiers
+    give it and of the state the list calls by the country's name (Germany is 260, the Federal
+    Republic, there; the list's Germany, 255, goes back further), the earliest of either."""
+    rows = [
+        line.split("\t")
+        for line in STATES.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
     ]
+    numbers = gleditsch_ward()
+    found: dict[str, PartialDate] = {}
+    for country in iso_countries():
+        names = {display_name(country.code), iso_name(country.code)}
+        starts = [
+            start
+            for number, _, name, start, _ in rows
+            if number == numbers.get(country.code) or name in names
+        ]
+        if starts and min(starts) != _LIST_BEGINS:
+            found[country.code] = PartialDate.parse(min(starts))
+    return found
+
+
+async def _opened_before_existence(
+    db: Any, missions: Sequence[int] | None, wanted: set[QualityIssueKind]
+) -> list[QualityIssue]:
+    """Posts opened, by every reading of the dates, before the state that keeps them or the
+    country they are in began: a former state's beginning is the gazetteer's (existed_from),
+    today's countries' Gleditsch and Ward's (beginnings). The host is judged only for a post
+    accredited to a state that was that from the start (no kind changes recorded: the US
+    consulate in Saigon became its embassy)."""
+    M = models.Mission
+    sender, host = aliased(models.Country), aliased(models.Country)
+    rows = await db.execute(
+        select(
+            M.id,
+            M.name,
+            M.opened,
+            sender.code,
+            sender.name,
+            sender.existed_from,
+            host.code,
+            host.name,
+            host.existed_from,
+            M.kind.in_(_TO_A_STATE)
+            # The Office of the Historian's posts opened as consulates, most of them, with
+            # no record of when they became what they are.
+            & M.historian_post_id.is_(None)
+            & ~exists().where(models.MissionKindPeriod.mission_id == M.id),
+        )
+        .join(sender, sender.id == M.country_id)
+        .join(host, host.id == M.host_country_id)
+        .where(_within(M.id, missions), M.opened.is_not(None))
+    )
+    checks = (
+        (QualityIssueKind.OPENED_BEFORE_SENDER_EXISTED, 3, "{}"),
+        (QualityIssueKind.OPENED_BEFORE_HOST_EXISTED, 6, "its host, {},"),
+    )
+    found = []
+    for row in rows:
+        pk, name, opened = row[0], row[1], row[2]
+        for kind, at, subject in checks:
+            if kind is QualityIssueKind.OPENED_BEFORE_HOST_EXISTED and not row[9]:
+                continue  # a consulate opens in a colony as well as in a state
+            code, country, existed_from = row[at], row[at + 1], row[at + 2]
+            began = existed_from or beginnings().get(code)
+            if kind in wanted and began is not None and opened.last_day < began.first_day:
+                source = (
+                    "" if existed_from else ", by Gleditsch and Ward's list of states since 1816"
+                )
+                found.append(
+                    QualityIssue(
+                        kind,
+                        "Mission",
+                        pk,
+                        f"{name} opened ({opened}) before {subject.format(country)} existed "
+                        f"(from {began}{source}).",
+                    )
+                )
+    return found
 
 
 async def _precision_issues(db: Any, missions: Sequence[int] | None) -> list[QualityIssue]:

@@ -7,6 +7,8 @@ import pytest
 from conftest import GraphQL
 from releases import import_posts
 
+from db.quality import beginnings
+
 CHINA_IN_SOUTH_TARAWA = "Q106540854"  # at Iceland's coordinates
 ISRAEL_IN_SEOUL = "Q106151598"  # in Nigeria
 BELGIUM_IN_HAVANA = "Q104549794"  # in Zagreb
@@ -125,3 +127,35 @@ async def test_a_post_opened_before_its_sender_existed_is_an_issue(
     assert found["qualityIssues"]["nodes"] == [
         {"message": f"{name} opened (1900) before Czechoslovakia existed (from 1918)."}
     ]
+
+
+JAPAN_IN_BRATISLAVA = "Q5369752"  # "opened" in 1300
+
+
+async def test_a_post_opened_before_its_host_existed_is_an_issue(
+    data: GraphQL, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await import_posts(database_url, monkeypatch, tmp_path, JAPAN_IN_BRATISLAVA)
+    query = """{ qualityIssues(kind: [OPENED_BEFORE_SENDER_EXISTED, OPENED_BEFORE_HOST_EXISTED]) {
+        nodes { kind message subject { ... on Mission { wikidata opened } } } } }"""
+    assert (await data(query))["qualityIssues"]["nodes"] == [
+        {
+            "kind": "OPENED_BEFORE_HOST_EXISTED",
+            "message": "Embassy of Japan, Bratislava opened (1300) before its host, Slovakia, "
+            "existed (from 1993-01-01, by Gleditsch and Ward's list of states since 1816).",
+            # The source's value is kept; the flag says why it cannot be right.
+            "subject": {"wikidata": JAPAN_IN_BRATISLAVA, "opened": "1300"},
+        }
+    ]
+    counts = {
+        c["kind"]: c["count"]
+        for c in (await data("{ qualityIssueCounts { kind count } }"))["qualityIssueCounts"]
+    }
+    assert (counts["OPENED_BEFORE_HOST_EXISTED"], counts["OPENED_BEFORE_SENDER_EXISTED"]) == (1, 0)
+
+
+def test_a_country_begins_where_gleditsch_and_ward_say_and_not_at_their_lists_first_day() -> None:
+    found = {code: str(day) for code, day in beginnings().items()}
+    assert (found["SK"], found["LT"], found["CZ"]) == ("1993-01-01", "1918-02-16", "1918-11-11")
+    # Japan, Germany (as the list's 255) and the United States were there by 1816.
+    assert not {"JP", "DE", "US"} & found.keys()

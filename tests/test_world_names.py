@@ -3,6 +3,8 @@
 import pytest
 from conftest import Failing, GraphQL
 
+from db.countries import iso_countries, wikidata_of_countries
+
 NAMES = """{ country(code: "%s") { name isoName officialName knownAs } }"""
 
 
@@ -121,3 +123,21 @@ async def test_a_city_is_found_by_its_names_in_other_languages(data: GraphQL, te
     assert (await data(query, text=text))["search"]["nodes"] == [
         {"__typename": "Mission", "name": "Embassy of Malaysia, Brussels", "city": "Brussels"}
     ]
+
+
+def test_every_country_and_territory_has_a_wikidata_id() -> None:
+    ids = wikidata_of_countries()
+    assert [country.code for country in iso_countries() if country.code not in ids] == []
+    assert len(set(ids.values())) == len(ids)  # no item stands for two
+
+
+@pytest.mark.parametrize(("code", "qid"), [("FK", "Q9648"), ("AQ", "Q51"), ("GI", "Q1410")])
+async def test_a_territory_no_release_names_has_its_wikidata_id_and_is_found_by_it(
+    data: GraphQL, code: str, qid: str
+) -> None:
+    query = """query ($code: String!) { country(code: $code) { code wikidata
+        identifiers { scheme value } } }"""
+    found = (await data(query, code=code))["country"]
+    assert found["wikidata"] == qid
+    assert {"scheme": "WIKIDATA", "value": qid} in found["identifiers"]
+    assert (await data(query, code=qid))["country"]["code"] == code

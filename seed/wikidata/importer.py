@@ -33,7 +33,7 @@ from db.writes.changes import Logged, log_changes, snapshots
 from seed.countries import ensure_countries
 from seed.datasets import record_dataset
 from seed.wikidata.flags import write_flags
-from seed.wikidata.posts import Planned, Skip, plan
+from seed.wikidata.posts import Planned, Skip, distinct_name, plan
 from seed.wikidata.release import Post, ReleaseError, open_text, parse_release, release_date
 
 ACTOR = "import"
@@ -439,7 +439,7 @@ class _ReleaseMerge:
         M = table_of(models.Mission)
         values = []
         for entry in new:
-            name = entry.name if entry.name not in names else f"{entry.name} ({entry.post.qid})"
+            name = distinct_name(entry, names)
             names.add(name)
             values.append(
                 {

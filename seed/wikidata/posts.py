@@ -191,3 +191,14 @@ def _outside(post: Post, host: str) -> str | None:
         f"The source's coordinates ({latitude:g}, {longitude:g}) lie outside "
         f"{country_label(host)}{where} (Natural Earth's shapes)."
     )
+
+
+def distinct_name(planned: Planned, taken: set[str]) -> str:
+    """A post's name, told apart in words from another post's where the row allows: by the
+    year it opened. Where nothing in the row tells two posts apart (the Netherlands' honorary
+    consulates in one country, none with a city), they share the name the row gives them:
+    a name says what a post is, and its Wikidata ID stands beside it."""
+    opened = planned.post.creation
+    if planned.name not in taken or opened is None:
+        return planned.name
+    return f"{planned.name} (opened {opened.first_day.year})"
