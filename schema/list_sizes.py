@@ -224,9 +224,12 @@ class ListSizes:
         wanted = narrowing.wanted(arguments)
         if wanted is None:
             return 1.0
-        every = sum(counts.values())
         if not isinstance(wanted, list | tuple):  # one value, compared folded: a typical one
             return 1 / len(counts)
+        # The lists were counted among the rows the field always narrows to (a country's
+        # embassies), or among all rows.
+        counted = narrowing.fixed if handler is not None and handler.where is not None else None
+        every = sum(counts.get(value, 0) for value in counted) if counted else sum(counts.values())
         return sum(counts.get(value, 0) for value in set(wanted)) / every if every else 0.0
 
     def kinds_share(self, kinds: list[Any] | None) -> float:
