@@ -224,8 +224,9 @@ def estimate_nodes(
     pages through (for `missions`, narrowed by sender, host and kind as the countries'
     counts of posts say). Where the parents are distinct objects and each row of a list
     sits in one of them, the items are at most the rows the field lists in all.
-    A list not measured counts the assumed list size; without `statistics`, every plain
-    list does, and every connection its page size: an upper bound rather than a guess.
+    A list given `ids` counts one item for each. A list not measured counts one item for
+    each parent. Without `statistics`, every plain list counts the assumed list size and
+    every connection its page size: an upper bound rather than a guess.
     The fields are collected as the executor collects them (fragments, `@include` and
     `@skip`, aliases); a field of a union or interface counts its costliest member, or the
     one its global ID names.
@@ -320,7 +321,9 @@ def estimate_nodes(
                 total += factor + below(details, named, factor, None, False, each)
             elif is_list:
                 figures = None if statistics is None else statistics.measured(parent.name, name)
-                if figures is None:  # an upper bound without statistics, else one item
+                if isinstance(arguments.get("ids"), list):  # one item for each ID asked for
+                    each = float(len(arguments["ids"]))
+                elif figures is None:  # an upper bound without statistics, else one item
                     each = float(limits.list_size) if statistics is None else 1.0
                 else:
                     each = figures.of(key) if key is not None else each_of(figures, factor)

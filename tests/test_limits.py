@@ -280,6 +280,8 @@ async def test_the_estimate_collects_fields_as_the_executor_does(
         nodes { title } } }"""
     assert await estimate(fragment, n=7) == 1 + 7
     assert await estimate(fragment) == 1 + min(20, events)  # the default page size
+    # A list of the objects some IDs name: one for each.
+    assert await estimate('{ nodes(ids: ["TWlzc2lvbjox", "TWlzc2lvbjoy"]) { id } }') == 2
 
 
 async def test_a_write_that_makes_a_list_longer_counts_soon_after(
