@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import GraphQLSchema, is_object_type
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models, quality, queries
@@ -50,15 +50,55 @@ KEPT_PARENTS = 400
 
 log = logging.getLogger("bilateral.list_sizes")
 
-# A connection's rows with the column naming whose each one is.
-Grouped = Callable[[], tuple[Select[Any], Any]]
+# The tables connections under an object are counted from (CONNECTIONS).
+_EC = models.event_country
+_OTHER = _EC.alias("other_country")
+_P = models.Participation
+_R = models.Relation
 
-# Connections under an object, by "Type.field": how their rows are grouped by parent.
-CONNECTIONS: dict[str, Grouped] = {
-    "Country.events": lambda: queries.country_event_ids(queries.EventCriteria()),
-    "Relation.events": lambda: queries.relation_event_ids(queries.EventCriteria()),
-    "Person.participations": lambda: queries.participation_ids("person"),
-    "Organization.participations": lambda: queries.participation_ids("organization"),
+
+def _relation_events() -> Any:
+    """Each relation's events (those both its countries take part in), by its countries'
+    ids: counted relation by relation, not from every pair of countries of every event,
+    which events of a dozen countries multiply."""
+    shared = (
+        select(func.count())
+        .select_from(_EC)
+        .join(
+            _OTHER,
+            (_OTHER.c.event_id == _EC.c.event_id) & (_OTHER.c.country_id == _R.country_b_id),
+        )
+        .where(_EC.c.country_id == _R.country_a_id)
+        .scalar_subquery()
+    )
+    each = select(_R.country_a_id, _R.country_b_id, shared.label("n")).subquery()
+    return select(each).where(each.c.n > 0)
+
+
+# Connections under an object, by "Type.field": the rows each parent has, as (parent key
+# columns..., n), from the link tables (a relation's by its two countries' ids).
+CONNECTIONS: dict[str, Callable[[], Any]] = {
+    "Country.events": lambda: select(_EC.c.country_id, func.count().label("n")).group_by(
+        _EC.c.country_id
+    ),
+    "Relation.events": lambda: _relation_events(),
+    "Person.participations": lambda: (
+        select(_P.person_id, func.count().label("n"))
+        .where(_P.person_id.is_not(None))
+        .group_by(_P.person_id)
+    ),
+    "Organization.participations": lambda: (
+        select(_P.organization_id, func.count().label("n"))
+        .where(_P.organization_id.is_not(None))
+        .group_by(_P.organization_id)
+    ),
+}
+# The table each connection's parents are rows of.
+CONNECTION_PARENTS: dict[str, Any] = {
+    "Country.events": models.Country.__table__,
+    "Relation.events": models.Relation.__table__,
+    "Person.participations": models.Person.__table__,
+    "Organization.participations": models.Organization.__table__,
 }
 # Connections of Query, by field: the rows they page through when no argument narrows them.
 ROOTS: dict[str, Callable[[], Select[Any]]] = {
@@ -132,33 +172,29 @@ class Lists:
 
 
 async def _groups(session: AsyncSession, groups: Any, keys: int) -> Lists:
-    """The figures of one grouping, from a subquery of (key columns..., n)."""
+    """The figures of one grouping, from a statement of (key columns..., n): how many lists
+    have each length (whence the longest, the rows, the lists and the median), and the
+    heaviest parents' own (by one key, or by a pair of keys in either order)."""
     counted = groups.subquery()
-    total = (
-        await session.execute(
-            select(
-                func.coalesce(func.max(counted.c.n), 0),
-                func.coalesce(func.sum(counted.c.n), 0),
-                func.count(),
-            ).select_from(counted)
+    lengths = [
+        (int(n), int(lists))
+        for n, lists in await session.execute(
+            select(counted.c.n, func.count()).group_by(counted.c.n).order_by(counted.c.n)
         )
-    ).one()
-    lengths = await session.execute(
-        select(counted.c.n, func.count()).group_by(counted.c.n).order_by(counted.c.n)
+    ]
+    longest = lengths[-1][0] if lengths else 0
+    rows = sum(n * lists for n, lists in lengths)
+    groups_count = sum(lists for _, lists in lengths)
+    columns = list(counted.c)[:keys]
+    heaviest = await session.execute(
+        select(*columns, counted.c.n).order_by(counted.c.n.desc()).limit(KEPT_PARENTS)
     )
-    median = _median([(int(n), int(groups)) for n, groups in lengths])
-    if keys > 1:  # a pair's lists, kept by neither parent alone: the typical one serves
-        return Lists(int(total[0]), int(total[1]), int(total[2]), {}, False, 0, median)
-    heaviest = (
-        await session.execute(
-            select(next(iter(counted.c)), counted.c.n)
-            .order_by(counted.c.n.desc())
-            .limit(KEPT_PARENTS)
-        )
-    ).all()
-    kept = {row[0]: int(row[1]) for row in heaviest}
-    complete = len(kept) == int(total[2])
-    return Lists(int(total[0]), int(total[1]), int(total[2]), kept, complete, 0, median)
+    kept: dict[Any, int] = {}
+    for row in heaviest:
+        key = row[0] if keys == 1 else frozenset(row[:keys])
+        kept[key] = kept.get(key, 0) + int(row[keys])
+    complete = len(kept) == groups_count
+    return Lists(longest, rows, groups_count, kept, complete, 0, _median(lengths))
 
 
 def _median(histogram: list[tuple[int, int]]) -> float:
@@ -175,8 +211,11 @@ def _median(histogram: list[tuple[int, int]]) -> float:
 async def _parents(session: AsyncSession, column: Any, tables: dict[str, int]) -> int:
     """The rows of the table a grouping column names the parents in: the table its foreign
     key points at, or its own where it is the key (a relation's id)."""
-    keys = list(getattr(column, "foreign_keys", ()))
-    table = keys[0].column.table if keys else column.table
+    if isinstance(column, Table):
+        table = column
+    else:
+        keys = list(column.foreign_keys)
+        table = keys[0].column.table if keys else column.table
     if table.name not in tables:
         counted = select(func.count()).select_from(table)
         tables[table.name] = int((await session.execute(counted)).scalar_one())
@@ -305,6 +344,8 @@ class ListSizes:
                     if handler.where is not None:
                         groups = groups.where(handler.where)
                     parts.append(await _groups(session, groups, len(columns)))
+                    if len(columns) > 1:  # a pair's rows, in either order: the same rows again
+                        break
                 lists[name] = _summed(parts)
                 lists[name].parents = await _parents(session, handler.groupings[0][0], tables)
                 if handler.only is not None:
@@ -312,14 +353,8 @@ class ListSizes:
                     rows = await session.execute(select(column, func.count()).group_by(column))
                     values[name] = {value: int(n) for value, n in rows}
             for name, grouped in CONNECTIONS.items():
-                statement, parent = grouped()
-                groups_of: Any = (
-                    statement.with_only_columns(parent, func.count().label("n"))
-                    .group_by(parent)
-                    .order_by(None)
-                )
-                lists[name] = await _groups(session, groups_of, 1)
-                lists[name].parents = await _parents(session, parent, tables)
+                lists[name] = await _groups(session, grouped(), len(grouped().selected_columns) - 1)
+                lists[name].parents = await _parents(session, CONNECTION_PARENTS[name], tables)
             for name, rows_of in ROOTS.items():
                 counted = rows_of().subquery()
                 roots[name] = int(
@@ -344,19 +379,6 @@ class ListSizes:
             lists["Query.qualityIssueCounts"] = Lists(kinds, kinds, 1, {}, False, 1)
             countries = await session.execute(select(models.Country.code, models.Country.id))
             codes = {str(code): int(pk) for code, pk in countries}
-        # Relation.events is grouped by relation id; the estimate knows a relation by its
-        # countries' ids, so its kept lists are keyed by those too.
-        relations = lists.get("Relation.events")
-        if relations is not None and relations.kept:
-            async with sessions() as session:
-                pairs = await session.execute(
-                    select(
-                        models.Relation.id,
-                        models.Relation.country_a_id,
-                        models.Relation.country_b_id,
-                    ).where(models.Relation.id.in_(list(relations.kept)))
-                )
-                relations.kept = {frozenset((a, b)): relations.kept[pk] for pk, a, b in pairs}
         self.lists, self.values, self.roots, self.countries = lists, values, roots, codes
 
     async def start(self, sessions: async_sessionmaker[AsyncSession]) -> None:
