@@ -65,7 +65,9 @@ def _costs(url: str) -> dict[str, tuple[int, int]]:
 
     async def ask() -> dict[str, tuple[int, int]]:
         found: dict[str, tuple[int, int]] = {}
-        settings = Settings(database_url=url, seed_world=False)
+        # What is measured is the estimate, not the time: the quality checks over the whole
+        # world take seconds, more on a busy machine than the default limit allows.
+        settings = Settings(database_url=url, seed_world=False, timeout_seconds=120)
         async with started(settings) as app, client_of(app) as client:
             requests = [
                 (
