@@ -107,6 +107,7 @@ screenshots: $(BROWSER) ## take the README's screenshots again (the NL, BE-MY an
 bench: $(BENCH) ## benchmark the API against the floor (and PostGraphile, npm ci'd under bench/postgraphile, on PostgreSQL), then each query over many values (bench-sweep), then 2 processes on a replica (and a soak); writes bench/RESULTS.md and bench/plans/
 	command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench.run
+	$(PY) -m bench.q4_budget
 	$(PY) -m bench.sweep
 	$(PY) -m bench.scale
 

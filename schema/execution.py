@@ -214,9 +214,7 @@ class Operations:
         self.cache_size = cache_size
         self._rules = validation_rules(limits)
         self.sizes = ListSizes(schema)  # the longest lists in the data, for the node estimate
-        self._check_nodes = node_check(
-            schema, limits, self.sizes.of, self.sizes.total, self.sizes.mean
-        )
+        self._check_nodes = node_check(schema, limits, self.sizes)
         self._prepared: OrderedDict[str, Prepared] = OrderedDict()
         self.plans = plans  # compiled execution; None runs every operation on the resolvers
         # Each client's budget of cost points; None when switched off.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import (
     DocumentNode,
@@ -169,12 +169,36 @@ def limit_rules(limits: Limits) -> list[type[ValidationRule]]:
     return [DepthAndAliasRule]
 
 
-# The longest list a field gives, by type and field name, with a default for the unmeasured.
-ListSize = Callable[[str, str, int], int]
-# The rows all of a list field's lists hold together, where each row sits in one list.
-ListTotal = Callable[[str, str], int | None]
-# The mean length of a list field's lists that are not empty, where it is measured.
-ListMean = Callable[[str, str], float | None]
+class ListFigures(Protocol):
+    """One list's measured lengths (schema.list_sizes.Lists)."""
+
+    @property
+    def mean(self) -> float: ...
+
+    @property
+    def rows(self) -> int: ...
+
+    @property
+    def typical(self) -> float: ...
+
+    @property
+    def present(self) -> float: ...
+
+    def of(self, key: Any) -> float: ...
+
+
+class Statistics(Protocol):
+    """What the node estimate knows of the data (schema.list_sizes.ListSizes)."""
+
+    def measured(self, type_name: str, field_name: str) -> ListFigures | None: ...
+
+    def own(self, type_name: str, field_name: str) -> bool: ...
+
+    def share(self, type_name: str, field_name: str, arguments: dict[str, Any]) -> float: ...
+
+    def identify(self, field_name: str, arguments: dict[str, Any]) -> tuple[str, Any] | None: ...
+
+    def expected_root(self, field_name: str, arguments: dict[str, Any]) -> float | None: ...
 
 
 def estimate_nodes(
@@ -183,25 +207,29 @@ def estimate_nodes(
     operation: OperationDefinitionNode,
     variables: VariableValues,
     limits: Limits,
-    list_size: ListSize | None = None,
-    list_total: ListTotal | None = None,
-    list_mean: ListMean | None = None,
+    statistics: Statistics | None = None,
 ) -> int:
-    """GitHub's node estimate: for each list or connection, the product of page sizes down its path.
+    """The objects an operation is expected to return, from the lengths of the lists it asks
+    for as the data holds them (`statistics`): the number a budget is charged before it runs
+    and the node limit is checked against.
 
-    A connection counts its `first` or `last` (or the default page size); a plain list counts
-    the longest list the field gives in the data (`list_size`), or the assumed list size
-    for a field not measured; fields under a connection's `edges` and `nodes` are its items.
-    Where the parents of a plain list are distinct objects (one object at the root, then
-    lists whose rows each sit in one list), its items are at most the rows its field lists
-    in all (`list_total`): the US's posts with their accreditations count the accreditations
-    there are, not every post times the longest list.
-    Under many parents (more than one), a plain list counts its mean length (`list_mean`)
-    for each parent, but never less than its longest list, which one of them may hold:
-    twenty countries' posts count about twenty countries' worth of posts, not twenty times
-    the US's.
+    Every object counts once: each item of a list or a connection's page, each object field
+    of each of them, a connection and its page info. A list under one object the query
+    names (a country by its code, an object by its global ID, a relation by its two
+    countries) counts that object's own list where it is measured (a country's posts), else
+    the mean length of the field's lists; under many objects, the mean for each. An
+    argument that narrows a list (`kind: [EMBASSY]`) counts the share of rows it keeps. A
+    connection counts its `first` or `last` (or the default page size), but no more than
+    its parent's list is expected to hold; a connection of Query, no more than the rows it
+    pages through (for `missions`, narrowed by sender, host and kind as the countries'
+    counts of posts say). Where the parents are distinct objects and each row of a list
+    sits in one of them, the items are at most the rows the field lists in all.
+    A list given `ids` counts one item for each. A list not measured counts one item for
+    each parent. Without `statistics`, every plain list counts the assumed list size and
+    every connection its page size: an upper bound rather than a guess.
     The fields are collected as the executor collects them (fragments, `@include` and
-    `@skip`, aliases); a field of a union or interface counts its costliest member.
+    `@skip`, aliases); a field of a union or interface counts its costliest member, or the
+    one its global ID names.
     """
     fragments = {
         definition.name.value: FragmentDetails(definition)
@@ -209,25 +237,59 @@ def estimate_nodes(
         if isinstance(definition, FragmentDefinitionNode)
     }
 
-    def page_size(field: GraphQLField, details: FieldDetailsList) -> int:
-        """The `first` or `last` a connection is asked for, or the default page size."""
+    def arguments_of(field: GraphQLField, details: FieldDetailsList) -> dict[str, Any] | None:
         try:
-            arguments = get_argument_values(field, details[0].node, variables)
+            return get_argument_values(field, details[0].node, variables)
         except GraphQLError:  # the resolvers report it
-            return DEFAULT_PAGE_SIZE
+            return None
+
+    def page_size(arguments: dict[str, Any] | None) -> int:
+        """The `first` or `last` a connection is asked for, or the default page size."""
         for name in ("first", "last"):
-            if isinstance(arguments.get(name), int):
+            if arguments is not None and isinstance(arguments.get(name), int):
                 size: int = arguments[name]
-                return size
+                return max(size, 0)
         return DEFAULT_PAGE_SIZE
+
+    def each_of(figures: ListFigures, factor: float) -> float:
+        """The items of a list for each of `factor` parents, none of them named: the mean
+        over all parents for each, but all together at least (under one parent or more)
+        the geometric mean of that mean and a typical list that is not empty. A parent
+        asked about may be one with data or any; between the two, the geometric mean is
+        the estimate least far off either way on the scale the 3x goal is measured on."""
+        if factor <= 0:
+            return 0.0
+        between = math.sqrt(figures.mean * figures.typical)
+        return max(figures.mean, min(factor, 1.0) * between / factor)
+
+    def present(
+        parent: GraphQLObjectType, definition: GraphQLField, named: GraphQLNamedType, key: Any
+    ) -> float:
+        """The share of parents for which a nullable object field on a date (`asOf`: who
+        headed a post then) is not null: of those whose list of the same type (the post's
+        heads) is not empty."""
+        if statistics is None or "asOf" not in definition.args:
+            return 1.0
+        for name, other in parent.fields.items():
+            if isinstance(get_nullable_type(other.type), GraphQLList) and (
+                get_named_type(other.type) is named
+            ):
+                figures = statistics.measured(parent.name, name)
+                if figures is not None:
+                    return figures.present if key is None else min(figures.of(key), 1.0)
+        return 1.0
 
     def count(
         grouped: Mapping[str, FieldDetailsList],
         parent: GraphQLObjectType,
-        factor: int,
+        factor: float,
+        key: Any,
         distinct: bool,
-    ) -> int:
-        total = 0
+        page: float,
+    ) -> float:
+        """The objects under `factor` objects of type `parent` (one, `key`, where named);
+        `page`: the items of each, where the parent is a connection."""
+        total = 0.0
         for details in grouped.values():
             name = details[0].node.name.value
             definition = parent.fields.get(name)
@@ -235,40 +297,74 @@ def estimate_nodes(
                 continue  # __typename
             type_: GraphQLOutputType = definition.type
             named = get_named_type(type_)
-            in_connection = parent.name.endswith("Connection") and name in {"edges", "nodes"}
-            own = 0
-            distinct_here = distinct and factor == 1  # a single object's object is one
-            if named.name.endswith("Connection"):
-                factor_here = factor * max(page_size(definition, details), 0)
-                own = factor_here
-                distinct_here = False
-            elif isinstance(get_nullable_type(type_), GraphQLList) and not in_connection:
-                measured = list_size(parent.name, name, limits.list_size) if list_size else None
-                longest = limits.list_size if measured is None else measured
-                factor_here = factor * longest
-                mean = list_mean(parent.name, name) if list_mean and factor > 1 else None
-                if mean is not None:
-                    factor_here = min(factor_here, max(math.ceil(factor * mean), longest))
-                held = list_total(parent.name, name) if list_total and distinct else None
-                if held is not None:
-                    factor_here = min(factor_here, held)
-                own = factor_here
-                distinct_here = held is not None
-            else:
-                factor_here = factor
-            total += own + below(details, named, factor_here, distinct_here)
+            is_object = isinstance(
+                named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+            )
+            arguments = arguments_of(definition, details) or {}
+            is_list = isinstance(get_nullable_type(type_), GraphQLList)
+            if parent.name.endswith("Connection") and name in {"edges", "nodes"}:
+                items = factor * page
+                total += items + below(details, named, items, None, False, 0.0)
+            elif named.name.endswith("Connection"):
+                asked = page_size(arguments)
+                expected = None
+                if statistics is not None:
+                    if parent is schema.query_type:
+                        expected = statistics.expected_root(name, arguments)
+                    else:
+                        figures = statistics.measured(parent.name, name)
+                        if figures is not None:
+                            expected = (
+                                figures.of(key) if key is not None else each_of(figures, factor)
+                            )
+                each = asked if expected is None else min(asked, expected)
+                total += factor + below(details, named, factor, None, False, each)
+            elif is_list:
+                figures = None if statistics is None else statistics.measured(parent.name, name)
+                if isinstance(arguments.get("ids"), list):  # one item for each ID asked for
+                    each = float(len(arguments["ids"]))
+                elif figures is None:  # an upper bound without statistics, else one item
+                    each = float(limits.list_size) if statistics is None else 1.0
+                else:
+                    each = figures.of(key) if key is not None else each_of(figures, factor)
+                    assert statistics is not None
+                    each *= statistics.share(parent.name, name, arguments)
+                items = factor * each
+                own = statistics is not None and statistics.own(parent.name, name)
+                if figures is not None and distinct and own:
+                    assert statistics is not None
+                    items = min(
+                        items, figures.rows * statistics.share(parent.name, name, arguments)
+                    )
+                if is_object:
+                    total += items + below(details, named, items, None, distinct and own, 0.0)
+            elif is_object:
+                named_key = None
+                if parent is schema.query_type and statistics is not None:
+                    named_key = statistics.identify(name, arguments)
+                found = factor * present(parent, definition, named, key)
+                total += found + below(details, named, found, named_key, distinct, 0.0)
         return total
 
     def below(
-        details: FieldDetailsList, named: GraphQLNamedType, factor: int, distinct: bool
-    ) -> int:
-        """The count under a field: of its object type, or of its costliest possible type."""
+        details: FieldDetailsList,
+        named: GraphQLNamedType,
+        factor: float,
+        named_key: tuple[str, Any] | Any,
+        distinct: bool,
+        page: float,
+    ) -> float:
+        """The count under a field: of its object type, or of its costliest possible type
+        (of the one a root field names, where it names one)."""
         if isinstance(named, GraphQLObjectType):
             members: Sequence[GraphQLObjectType] = [named]
         elif isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
             members = schema.get_possible_types(named)
         else:
-            return 0
+            return 0.0
+        type_name, key = named_key if isinstance(named_key, tuple) else (None, None)
+        if type_name is not None:
+            members = [member for member in members if member.name == type_name]
         return max(
             (
                 count(
@@ -277,18 +373,20 @@ def estimate_nodes(
                     ).grouped_field_set,
                     member,
                     factor,
-                    distinct,
+                    key,
+                    distinct and factor <= 1,
+                    page,
                 )
                 for member in members
             ),
-            default=0,
+            default=0.0,
         )
 
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
     collected = collect_fields(schema, fragments, variables, root, operation)
-    return count(collected.grouped_field_set, root, 1, True)
+    return math.ceil(count(collected.grouped_field_set, root, 1.0, None, True, 0.0) - 1e-9)
 
 
 NodeCheck = Callable[
@@ -297,11 +395,7 @@ NodeCheck = Callable[
 
 
 def node_check(
-    schema: GraphQLSchema,
-    limits: Limits,
-    list_size: ListSize | None = None,
-    list_total: ListTotal | None = None,
-    list_mean: ListMean | None = None,
+    schema: GraphQLSchema, limits: Limits, statistics: Statistics | None = None
 ) -> NodeCheck:
     """A check of the node estimate, which needs the variables and so runs after validation:
     the estimate, and the error when it is over the limit."""
@@ -309,9 +403,7 @@ def node_check(
     def check(
         document: DocumentNode, operation: OperationDefinitionNode, variables: VariableValues
     ) -> tuple[int, GraphQLError | None]:
-        nodes = estimate_nodes(
-            schema, document, operation, variables, limits, list_size, list_total, list_mean
-        )
+        nodes = estimate_nodes(schema, document, operation, variables, limits, statistics)
         if nodes <= limits.max_nodes:
             return nodes, None
         error = limit_error("max_nodes", nodes, limits.max_nodes, "The estimated number of nodes")

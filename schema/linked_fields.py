@@ -116,7 +116,7 @@ class Only:
     fixed: tuple[Any, ...] = ()
     fold: Callable[[Any], Any] | None = None
 
-    def _wanted(self, arguments: dict[str, Any]) -> Any:
+    def wanted(self, arguments: dict[str, Any]) -> Any:
         """The values asked for, or None for every row."""
         given = None if self.argument is None else arguments.get(self.argument)
         if self.fixed and not given:
@@ -126,14 +126,14 @@ class Only:
         return self.fold(given)
 
     def condition(self, row: Any, arguments: dict[str, Any]) -> Any:
-        wanted = self._wanted(arguments)
+        wanted = self.wanted(arguments)
         if wanted is None:
             return None
         column = getattr(row, self.column.key)
         return column == wanted if self.fold is not None else column.in_(wanted)
 
     def keeps(self, row: Any, arguments: dict[str, Any]) -> bool:
-        wanted = self._wanted(arguments)
+        wanted = self.wanted(arguments)
         if wanted is None:
             return True
         value = getattr(row, self.column.key)

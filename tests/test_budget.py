@@ -300,7 +300,7 @@ async def test_metrics_scrape_cleanly_and_move_with_the_requests(client_for: Cli
     assert (after[ok], after[limited], after[invalid]) == (1, 1, 1)
     assert ok not in before
     assert after[("bilateral_cost_points_total", (("outcome", "spent"),))] == 9
-    assert after[("bilateral_cost_points_total", (("outcome", "refused"),))] == 8  # the estimate
+    assert after[("bilateral_cost_points_total", (("outcome", "refused"),))] == 9  # the estimate
     assert after[("bilateral_rate_limited_requests_total", ())] == 1
     count = ("bilateral_request_duration_seconds_count", (("path", "compiled"),))
     assert after[count] - before.get(count, 0) >= 1
@@ -404,7 +404,7 @@ async def test_each_request_is_one_line_in_the_log(
     first, second = [
         record.getMessage() for record in caplog.records if record.name == "bilateral.requests"
     ]
-    assert "client=reader-bot operation=Eight estimatedNodes=8 charged=9 path=compiled" in first
+    assert "client=reader-bot operation=Eight estimatedNodes=9 charged=9 path=compiled" in first
     assert first.endswith("code=OK") and token not in first
     assert "requestId=trace-9 client=127.0.0.1 operation=None" in second
     assert second.endswith("code=GRAPHQL_VALIDATION_FAILED")

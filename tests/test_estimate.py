@@ -1,7 +1,7 @@
 """How close the node estimate comes to what the README's and the explorer's queries return,
-on the database `make run` makes: within 3x either way, but for the queries listed as
-still estimated high, each of which the test expects to stay high until the estimate
-improves (then it fails, and the entry must go)."""
+on the database `make run` makes: within 3x either way, every one of them, and the issue's
+two plain lists under twenty countries too. An empty answer (no object returned) counts as
+one object: its estimate may be at most 3."""
 
 import asyncio
 import re
@@ -46,27 +46,6 @@ LISTS = [
     "{ countries(first: 20) { nodes { code missions { accreditations { target { __typename } } } } } }",
 ]
 
-# Estimated more than 3x high today: a connection counts its page size even where the
-# parent has fewer items, a filter counts as if it kept every row, and a list under one
-# object counts the field's longest list. Keyed by the view and its first variable, or
-# the README example's first words.
-STILL_HIGH = {
-    "COUNTRY_VIEW MY",
-    "RELATION_VIEW BE",
-    "RELATION_EVENTS BE",
-    "PERSON_VIEW UGVyc29uOjE",
-    "ORGANIZATION_VIEW T3JnYW5pemF0aW9uOjE",
-    "PARTICIPATION_PAGE UGVyc29uOjE",
-    "POST_VIEW TWlzc2lvbjox",
-    '{ relation(between: ["BE", "MY"]) { established events(first: 50)',
-    '{ missions(country: "MY", hostCountry: "BE", kind: [EMBASSY]) { nodes { name',
-    '{ missions(country: "MY", hostCountry: "BE", kind: [EMBASSY], first: 1)',
-    '{ missions(country: "MY", hostCountry: "BE", kind: [EMBASSY]) { nodes { city',
-    '{ country(code: "BE") { hostedMissions(kind: EMBASSY) { name historianId',
-    '{ person(historianId: "legare-hugh-swinton") { name born died careerType',
-    '{ missions(country: "MY", hostCountry: "BE", kind: [EMBASSY]) { nodes { heads',
-}
-
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -81,11 +60,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _costs(url: str) -> dict[str, tuple[int, int]]:
-    """Each query's estimate and the objects it returned, by its key in STILL_HIGH's terms."""
+    """Each query's estimate and the objects it returned, keyed by the view and its first
+    variable, or the query's first 120 characters."""
 
     async def ask() -> dict[str, tuple[int, int]]:
         found: dict[str, tuple[int, int]] = {}
-        settings = Settings(database_url=url, seed_world=False)
+        # What is measured is the estimate, not the time: the quality checks over the whole
+        # world take seconds, more on a busy machine than the default limit allows.
+        settings = Settings(database_url=url, seed_world=False, timeout_seconds=120)
         async with started(settings) as app, client_of(app) as client:
             requests = [
                 (
@@ -109,14 +91,21 @@ def _costs(url: str) -> dict[str, tuple[int, int]]:
     return asyncio.run(ask())
 
 
+def within_3x(estimate: int, returned: int) -> bool:
+    return returned / 3 <= estimate <= 3 * max(returned, 1)
+
+
 def test_the_estimate_stays_within_3x_of_what_returns(world: str) -> None:
     costs = _costs(world)
-    keys = {key for key in costs for high in STILL_HIGH if key.startswith(high)}
-    assert len(keys) == len(STILL_HIGH), "each entry names one query"
-    far = {
-        key: (estimate, returned)
-        for key, (estimate, returned) in costs.items()
-        if not (returned / 3 <= estimate <= 3 * max(returned, 1))
-    }
-    assert set(far) == keys, {key: costs[key] for key in set(far) ^ keys}
-    assert costs[LISTS[0][:120]][0] <= 3 * costs[LISTS[0][:120]][1]
+    assert len(costs) == len(VIEWS) + len(READS) + len(LISTS), "each query has its own key"
+    far = {key: cost for key, cost in costs.items() if not within_3x(*cost)}
+    assert far == {}, far
+    # The issue's examples: today's posts of twenty countries, with their accreditations'
+    # targets, estimated near the objects returned (they were 6,220 for 818 and 179,820).
+    missions, accreditations = (costs[" ".join(text.split())[:120]] for text in LISTS)
+    assert missions[1] > 100 and accreditations[1] > missions[1]
+
+
+def test_the_check_fails_outside_3x() -> None:
+    assert within_3x(30, 10) and within_3x(4, 10) and within_3x(3, 0)
+    assert not within_3x(31, 10) and not within_3x(3, 10) and not within_3x(4, 0)

@@ -107,37 +107,48 @@ async def test_10000_copies_of_one_field_are_rejected_for_tokens(client: httpx.A
     )
 
 
-def _under(sizes: ListSizes, type_name: str, field: str, parents: int) -> int:
-    """What a plain list counts under this many parents: its longest list under one; under
-    more, its mean length for each, but not less than its longest nor more than each its longest."""
-    longest: int = sizes.of(type_name, field, 20)
-    mean = sizes.mean(type_name, field)
-    if parents == 1 or mean is None:
-        return parents * longest
-    return min(parents * longest, max(math.ceil(parents * mean), longest))
+def _under(sizes: ListSizes, type_name: str, field: str, parents: float) -> float:
+    """The items a plain list (or a connection unpaged) is expected to hold under this many
+    parents, none of them named, as schema.limits.estimate_nodes counts them: the mean
+    over all parents for each, but together at least the geometric mean of that mean and
+    the typical list (under one parent or more)."""
+    figures = sizes.measured(type_name, field)
+    assert figures is not None
+    between = math.sqrt(figures.mean * figures.typical)
+    return max(parents * figures.mean, min(parents, 1.0) * between)
 
 
-async def test_the_node_estimate_multiplies_page_sizes_down_a_path(
+async def test_the_node_estimate_multiplies_down_a_path_and_caps_pages_at_the_data(
     client_for: ClientFor,
 ) -> None:
-    query = """query($n: Int) { countries(first: 100) { nodes { events(first: $n) { nodes {
-        participants { role } } } } } }"""
-    async with client_for(limits=Limits(max_nodes=10_000)) as client:
+    query = """query($n: Int) { countries(first: $n) { nodes { code events(first: 100) {
+        nodes { participants { role } } } } } }"""
+    async with client_for(limits=Limits(max_nodes=100)) as client:
         sizes = client._transport.app.state.operations.sizes  # type: ignore[attr-defined]
-        # The article's most attended event has 5 participants, its events 2.4 on average.
-        assert sizes.of("Event", "participants", 20) == 5
-        assert round(sizes.mean("Event", "participants"), 1) == 2.4
-        # 100 countries + 100*n events + their participants: a plain list counts as the data
-        # holds them, not a guess.
+        # The article's most attended event has 5 participants.
+        participants = sizes.measured("Event", "participants")
+        assert participants.longest == 5 and participants.rows > participants.groups
+        countries = sizes.root("countries")
+        assert countries is not None and countries > 100
+
+        def expected(n: int) -> int:
+            # The connection, its n countries, each one's events connection, the events a
+            # country is expected to have (fewer than the 100 asked), their participants.
+            events = _under(sizes, "Country", "events", n)
+            assert events < 100 * n
+            found = 1 + n + n + events + _under(sizes, "Event", "participants", events)
+            return math.ceil(found - 1e-9)
+
         extensions = _limit(await _post(client, query, n=100))
         assert extensions == {
             "code": "LIMIT_EXCEEDED",
             "limit": "max_nodes",
-            "found": 100 + 100 * 100 + _under(sizes, "Event", "participants", 100 * 100),
-            "allowed": 10_000,
+            "found": expected(100),
+            "allowed": 100,
         }
-        small = await _post(client, query, n=2)
-        assert "errors" not in small and len(small["data"]["countries"]["nodes"]) == 100
+        small = await _post(client, query, n=5)
+        assert "errors" not in small and len(small["data"]["countries"]["nodes"]) == 5
+        assert small["extensions"]["cost"]["estimatedNodes"] == expected(5)
 
 
 async def test_limits_are_set_from_settings(client_for: ClientFor) -> None:
@@ -211,19 +222,19 @@ async def test_every_answer_reports_its_cost(client: httpx.AsyncClient) -> None:
     body = (await client.post("/graphql", json={"query": query})).json()
     # The client's budget, charged the objects returned (schema.budget).
     assert body["extensions"]["cost"].pop("rateLimit")["charged"] == 1 + 1 + 2
-    # As GitHub counts: the items of lists, here the embassies (the most a country keeps: 1)
-    # and their heads (at most 2 a post); the object returned count includes the country.
-    assert body["extensions"]["cost"] == {
-        "estimatedNodes": 1 + 1 * 2,
-        "maxNodes": 50_000,
-        "returnedObjects": 1 + 1 + 2,
-    }
+    # The objects expected: the country, its one embassy (Malaysia's own count, the
+    # narrowing to embassies counted once), and the heads a post is expected to have.
+    cost = body["extensions"]["cost"]
+    assert (cost["maxNodes"], cost["returnedObjects"]) == (50_000, 1 + 1 + 2)
+    assert 1 + 1 + 1 <= cost["estimatedNodes"] <= 3 * (1 + 1 + 2)
 
 
 async def test_a_dry_run_reports_the_cost_without_running(
-    app: Starlette, client: httpx.AsyncClient
+    app: Starlette, client: httpx.AsyncClient, client_for: ClientFor
 ) -> None:
-    participants = _under(app.state.operations.sizes, "Event", "participants", 50)
+    sizes = app.state.operations.sizes
+    events = min(50, sizes.root("events"))
+    participants = math.ceil(1 + events + _under(sizes, "Event", "participants", events) - 1e-9)
     query = "{ events(first: 50) { nodes { title participants { role } } } }"
     response = await client.post(
         "/graphql", json={"query": query}, headers={"X-Bilateral-Dry-Run": "true"}
@@ -232,16 +243,12 @@ async def test_a_dry_run_reports_the_cost_without_running(
     assert body["extensions"]["cost"].pop("rateLimit")["charged"] == 0  # a dry run is free
     assert body == {
         "data": None,
-        "extensions": {"cost": {"estimatedNodes": 50 + participants, "maxNodes": 50_000}},
+        "extensions": {"cost": {"estimatedNodes": participants, "maxNodes": 50_000}},
     }
-    too_big = await client.post(
-        "/graphql",
-        json={
-            "query": """{ events(first: 100) { nodes { countries { events(first: 100) {
-                nodes { participants { role } } } } } } }"""
-        },
-        headers={"X-Bilateral-Dry-Run": "1"},
-    )
+    async with client_for(limits=Limits(max_nodes=participants - 1)) as small:
+        too_big = await small.post(
+            "/graphql", json={"query": query}, headers={"X-Bilateral-Dry-Run": "1"}
+        )
     assert too_big.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
 
 
@@ -258,25 +265,30 @@ async def test_the_estimate_collects_fields_as_the_executor_does(
         return found
 
     listed = "events(first: 50) { nodes { title participants { role } } }"
-    participants = _under(app.state.operations.sizes, "Event", "participants", 50)
-    assert await estimate(f"{{ {listed} }}") == 50 + participants
+    sizes = app.state.operations.sizes
+    events = sizes.root("events")
+    assert 7 < events < 50  # the page counts what there is to page through
+    participants = math.ceil(1 + events + _under(sizes, "Event", "participants", events) - 1e-9)
+    assert await estimate(f"{{ {listed} }}") == participants
     # A field skipped by a variable costs nothing; one asked for twice under one key, once.
     skipped = "query($on: Boolean!) { events(first: 50) @include(if: $on) { nodes { title } } }"
     assert await estimate(skipped, on=False) == 0
-    assert await estimate(skipped, on=True) == 50
-    assert await estimate(f"{{ {listed} {listed} }}") == 50 + participants
+    assert await estimate(skipped, on=True) == 1 + events
+    assert await estimate(f"{{ {listed} {listed} }}") == participants
     # A page size from a variable, through a fragment.
     fragment = """query($n: Int) { ...Page } fragment Page on Query { events(first: $n) {
         nodes { title } } }"""
-    assert await estimate(fragment, n=7) == 7
-    assert await estimate(fragment) == 20  # the default page size
+    assert await estimate(fragment, n=7) == 1 + 7
+    assert await estimate(fragment) == 1 + min(20, events)  # the default page size
+    # A list of the objects some IDs name: one for each.
+    assert await estimate('{ nodes(ids: ["TWlzc2lvbjox", "TWlzc2lvbjoy"]) { id } }') == 2
 
 
 async def test_a_write_that_makes_a_list_longer_counts_soon_after(
     app: Starlette, editor: GraphQL, data: GraphQL
 ) -> None:
     sizes = app.state.operations.sizes
-    assert sizes.of("Event", "participants", 20) == 5
+    assert sizes.measured("Event", "participants").longest == 5
     found = await data(
         """{ events(first: 100) { nodes { id participants { role } } }
             countries(first: 3) { nodes { id } } }"""
@@ -290,11 +302,11 @@ async def test_a_write_that_makes_a_list_longer_counts_soon_after(
             p=country["id"],
         )
         assert added["data"]["addParticipant"]["userErrors"] == []
-    for _ in range(100):  # the figures are read again in the background after a write
-        if sizes.of("Event", "participants", 20) == 5 + 3:
+    for _ in range(300):  # the figures are read again in the background a second after a write
+        if sizes.measured("Event", "participants").longest == 5 + 3:
             break
         await asyncio.sleep(0.02)
-    assert sizes.of("Event", "participants", 20) == 5 + 3
+    assert sizes.measured("Event", "participants").longest == 5 + 3
 
 
 @pytest.mark.skipif(ON_POSTGRESQL, reason="SQLite's statements queue on one connection")
@@ -319,7 +331,7 @@ async def test_sqlite_statements_waiting_or_running_stop_at_their_own_time_limit
     assert await asyncio.wait_for(statements.text("SELECT 'next'"), 2) == "next"
 
 
-async def test_lists_under_distinct_parents_count_at_most_the_rows_there_are(
+async def test_a_named_parent_counts_its_own_list_and_others_the_mean(
     app: Starlette, client: httpx.AsyncClient
 ) -> None:
     async def estimate(query: str) -> int:
@@ -330,21 +342,21 @@ async def test_lists_under_distinct_parents_count_at_most_the_rows_there_are(
         return found
 
     sizes = app.state.operations.sizes
-    posts = sizes.of("Country", "missions", 0)
-    longest = sizes.of("Mission", "accreditations", 0)
-    held = sizes.total("Mission", "accreditations")
-    assert held is not None and posts * longest > held  # the bound matters here
-    # One country's posts are distinct, so their accreditations are at most all there are.
+    malaysia = sizes.identify("country", {"code": "MY"})
+    assert malaysia is not None
+    posts = sizes.measured("Country", "missions").of(malaysia[1])  # Malaysia's own count
+    assert posts == 1
+    # The posts of the one country named count its own; their accreditations as many as
+    # one post typically has.
     own = '{ country(code: "MY") { missions { accreditations { from } } } }'
-    assert await estimate(own) == posts + min(
-        held, _under(sizes, "Mission", "accreditations", posts)
-    )
-    # Through a post's host country the parents may repeat: every list counts in full.
+    accredited = _under(sizes, "Mission", "accreditations", posts)
+    assert await estimate(own) == math.ceil(1 + posts + accredited - 1e-9)
+    # Through a post's host country, a list under a country not named: the mean for it.
     repeated = """{ country(code: "MY") { missions { hostCountry {
         hostedMissions { accreditations { from } } } } } }"""
     hosting = _under(sizes, "Country", "hostedMissions", posts)
-    accredited = _under(sizes, "Mission", "accreditations", hosting)
-    assert await estimate(repeated) == posts + hosting + accredited
+    further = _under(sizes, "Mission", "accreditations", hosting)
+    assert await estimate(repeated) == math.ceil(1 + 2 * posts + hosting + further - 1e-9)
 
 
 @pytest.mark.parametrize(

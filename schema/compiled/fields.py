@@ -50,6 +50,8 @@ class Listed:
     # link table): items of distinct parents are distinct, and all of them are at most the
     # table's rows, a bound the node estimate takes where the parents are distinct.
     own: bool = False
+    # The argument that narrows the list's rows (`kind: [EMBASSY]`), for the share it keeps.
+    only: Narrowing | None = None
 
     def __call__(
         self,
@@ -63,7 +65,16 @@ class Listed:
 
 
 class Narrowing(Protocol):
-    """How a list field's argument narrows its rows, in SQL (schema.linked_fields.Only)."""
+    """How a list field's argument narrows its rows, in SQL (schema.linked_fields.Only):
+    to those whose `column` holds one of the values `wanted` gives for the arguments."""
+
+    @property
+    def column(self) -> Any: ...
+
+    @property
+    def fixed(self) -> tuple[Any, ...]: ...
+
+    def wanted(self, arguments: dict[str, Any]) -> Any: ...
 
     def condition(self, row: Any, arguments: dict[str, Any]) -> Any: ...
 
@@ -97,7 +108,7 @@ def rows_of(
 
     table = model.__table__
     own = through is None and all(column.table is table for group in groupings for column in group)
-    return Listed(handle, groupings, where, fixed, own=own and bool(groupings))
+    return Listed(handle, groupings, where, fixed, own=own and bool(groupings), only=only)
 
 
 def through(link: Any, target: str) -> Callable[[Select[Any], Any], Select[Any]]:
