@@ -43,6 +43,9 @@ class Written:
     ids: list[int] = field(default_factory=list)
     new: set[int] = field(default_factory=set)  # the rows it created, of those ids
     changed: set[int] = field(default_factory=set)  # and the rows it updated
+    # The rows it matched by natural key rather than by the record's own id (another
+    # source's, adopted), where its writer tells them apart (write_people does).
+    adopted: set[int] = field(default_factory=set)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -136,4 +139,6 @@ class Batch:
             await reindex(session, self.kind, [change.target_id for change in changes])
         new = set(self.created)
         unchanged = len(self.before) - len(changed) + self.unchanged
-        return Written(list(ids), new, changed, len(new), len(changed), unchanged)
+        return Written(
+            list(ids), new, changed, created=len(new), updated=len(changed), unchanged=unchanged
+        )
