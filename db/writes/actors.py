@@ -24,7 +24,7 @@ from db.chunks import rows_in
 from db.models import OrganizationKind
 from db.partial_date import PartialDate
 from db.search import reindex
-from db.writes.batch import Batch, Written, assign, insert_rows
+from db.writes.batch import Batch, Written, assign, differences, insert_rows
 from db.writes.edit import Edit, Policy, SourceSpec
 
 
@@ -128,13 +128,7 @@ async def write_people(
         _values(person, how, names[index], countries[index], sources[index])
         for index, (person, how) in enumerate(zip(people, found_by, strict=True))
     ]
-    # What the batch changes on each person it matched, found before anything is written.
-    changes: dict[int, dict[str, Any]] = {}
-    for pk, given in zip(rows, values, strict=True):
-        if pk is not None:
-            differs = {name: v for name, v in given.items() if getattr(found[pk], name) != v}
-            if differs:
-                changes.setdefault(pk, {}).update(differs)
+    changes = differences(rows, values, found)
     await batch.existing(list(changes), unchanged=len(set(matched)) - len(changes))
     for pk, differs in changes.items():
         assign(found[pk], differs)

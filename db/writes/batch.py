@@ -35,6 +35,20 @@ def assign(row: Any, values: dict[str, Any]) -> bool:
     return bool(changed)
 
 
+def differences(
+    rows: Sequence[int | None], values: Sequence[dict[str, Any]], found: dict[int, Any]
+) -> dict[int, dict[str, Any]]:
+    """What a batch changes on each row it matched (the values of its records that differ
+    from the row's), found before anything is written; by row id."""
+    changes: dict[int, dict[str, Any]] = {}
+    for pk, given in zip(rows, values, strict=True):
+        if pk is not None:
+            differs = {name: v for name, v in given.items() if getattr(found[pk], name) != v}
+            if differs:
+                changes.setdefault(pk, {}).update(differs)
+    return changes
+
+
 @dataclass
 class Written:
     """What a batch write did: each record's row id, in order, and how many rows it created,

@@ -370,34 +370,14 @@ class _Links:
                 self.updates.append((P, row.id, {"role": participant.role, "role_folded": folded}))
         figures = self.figures[event_id]
         for figure, source_id in zip(new.figures, record.figure_sources, strict=True):
-            found = figures.get((figure.label, figure.unit))
-            if found is None:
-                self.add[F].append(
-                    {
-                        "event_id": event_id,
-                        "label": figure.label,
-                        "value": figure.value,
-                        "unit": figure.unit,
-                        "source_id": source_id,
-                    }
-                )
-            elif found.value != figure.value:
-                self.updates.append((F, found.id, {"value": figure.value}))
+            stated = {"label": figure.label, "value": figure.value, "unit": figure.unit}
+            known = figures.get((figure.label, figure.unit))
+            self._keep(F, known, {"event_id": event_id, **stated, "source_id": source_id}, "value")
         quotes = self.quotes[event_id]
         for quote, source_id in zip(new.quotes, record.quote_sources, strict=True):
-            said = quotes.get((quote.speaker_id, quote.text))
-            if said is None:
-                self.add[Q].append(
-                    {
-                        "event_id": event_id,
-                        "speaker_id": quote.speaker_id,
-                        "text": quote.text,
-                        "date": quote.date,
-                        "source_id": source_id,
-                    }
-                )
-            elif said.date != quote.date:
-                self.updates.append((Q, said.id, {"date": quote.date}))
+            said = {"speaker_id": quote.speaker_id, "text": quote.text, "date": quote.date}
+            known = quotes.get((quote.speaker_id, quote.text))
+            self._keep(Q, known, {"event_id": event_id, **said, "source_id": source_id}, "date")
         sources = dict.fromkeys(record.sources)
         for source_id in sources:
             if source_id not in self.cited[event_id]:
@@ -415,6 +395,14 @@ class _Links:
             for source_id in self.cited[event_id] - set(sources):
                 self.drop[S].append((S.c.event_id == event_id) & (S.c.source_id == source_id))
         return self._size() != size
+
+    def _keep(self, table: Any, known: Any, row: dict[str, Any], column: str) -> None:
+        """Add a row where its event has none of its kind and key, else give the one there
+        the row's `column` where it differs."""
+        if known is None:
+            self.add[table].append(row)
+        elif getattr(known, column) != row[column]:
+            self.updates.append((table, known.id, {column: row[column]}))
 
     def _size(self) -> int:
         """How many changes are noted: a record that adds to it changes its event."""
