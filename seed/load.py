@@ -17,13 +17,13 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, text, upd
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import models
-from db.involvement import refresh_event_countries
 from db.kinds import PARTICIPANTS
 from db.relation_links import ensure_relations
 from db.search import rebuild_search_index
 from db.writes.actors import PersonRecord, write_people
 from db.writes.batch import assign
 from db.writes.edit import Edit, Policy, SourceSpec
+from db.writes.events import FigureSpec, NewEvent, ParticipantSpec, QuoteSpec, write_events
 from db.writes.missions import HeadRecord, write_heads
 from seed.countries import ensure_countries
 from seed.document import (
@@ -254,8 +254,7 @@ class _DocumentMerge:
             await self._mission(mission)
         for relation in self.document.relations:
             await self._relation(relation)
-        touched = [await self._event(event) for event in self.document.events]
-        await refresh_event_countries(self.session, touched)
+        await self._events(self.document.events)
         await rebuild_search_index(self.session)
         return self.report
 
@@ -579,124 +578,39 @@ class _DocumentMerge:
         if changed and row is not None:
             self.report.updated["relations"] += 1
 
-    async def _event(self, entry: EventEntry) -> int:
-        E = models.Event
-        row = await self._find(select(E).where(E.date == entry.date, E.title == entry.title))
-        values = {
-            "kind": entry.kind,
-            "end_date": entry.end_date,
-            "place_name": entry.place_name,
-            "place_country_id": self._country(entry.place_country),
-            "summary": entry.summary,
-        }
-        changed = False
-        if row is None:
-            event_id = await self._add(
-                E(title=entry.title, date=entry.date, version=1, **values), "events"
-            )
-        else:
-            event_id = row.id
-            changed = assign(row, values)
-        source_ids = await self._cited(entry.section, entry.sources)
-        changed = await self._link(models.event_source, event_id, source_ids) or changed
-        declared = set(
-            await self._all(
-                select(models.EventCountryDeclared.country_id).where(
-                    models.EventCountryDeclared.event_id == event_id
+    async def _events(self, entries: Sequence[EventEntry]) -> None:
+        """Write the events through the one writer: each with its participants, quotes and
+        figures, which cite the event's first source."""
+        records = []
+        for entry in entries:
+            sources = self._specs(entry.section, entry.sources)
+            first = sources[0]
+            records.append(
+                NewEvent(
+                    title=entry.title,
+                    kind=entry.kind,
+                    date=entry.date,
+                    summary=entry.summary,
+                    sources=sources,
+                    end_date=entry.end_date,
+                    place_name=entry.place_name,
+                    place_country=entry.place_country,
+                    countries=entry.countries,
+                    participants=[
+                        ParticipantSpec((p.kind, self.ids[p.kind][p.ref]), p.role, first)
+                        for p in entry.participants
+                    ],
+                    figures=[FigureSpec(f.label, f.value, f.unit, first) for f in entry.figures],
+                    quotes=[
+                        QuoteSpec(
+                            self.ids["person"][q.speaker], q.text, q.date or entry.date, first
+                        )
+                        for q in entry.quotes
+                    ],
                 )
             )
-        )
-        for code in entry.countries:
-            if self.ids["country"][code] not in declared:
-                self.session.add(
-                    models.EventCountryDeclared(
-                        event_id=event_id, country_id=self.ids["country"][code]
-                    )
-                )
-                declared.add(self.ids["country"][code])
-                changed = True
-        changed = await self._participants(event_id, entry, source_ids[0]) or changed
-        changed = await self._quotes(event_id, entry, source_ids[0]) or changed
-        changed = await self._figures(event_id, entry, source_ids[0]) or changed
-        if changed and row is not None:
-            self.report.updated["events"] += 1
-            # Importing is a write like any other: the event's version grows by one.
-            await self.session.execute(
-                update(E).where(E.id == event_id).values(version=E.version + 1)
-            )
-        return event_id
-
-    async def _participants(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
-        P = models.Participation
-        known = {}
-        for p in await self._all(select(P).where(P.event_id == event_id)):
-            for kind in self.ids:
-                pk = getattr(p, f"{kind}_id")
-                if pk is not None:
-                    known[(kind, pk)] = p
-        changed = False
-        for participant in entry.participants:
-            key = (participant.kind, self.ids[participant.kind][participant.ref])
-            existing = known.get(key)
-            if existing is None:
-                self.session.add(
-                    P(
-                        event_id=event_id,
-                        role=participant.role,
-                        source_id=source_id,
-                        **{f"{key[0]}_id": key[1]},
-                    )
-                )
-                changed = True
-            else:
-                changed = assign(existing, {"role": participant.role}) or changed
-        return changed
-
-    async def _quotes(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
-        Q = models.Quote
-        known = {
-            (q.speaker_id, q.text): q
-            for q in await self._all(select(Q).where(Q.event_id == event_id))
-        }
-        changed = False
-        for quote in entry.quotes:
-            key = (self.ids["person"][quote.speaker], quote.text)
-            values = {"date": quote.date or entry.date}
-            existing = known.get(key)
-            if existing is None:
-                self.session.add(
-                    Q(
-                        speaker_id=key[0],
-                        text=quote.text,
-                        event_id=event_id,
-                        source_id=source_id,
-                        **values,
-                    )
-                )
-                changed = True
-            else:
-                changed = assign(existing, values) or changed
-        return changed
-
-    async def _figures(self, event_id: int, entry: EventEntry, source_id: int) -> bool:
-        F = models.Figure
-        known = {
-            (f.label, f.unit): f for f in await self._all(select(F).where(F.event_id == event_id))
-        }
-        changed = False
-        for figure in entry.figures:
-            existing = known.get((figure.label, figure.unit))
-            if existing is None:
-                self.session.add(
-                    F(
-                        event_id=event_id,
-                        label=figure.label,
-                        value=figure.value,
-                        unit=figure.unit,
-                        source_id=source_id,
-                    )
-                )
-                changed = True
-            else:
-                changed = assign(existing, {"value": figure.value}) or changed
-        return changed
+        written = await write_events(self.edit, records)
+        if written.created:
+            self.report.added["events"] += written.created
+        if written.updated:
+            self.report.updated["events"] += written.updated

@@ -6,16 +6,18 @@ from collections.abc import AsyncIterator, Sequence
 import pytest
 from conftest import GraphQL
 from databases import dump
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
 
+from db import models
 from db.models import EventKind, MissionKind
 from db.partial_date import PartialDate
 from db.session import make_engine, make_sessions
 from db.writes.actors import PersonRecord, write_people
 from db.writes.batch import Written
 from db.writes.edit import Edit, Policy, Rejected, SourceSpec
-from db.writes.events import NewEvent, ParticipantSpec, write_events
+from db.writes.events import FigureSpec, NewEvent, ParticipantSpec, QuoteSpec, write_events
 from db.writes.missions import (
     AccreditationSpec,
     HeadRecord,
@@ -211,3 +213,111 @@ async def test_events_with_participants_are_written_by_key_and_grow_a_version_wh
             ],
         }
     ]
+
+
+async def _people(
+    sessions: async_sessionmaker[AsyncSession], people: Sequence[PersonRecord]
+) -> tuple[Written, dict[int, tuple[str, str | None, int | None, int | None, int | None]]]:
+    """Write people as an import; every person then, by row id: name, Office id, country
+    row id, years of birth and death."""
+    P = models.Person
+    async with sessions() as session, session.begin():
+        edit = Edit(session, "import", "importChiefsOfMission", Policy.FLAG, live=False)
+        written = await write_people(edit, people)
+        rows = await session.execute(
+            select(P.id, P.name, P.historian_id, P.country_id, P.born, P.died)
+        )
+        return written, {pk: tuple(rest) for pk, *rest in rows}  # type: ignore[misc]
+
+
+async def test_an_import_finds_people_by_the_historians_id_tells_new_ones_apart_and_mentions_change_nothing(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    legare = PersonRecord("Hugh Legare", sources=SOURCE, historian_id="legare-hugh", born=1797)
+    written, before = await _people(sessions, [legare])
+    [pk] = written.ids
+    assert before[pk] == ("Hugh Legare", "legare-hugh", None, 1797, None)
+    # Found again by the Office's id: it keeps its name and gains what the record adds.
+    again = PersonRecord("Hugh S. Legare", historian_id="legare-hugh", died=1843)
+    # Another of the Office's people of that name is told apart, as is one that may not be
+    # taken for the person its name names; a mention finds the article's Anwar Ibrahim and
+    # changes nothing on him, and two mentions of one new person make one row.
+    namesake = PersonRecord(
+        "Hugh Legare", historian_id="legare-hugh-2", told_apart="Hugh Legare (1820–)"
+    )
+    ibrahim = PersonRecord("Anwar Ibrahim", "US", mention=True)
+    twice = PersonRecord("Ann Smith", "GB", historian_id="smith-ann", mention=True)
+    written, people = await _people(sessions, [again, namesake, ibrahim, twice, twice])
+    found, told_apart, mentioned, new, same = written.ids
+    assert found == pk and new == same and (written.created, written.updated) == (2, 1)
+    assert people[pk] == ("Hugh Legare", "legare-hugh", None, 1797, 1843)
+    assert people[told_apart][:2] == ("Hugh Legare (1820–)", "legare-hugh-2")
+    assert people[mentioned] == before[mentioned] and people[mentioned][0] == "Anwar Ibrahim"
+    assert people[new][:2] == ("Ann Smith", "smith-ann")
+    assert written.adopted == {mentioned}
+    # A person without the Office's id is adopted by name (merged), unless the record may not.
+    unknown = PersonRecord("Ruth A. Davis", historian_id="davis-ruth", born=1880)
+    apart = PersonRecord("Ann Smith", by_name=False, told_apart="Ann Smith (2)")
+    async with sessions() as session, session.begin():
+        edit = Edit(session, "import", "importChiefsOfMission", Policy.FLAG, live=False)
+        await write_people(edit, [PersonRecord("Ruth A. Davis", "US", SOURCE)])
+    written, people = await _people(sessions, [unknown, apart])
+    davis, smith = written.ids
+    assert written.adopted == {davis} and written.created == 1
+    assert people[davis][:2] == ("Ruth A. Davis", "davis-ruth") and people[davis][3] == 1880
+    assert people[smith][0] == "Ann Smith (2)"
+
+
+async def test_a_mutation_refuses_a_name_given_twice_in_one_batch(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        edit = Edit(session, "editor", "createPerson")
+        with pytest.raises(Rejected) as refused:
+            await write_people(edit, [PersonRecord("Ann Smith"), PersonRecord("Ann Smith")])
+    assert [p.code for p in refused.value.problems] == ["DUPLICATE"]
+
+
+async def test_an_events_quotes_and_figures_cite_their_source_and_a_keyed_rewrite_keeps_quotes(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    said = SourceSpec("A newspaper", "page 3")
+
+    async def meeting(quotes: bool, value: float) -> Written:
+        async with sessions() as session, session.begin():
+            edit = Edit(session, "import", "importVisits", Policy.FLAG, live=False)
+            [speaker] = (await write_people(edit, PEOPLE[:1], ORIGIN)).ids
+            event = NewEvent(
+                "A meeting in Brussels",
+                EventKind.DIPLOMATIC,
+                _d("1919-06"),
+                "Talks.",
+                SOURCE,
+                countries=["US", "BE"],
+                figures=[FigureSpec("Delegates", value, "1", said)],
+                quotes=[QuoteSpec(speaker, "We agree.", _d("1919-06-02"), said)] if quotes else [],
+                key="meeting-1919-06",
+            )
+            return await write_events(edit, [event], ORIGIN)
+
+    [event_id] = (await meeting(True, 12)).ids
+    assert _counts(await meeting(False, 14)) == (0, 1, 0)
+    async with sessions() as session:
+        S, F, Q = models.Source, models.Figure, models.Quote
+        cited = select(S.title, S.section)
+        figures = (
+            await session.execute(
+                cited.join(F, F.source_id == S.id)
+                .add_columns(F.value)
+                .where(F.event_id == event_id)
+            )
+        ).all()
+        quotes = (
+            await session.execute(
+                cited.join(Q, Q.source_id == S.id)
+                .add_columns(Q.text, Q.date)
+                .where(Q.event_id == event_id)
+            )
+        ).all()
+    assert figures == [("A newspaper", "page 3", 14)]
+    assert quotes == [("A newspaper", "page 3", "We agree.", _d("1919-06-02"))]

@@ -7,9 +7,10 @@ and return `batch.Written` (each record's row, and what was created, updated or 
 A record with a source's own `key` is matched by it (`batch.Batch`, through the
 source_record table), else by natural key. A batch is read and written in a few
 statements whatever its size (an import writes thousands of rows); the change log gets
-each row it created or changed as `snapshots` shows it, whoever writes: the events of
-history (seed/history/events.py) and pocom's tenures (seed/history/chiefs.py) go through
-these writers, and the rows importers still write themselves are logged through `Batch`.
+each row it created or changed as `snapshots` shows it, whoever writes: the seed loader's
+people, tenures and events, the people and events of history (seed/history/events.py) and
+pocom's people and tenures (seed/history/chiefs.py) go through these writers; the posts
+importers still write themselves are logged through `Batch`.
 
 Input that is wrong for the data is collected as Problems and raised together as
 Rejected before anything is written; the caller's transaction makes it all or nothing.

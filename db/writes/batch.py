@@ -35,6 +35,20 @@ def assign(row: Any, values: dict[str, Any]) -> bool:
     return bool(changed)
 
 
+def differences(
+    rows: Sequence[int | None], values: Sequence[dict[str, Any]], found: dict[int, Any]
+) -> dict[int, dict[str, Any]]:
+    """What a batch changes on each row it matched (the values of its records that differ
+    from the row's), found before anything is written; by row id."""
+    changes: dict[int, dict[str, Any]] = {}
+    for pk, given in zip(rows, values, strict=True):
+        if pk is not None:
+            differs = {name: v for name, v in given.items() if getattr(found[pk], name) != v}
+            if differs:
+                changes.setdefault(pk, {}).update(differs)
+    return changes
+
+
 @dataclass
 class Written:
     """What a batch write did: each record's row id, in order, and how many rows it created,
@@ -43,6 +57,9 @@ class Written:
     ids: list[int] = field(default_factory=list)
     new: set[int] = field(default_factory=set)  # the rows it created, of those ids
     changed: set[int] = field(default_factory=set)  # and the rows it updated
+    # The rows it matched by natural key rather than by the record's own id (another
+    # source's, adopted), where its writer tells them apart (write_people does).
+    adopted: set[int] = field(default_factory=set)
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -136,4 +153,6 @@ class Batch:
             await reindex(session, self.kind, [change.target_id for change in changes])
         new = set(self.created)
         unchanged = len(self.before) - len(changed) + self.unchanged
-        return Written(list(ids), new, changed, len(new), len(changed), unchanged)
+        return Written(
+            list(ids), new, changed, created=len(new), updated=len(changed), unchanged=unchanged
+        )

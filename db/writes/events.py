@@ -21,7 +21,7 @@ from db.relation_links import drop_unlinked_relations, ensure_event_relations, e
 from db.search import reindex
 from db.writes.batch import Batch, Written, assign, insert_rows
 from db.writes.changes import snapshot
-from db.writes.edit import Edit, Policy, Ref, SourceSpec
+from db.writes.edit import Edit, Field, Policy, Ref, SourceSpec
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,22 @@ class ParticipantSpec:
 
 @dataclass(frozen=True)
 class FigureSpec:
+    """A figure as a write gives it, and the source that states it, where one does."""
+
     label: str
     value: float
     unit: str
+    source: SourceSpec | None = None
+
+
+@dataclass(frozen=True)
+class QuoteSpec:
+    """Words a person (row id) said at an event, when, and the source that quotes them."""
+
+    speaker_id: int
+    text: str
+    date: PartialDate | None = None
+    source: SourceSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,7 @@ class NewEvent:
     countries: Sequence[str] = ()
     participants: Sequence[ParticipantSpec] = ()
     figures: Sequence[FigureSpec] = ()
+    quotes: Sequence[QuoteSpec] = ()
     visit_type: VisitType | None = None
     key: str | None = None  # the source's own id for it, with the batch's origin
 
@@ -120,9 +134,16 @@ async def write_events(
         [
             *(spec for new in events for spec in new.sources),
             *(p.source for new in events for p in new.participants if p.source is not None),
+            *(f.source for new in events for f in new.figures if f.source is not None),
+            *(q.source for new in events for q in new.quotes if q.source is not None),
         ]
     )
-    await edit.look_up(p.ref for new in events for p in new.participants if p.ref is not None)
+    await edit.look_up(
+        [
+            *(p.ref for new in events for p in new.participants if p.ref is not None),
+            *(("person", q.speaker_id) for new in events for q in new.quotes),
+        ]
+    )
     checked = [await _checked(edit, index, new) for index, new in enumerate(events)]
     E = models.Event
     same: dict[tuple[PartialDate, str], int] = {}  # events by natural key, for an import
@@ -217,6 +238,8 @@ class _Checked:
     countries: list[int]
     sources: list[int]
     participant_sources: list[int | None]
+    figure_sources: list[int | None]
+    quote_sources: list[int | None]
 
 
 async def _checked(edit: Edit, index: int, new: NewEvent) -> _Checked:
@@ -234,31 +257,54 @@ async def _checked(edit: Edit, index: int, new: NewEvent) -> _Checked:
     for position, participant in enumerate(new.participants):
         if participant.ref is not None:
             await edit.exists(participant.ref, ("participants", position, "ref"))
-        source = participant.source
         field = ("participants", position, "source")
-        said = [] if source is None else await edit.sources([source], field)
-        cited.append(said[0] if said else None)
+        cited.append(await _source(edit, participant.source, field))
     refs = [p.ref for p in new.participants if p.ref is not None]
     if len(set(refs)) != len(refs):
         edit.reject(("participants",), "A participant is listed twice.", "DUPLICATE")
+    figure_sources: list[int | None] = []
     for position, figure in enumerate(new.figures):
         edit.text(figure.label, ("figures", position, "label"), "A figure's label")
         edit.text(figure.unit, ("figures", position, "unit"), "A figure's unit")
+        figure_sources.append(await _source(edit, figure.source, ("figures", position, "source")))
+    quote_sources: list[int | None] = []
+    for position, quote in enumerate(new.quotes):
+        await edit.exists(("person", quote.speaker_id), ("quotes", position, "speaker_id"))
+        edit.text(quote.text, ("quotes", position, "text"), "A quote's text")
+        quote_sources.append(await _source(edit, quote.source, ("quotes", position, "source")))
     if not new.sources:
         edit.reject(("sources",), "An event needs at least one source.")
     source_ids = await edit.sources(new.sources, ("sources",))
     known = [pk for pk in countries if pk is not None]
-    return _Checked(title, summary, place_name, place_country, known, source_ids, cited)
+    return _Checked(
+        title,
+        summary,
+        place_name,
+        place_country,
+        known,
+        source_ids,
+        cited,
+        figure_sources,
+        quote_sources,
+    )
+
+
+async def _source(edit: Edit, source: SourceSpec | None, field: Field) -> int | None:
+    """The row id of the one source a participant, figure or quote may name."""
+    said = [] if source is None else await edit.sources([source], field)
+    return said[0] if said else None
 
 
 class _Links:
-    """What hangs on a batch's events (declared countries, participants, figures, sources):
-    read for all of them in a few statements, changed in memory, written in a few more."""
+    """What hangs on a batch's events (declared countries, participants, figures, quotes,
+    sources): read for all of them in a few statements, changed in memory, written in a few
+    more."""
 
     def __init__(self) -> None:
         self.declared: dict[int, set[int]] = defaultdict(set)
         self.taking_part: dict[int, dict[Ref, Any]] = defaultdict(dict)
         self.figures: dict[int, dict[tuple[str, str], Any]] = defaultdict(dict)
+        self.quotes: dict[int, dict[tuple[int, str], Any]] = defaultdict(dict)
         self.cited: dict[int, set[int]] = defaultdict(set)
         self.add: dict[Any, list[dict[str, Any]]] = defaultdict(list)  # rows to insert, by table
         self.drop: dict[Any, list[Any]] = defaultdict(list)  # conditions of rows to delete
@@ -267,10 +313,11 @@ class _Links:
     @classmethod
     async def read(cls, session: AsyncSession, ids: Sequence[int]) -> _Links:
         links = cls()
-        D, P, F, S = (
+        D, P, F, Q, S = (
             table_of(models.EventCountryDeclared),
             table_of(models.Participation),
             table_of(models.Figure),
+            table_of(models.Quote),
             models.event_source,
         )
         for event_id, country_id in await rows_in(
@@ -281,6 +328,8 @@ class _Links:
             links.taking_part[row.event_id][_ref_of(row)] = row
         for row in await rows_in(session, select(F).order_by(F.c.id), F.c.event_id, ids):
             links.figures[row.event_id][(row.label, row.unit)] = row
+        for row in await rows_in(session, select(Q).order_by(Q.c.id), Q.c.event_id, ids):
+            links.quotes[row.event_id][(row.speaker_id, row.text)] = row
         for event_id, source_id in await rows_in(
             session, select(S.c.event_id, S.c.source_id), S.c.event_id, ids
         ):
@@ -289,12 +338,14 @@ class _Links:
 
     def give(self, event_id: int, new: NewEvent, record: _Checked, *, replace: bool) -> bool:
         """Give an event the record's countries, participants, figures and sources it lacks
-        (and the record's role and value where those differ); with `replace`, take away
-        those the record does not give. True when anything changes."""
-        D, P, F, S = (
+        (and the record's role, value and date where those differ); with `replace`, take
+        away those the record does not give, but quotes (a seed file's or an editor's words,
+        which the keyed imports never give). True when anything changes."""
+        D, P, F, Q, S = (
             table_of(models.EventCountryDeclared),
             table_of(models.Participation),
             table_of(models.Figure),
+            table_of(models.Quote),
             models.event_source,
         )
         size = self._size()
@@ -318,19 +369,15 @@ class _Links:
                 folded = None if participant.role is None else participant.role.casefold()
                 self.updates.append((P, row.id, {"role": participant.role, "role_folded": folded}))
         figures = self.figures[event_id]
-        for figure in new.figures:
-            found = figures.get((figure.label, figure.unit))
-            if found is None:
-                self.add[F].append(
-                    {
-                        "event_id": event_id,
-                        "label": figure.label,
-                        "value": figure.value,
-                        "unit": figure.unit,
-                    }
-                )
-            elif found.value != figure.value:
-                self.updates.append((F, found.id, {"value": figure.value}))
+        for figure, source_id in zip(new.figures, record.figure_sources, strict=True):
+            stated = {"label": figure.label, "value": figure.value, "unit": figure.unit}
+            known = figures.get((figure.label, figure.unit))
+            self._keep(F, known, {"event_id": event_id, **stated, "source_id": source_id}, "value")
+        quotes = self.quotes[event_id]
+        for quote, source_id in zip(new.quotes, record.quote_sources, strict=True):
+            said = {"speaker_id": quote.speaker_id, "text": quote.text, "date": quote.date}
+            known = quotes.get((quote.speaker_id, quote.text))
+            self._keep(Q, known, {"event_id": event_id, **said, "source_id": source_id}, "date")
         sources = dict.fromkeys(record.sources)
         for source_id in sources:
             if source_id not in self.cited[event_id]:
@@ -348,6 +395,14 @@ class _Links:
             for source_id in self.cited[event_id] - set(sources):
                 self.drop[S].append((S.c.event_id == event_id) & (S.c.source_id == source_id))
         return self._size() != size
+
+    def _keep(self, table: Any, known: Any, row: dict[str, Any], column: str) -> None:
+        """Add a row where its event has none of its kind and key, else give the one there
+        the row's `column` where it differs."""
+        if known is None:
+            self.add[table].append(row)
+        elif getattr(known, column) != row[column]:
+            self.updates.append((table, known.id, {column: row[column]}))
 
     def _size(self) -> int:
         """How many changes are noted: a record that adds to it changes its event."""

@@ -17,7 +17,7 @@ from db.names import post_name
 from db.partial_date import PartialDate
 from db.relation_links import ensure_relations
 from db.search import reindex
-from db.writes.batch import Batch, Written, assign, insert_rows
+from db.writes.batch import Batch, Written, assign, differences, insert_rows
 from db.writes.changes import snapshot
 from db.writes.edit import Edit, Policy, SourceSpec
 
@@ -487,13 +487,7 @@ async def write_heads(
     ]
     found = {h.id: h for h in held}
     found.update(await batch.rows(H, [pk for pk in rows if pk is not None and pk not in found]))
-    # What the batch changes on each tenure it matched, found before anything is written.
-    changes: dict[int, dict[str, Any]] = {}
-    for pk, given in zip(rows, values, strict=True):
-        if pk is not None:
-            differs = {name: v for name, v in given.items() if getattr(found[pk], name) != v}
-            if differs:
-                changes.setdefault(pk, {}).update(differs)
+    changes = differences(rows, values, found)
     matched = set(pk for pk in rows if pk is not None)
     await batch.existing(list(changes), unchanged=len(matched) - len(changes))
     for pk, differs in changes.items():

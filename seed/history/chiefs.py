@@ -34,6 +34,7 @@ from db.models import MissionKind, OrganizationKind, TenureEnd
 from db.names import post_name
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
+from db.writes.actors import PersonRecord, write_people
 from db.writes.edit import Edit, Policy, SourceSpec
 from db.writes.missions import HeadRecord, delete_heads, write_heads
 from seed.datasets import record_dataset
@@ -169,7 +170,7 @@ async def merge_chiefs(session: AsyncSession, pocom: Pocom, release: Release) ->
     if unmapped:
         raise PocomError(unmapped)
     report = ChiefsReport(rows=pocom.rows, skipped=list(pocom.skipped), notices=list(pocom.notices))
-    await _Merge(session, pocom, release, report).run()
+    await _ChiefsMerge(session, pocom, release, report).run()
     return report
 
 
@@ -180,7 +181,9 @@ def page_of_post(territory: str, organization: bool) -> str:
     return f"https://history.state.gov/departmenthistory/people/chiefsofmission/{territory}"
 
 
-class _Merge:
+class _ChiefsMerge:
+    """Merges one pocom release: its posts, people, tenures, kinds and coverage."""
+
     def __init__(
         self,
         session: AsyncSession,
@@ -356,62 +359,38 @@ class _Merge:
     # -- people
 
     async def _people(self, wanted: set[str]) -> dict[str, int]:
-        """The person of each pocom person id: found by that id, else by name (merged), else new."""
-        P = models.Person
+        """The person of each pocom person id, through the people's writer: found by that id,
+        else by name (merged, where the name is one person's in the release and its person
+        has no id of the Office), else new; a name another has is told apart by the years."""
         records = [self.pocom.people[pid] for pid in sorted(wanted)]
         names = Counter(record.name for record in records)
-        sources = await self.provenance.sources([(None, record.url) for record in records])
-        by_id: dict[str, models.Person] = {
-            p.historian_id: p
-            for p in await self.session.scalars(select(P).where(P.historian_id.is_not(None)))
-            if p.historian_id is not None
-        }
-        by_name = {
-            p.name: p for p in await self.session.scalars(select(P).where(P.historian_id.is_(None)))
-        }
-        taken = {name for (name,) in await self.session.execute(select(P.name))}
-        matched = [by_id[r.id] for r in records if r.id in by_id] + [
-            by_name[r.name]
-            for r in records
-            if r.id not in by_id and names[r.name] == 1 and r.name in by_name
-        ]
-        await self.provenance.watch("person", [person.id for person in matched])
-        new: list[dict[str, Any]] = []
+        people = []
         for record in records:
-            values = {
-                "born": record.birth,
-                "died": record.death,
-                "career_type": record.career_type or None,
-                "historian_id": record.id,
-            }
-            person = by_id.get(record.id)
-            if person is None and names[record.name] == 1 and record.name in by_name:
-                person = by_name[record.name]
-                self.report.people["merged"] += 1
-            elif person is not None:
-                changed = {k: v for k, v in values.items() if getattr(person, k) != v}
-                self.report.people["updated" if changed else "unchanged"] += bool(changed) or 1
-            if person is not None:
-                for k, v in values.items():
-                    setattr(person, k, v)
-                continue
-            name = record.name
-            if names[name] > 1 or name in taken:
-                years = f"{record.birth or '?'}–{record.death or ''}"
-                name = f"{name} ({years})"
-            taken.add(name)
-            new.append({"name": name, "source_id": sources[(None, record.url)], **values})
-        await self.session.flush()
-        if new:
-            await self.session.execute(insert(table_of(P)), new)
-            self.report.people["created"] += len(new)
-        rows = await self.session.execute(
-            select(P.historian_id, P.id).where(P.historian_id.is_not(None))
-        )
-        ids: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
-        for row in new:
-            self.provenance.created("person", ids[row["historian_id"]])
-        return ids
+            apart = f"{record.name} ({record.birth or '?'}–{record.death or ''})"
+            twice = names[record.name] > 1
+            people.append(
+                PersonRecord(
+                    apart if twice else record.name,
+                    sources=[SourceSpec(self.provenance.title, None, record.url)],
+                    historian_id=record.id,
+                    born=record.birth,
+                    died=record.death,
+                    career_type=record.career_type or None,
+                    by_name=not twice,
+                    told_apart=apart,
+                )
+            )
+        edit = Edit(self.session, ACTOR, ACTION, Policy.FLAG, live=False)
+        written = await write_people(edit, people)
+        merged = len(written.adopted)
+        counts = {
+            "created": written.created,
+            "merged": merged,
+            "updated": written.updated - merged,
+            "unchanged": written.unchanged,
+        }
+        self.report.people.update({what: n for what, n in counts.items() if n})
+        return {record.id: pk for record, pk in zip(records, written.ids, strict=True)}
 
     # -- tenures
 

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import models
 from db.base import table_of
 from db.relation_links import ensure_relations, ordered
+from db.writes.actors import PersonRecord, write_people
 from db.writes.batch import Batch
 from db.writes.edit import Edit, Policy, SourceSpec
 from db.writes.events import NewEvent, ParticipantSpec, write_events
@@ -167,7 +168,7 @@ async def merge_events(
         skipped=list(records.skipped),
         notices=list(records.notices) + _synonyms(records, crosswalk),
     )
-    await _Merge(session, records, crosswalk, report).run()
+    await _EventsMerge(session, records, crosswalk, report).run()
     await _dataset(session, records, report, version, released)
     return report
 
@@ -180,7 +181,9 @@ def _people_of(record: EventRecord, people: dict[Mention, int]) -> list[tuple[st
     return [(role, pk) for pk, role in seen.items()]
 
 
-class _Merge:
+class _EventsMerge:
+    """Merges one travels, visits or rdcr release: its people, events and relations."""
+
     def __init__(
         self, session: AsyncSession, records: Records, crosswalk: Crosswalk, report: EventsReport
     ) -> None:
@@ -215,65 +218,26 @@ class _Merge:
     # -- people
 
     async def _people(self) -> dict[Mention, int]:
-        """The person of each mention: by pocom's id, else by name; made where missing."""
-        P = models.Person
+        """The person of each mention, through the people's writer: by pocom's id, else by
+        name; made where missing (a person with an id is told apart by it where another has
+        the name), and left as they are where found (a mention does not speak for them)."""
         mentions = list(dict.fromkeys(m for r in self.records.records for m in r.people))
-        rows = await self.session.execute(select(P.historian_id, P.name, P.id))
-        by_id: dict[str, int] = {}
-        by_name: dict[str, int] = {}
-        for historian_id, name, pk in rows:
-            if historian_id is not None:
-                by_id[historian_id] = pk
-            by_name[name] = pk
-        new: dict[str, dict[str, Any]] = {}  # by the name it is made with
-        key_of: dict[Mention, str] = {}
-        for mention in mentions:
-            if mention.historian_id is not None and mention.historian_id in by_id:
-                continue
-            if mention.historian_id is None and mention.name in by_name:
-                continue
-            name = mention.name
-            if mention.historian_id is not None:
-                twin = next(
-                    (n for n, v in new.items() if v["historian_id"] == mention.historian_id), None
-                )
-                if twin is not None:
-                    key_of[mention] = twin
-                    continue
-                if name in by_name or name in new:
-                    name = f"{name} ({mention.historian_id})"
-            elif name in new:
-                key_of[mention] = name
-                continue
-            key_of[mention] = name
-            new[name] = {
-                "name": name,
-                "historian_id": mention.historian_id,
-                "country_id": self.country(mention.territory),
-            }
-        if new:
-            await self.session.execute(insert(table_of(P)), list(new.values()))
-            made = await self.session.execute(select(P.name, P.id).where(P.name.in_(list(new))))
-            made_ids: dict[str, int] = {made_name: pk for made_name, pk in made}
-            people = Batch(self.edit, "person", None)  # logged as every writer logs them
-            people.created += list(made_ids.values())
-            await people.finish([], [])
-            for name, values in new.items():
-                if values["historian_id"] is not None:
-                    by_id[values["historian_id"]] = made_ids[name]
-                else:
-                    by_name[name] = made_ids[name]
-            self.report.people["created"] += len(new)
-        found: dict[Mention, int] = {}
-        for mention in mentions:
-            if mention.historian_id is not None:
-                found[mention] = by_id[mention.historian_id]
-            else:
-                found[mention] = by_name[key_of.get(mention, mention.name)]
-        self.report.people["found"] += (
-            len({pk for pk in found.values()}) - self.report.people["created"]
-        )
-        return found
+        records = [
+            PersonRecord(
+                mention.name,
+                self._code(mention.territory),
+                historian_id=mention.historian_id,
+                by_name=mention.historian_id is None,
+                told_apart=f"{mention.name} ({mention.historian_id})",
+                mention=True,
+            )
+            for mention in mentions
+        ]
+        written = await write_people(self.edit, records)
+        if written.created:
+            self.report.people["created"] += written.created
+        self.report.people["found"] += len(set(written.ids)) - written.created
+        return dict(zip(mentions, written.ids, strict=True))
 
     # -- events
 

@@ -181,7 +181,7 @@ async def merge_posts(session: AsyncSession, gsh: Archive, read: GshPosts) -> Po
         notices=list(read.notices),
     )
     report.states = await load_former_states(session, gsh)
-    await _Merge(session, gsh, report).run(read.posts)
+    await _PostsMerge(session, gsh, report).run(read.posts)
     return report
 
 
@@ -191,7 +191,9 @@ async def import_gsh(session: AsyncSession, gsh: Archive) -> PostsReport:
     return await merge_posts(session, gsh, read_posts(gsh))
 
 
-class _Merge:
+class _PostsMerge:
+    """Merges one gsh release's gazetteer into the US posts the database has."""
+
     def __init__(self, session: AsyncSession, gsh: Archive, report: PostsReport) -> None:
         self.session = session
         self.gsh = gsh
