@@ -11,14 +11,25 @@ import contextlib
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from sqlalchemy import Executable, Result
+from sqlalchemy import Executable, Result, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import wal
 from db.database import make_engine, make_sessions
 from db.feed import Feed
 
-__all__ = ["Reader", "Writer", "make_engine", "make_sessions"]
+__all__ = ["Reader", "Writer", "analyze", "make_engine", "make_sessions"]
+
+
+async def analyze(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Statistics for the planner, after a bulk load.
+
+    Without them a freshly loaded PostgreSQL database is planned as if its tables were
+    empty until autovacuum catches up (the US country view took 2 s instead of 0.2).
+    """
+    async with sessions() as session:
+        await session.execute(text("ANALYZE"))
+        await session.commit()
 
 
 class Reader:

@@ -20,6 +20,7 @@ from db import models
 from db.kinds import PARTICIPANTS
 from db.relation_links import ensure_relations
 from db.search import rebuild_search_index
+from db.session import analyze
 from db.writes.actors import PersonRecord, write_people
 from db.writes.batch import assign
 from db.writes.edit import Edit, Policy, SourceSpec
@@ -180,7 +181,9 @@ async def seed_database(
         if history:
             report.history = await load_shipped_events(session)
         await ensure_relations(session)
-        return report
+    if sessions.kw["bind"].dialect.name == "postgresql":
+        await analyze(sessions)  # its planner reads statistics, which a bulk load leaves stale
+    return report
 
 
 async def import_file(sessions: async_sessionmaker[AsyncSession], path: Path) -> MergeReport:

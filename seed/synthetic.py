@@ -24,6 +24,7 @@ from db.involvement import refresh_event_countries
 from db.models import EventKind, MissionKind, OrganizationKind
 from db.partial_date import PartialDate
 from db.search import rebuild_search_index
+from db.session import analyze
 from seed.load import ready_for_facts
 
 SOURCE_TITLE = "Bilateral synthetic data"
@@ -295,7 +296,7 @@ async def seed_synthetic(
         if not await ready_for_facts(session, reset=reset):
             return None
         await _load(session, scale, sizes)
-    await _analyze(sessions)
+    await analyze(sessions)
     return sizes
 
 
@@ -330,14 +331,3 @@ async def _continue_sequences(session: AsyncSession) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             )
         )
-
-
-async def _analyze(sessions: async_sessionmaker[AsyncSession]) -> None:
-    """Statistics for the planner.
-
-    Without them, a freshly bulk-loaded database gets plans for empty tables
-    (PostgreSQL's autovacuum catches up only later).
-    """
-    async with sessions() as session:
-        await session.execute(text("ANALYZE"))
-        await session.commit()

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from databases import Databases, dump
+from databases import ON_POSTGRESQL, Databases, dump
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.countries import former_states
@@ -59,3 +60,20 @@ async def test_a_bad_seed_file_changes_nothing(tmp_path: Path, database_url: str
         await seed_database(sessions, bad_file, reset=True)
     assert dump(database_url) == before
     await engine.dispose()
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite plans the seeded database without statistics")
+async def test_a_seeded_postgresql_database_has_its_planner_statistics(database_url: str) -> None:
+    engine = await _fresh(database_url)
+    try:
+        assert await seed_database(make_sessions(engine)) is not None
+        async with engine.connect() as connection:
+            analyzed = await connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN"
+                    " ('mission', 'event', 'country') AND last_analyze IS NOT NULL"
+                )
+            )
+        assert analyzed == 3
+    finally:
+        await engine.dispose()
