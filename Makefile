@@ -13,7 +13,7 @@ BENCH := $(VENV)/.installed-bench
 ASSETS := server/static/graphiql
 MAP := server/static/map
 
-.PHONY: help run test test-slow test-all corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-sweep bench-world bench-noisy profile pgbouncer compose-config trusted-documents
+.PHONY: help run test test-slow corpus check lint types fmt schema venv audit assets browser-test screenshots bench bench-sweep bench-world bench-noisy profile pgbouncer compose-config trusted-documents
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -51,10 +51,6 @@ test: $(STAMP) ## run the tests, less those marked slow (on PostgreSQL: TEST_DAT
 # once; the loaded world is made once for the run (tests/conftest.py).
 test-slow: $(STAMP) ## run the tests marked slow (servers in processes, the whole world, replicas, PgBouncer, Hypothesis) but the browser tests
 	$(VENV)/bin/pytest -q -m slow --ignore=tests/browser -n auto --dist loadfile $(PYTEST_ARGS)
-
-# CI's run: the two above as one, so that the slow tests' waits overlap the others' work.
-test-all: $(STAMP) ## run every test but the browser ones (make test and make test-slow in one run over the cores)
-	$(VENV)/bin/pytest -q --ignore=tests/browser -n auto --dist loadfile $(PYTEST_ARGS)
 
 # Search cursors hold the database's rank: the corpus holds the requests sent on each.
 corpus: $(STAMP) ## write tests/corpus.json afresh: every query the tests send (on SQLite, and PostgreSQL as TEST_DATABASE_URL says)
