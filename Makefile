@@ -43,12 +43,14 @@ run: $(STAMP) ## serve the API on http://HOST:PORT/graphql (default 127.0.0.1:80
 	$(VENV)/bin/bilateral serve
 
 test: $(STAMP) ## run the tests, less those marked slow (on PostgreSQL: TEST_DATABASE_URL=postgresql+asyncpg://…)
-	$(VENV)/bin/pytest -q -m "not slow" -n auto
+	$(VENV)/bin/pytest -q -m "not slow" -n auto $(PYTEST_ARGS)
 
 # The browser tests are slow too, and run by browser-test (they serve SQLite whatever the
-# database of the other tests).
+# database of the other tests). The slow tests are spread over the cores too, a file to a
+# worker, so that a module's costly fixture (a server pair, a PostgreSQL cluster) is made
+# once; the loaded world is made once for the run (tests/conftest.py).
 test-slow: $(STAMP) ## run the tests marked slow (servers in processes, the whole world, replicas, PgBouncer, Hypothesis) but the browser tests
-	$(VENV)/bin/pytest -q -m slow --ignore=tests/browser
+	$(VENV)/bin/pytest -q -m slow --ignore=tests/browser -n auto --dist loadfile $(PYTEST_ARGS)
 
 # Search cursors hold the database's rank: the corpus holds the requests sent on each.
 corpus: $(STAMP) ## write tests/corpus.json afresh: every query the tests send (on SQLite, and PostgreSQL as TEST_DATABASE_URL says)

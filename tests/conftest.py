@@ -18,7 +18,7 @@ import differential
 import httpx
 import pytest
 import uvicorn
-from databases import Databases, Template
+from databases import Databases, Template, drop_shared
 from sqlalchemy import event
 from starlette.applications import Starlette
 
@@ -60,6 +60,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not hasattr(session.config, "workerinput"):  # the run's main process, after its workers
+        drop_shared(_run_folder(session.config))
     recorder = session.config.stash[_RECORDER]
     if recorder is not None and exitstatus == 0 and not hasattr(session.config, "workerinput"):
         corpus.save(recorder.merged(corpus.load()))
@@ -77,6 +79,35 @@ async def _start_and_stop(url: str) -> None:
     """The app's start-up and shut-down on a database: a new one comes out migrated and seeded."""
     async with started(Settings(database_url=url, seed_world=False)):
         pass
+
+
+def _run_folder(config: pytest.Config) -> Path:
+    """The run's temporary folder, which its pytest-xdist workers' folders are in."""
+    base: Path = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+@pytest.fixture(scope="session")
+def world_template(request: pytest.FixtureRequest) -> Iterator[Template]:
+    """The run's database loaded as `make run` loads one, by `bilateral seed --world` (the
+    article, the world's posts, the Office of the Historian's posts, chiefs of mission and
+    events), made when a test first asks for a copy of it: `Databases(folder,
+    world_template).seeded()`. The load takes half a minute, a copy a moment; it is made
+    once for the whole run, by the first worker to need it."""
+    made = Template(_run_folder(request.config), _seed_world, ahead=False, shared="world")
+    yield made
+    made.drop()
+
+
+async def _seed_world(url: str) -> None:
+    def seed() -> None:
+        from server.cli import main
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DATABASE_URL", url)
+            assert main(["seed", "--world"]) == 0
+
+    await asyncio.to_thread(seed)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import fcntl
 import os
 import shutil
 import sqlite3
@@ -69,46 +70,83 @@ Prepare = Callable[[str], Awaitable[None]]
 
 
 class Template:
-    """The session's seeded database, made on first use by `prepare` (the app's start-up),
-    which tests get copies of.
+    """A database made on first use by `prepare` (the app's start-up, or a whole first
+    start's load), which tests get copies of.
+
+    By default each test process makes its own (a pytest-xdist worker, or the one process
+    of a run without it). A template `shared` by the run is made once for every worker:
+    the first to ask makes it in `folder` (the run's folder, common to the workers) while
+    any other waits on a lock, and the run's main process drops it at the end
+    (`drop_shared`).
 
     On PostgreSQL, where making a copy and dropping one each take a moment (a DROP
     DATABASE waits for a checkpoint), both happen on threads of their own: the next
-    test's copy is made while a test runs, and a finished test's databases are dropped
-    while the next ones run.
+    test's copy is made while a test runs (`ahead`, for a template copied for many
+    tests), and a finished test's databases are dropped while the next ones run.
     """
 
-    def __init__(self, folder: Path, prepare: Prepare) -> None:
+    def __init__(
+        self, folder: Path, prepare: Prepare, *, ahead: bool = True, shared: str | None = None
+    ) -> None:
         self.folder = folder
         self.prepare = prepare
+        self.shared = shared
         self.name: str | None = None
-        self.background = concurrent.futures.ThreadPoolExecutor(1) if ON_POSTGRESQL else None
+        self.background = (
+            concurrent.futures.ThreadPoolExecutor(1) if ON_POSTGRESQL and ahead else None
+        )
         self.spare: concurrent.futures.Future[str] | None = None
         self.dropper = concurrent.futures.ThreadPoolExecutor(1) if ON_POSTGRESQL else None
         self.dropping: list[concurrent.futures.Future[None]] = []
 
     def _made(self) -> str:
         if self.name is None:
-            name = _name("template")
-            if ON_POSTGRESQL:
-                run_apart(partial(_on_server, f'CREATE DATABASE "{name}"'))
-                self.name = name  # dropped at the end even if preparing it fails
-                run_apart(partial(self.prepare, _server_url(name)))
+            if self.shared is None:
+                self.name = self._make()
             else:
-                path = self.folder / f"{name}.db"
-                run_apart(partial(self.prepare, _file_url(path)))
-                # The app's connections are closed, so SQLite has folded its write-ahead
-                # log into the file; make sure, so that the file alone is the database.
-                with contextlib.closing(sqlite3.connect(path)) as connection:
-                    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                self.name = name
+                self.name = self._made_once(self.shared)
         return self.name
 
+    def _made_once(self, key: str) -> str:
+        """The run's template under this key, made here unless another worker has made it."""
+        record = self.folder / f"{key}.name"
+        with open(self.folder / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if record.exists():
+                return record.read_text(encoding="utf-8")
+            made: list[str] = []
+            try:
+                return self._make(made)
+            finally:
+                if made:  # recorded even if preparing it failed, to be dropped
+                    record.write_text(made[0], encoding="utf-8")
+
+    def _make(self, made: list[str] | None = None) -> str:
+        """A new template, prepared; its name (`made` gets it as soon as it exists)."""
+        name = _name("template")
+        if ON_POSTGRESQL:
+            run_apart(partial(_on_server, f'CREATE DATABASE "{name}"'))
+            if made is None:
+                self.name = name  # dropped at the end even if preparing it fails
+            else:
+                made.append(name)
+            run_apart(partial(self.prepare, _server_url(name)))
+        else:
+            path = self.folder / f"{name}.db"
+            run_apart(partial(self.prepare, _file_url(path)))
+            # The app's connections are closed, so SQLite has folded its write-ahead
+            # log into the file; make sure, so that the file alone is the database.
+            with contextlib.closing(sqlite3.connect(path)) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if made is not None:
+                made.append(name)
+        return name
+
     def _copied(self) -> str:
-        """A new copy on the server (on the background thread); its name."""
+        """A new copy on the server (on the background thread, if copies are made ahead); its name."""
         name = _name()
         # The template has no connection open: the app that prepared it has shut down.
-        asyncio.run(_on_server(f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"'))
+        run_apart(partial(_on_server, f'CREATE DATABASE "{name}" TEMPLATE "{self.name}"'))
         return name
 
     def copy(self, folder: Path) -> tuple[str, str]:
@@ -119,6 +157,9 @@ class Template:
             ready = self.spare or self.background.submit(self._copied)
             self.spare = self.background.submit(self._copied)
             name = ready.result()
+            return name, _server_url(name)
+        if ON_POSTGRESQL:
+            name = self._copied()
             return name, _server_url(name)
         name = _name()
         path = folder / f"{name}.db"
@@ -133,16 +174,28 @@ class Template:
 
     def drop(self) -> None:
         """Drop the spare copy and the template, once every test's database is dropped."""
-        if self.background is None or self.dropper is None:
+        if self.dropper is None:
             return
         if self.spare is not None:
             self.drop_later(self.spare.result())
-        self.background.shutdown()
-        if self.name is not None:
+        if self.background is not None:
+            self.background.shutdown()
+        if self.name is not None and self.shared is None:
             self.drop_later(self.name)
         for dropping in self.dropping:
             dropping.result()  # raises what a drop met
         self.dropper.shutdown()
+
+
+def drop_shared(folder: Path) -> None:
+    """Drop the run's shared templates recorded in `folder` (on PostgreSQL; on SQLite they
+    are files in it)."""
+    if not ON_POSTGRESQL:
+        return
+    for record in folder.glob("*.name"):
+        name = record.read_text(encoding="utf-8")
+        run_apart(partial(_on_server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        record.unlink()
 
 
 class Databases:

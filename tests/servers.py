@@ -17,6 +17,8 @@ from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 BILATERAL = Path(sys.executable).parent / "bilateral"
+# Seconds a server may take to answer its first health check.
+STARTUP_GUARD = 120
 
 
 def free_port() -> int:
@@ -46,7 +48,10 @@ def _start(
         stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # A guard against a server that never answers, not a measure: with the slow tests
+    # spread over the cores (make test-slow), a start-up shares the machine with other
+    # tests' servers and loads, and may take far longer than its usual second or two.
+    deadline = time.monotonic() + STARTUP_GUARD
     while True:
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:

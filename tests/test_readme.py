@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 from conftest import client_of, make_token, started
-from databases import Databases
+from databases import Databases, Template
 
-from server.cli import main
 from server.settings import Settings
 
 # Slow: the whole Wikidata release loaded, as `make run` loads it.
@@ -30,14 +29,11 @@ REFUSED = {
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database loaded as the first start loads it: the article and the world's posts."""
-    databases = Databases(tmp_path_factory.mktemp("readme"))
-    url = databases.new()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", url)
-        assert main(["seed", "--world"]) == 0
-    yield url
+def world(tmp_path_factory: pytest.TempPathFactory, world_template: Template) -> Iterator[str]:
+    """A database loaded as the first start loads it: the article and the world's posts (a
+    copy of the session's, which `bilateral seed --world` loaded)."""
+    databases = Databases(tmp_path_factory.mktemp("readme"), world_template)
+    yield databases.seeded()
     databases.drop_all()
 
 

@@ -1,13 +1,14 @@
 """The search box on the whole world: the fixed list of tests/search_queries.tsv, scored."""
 
 import asyncio
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import client_of, started
-from databases import Databases
+from databases import Databases, Template
 from search_queries import QUERY, first_result, search_queries
 
-from server.cli import main
 from server.settings import Settings
 
 # Slow: the whole Wikidata release loaded.
@@ -17,17 +18,23 @@ pytestmark = pytest.mark.slow
 REQUIRED = 48
 
 
+@pytest.fixture
+def world(tmp_path: Path, world_template: Template) -> Iterator[str]:
+    """A database loaded as the first start loads it (a copy of the session's, which
+    `bilateral seed --world` loaded)."""
+    databases = Databases(tmp_path, world_template)
+    yield databases.seeded()
+    databases.drop_all()
+
+
 def test_the_search_list_finds_the_obvious_first(
-    databases: Databases, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    world: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = search_queries()
     assert len(rows) >= 50
-    url = databases.new()
-    monkeypatch.setenv("DATABASE_URL", url)
-    assert main(["seed", "--world"]) == 0
 
     async def ask() -> list[str]:
-        async with started(Settings(database_url=url)) as app, client_of(app) as client:
+        async with started(Settings(database_url=world)) as app, client_of(app) as client:
             found = []
             for text, _ in rows:
                 response = await client.post(
