@@ -99,6 +99,15 @@ def world_template(request: pytest.FixtureRequest) -> Iterator[Template]:
     made.drop()
 
 
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, world_template: Template) -> Iterator[str]:
+    """A database loaded as the first start loads it, for one test module to read: a copy
+    of the run's `world_template`."""
+    databases = Databases(tmp_path_factory.mktemp("world"), world_template)
+    yield databases.seeded()
+    databases.drop_all()
+
+
 async def _seed_world(url: str) -> None:
     def seed() -> None:
         from server.cli import main

@@ -5,15 +5,12 @@ one object: its estimate may be at most 3."""
 
 import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import client_of, started
-from databases import Databases
 
-from server.cli import main
 from server.settings import Settings
 from server.trusted import explorer_documents
 
@@ -45,18 +42,6 @@ LISTS = [
     "{ countries(first: 20) { nodes { code missions { id } } } }",
     "{ countries(first: 20) { nodes { code missions { accreditations { target { __typename } } } } } }",
 ]
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database loaded as the first start loads it: the article and the world's posts."""
-    databases = Databases(tmp_path_factory.mktemp("estimate"))
-    url = databases.new()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DATABASE_URL", url)
-        assert main(["seed", "--world"]) == 0
-    yield url
-    databases.drop_all()
 
 
 def _costs(url: str) -> dict[str, tuple[int, int]]:

@@ -2,13 +2,11 @@
 
 import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import client_of, make_token, started
-from databases import Databases, Template
 
 from server.settings import Settings
 
@@ -26,15 +24,6 @@ REFUSED = {
     for i, text in enumerate(READS)
     if "participations(first: 10)" in text and "participants" in text
 }
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, world_template: Template) -> Iterator[str]:
-    """A database loaded as the first start loads it: the article and the world's posts (a
-    copy of the session's, which `bilateral seed --world` loaded)."""
-    databases = Databases(tmp_path_factory.mktemp("readme"), world_template)
-    yield databases.seeded()
-    databases.drop_all()
 
 
 def _ask(url: str, text: str, editor: str | None = None) -> dict[str, Any]:

@@ -1,12 +1,9 @@
 """The search box on the whole world: the fixed list of tests/search_queries.tsv, scored."""
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from conftest import client_of, started
-from databases import Databases, Template
 from search_queries import QUERY, first_result, search_queries
 
 from server.settings import Settings
@@ -16,15 +13,6 @@ pytestmark = pytest.mark.slow
 
 # How many of the list's queries must give their expected first result.
 REQUIRED = 48
-
-
-@pytest.fixture
-def world(tmp_path: Path, world_template: Template) -> Iterator[str]:
-    """A database loaded as the first start loads it (a copy of the session's, which
-    `bilateral seed --world` loaded)."""
-    databases = Databases(tmp_path, world_template)
-    yield databases.seeded()
-    databases.drop_all()
 
 
 def test_the_search_list_finds_the_obvious_first(
