@@ -415,13 +415,14 @@ async def _mutate(url: str, world: World) -> None:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, template: Template) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, world_template: Template) -> Iterator[World]:
+    """The default data as `make run` loads it (a copy of the run's), one of every mutation
+    applied, exported, and the answers to every probe and corpus query."""
     folder = tmp_path_factory.mktemp("round-trip")
-    databases = Databases(folder, template)
-    url = databases.new()
+    databases = Databases(folder, world_template)
+    url = databases.seeded()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)
-        assert main(["seed", "--world"]) == 0
         made = World(url, folder / "export.jsonl")
         run_apart(lambda: _mutate(url, made))
         assert main(["export", str(made.export)]) == 0
